@@ -1,0 +1,287 @@
+"""ShopService: the shop operations the bot's actions call.
+
+Each public method runs in its own transaction and returns frozen views from
+``actions.shop.views``; a refused operation raises a ``ShopError`` inside the
+transaction, so nothing of it is committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import sessionmaker
+
+from actions.shop import store
+from actions.shop.errors import (
+    InvoiceAlreadyRequested,
+    NotYourOrder,
+    OrderNotFound,
+    RefundAlreadyRequested,
+)
+from actions.shop.models import Invoice, utc_now
+from actions.shop.policy import (
+    ADDRESS_STATES,
+    CANCEL_STATES,
+    INVOICE_STATES,
+    URGE_STATES,
+    cancellation_refund,
+    check_price_protect,
+    check_refundable,
+    new_refund,
+    price_drops,
+    rank_products,
+    refund_amount,
+    require_status,
+)
+from actions.shop.validation import (
+    validate_address,
+    validate_invoice,
+    validate_phone,
+    validate_reason,
+    validate_receiver,
+)
+from actions.shop.views import (
+    CouponView,
+    InvoiceView,
+    ItemView,
+    OrderView,
+    ProductView,
+    RefundView,
+    ShipmentView,
+    ShopperView,
+    coupon_view,
+    invoice_view,
+    order_view,
+    product_view,
+    refund_view,
+    shipment_view,
+    shopper_view,
+)
+
+
+class ShopService:
+    """Shop operations on behalf of one shopper at a time.
+
+    Args:
+        sessionmaker: Factory of ``AsyncSession`` (see ``db.make_sessionmaker``).
+        clock: Returns the current aware UTC time; inject a fixed one in tests.
+    """
+
+    def __init__(self, sessionmaker: sessionmaker, clock: Callable[[], datetime] = utc_now) -> None:
+        self._sessionmaker = sessionmaker
+        self._clock = clock
+
+    async def shopper(self, shopper_id: str) -> ShopperView | None:
+        """Return the shopper's profile, or None if unknown."""
+        async with self._sessionmaker.begin() as s:
+            shopper = await store.get_shopper(s, shopper_id)
+            return shopper_view(shopper) if shopper else None
+
+    async def order(self, shopper_id: str, order_id: str) -> OrderView:
+        """Return one of the shopper's orders.
+
+        Raises:
+            OrderNotFound: No such order (``NotYourOrder`` if someone else's).
+        """
+        async with self._sessionmaker.begin() as s:
+            return order_view(await store.owned_order(s, shopper_id, order_id))
+
+    async def recent_orders(self, shopper_id: str, limit: int = 5) -> list[OrderView]:
+        """Return the shopper's latest orders, newest first."""
+        async with self._sessionmaker.begin() as s:
+            orders = await store.recent_orders(s, shopper_id, limit)
+            return [order_view(order) for order in orders]
+
+    async def shipment(self, shopper_id: str, order_id: str) -> ShipmentView | None:
+        """Return the order's shipment, or None when it has not shipped.
+
+        Raises:
+            OrderNotFound: No such order (``NotYourOrder`` if someone else's).
+        """
+        async with self._sessionmaker.begin() as s:
+            order = await store.owned_order(s, shopper_id, order_id)
+            shipment = await store.shipment_for_order(s, order.id)
+            return shipment_view(shipment) if shipment else None
+
+    async def find_shipment_by_tracking(
+        self, shopper_id: str, tracking_no: str
+    ) -> tuple[OrderView, ShipmentView]:
+        """Return the order and shipment with this tracking number.
+
+        Raises:
+            OrderNotFound: Unknown number (``NotYourOrder`` if someone else's).
+        """
+        number = "".join(tracking_no.split()).upper()
+        async with self._sessionmaker.begin() as s:
+            shipment = await store.shipment_by_tracking(s, number)
+            order = await store.get_order(s, shipment.order_id) if shipment else None
+            if shipment is None or order is None:
+                raise OrderNotFound(tracking_no=number)
+            if order.shopper_id != shopper_id:
+                raise NotYourOrder(order.id, shopper_id, tracking_no=number)
+            return order_view(order), shipment_view(shipment)
+
+    async def urge(self, shopper_id: str, order_id: str) -> OrderView:
+        """Record a 催发货/催派送 for a paid or shipped order.
+
+        Raises:
+            OrderNotFound: No such order (``NotYourOrder`` if someone else's).
+            InvalidOrderState: action "urge" in any other status.
+        """
+        async with self._sessionmaker.begin() as s:
+            order = await store.owned_order(s, shopper_id, order_id)
+            require_status(order, URGE_STATES, "urge")
+            await store.add_urge(s, order.id, shopper_id, self._clock())
+            return order_view(order)
+
+    async def cancel_order(self, shopper_id: str, order_id: str) -> OrderView:
+        """Cancel an order that has not shipped.
+
+        Cancelling a paid order also approves a refund of the full amount.
+
+        Raises:
+            OrderNotFound: No such order (``NotYourOrder`` if someone else's).
+            InvalidOrderState: action "cancel" unless pending_payment or paid.
+        """
+        async with self._sessionmaker.begin() as s:
+            order = await store.owned_order(s, shopper_id, order_id, for_update=True)
+            require_status(order, CANCEL_STATES, "cancel")
+            now = self._clock()
+            if order.status == "paid":
+                existing = await store.active_refund(s, order.id)
+                refund = cancellation_refund(order, existing, now)
+                if refund is not None:
+                    await store.add_refund(s, refund)
+            order.status = "cancelled"
+            order.cancelled_at = now
+            return order_view(order)
+
+    async def change_address(
+        self,
+        shopper_id: str,
+        order_id: str,
+        address: str,
+        receiver: str | None = None,
+        phone: str | None = None,
+    ) -> OrderView:
+        """Change the delivery address (and receiver/phone) before shipping.
+
+        Raises:
+            OrderNotFound: No such order (``NotYourOrder`` if someone else's).
+            InvalidOrderState: action "change_address" once shipped/cancelled.
+            InvalidInput: field "address", "receiver" or "phone".
+        """
+        async with self._sessionmaker.begin() as s:
+            order = await store.owned_order(s, shopper_id, order_id, for_update=True)
+            require_status(order, ADDRESS_STATES, "change_address")
+            order.address = validate_address(address)
+            if receiver is not None:
+                order.receiver = validate_receiver(receiver)
+            if phone is not None:
+                order.receiver_phone = validate_phone(phone)
+            return order_view(order)
+
+    async def request_refund(
+        self,
+        shopper_id: str,
+        order_id: str,
+        reason: str,
+        amount_fen: int | None = None,
+    ) -> RefundView:
+        """Request a refund; gold and platinum shoppers get 极速退款.
+
+        Raises:
+            OrderNotFound: No such order (``NotYourOrder`` if someone else's).
+            InvalidOrderState: action "refund" (status, or reason "too_late"
+                for a completed order delivered over 15 days ago).
+            RefundAlreadyRequested: An active refund exists.
+            NothingToRefund: The order total is zero.
+            InvalidInput: field "amount" (not 1..total) or "reason".
+        """
+        async with self._sessionmaker.begin() as s:
+            order = await store.owned_order(s, shopper_id, order_id, for_update=True)
+            now = self._clock()
+            check_refundable(order, now)
+            existing = await store.active_refund(s, order.id)
+            if existing is not None:
+                raise RefundAlreadyRequested(refund_view(existing))
+            amount = refund_amount(order, amount_fen)
+            shopper = await store.get_shopper(s, shopper_id)
+            tier = shopper.tier if shopper is not None else "normal"
+            refund = new_refund(order, tier, amount, validate_reason(reason), now)
+            return refund_view(await store.add_refund(s, refund))
+
+    async def refunds(self, shopper_id: str, order_id: str | None = None) -> list[RefundView]:
+        """Return the shopper's refunds (of one order if given), newest first.
+
+        Raises:
+            OrderNotFound: ``order_id`` given but not the shopper's.
+        """
+        async with self._sessionmaker.begin() as s:
+            key = None
+            if order_id is not None:
+                key = (await store.owned_order(s, shopper_id, order_id)).id
+            refunds = await store.refunds_for(s, shopper_id, key)
+            return [refund_view(refund) for refund in refunds]
+
+    async def usable_coupons(self, shopper_id: str) -> list[CouponView]:
+        """Return coupons usable now, soonest expiry first."""
+        now = self._clock()
+        async with self._sessionmaker.begin() as s:
+            coupons = await store.usable_coupons(s, shopper_id, now)
+            return [coupon_view(coupon, now) for coupon in coupons]
+
+    async def request_invoice(
+        self, shopper_id: str, order_id: str, title: str, tax_id: str | None = None
+    ) -> InvoiceView:
+        """Request an electronic invoice for a paid (or later) order.
+
+        Raises:
+            OrderNotFound: No such order (``NotYourOrder`` if someone else's).
+            InvalidOrderState: action "invoice" if unpaid or cancelled.
+            InvoiceAlreadyRequested: The order already has an invoice.
+            InvalidInput: field "title" or "tax_id".
+        """
+        async with self._sessionmaker.begin() as s:
+            order = await store.owned_order(s, shopper_id, order_id, for_update=True)
+            require_status(order, INVOICE_STATES, "invoice")
+            existing = await store.invoice_for_order(s, order.id)
+            if existing is not None:
+                raise InvoiceAlreadyRequested(invoice_view(existing))
+            clean_title, clean_tax_id = validate_invoice(title, tax_id)
+            invoice = Invoice(
+                order_id=order.id,
+                shopper_id=shopper_id,
+                title=clean_title,
+                tax_id=clean_tax_id,
+                kind="electronic",
+                status="requested",
+                created_at=self._clock(),
+            )
+            return invoice_view(await store.add_invoice(s, invoice))
+
+    async def match_products(self, text: str, limit: int = 3) -> list[ProductView]:
+        """Return products whose name or an alias occurs in ``text``.
+
+        Longer matches come first, so "蓝牙耳机" beats "耳机".
+        """
+        async with self._sessionmaker.begin() as s:
+            products = [product_view(p) for p in await store.all_products(s)]
+        return rank_products(products, text, limit)
+
+    async def price_protect(self, shopper_id: str, order_id: str) -> list[tuple[ItemView, int]]:
+        """Return items now cheaper than paid, with the difference in fen.
+
+        Raises:
+            OrderNotFound: No such order (``NotYourOrder`` if someone else's).
+            InvalidOrderState: action "price_protect" (status, or reason
+                "too_late" more than 15 days after payment).
+        """
+        async with self._sessionmaker.begin() as s:
+            order = await store.owned_order(s, shopper_id, order_id)
+            check_price_protect(order, self._clock())
+            ids = [item.product_id for item in order.items]
+            products = await store.products_by_id(s, ids)
+            prices = {pid: product.price_fen for pid, product in products.items()}
+            return price_drops(order.items, prices)

@@ -1,0 +1,76 @@
+"""Engine helpers and UTC round-trips on every backend."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import sessionmaker
+
+from actions.shop.db import create_schema, drop_schema, make_engine
+from actions.shop.models import Shopper, UrgeRecord
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_sqlite_file_uses_wal(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'shop.db'}")
+    try:
+        async with engine.connect() as conn:
+            mode = (await conn.execute(text("PRAGMA journal_mode"))).scalar_one()
+            timeout = (await conn.execute(text("PRAGMA busy_timeout"))).scalar_one()
+            keys = (await conn.execute(text("PRAGMA foreign_keys"))).scalar_one()
+    finally:
+        await engine.dispose()
+    assert (mode, timeout, keys) == ("wal", 5000, 1)
+
+
+async def test_times_round_trip_as_utc(sessions: sessionmaker) -> None:
+    shanghai = timezone(timedelta(hours=8))
+    local = datetime(2026, 11, 23, 18, 5, tzinfo=shanghai)
+    async with sessions.begin() as s:
+        s.add(Shopper(id="t1", name="测试", phone="", tier="normal", points=0, created_at=local))
+    async with sessions() as s:
+        stored = await s.get(Shopper, "t1")
+    assert stored is not None
+    assert stored.created_at == local
+    assert stored.created_at.tzinfo is not None
+    assert stored.created_at.utcoffset() == timedelta(0)
+
+
+async def test_naive_times_are_rejected(sessions: sessionmaker) -> None:
+    with pytest.raises(StatementError):
+        async with sessions.begin() as s:
+            s.add(
+                Shopper(
+                    id="t2",
+                    name="测试",
+                    phone="",
+                    tier="normal",
+                    points=0,
+                    created_at=datetime(2026, 11, 23, 10, 0),
+                )
+            )
+
+
+async def test_foreign_keys_enforced(sessions: sessionmaker, now: datetime) -> None:
+    with pytest.raises(IntegrityError):
+        async with sessions.begin() as s:
+            s.add(UrgeRecord(order_id="nope", shopper_id="nobody", created_at=now))
+
+
+async def test_drop_and_create_schema(engine: AsyncEngine) -> None:
+    async def tables() -> set[str]:
+        async with engine.connect() as conn:
+            return set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+
+    assert "shop_orders" in await tables()
+    await drop_schema(engine)
+    assert not {name for name in await tables() if name.startswith("shop_")}
+    await create_schema(engine)
+    await create_schema(engine)  # idempotent
+    assert len({name for name in await tables() if name.startswith("shop_")}) == 10
