@@ -72,6 +72,10 @@ class ShopService:
         self._sessionmaker = sessionmaker
         self._clock = clock
 
+    def now(self) -> datetime:
+        """The shop's current time (the injected clock's)."""
+        return self._clock()
+
     async def shopper(self, shopper_id: str) -> ShopperView | None:
         """Return the shopper's profile, or None if unknown."""
         async with self._sessionmaker.begin() as s:
