@@ -1,0 +1,82 @@
+"""Returns, exchanges and price protection: what the shopper can do with an order."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.shop.errors import InvalidOrderState
+from actions.shop.format import STATUS_LABELS, local_time, yuan
+from actions.shop.service import ShopService
+from actions.shop.views import OrderView
+
+RETURN_WINDOW = timedelta(days=7)  # 七天无理由退货
+
+
+def after_sales_case(order: OrderView, now: datetime) -> str:
+    """Which after-sales answer fits: eligible, in_transit, not_shipped, cancelled or expired."""
+    if order.status == "cancelled":
+        return "cancelled"
+    if order.status in ("pending_payment", "paid"):
+        return "not_shipped"
+    if order.status == "shipped" or order.delivered_at is None:
+        return "in_transit"
+    return "eligible" if now - order.delivered_at <= RETURN_WINDOW else "expired"
+
+
+async def _after_sales(
+    kind: str,
+    shop: ShopService,
+    shopper_id: str,
+    tracker: Tracker,
+    dispatcher: CollectingDispatcher,
+) -> list[EventType]:
+    order = await shop.order(shopper_id=shopper_id, order_id=tracker.get_slot("order_id"))
+    case = after_sales_case(order, shop.now())
+    deadline = local_time(order.delivered_at + RETURN_WINDOW) if order.delivered_at else ""
+    dispatcher.utter_message(
+        response=f"utter_{kind}_{case}",
+        order_id=order.id,
+        status=STATUS_LABELS[order.status],
+        deadline=deadline,
+    )
+    return []
+
+
+async def return_goods(
+    shop: ShopService, shopper_id: str, tracker: Tracker, dispatcher: CollectingDispatcher
+) -> list[EventType]:
+    """「我要退货」: whether 七天无理由 applies and how to send it back."""
+    return await _after_sales("return", shop, shopper_id, tracker, dispatcher)
+
+
+async def exchange_goods(
+    shop: ShopService, shopper_id: str, tracker: Tracker, dispatcher: CollectingDispatcher
+) -> list[EventType]:
+    """「换个码」: whether the order can be exchanged and how."""
+    return await _after_sales("exchange", shop, shopper_id, tracker, dispatcher)
+
+
+async def price_protect(
+    shop: ShopService, shopper_id: str, tracker: Tracker, dispatcher: CollectingDispatcher
+) -> list[EventType]:
+    """「买完就降价」: compare paid prices with today's and report the difference."""
+    order_id = tracker.get_slot("order_id")
+    try:
+        drops = await shop.price_protect(shopper_id=shopper_id, order_id=order_id)
+    except InvalidOrderState:
+        dispatcher.utter_message(response="utter_price_protect_not_allowed", order_id=order_id)
+        return []
+    if not drops:
+        dispatcher.utter_message(response="utter_price_protect_none", order_id=order_id)
+        return []
+    dispatcher.utter_message(
+        response="utter_price_protect_found",
+        order_id=order_id,
+        items="、".join(f"{item.name} {yuan(diff)}" for item, diff in drops),
+        total=yuan(sum(diff for _, diff in drops)),
+    )
+    return []

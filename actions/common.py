@@ -1,0 +1,44 @@
+"""What every kefu action shares: who the shopper is and where the shop is."""
+
+from __future__ import annotations
+
+from abc import ABC
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.shop.runtime import shop_from_env
+from actions.shop.service import ShopService
+
+
+def shopper_id_of(tracker: Tracker) -> str | None:
+    """The shopper the gateway verified, from the latest message's metadata.
+
+    Never taken from what the shopper typed: only the gateway sets metadata.
+    """
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    shopper_id = metadata.get("shopper_id")
+    if isinstance(shopper_id, str) and shopper_id:
+        return shopper_id
+    return None
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    """Name of the intent of the latest user message."""
+    intent: dict[str, Any] = (tracker.latest_message or {}).get("intent") or {}
+    name = intent.get("name")
+    return name if isinstance(name, str) else None
+
+
+class UsesShop(ABC):
+    """Gives an action the shop service; tests inject one, servers build it from env."""
+
+    def __init__(self, shop: ShopService | None = None) -> None:
+        self._shop = shop
+
+    @property
+    def shop(self) -> ShopService:
+        """The shop data layer."""
+        if self._shop is None:
+            self._shop = shop_from_env()
+        return self._shop

@@ -1,0 +1,47 @@
+"""「我有哪些优惠券」: the shopper's usable coupons, soonest to expire first."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import UsesShop, shopper_id_of
+from actions.shop.format import local_time, yuan
+from actions.shop.views import CouponView
+
+
+def coupon_line(coupon: CouponView) -> str:
+    """One coupon as a list line: title, value, threshold, expiry."""
+    condition = f"满{yuan(coupon.threshold_fen)}减" if coupon.threshold_fen else "无门槛"
+    mark = " ⏰即将过期" if coupon.expiring_soon else ""
+    return (
+        f"· {coupon.title}：{condition}{yuan(coupon.discount_fen)}，"
+        f"{local_time(coupon.expires_at)}到期{mark}"
+    )
+
+
+class ActionListCoupons(UsesShop, Action):
+    """Lists usable coupons from the shop database."""
+
+    def name(self) -> str:
+        """Action name in the domain."""
+        return "action_list_coupons"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """List coupons, or say there are none, or ask to log in."""
+        shopper_id = shopper_id_of(tracker)
+        if shopper_id is None:
+            dispatcher.utter_message(response="utter_login_required")
+            return []
+        coupons = await self.shop.usable_coupons(shopper_id=shopper_id)
+        if not coupons:
+            dispatcher.utter_message(response="utter_no_coupons")
+            return []
+        dispatcher.utter_message(
+            response="utter_coupons", coupons="\n".join(coupon_line(c) for c in coupons)
+        )
+        return []

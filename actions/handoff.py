@@ -1,0 +1,67 @@
+"""Hand the conversation to a person: signalled as data for the gateway.
+
+The action never talks to the agent queue itself. It sends a custom payload
+``{"handoff": {...}}`` that the gateway finds in Rasa's REST reply.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import latest_intent
+
+# intent → (reason, priority, team, what the shopper is told first)
+ROUTES: dict[str, tuple[str, str, str, str]] = {
+    "emergency": ("emergency", "urgent", "safety", "utter_emergency"),
+    "account_security": ("account_security", "high", "security", "utter_account_security"),
+    "complaint": ("complaint", "high", "after_sales", "utter_complaint"),
+    "request_human": ("requested", "normal", "general", "utter_handoff_started"),
+}
+FALLBACK_ROUTE = ("bot_not_understanding", "normal", "general", "utter_handoff_started")
+SUMMARY_MESSAGES = 5
+
+
+def recent_user_texts(tracker: Tracker, limit: int = SUMMARY_MESSAGES) -> list[str]:
+    """The shopper's last ``limit`` messages, oldest first."""
+    texts = [
+        str(event.get("text"))
+        for event in tracker.events
+        if event.get("event") == "user" and event.get("text")
+    ]
+    return texts[-limit:]
+
+
+def handoff_payload(tracker: Tracker, intent: str | None) -> dict[str, Any]:
+    """What the agent needs first: why, how urgent, which team, and the gist."""
+    reason, priority, team, _ = ROUTES.get(intent or "", FALLBACK_ROUTE)
+    return {
+        "reason": reason,
+        "priority": priority,
+        "team": team,
+        "intent": intent,
+        "order_id": tracker.get_slot("order_id"),
+        "summary": recent_user_texts(tracker),
+    }
+
+
+class ActionRequestAgent(Action):
+    """Tells the shopper a person is coming and signals the handoff."""
+
+    def name(self) -> str:
+        """Action name in the domain."""
+        return "action_request_agent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Reply by reason, then send the handoff payload."""
+        intent = latest_intent(tracker)
+        *_, response = ROUTES.get(intent or "", FALLBACK_ROUTE)
+        dispatcher.utter_message(response=response)
+        dispatcher.utter_message(json_message={"handoff": handoff_payload(tracker, intent)})
+        return []

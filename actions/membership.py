@@ -1,0 +1,37 @@
+"""Member tier, points and what the tier brings."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import UsesShop, shopper_id_of
+from actions.shop.format import TIER_LABELS
+
+
+class ActionMembershipInfo(UsesShop, Action):
+    """Reads the shopper's tier and points from the shop database."""
+
+    def name(self) -> str:
+        """Action name in the domain."""
+        return "action_membership_info"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Tier, points and the tier's benefits; the general rules when anonymous."""
+        shopper_id = shopper_id_of(tracker)
+        shopper = await self.shop.shopper(shopper_id) if shopper_id else None
+        if shopper is None:
+            dispatcher.utter_message(response="utter_membership_general")
+            return []
+        dispatcher.utter_message(
+            response="utter_membership",
+            name=shopper.name,
+            tier=TIER_LABELS[shopper.tier],
+            points=shopper.points,
+        )
+        dispatcher.utter_message(response=f"utter_membership_benefits_{shopper.tier}")
+        return []

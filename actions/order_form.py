@@ -1,0 +1,194 @@
+"""The order form: which order, and what else the shopper's request needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import UsesShop, latest_intent, shopper_id_of
+from actions.shop.errors import OrderNotFound
+from actions.shop.format import STATUS_LABELS, yuan
+from actions.text import find_order_id, split_tax_id
+
+ABORTED = "aborted"
+LOGIN_REQUIRED = "login_required"
+# Slots answered in free text, where 「算了」 means stop rather than an answer.
+FREE_TEXT_SLOTS = {"order_id", "refund_reason", "new_address", "invoice_title"}
+CANCELLABLE = {"pending_payment", "paid"}
+NOT_REFUNDABLE = {"pending_payment", "cancelled"}
+INVOICE_READY = {"paid", "shipped", "delivered", "completed"}
+_REGION_WORDS = ("省", "市", "区", "县", "镇", "乡", "路", "街", "道", "号", "村", "巷")
+
+
+def slots_for(kind: str | None, status: str | None, tracking_no: str | None) -> list[str]:
+    """The slots a request needs, given what is known of its order."""
+    if kind in (ABORTED, LOGIN_REQUIRED):
+        return []
+    if kind == "logistics_track" and tracking_no:
+        return []
+    needed = ["order_id"]
+    if status is None:
+        return needed
+    if kind == "cancel_order" and status in CANCELLABLE:
+        needed.append("cancel_confirmed")
+    elif kind == "change_address" and status in CANCELLABLE:
+        needed += ["new_address", "address_confirmed"]
+    elif kind == "refund_request" and status not in NOT_REFUNDABLE:
+        needed.append("refund_reason")
+    elif kind == "invoice" and status in INVOICE_READY:
+        needed.append("invoice_title")
+    return needed
+
+
+def looks_like_address(text: str) -> bool:
+    """A loose check that a reply is a postal address and not chit-chat."""
+    return len(text.strip()) >= 8 and any(word in text for word in _REGION_WORDS)
+
+
+class ValidateOrderForm(UsesShop, FormValidationAction):
+    """Validates the order number against the shop and picks the slots to ask."""
+
+    def name(self) -> str:
+        """Action name in the domain."""
+        return "validate_order_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Stop early for anonymous shoppers and for 「算了」; otherwise validate."""
+        if shopper_id_of(tracker) is None:
+            return [SlotSet("request_kind", LOGIN_REQUIRED), SlotSet("requested_slot", None)]
+        requested = tracker.get_slot("requested_slot")
+        if latest_intent(tracker) == "deny" and requested in FREE_TEXT_SLOTS:
+            return [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """Only the slots the current request needs."""
+        return slots_for(
+            tracker.get_slot("request_kind"),
+            tracker.get_slot("order_status") if tracker.get_slot("order_id") else None,
+            tracker.get_slot("tracking_no"),
+        )
+
+    async def validate_order_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Accept an order number only if it is one of this shopper's orders."""
+        order_id = find_order_id(str(value or ""))
+        if order_id is None:
+            dispatcher.utter_message(response="utter_order_id_invalid")
+            return {"order_id": None}
+        shopper_id = shopper_id_of(tracker)
+        try:
+            order = await self.shop.order(shopper_id=shopper_id, order_id=order_id)
+        except OrderNotFound:  # another shopper's order looks the same as none
+            dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
+            return {"order_id": None, "order_status": None}
+        return {"order_id": order.id, "order_status": order.status}
+
+    async def validate_new_address(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Reject replies that are not an address."""
+        if isinstance(value, str) and looks_like_address(value):
+            return {"new_address": value.strip()}
+        dispatcher.utter_message(response="utter_address_invalid")
+        return {"new_address": None}
+
+    async def validate_invoice_title(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Split 「公司全称 税号」 and insist on a tax id for company titles."""
+        title, tax_id = split_tax_id(str(value or ""))
+        if not title:
+            dispatcher.utter_message(response="utter_ask_invoice_title")
+            return {"invoice_title": None}
+        if tax_id is None and is_company_title(title):
+            dispatcher.utter_message(response="utter_invoice_need_tax_id")
+            return {"invoice_title": None}
+        return {"invoice_title": title, "tax_id": tax_id}
+
+
+def is_company_title(title: str) -> bool:
+    """Whether an invoice title names an organisation (which needs a tax id)."""
+    return any(word in title for word in ("公司", "有限", "集团", "厂", "店", "中心", "事务所"))
+
+
+class ActionAskOrderId(UsesShop, Action):
+    """Asks which order, offering the shopper's recent orders as buttons."""
+
+    def name(self) -> str:
+        """Action name in the domain."""
+        return "action_ask_order_id"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Offer up to five recent orders, or ask for the number."""
+        shopper_id = shopper_id_of(tracker)
+        orders = await self.shop.recent_orders(shopper_id=shopper_id, limit=5) if shopper_id else []
+        if not orders:
+            dispatcher.utter_message(response="utter_ask_order_id")
+            return []
+        buttons = [
+            {
+                "title": f"{o.id[-6:]} · {o.item_summary} · {STATUS_LABELS[o.status]}",
+                "payload": f'/inform{{"order_id":"{o.id}"}}',
+            }
+            for o in orders
+        ]
+        dispatcher.utter_message(response="utter_ask_order_id_choose", buttons=buttons)
+        return []
+
+
+class ActionAskCancelConfirmed(UsesShop, Action):
+    """Shows the order before asking to confirm its cancellation."""
+
+    def name(self) -> str:
+        """Action name in the domain."""
+        return "action_ask_cancel_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Ask 「确认取消吗？」 with the order's items and total."""
+        order = await self.shop.order(
+            shopper_id=shopper_id_of(tracker), order_id=tracker.get_slot("order_id")
+        )
+        dispatcher.utter_message(
+            response="utter_ask_cancel_confirmed",
+            order_id=order.id,
+            items=order.item_summary,
+            total=yuan(order.total_fen),
+        )
+        return []
+
+
+class ActionAskAddressConfirmed(Action):
+    """Repeats the new address back before changing it."""
+
+    def name(self) -> str:
+        """Action name in the domain."""
+        return "action_ask_address_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Ask to confirm the address as understood."""
+        dispatcher.utter_message(
+            response="utter_ask_address_confirmed",
+            order_id=tracker.get_slot("order_id"),
+            new_address=tracker.get_slot("new_address"),
+        )
+        return []

@@ -1,0 +1,74 @@
+"""Runs the request the order form was filled for, then clears the form."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import address, after_sales, cancellation, invoices, orders, refunds
+from actions.common import UsesShop, shopper_id_of
+from actions.order_form import ABORTED, LOGIN_REQUIRED
+from actions.shop.errors import OrderNotFound
+from actions.shop.service import ShopService
+
+Handler = Callable[[ShopService, str, Tracker, CollectingDispatcher], Awaitable[list[EventType]]]
+
+HANDLERS: dict[str, Handler] = {
+    "order_status": orders.order_status,
+    "logistics_track": orders.logistics_track,
+    "urge_delivery": orders.urge_delivery,
+    "cancel_order": cancellation.cancel_order,
+    "change_address": address.change_address,
+    "refund_request": refunds.refund_request,
+    "refund_progress": refunds.refund_progress,
+    "return_goods": after_sales.return_goods,
+    "exchange_goods": after_sales.exchange_goods,
+    "price_protect": after_sales.price_protect,
+    "invoice": invoices.invoice,
+}
+# Answers belong to one request; the order number stays for follow-ups.
+ONE_REQUEST_SLOTS = (
+    "request_kind",
+    "refund_reason",
+    "cancel_confirmed",
+    "new_address",
+    "address_confirmed",
+    "invoice_title",
+    "tax_id",
+    "amount",
+    "tracking_no",
+)
+
+
+class ActionHandleOrderRequest(UsesShop, Action):
+    """Answers an order request once ``order_form`` has what it needs."""
+
+    def name(self) -> str:
+        """Action name in the domain."""
+        return "action_handle_order_request"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Dispatch on ``request_kind``; an order lookup is the default."""
+        kind = tracker.get_slot("request_kind") or "order_status"
+        shopper_id = shopper_id_of(tracker)
+        events: list[EventType] = []
+        if kind == ABORTED:
+            dispatcher.utter_message(response="utter_stopped")
+        elif kind == LOGIN_REQUIRED or shopper_id is None:
+            dispatcher.utter_message(response="utter_login_required")
+        else:
+            try:
+                events = await HANDLERS.get(kind, orders.order_status)(
+                    self.shop, shopper_id, tracker, dispatcher
+                )
+            except OrderNotFound:
+                order_id = tracker.get_slot("order_id")
+                dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
+                events = [SlotSet("order_id", None), SlotSet("order_status", None)]
+        return events + [SlotSet(slot, None) for slot in ONE_REQUEST_SLOTS]

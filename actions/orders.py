@@ -1,0 +1,102 @@
+"""Order status, logistics and urging: answers read from the shop database."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.shop.errors import InvalidOrderState, OrderNotFound
+from actions.shop.format import STATUS_LABELS, local_time, yuan
+from actions.shop.service import ShopService
+from actions.shop.views import OrderView, ShipmentView
+
+
+def _order_fields(order: OrderView) -> dict[str, str]:
+    return {
+        "order_id": order.id,
+        "items": order.item_summary,
+        "total": yuan(order.total_fen),
+        "status": STATUS_LABELS[order.status],
+        "created": local_time(order.created_at),
+        "paid_at": local_time(order.paid_at) if order.paid_at else "",
+        "shipped_at": local_time(order.shipped_at) if order.shipped_at else "",
+        "delivered_at": local_time(order.delivered_at) if order.delivered_at else "",
+    }
+
+
+def _utter_shipment(dispatcher: CollectingDispatcher, shipment: ShipmentView) -> None:
+    latest = shipment.latest
+    dispatcher.utter_message(
+        response="utter_shipment_progress",
+        carrier=shipment.carrier,
+        tracking_no=shipment.tracking_no,
+        latest=latest.description if latest else "",
+        latest_time=local_time(latest.at) if latest else "",
+    )
+    if shipment.courier_name and shipment.courier_phone:
+        dispatcher.utter_message(
+            response="utter_courier_contact",
+            courier_name=shipment.courier_name,
+            courier_phone=shipment.courier_phone,
+        )
+
+
+async def order_status(
+    shop: ShopService, shopper_id: str, tracker: Tracker, dispatcher: CollectingDispatcher
+) -> list[EventType]:
+    """「我的订单怎么样了」: the order's state, and its latest tracking if shipped."""
+    order = await shop.order(shopper_id=shopper_id, order_id=tracker.get_slot("order_id"))
+    dispatcher.utter_message(response=f"utter_order_status_{order.status}", **_order_fields(order))
+    if order.status == "shipped":
+        shipment = await shop.shipment(shopper_id=shopper_id, order_id=order.id)
+        if shipment is not None:
+            _utter_shipment(dispatcher, shipment)
+    return []
+
+
+async def logistics_track(
+    shop: ShopService, shopper_id: str, tracker: Tracker, dispatcher: CollectingDispatcher
+) -> list[EventType]:
+    """「快递到哪了」: the latest tracking event, by order or by tracking number."""
+    tracking_no = tracker.get_slot("tracking_no")
+    order_id = tracker.get_slot("order_id")
+    if tracking_no and not order_id:
+        try:
+            order, shipment = await shop.find_shipment_by_tracking(
+                shopper_id=shopper_id, tracking_no=tracking_no
+            )
+        except OrderNotFound:
+            dispatcher.utter_message(response="utter_tracking_not_found", tracking_no=tracking_no)
+            return []
+        _utter_shipment(dispatcher, shipment)
+        return []
+    order = await shop.order(shopper_id=shopper_id, order_id=order_id)
+    shipment = await shop.shipment(shopper_id=shopper_id, order_id=order.id)
+    if shipment is not None:
+        _utter_shipment(dispatcher, shipment)
+    elif order.status == "paid":
+        dispatcher.utter_message(response="utter_not_shipped_yet", **_order_fields(order))
+    else:
+        dispatcher.utter_message(response="utter_no_shipment", **_order_fields(order))
+    return []
+
+
+async def urge_delivery(
+    shop: ShopService, shopper_id: str, tracker: Tracker, dispatcher: CollectingDispatcher
+) -> list[EventType]:
+    """「快点发货」: record the urge so the warehouse sees it."""
+    order_id = tracker.get_slot("order_id")
+    try:
+        order = await shop.urge(shopper_id=shopper_id, order_id=order_id)
+    except InvalidOrderState:
+        order = await shop.order(shopper_id=shopper_id, order_id=order_id)
+        dispatcher.utter_message(response="utter_urge_not_applicable", **_order_fields(order))
+        return []
+    response = (
+        "utter_urge_delivery_recorded"
+        if order.status == "shipped"
+        else "utter_urge_shipping_recorded"
+    )
+    dispatcher.utter_message(response=response, **_order_fields(order))
+    return []

@@ -1,0 +1,43 @@
+"""Product questions: stock, price, material and sizes of the product named."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import UsesShop
+from actions.shop.format import yuan
+
+
+class ActionProductConsult(UsesShop, Action):
+    """Answers from the product catalogue when the message names a product."""
+
+    def name(self) -> str:
+        """Action name in the domain."""
+        return "action_product_consult"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Describe the best-matching product, or ask which product is meant."""
+        text = (tracker.latest_message or {}).get("text") or ""
+        products = await self.shop.match_products(text, limit=1)
+        if not products:
+            dispatcher.utter_message(response="utter_product_general")
+            return []
+        product = products[0]
+        stock_response = "utter_product_in_stock" if product.stock > 0 else "utter_product_sold_out"
+        dispatcher.utter_message(
+            response="utter_product_info",
+            name=product.name,
+            price=yuan(product.price_fen),
+            material=product.material,
+            sizes="、".join(product.sizes),
+            description=product.description,
+        )
+        dispatcher.utter_message(response=stock_response, name=product.name, stock=product.stock)
+        if product.authentic_guarantee:
+            dispatcher.utter_message(response="utter_authentic")
+        return []

@@ -1,0 +1,94 @@
+"""Refund requests (极速退款 for gold members and up) and their progress."""
+
+from __future__ import annotations
+
+import re
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.shop.errors import InvalidInput, InvalidOrderState, RefundAlreadyRequested
+from actions.shop.format import REFUND_STATUS_LABELS, TIER_LABELS, local_time, yuan
+from actions.shop.service import ShopService
+from actions.text import half_width
+
+_AMOUNT = re.compile(r"(\d+(?:\.\d{1,2})?)")
+
+
+def amount_fen(text: str | None) -> int | None:
+    """「¥128.5」 or 「59元」 in fen, or None."""
+    match = _AMOUNT.search(half_width(text or ""))
+    return round(float(match.group(1)) * 100) if match else None
+
+
+async def refund_request(
+    shop: ShopService, shopper_id: str, tracker: Tracker, dispatcher: CollectingDispatcher
+) -> list[EventType]:
+    """File a refund; the shop decides between instant approval and review."""
+    order_id = tracker.get_slot("order_id")
+    order = await shop.order(shopper_id=shopper_id, order_id=order_id)
+    reason = tracker.get_slot("refund_reason")
+    try:
+        refund = await shop.request_refund(
+            shopper_id=shopper_id,
+            order_id=order_id,
+            reason=reason or "",
+            amount_fen=amount_fen(tracker.get_slot("amount")),
+        )
+    except RefundAlreadyRequested as exc:
+        dispatcher.utter_message(
+            response="utter_refund_already",
+            order_id=order_id,
+            refund_status=REFUND_STATUS_LABELS[exc.refund.status],
+        )
+        return []
+    except InvalidOrderState:
+        response = (
+            "utter_refund_not_paid"
+            if order.status == "pending_payment"
+            else "utter_refund_not_allowed"
+        )
+        dispatcher.utter_message(response=response, order_id=order_id)
+        return []
+    except InvalidInput:
+        dispatcher.utter_message(
+            response="utter_refund_amount_too_high", total=yuan(order.total_fen)
+        )
+        return []
+    if refund.fast_track:
+        shopper = await shop.shopper(shopper_id)
+        dispatcher.utter_message(
+            response="utter_refund_fast_approved",
+            order_id=order_id,
+            amount=yuan(refund.amount_fen),
+            tier=TIER_LABELS[shopper.tier] if shopper else "",
+        )
+    else:
+        dispatcher.utter_message(
+            response="utter_refund_pending_review",
+            order_id=order_id,
+            amount=yuan(refund.amount_fen),
+            reason=refund.reason,
+        )
+    return []
+
+
+async def refund_progress(
+    shop: ShopService, shopper_id: str, tracker: Tracker, dispatcher: CollectingDispatcher
+) -> list[EventType]:
+    """「退款到哪了」: the newest refund of the order and its state."""
+    order_id = tracker.get_slot("order_id")
+    refunds = await shop.refunds(shopper_id=shopper_id, order_id=order_id)
+    if not refunds:
+        dispatcher.utter_message(response="utter_no_refund", order_id=order_id)
+        return []
+    refund = refunds[0]
+    dispatcher.utter_message(
+        response=f"utter_refund_progress_{refund.status}",
+        order_id=order_id,
+        amount=yuan(refund.amount_fen),
+        refund_status=REFUND_STATUS_LABELS[refund.status],
+        created=local_time(refund.created_at),
+    )
+    return []

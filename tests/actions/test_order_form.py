@@ -1,0 +1,141 @@
+"""The order form asks only what the request needs, and only for the shopper's orders."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.order_form import (
+    ABORTED,
+    LOGIN_REQUIRED,
+    ActionAskOrderId,
+    ValidateOrderForm,
+    looks_like_address,
+    slots_for,
+)
+from actions.shop.seed import DEMO_PAID_ORDER, DEMO_SHIPPED_ORDER, OTHER_SHOPPER_ORDER
+from actions.shop.service import ShopService
+from tests.factories import make_tracker
+
+DOMAIN = {"forms": {"order_form": {"required_slots": ["order_id", "refund_reason"]}}}
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "tracking", "needed"),
+    [
+        ("order_status", None, None, ["order_id"]),
+        ("order_status", "shipped", None, ["order_id"]),
+        ("cancel_order", "paid", None, ["order_id", "cancel_confirmed"]),
+        ("cancel_order", "shipped", None, ["order_id"]),
+        (
+            "change_address",
+            "pending_payment",
+            None,
+            ["order_id", "new_address", "address_confirmed"],
+        ),
+        ("change_address", "delivered", None, ["order_id"]),
+        ("refund_request", "delivered", None, ["order_id", "refund_reason"]),
+        ("refund_request", "cancelled", None, ["order_id"]),
+        ("invoice", "completed", None, ["order_id", "invoice_title"]),
+        ("invoice", "pending_payment", None, ["order_id"]),
+        ("logistics_track", None, "SF142836770592", []),
+        (ABORTED, "paid", None, []),
+        (LOGIN_REQUIRED, None, None, []),
+    ],
+)
+def test_slots_depend_on_request_and_order_state(
+    kind: str, status: str | None, tracking: str | None, needed: list[str]
+) -> None:
+    assert slots_for(kind, status, tracking) == needed
+
+
+async def test_own_order_is_accepted_with_its_state(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateOrderForm(shop).validate_order_id(
+        f"订单号{DEMO_SHIPPED_ORDER}", dispatcher, make_tracker(), DOMAIN
+    )
+    assert result == {"order_id": DEMO_SHIPPED_ORDER, "order_status": "shipped"}
+    assert dispatcher.messages == []
+
+
+async def test_full_width_order_number_is_accepted(shop: ShopService) -> None:
+    full_width = DEMO_PAID_ORDER.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})
+    result = await ValidateOrderForm(shop).validate_order_id(
+        full_width, CollectingDispatcher(), make_tracker(), DOMAIN
+    )
+    assert result["order_id"] == DEMO_PAID_ORDER
+
+
+async def test_another_shoppers_order_looks_like_no_order(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateOrderForm(shop).validate_order_id(
+        OTHER_SHOPPER_ORDER, dispatcher, make_tracker(), DOMAIN
+    )
+    assert result == {"order_id": None, "order_status": None}
+    assert dispatcher.messages[0]["response"] == "utter_order_not_found"
+
+
+async def test_malformed_order_number_is_refused(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateOrderForm(shop).validate_order_id(
+        "12345", dispatcher, make_tracker(), DOMAIN
+    )
+    assert result == {"order_id": None}
+    assert dispatcher.messages[0]["response"] == "utter_order_id_invalid"
+
+
+async def test_anonymous_shopper_is_asked_to_log_in(shop: ShopService) -> None:
+    events = await ValidateOrderForm(shop).run(
+        CollectingDispatcher(), make_tracker("查订单", "order_status", shopper_id=None), DOMAIN
+    )
+    assert events == [SlotSet("request_kind", LOGIN_REQUIRED), SlotSet("requested_slot", None)]
+
+
+async def test_saying_no_to_a_free_text_question_stops_the_form(shop: ShopService) -> None:
+    tracker = make_tracker("算了", "deny", slots={"requested_slot": "order_id"})
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+    assert events == [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
+
+
+async def test_company_invoice_title_needs_a_tax_id(shop: ShopService) -> None:
+    form = ValidateOrderForm(shop)
+    dispatcher = CollectingDispatcher()
+    refused = await form.validate_invoice_title(
+        "杭州某某科技有限公司", dispatcher, make_tracker(), DOMAIN
+    )
+    accepted = await form.validate_invoice_title(
+        "杭州某某科技有限公司 税号91330100MA2B3C4D5E",
+        CollectingDispatcher(),
+        make_tracker(),
+        DOMAIN,
+    )
+    personal = await form.validate_invoice_title(
+        "个人", CollectingDispatcher(), make_tracker(), DOMAIN
+    )
+    assert refused == {"invoice_title": None}
+    assert dispatcher.messages[0]["response"] == "utter_invoice_need_tax_id"
+    assert accepted == {"invoice_title": "杭州某某科技有限公司", "tax_id": "91330100MA2B3C4D5E"}
+    assert personal == {"invoice_title": "个人", "tax_id": None}
+
+
+def test_address_check_rejects_chit_chat() -> None:
+    assert looks_like_address("上海市浦东新区张江路88号3栋101")
+    assert not looks_like_address("好的吧")
+
+
+async def test_order_question_offers_recent_orders_as_buttons(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAskOrderId(shop).run(dispatcher, make_tracker("我的订单到哪了"), {})
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_ask_order_id_choose"
+    payloads = [button["payload"] for button in message["buttons"]]
+    assert len(payloads) == 5
+    assert f'/inform{{"order_id":"{DEMO_PAID_ORDER}"}}' in payloads
+    assert all(OTHER_SHOPPER_ORDER not in payload for payload in payloads)
+
+
+async def test_shopper_without_orders_is_asked_for_the_number(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAskOrderId(shop).run(dispatcher, make_tracker(shopper_id="nobody"), {})
+    assert dispatcher.messages[0]["response"] == "utter_ask_order_id"

@@ -1,0 +1,201 @@
+"""Each order request does the real work in the shop database, or refuses clearly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.order_request import ONE_REQUEST_SLOTS, ActionHandleOrderRequest
+from actions.shop.seed import (
+    DEMO_CANCELLED_ORDER,
+    DEMO_DELIVERED_ORDER,
+    DEMO_PAID_ORDER,
+    DEMO_PENDING_ORDER,
+    DEMO_SHIPPED_ORDER,
+    DEMO_SHIPPED_TRACKING,
+    OTHER_SHOPPER_ORDER,
+)
+from actions.shop.service import ShopService
+from tests.factories import make_tracker
+
+CLEARED = [SlotSet(slot, None) for slot in ONE_REQUEST_SLOTS]
+
+
+async def handle(
+    shop: ShopService, kind: str, shopper_id: str | None = "demo", **slots: Any
+) -> tuple[list[dict[str, Any]], list[Any]]:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(shopper_id=shopper_id, slots={"request_kind": kind, **slots})
+    events = await ActionHandleOrderRequest(shop).run(dispatcher, tracker, {})
+    return dispatcher.messages, events
+
+
+def responses(messages: list[dict[str, Any]]) -> list[str]:
+    return [m["response"] for m in messages]
+
+
+async def test_status_of_a_shipped_order_includes_tracking(shop: ShopService) -> None:
+    messages, events = await handle(shop, "order_status", order_id=DEMO_SHIPPED_ORDER)
+    assert responses(messages) == [
+        "utter_order_status_shipped",
+        "utter_shipment_progress",
+        "utter_courier_contact",
+    ]
+    assert messages[1]["tracking_no"] == DEMO_SHIPPED_TRACKING
+    assert events == CLEARED
+
+
+async def test_logistics_by_tracking_number_only(shop: ShopService) -> None:
+    messages, _ = await handle(shop, "logistics_track", tracking_no=DEMO_SHIPPED_TRACKING)
+    assert messages[0]["response"] == "utter_shipment_progress"
+    assert messages[0]["carrier"]
+
+
+async def test_logistics_of_an_unshipped_order_offers_to_urge(shop: ShopService) -> None:
+    messages, _ = await handle(shop, "logistics_track", order_id=DEMO_PAID_ORDER)
+    assert responses(messages) == ["utter_not_shipped_yet"]
+
+
+async def test_urging_is_recorded_for_a_paid_order_and_refused_when_cancelled(
+    shop: ShopService,
+) -> None:
+    recorded, _ = await handle(shop, "urge_delivery", order_id=DEMO_PAID_ORDER)
+    refused, _ = await handle(shop, "urge_delivery", order_id=DEMO_CANCELLED_ORDER)
+    assert responses(recorded) == ["utter_urge_shipping_recorded"]
+    assert responses(refused) == ["utter_urge_not_applicable"]
+
+
+async def test_confirmed_cancel_of_a_paid_order_refunds_it(shop: ShopService) -> None:
+    messages, events = await handle(
+        shop, "cancel_order", order_id=DEMO_PAID_ORDER, cancel_confirmed=True
+    )
+    assert responses(messages) == ["utter_order_cancelled_refund"]
+    assert SlotSet("order_status", "cancelled") in events
+    assert (await shop.order(shopper_id="demo", order_id=DEMO_PAID_ORDER)).status == "cancelled"
+    assert (await shop.refunds(shopper_id="demo", order_id=DEMO_PAID_ORDER))[0].status == "approved"
+
+
+async def test_declined_cancel_keeps_the_order(shop: ShopService) -> None:
+    messages, _ = await handle(
+        shop, "cancel_order", order_id=DEMO_PAID_ORDER, cancel_confirmed=False
+    )
+    assert responses(messages) == ["utter_cancel_kept"]
+    assert (await shop.order(shopper_id="demo", order_id=DEMO_PAID_ORDER)).status == "paid"
+
+
+async def test_shipped_order_cannot_be_cancelled(shop: ShopService) -> None:
+    messages, _ = await handle(shop, "cancel_order", order_id=DEMO_SHIPPED_ORDER)
+    assert responses(messages) == ["utter_cancel_not_allowed"]
+    assert (await shop.order(shopper_id="demo", order_id=DEMO_SHIPPED_ORDER)).status == "shipped"
+
+
+async def test_gold_member_refund_is_approved_at_once_and_only_once(shop: ShopService) -> None:
+    first, _ = await handle(
+        shop, "refund_request", order_id=DEMO_DELIVERED_ORDER, refund_reason="质量问题"
+    )
+    again, _ = await handle(
+        shop, "refund_request", order_id=DEMO_DELIVERED_ORDER, refund_reason="质量问题"
+    )
+    assert responses(first) == ["utter_refund_fast_approved"]
+    assert responses(again) == ["utter_refund_already"]
+    assert len(await shop.refunds(shopper_id="demo", order_id=DEMO_DELIVERED_ORDER)) == 1
+
+
+async def test_normal_member_refund_goes_to_review(shop: ShopService) -> None:
+    from actions.shop.seed import OTHER_SHIPPED_ORDER
+
+    messages, _ = await handle(
+        shop,
+        "refund_request",
+        shopper_id="u1002",
+        order_id=OTHER_SHIPPED_ORDER,
+        refund_reason="不想要了",
+    )
+    assert responses(messages) == ["utter_refund_pending_review"]
+    assert messages[0]["reason"] == "不想要了"
+
+
+async def test_unpaid_order_needs_no_refund(shop: ShopService) -> None:
+    messages, _ = await handle(shop, "refund_request", order_id=DEMO_PENDING_ORDER)
+    assert responses(messages) == ["utter_refund_not_paid"]
+    assert await shop.refunds(shopper_id="demo", order_id=DEMO_PENDING_ORDER) == []
+
+
+async def test_refund_amount_above_total_is_refused(shop: ShopService) -> None:
+    messages, _ = await handle(
+        shop,
+        "refund_request",
+        order_id=DEMO_DELIVERED_ORDER,
+        refund_reason="少件",
+        amount="¥99999",
+    )
+    assert responses(messages) == ["utter_refund_amount_too_high"]
+    assert await shop.refunds(shopper_id="demo", order_id=DEMO_DELIVERED_ORDER) == []
+
+
+async def test_refund_progress_reports_the_newest_refund(shop: ShopService) -> None:
+    none, _ = await handle(shop, "refund_progress", order_id=DEMO_DELIVERED_ORDER)
+    await handle(shop, "refund_request", order_id=DEMO_DELIVERED_ORDER, refund_reason="不想要了")
+    some, _ = await handle(shop, "refund_progress", order_id=DEMO_DELIVERED_ORDER)
+    assert responses(none) == ["utter_no_refund"]
+    assert responses(some) == ["utter_refund_progress_approved"]
+
+
+async def test_confirmed_address_change_is_written(shop: ShopService) -> None:
+    messages, _ = await handle(
+        shop,
+        "change_address",
+        order_id=DEMO_PAID_ORDER,
+        new_address="浙江省杭州市西湖区文三路90号 13912345678",
+        address_confirmed=True,
+    )
+    order = await shop.order(shopper_id="demo", order_id=DEMO_PAID_ORDER)
+    assert responses(messages) == ["utter_address_changed"]
+    assert order.address == "浙江省杭州市西湖区文三路90号"
+    assert order.receiver_phone == "13912345678"
+
+
+async def test_address_of_a_shipped_order_is_not_changed(shop: ShopService) -> None:
+    before = await shop.order(shopper_id="demo", order_id=DEMO_SHIPPED_ORDER)
+    messages, _ = await handle(shop, "change_address", order_id=DEMO_SHIPPED_ORDER)
+    after = await shop.order(shopper_id="demo", order_id=DEMO_SHIPPED_ORDER)
+    assert responses(messages) == ["utter_address_not_allowed"]
+    assert after.address == before.address
+
+
+async def test_invoice_once_per_order(shop: ShopService) -> None:
+    first, _ = await handle(shop, "invoice", order_id=DEMO_DELIVERED_ORDER, invoice_title="个人")
+    second, _ = await handle(shop, "invoice", order_id=DEMO_DELIVERED_ORDER, invoice_title="个人")
+    unpaid, _ = await handle(shop, "invoice", order_id=DEMO_PENDING_ORDER)
+    assert responses(first) == ["utter_invoice_requested"]
+    assert responses(second) == ["utter_invoice_already"]
+    assert responses(unpaid) == ["utter_invoice_not_allowed"]
+
+
+async def test_return_depends_on_delivery(shop: ShopService) -> None:
+    delivered, _ = await handle(shop, "return_goods", order_id=DEMO_DELIVERED_ORDER)
+    in_transit, _ = await handle(shop, "return_goods", order_id=DEMO_SHIPPED_ORDER)
+    unshipped, _ = await handle(shop, "exchange_goods", order_id=DEMO_PAID_ORDER)
+    assert responses(delivered) == ["utter_return_eligible"]
+    assert responses(in_transit) == ["utter_return_in_transit"]
+    assert responses(unshipped) == ["utter_exchange_not_shipped"]
+
+
+async def test_price_protection_answers_from_current_prices(shop: ShopService) -> None:
+    messages, _ = await handle(shop, "price_protect", order_id=DEMO_DELIVERED_ORDER)
+    assert responses(messages)[0] in {"utter_price_protect_found", "utter_price_protect_none"}
+
+
+async def test_another_shoppers_order_is_never_answered(shop: ShopService) -> None:
+    messages, events = await handle(shop, "order_status", order_id=OTHER_SHOPPER_ORDER)
+    assert responses(messages) == ["utter_order_not_found"]
+    assert SlotSet("order_id", None) in events
+
+
+async def test_aborted_and_anonymous_requests(shop: ShopService) -> None:
+    aborted, _ = await handle(shop, "aborted")
+    anonymous, _ = await handle(shop, "order_status", shopper_id=None, order_id=DEMO_PAID_ORDER)
+    assert responses(aborted) == ["utter_stopped"]
+    assert responses(anonymous) == ["utter_login_required"]

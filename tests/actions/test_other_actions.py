@@ -1,0 +1,97 @@
+"""Coupons, products, membership and the handoff signal."""
+
+from __future__ import annotations
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.coupons import ActionListCoupons
+from actions.handoff import ActionRequestAgent
+from actions.membership import ActionMembershipInfo
+from actions.products import ActionProductConsult
+from actions.shop.service import ShopService
+from tests.factories import make_tracker
+
+
+async def test_coupons_are_listed_soonest_expiry_first(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionListCoupons(shop).run(dispatcher, make_tracker("我有哪些优惠券", "coupon"), {})
+    message = dispatcher.messages[0]
+    usable = await shop.usable_coupons(shopper_id="demo")
+    assert message["response"] == "utter_coupons"
+    lines = message["coupons"].splitlines()
+    assert len(lines) == len(usable) >= 1
+    assert usable[0].title in lines[0]
+    assert any("即将过期" in line for line in lines) == any(c.expiring_soon for c in usable)
+
+
+async def test_coupons_need_a_logged_in_shopper(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionListCoupons(shop).run(dispatcher, make_tracker(shopper_id=None), {})
+    assert dispatcher.messages[0]["response"] == "utter_login_required"
+
+
+async def test_product_named_in_the_message_is_described(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionProductConsult(shop).run(
+        dispatcher, make_tracker("羽绒服有M码吗", "product_consult"), {}
+    )
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses[:2] == ["utter_product_info", "utter_product_in_stock"]
+    assert dispatcher.messages[0]["name"] == "轻薄羽绒服"
+
+
+async def test_sold_out_product_says_so(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionProductConsult(shop).run(
+        dispatcher, make_tracker("围巾还有货吗", "product_consult"), {}
+    )
+    assert dispatcher.messages[1]["response"] == "utter_product_sold_out"
+
+
+async def test_unknown_product_gets_the_general_answer(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionProductConsult(shop).run(
+        dispatcher, make_tracker("这个是正品吗", "product_consult"), {}
+    )
+    assert [m["response"] for m in dispatcher.messages] == ["utter_product_general"]
+
+
+async def test_membership_reads_tier_and_points(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionMembershipInfo(shop).run(dispatcher, make_tracker("我有多少积分", "membership"), {})
+    assert dispatcher.messages[0]["response"] == "utter_membership"
+    assert dispatcher.messages[0]["points"] == 2680
+    assert dispatcher.messages[1]["response"] == "utter_membership_benefits_gold"
+
+
+async def test_emergency_hands_off_urgently_to_the_safety_team() -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "快递员一直在我家门口不走还威胁我",
+        "emergency",
+        slots={"order_id": "2611210930418825"},
+        events=[{"event": "user", "text": "我的快递呢"}],
+    )
+    events = await ActionRequestAgent().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_emergency"
+    handoff = dispatcher.messages[1]["custom"]["handoff"]
+    assert handoff == {
+        "reason": "emergency",
+        "priority": "urgent",
+        "team": "safety",
+        "intent": "emergency",
+        "order_id": "2611210930418825",
+        "summary": ["我的快递呢", "快递员一直在我家门口不走还威胁我"],
+    }
+    assert events == []
+
+
+async def test_fallback_handoff_has_normal_priority() -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionRequestAgent().run(dispatcher, make_tracker("？？", "nlu_fallback"), {})
+    handoff = dispatcher.messages[1]["custom"]["handoff"]
+    assert (handoff["reason"], handoff["priority"], handoff["team"]) == (
+        "bot_not_understanding",
+        "normal",
+        "general",
+    )

@@ -1,0 +1,60 @@
+"""The domain, the rules and the actions agree with each other."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from actions.after_sales import after_sales_case  # noqa: F401  (cases listed below)
+from actions.shop.format import REFUND_STATUS_LABELS, STATUS_LABELS, TIER_LABELS
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = (
+    "greet goodbye thanks affirm deny bot_challenge order_status logistics_track urge_delivery "
+    "change_address cancel_order refund_request refund_progress return_goods exchange_goods "
+    "invoice coupon payment_issue price_protect product_consult membership account_security "
+    "complaint request_human emergency out_of_scope"
+).split()
+AFTER_SALES_CASES = ("eligible", "in_transit", "not_shipped", "cancelled", "expired")
+
+
+def _domain() -> dict:
+    return yaml.safe_load((ROOT / "domain.yml").read_text())
+
+
+def _action_sources() -> str:
+    return "\n".join(p.read_text() for p in (ROOT / "actions").glob("*.py"))
+
+
+def _responses_named_by_actions() -> set[str]:
+    source = _action_sources()
+    named = set(re.findall(r'"(utter_[a-z_]+)"', source))
+    named |= {f"utter_order_status_{s}" for s in STATUS_LABELS}
+    named |= {f"utter_refund_progress_{s}" for s in REFUND_STATUS_LABELS}
+    named |= {f"utter_membership_benefits_{t}" for t in TIER_LABELS}
+    named |= {f"utter_{k}_{c}" for k in ("return", "exchange") for c in AFTER_SALES_CASES}
+    return named
+
+
+def test_intent_catalogue_is_complete() -> None:
+    assert set(CATALOGUE) <= set(_domain()["intents"])
+
+
+def test_every_response_an_action_sends_exists() -> None:
+    missing = _responses_named_by_actions() - set(_domain()["responses"])
+    assert missing == set()
+
+
+def test_every_response_is_used_by_a_rule_or_an_action() -> None:
+    rules = (ROOT / "nlu_data" / "rules.yml").read_text()
+    used_in_rules = set(re.findall(r"utter_[a-z_]+", rules))
+    form_asks = {f"utter_ask_{slot}" for slot in _domain()["slots"]}
+    unused = set(_domain()["responses"]) - used_in_rules - _responses_named_by_actions() - form_asks
+    assert unused == set()
+
+
+def test_every_custom_action_is_declared() -> None:
+    names = set(re.findall(r'return "((?:action|validate)_[a-z_]+)"', _action_sources()))
+    assert names == set(_domain()["actions"])
