@@ -963,6 +963,8 @@
 
       socket.on("session_history", (data) => this.onHistory(data));
       socket.on("bot_uttered", (data) => this.onBotUttered(data));
+      // The same session open in another tab: show what the shopper sent there.
+      socket.on("shopper_uttered", (data) => this.onBotUttered({ ...data, sender: "shopper" }));
       socket.on("bot_typing", (data) => {
         const on = isObject(data) ? Boolean(data.typing) : Boolean(data);
         this.setTyping(on, isObject(data) ? data.sender : undefined);

@@ -1,0 +1,97 @@
+"""Composition root of the gateway: builds every collaborator from settings."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import socketio
+from starlette.applications import Starlette
+
+from actions.shop.db import make_engine, make_sessionmaker
+from bot import http
+from bot.conversations import ConversationService
+from bot.gateway import ShopperNamespace
+from bot.health import BackendHealth
+from bot.models import Base
+from bot.protocol import plain, plain_room, rich_room
+from bot.rasa_client import RasaClient
+from bot.redelivery import redeliver_forever
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def _client_manager(settings: Settings) -> socketio.AsyncManager | None:
+    # Several gateway processes share rooms through Redis; one needs nothing.
+    if settings.redis_url:
+        return socketio.AsyncRedisManager(settings.redis_url)
+    return None
+
+
+def create_app(
+    settings: Settings,
+    *,
+    rasa_transport: httpx.AsyncBaseTransport | None = None,
+    client_manager: socketio.AsyncManager | None = None,
+) -> socketio.ASGIApp:
+    """Build the gateway's ASGI app: socket.io on ``/socket.io``, HTTP elsewhere."""
+    engine = make_engine(settings.database_url)
+    sessionmaker = make_sessionmaker(engine)
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout, transport=rasa_transport)
+    health = BackendHealth(rasa, settings.action_url, transport=rasa_transport)
+    origins: Any = list(settings.allowed_origins) or None
+    if "*" in settings.allowed_origins:
+        origins = "*"
+    sio = socketio.AsyncServer(
+        async_mode="asgi",
+        client_manager=client_manager or _client_manager(settings),
+        cors_allowed_origins=origins,
+        max_http_buffer_size=64 * 1024,
+    )
+
+    async def deliver(
+        conversation_id: str, event: str, payload: Any, skip_sid: str | None = None
+    ) -> None:
+        await sio.emit(event, payload, room=rich_room(conversation_id), skip_sid=skip_sid)
+        if event == "bot_uttered":  # plain clients get Rasa's own shapes only
+            await sio.emit(
+                event, plain(payload), room=plain_room(conversation_id), skip_sid=skip_sid
+            )
+
+    conversations = ConversationService(sessionmaker, rasa, deliver)
+    sio.register_namespace(
+        ShopperNamespace(conversations, settings.identity_secret, settings.max_message_chars)
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with engine.begin() as connection:
+            await connection.run_sync(Base.metadata.create_all)
+        redelivery = asyncio.create_task(
+            redeliver_forever(conversations, health, settings.redelivery_interval)
+        )
+        try:
+            yield
+        finally:
+            await sio.shutdown()
+            redelivery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await redelivery
+            await conversations.drain()
+            await rasa.aclose()
+            await health.aclose()
+            await engine.dispose()
+
+    web = Starlette(
+        routes=http.routes(health, settings.identity_secret, settings.demo_shopper),
+        middleware=http.middleware(settings.allowed_origins),
+        lifespan=lifespan,
+    )
+    asgi = socketio.ASGIApp(sio, other_asgi_app=web)
+    asgi.sio = sio  # tests reach the server through the app
+    return asgi

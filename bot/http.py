@@ -1,0 +1,86 @@
+"""Plain HTTP routes of the gateway: the widget pages, vendor assets, health."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.health import BackendHealth
+from bot.identity import sign
+
+WIDGET_DIR = Path(__file__).parent / "widget"
+# Only these leave bot/widget/: never its node_modules or package files.
+WIDGET_ASSETS = {"widget.js": "text/javascript", "widget.css": "text/css"}
+VENDOR_FILES = {
+    "socket.io.min.js": "socket.io-client/dist/socket.io.min.js",
+    "socket.io.min.js.map": "socket.io-client/dist/socket.io.min.js.map",
+    "rasa-webchat.js": "rasa-webchat/lib/index.js",
+}
+
+
+def _page(name: str) -> Route:
+    async def endpoint(request: Request) -> Response:
+        return FileResponse(WIDGET_DIR / name, media_type="text/html")
+
+    return Route("/" if name == "index.html" else f"/{name.removesuffix('.html')}", endpoint)
+
+
+async def _asset(request: Request) -> Response:
+    name = request.path_params["name"]
+    media_type = WIDGET_ASSETS.get(name)
+    if media_type is None:
+        return PlainTextResponse("Not Found", status_code=404)
+    return FileResponse(WIDGET_DIR / name, media_type=media_type)
+
+
+async def _vendor(request: Request) -> Response:
+    name = request.path_params["name"]
+    relative = VENDOR_FILES.get(name)
+    if relative is None:
+        return PlainTextResponse("Not Found", status_code=404)
+    path = WIDGET_DIR / "node_modules" / relative
+    if not path.is_file():
+        return PlainTextResponse(
+            f"{relative} is not installed: run `make setup` (npm ci --prefix bot/widget)",
+            status_code=503,
+        )
+    return FileResponse(path, headers={"Cache-Control": "public, max-age=3600"})
+
+
+def routes(
+    health: BackendHealth, identity_secret: str, demo_shopper: str | None
+) -> list[BaseRoute]:
+    """The gateway's HTTP routes."""
+
+    async def healthz(request: Request) -> Response:
+        report = await health.report()
+        status = "ok" if all(report.values()) else "degraded"
+        return JSONResponse({"status": status, **report})
+
+    async def demo_identity(request: Request) -> Response:
+        if not demo_shopper:
+            return JSONResponse({"error": "demo mode is off"}, status_code=404)
+        return JSONResponse(
+            {"shopper_id": demo_shopper, "signature": sign(identity_secret, demo_shopper)}
+        )
+
+    return [
+        _page("index.html"),
+        _page("webchat.html"),
+        Route("/healthz", healthz),
+        Route("/api/demo/identity", demo_identity),
+        Route("/vendor/{name}", _vendor),
+        Route("/static/{name}", _asset),
+    ]
+
+
+def middleware(allowed_origins: tuple[str, ...]) -> list[Middleware]:
+    """CORS for host pages on other origins that embed the widget."""
+    if not allowed_origins:
+        return []
+    return [Middleware(CORSMiddleware, allow_origins=list(allowed_origins), allow_methods=["GET"])]

@@ -1,0 +1,75 @@
+"""Client for Rasa's REST channel and the few HTTP endpoints the gateway needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class RasaUnavailable(Exception):
+    """Rasa (or the action server behind it) could not answer."""
+
+
+class RasaClient:
+    """Sends shopper messages to Rasa's REST webhook.
+
+    Args:
+        base_url: Rasa server URL, e.g. ``http://127.0.0.1:5005``.
+        timeout: seconds to wait for Rasa's answer.
+        transport: an httpx transport; tests pass ``httpx.MockTransport``.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 15.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._http = httpx.AsyncClient(
+            base_url=base_url,
+            timeout=timeout,
+            transport=transport,
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+        )
+
+    async def send(
+        self, sender_id: str, text: str, metadata: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Post one message and return Rasa's replies (the REST channel's list)."""
+        body = {"sender": sender_id, "message": text, "metadata": metadata or {}}
+        try:
+            response = await self._http.post("/webhooks/rest/webhook", json=body)
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"Rasa did not answer: {exc!r}") from exc
+        if response.status_code != 200:
+            raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")
+        try:
+            replies = response.json()
+        except ValueError as exc:
+            raise RasaUnavailable("Rasa answered with something that is not JSON") from exc
+        if not isinstance(replies, list):
+            raise RasaUnavailable("Rasa's answer is not a list of messages")
+        return [reply for reply in replies if isinstance(reply, dict)]
+
+    async def is_ready(self) -> bool:
+        """Whether Rasa is up with a model loaded."""
+        try:
+            response = await self._http.get("/status", timeout=3.0)
+        except httpx.HTTPError:
+            return await self._is_up()
+        if response.status_code == 200:
+            return bool(response.json().get("model_file"))
+        return await self._is_up()
+
+    async def _is_up(self) -> bool:
+        # /status needs --enable-api; "/" answers whenever the server runs.
+        try:
+            response = await self._http.get("/", timeout=3.0)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()

@@ -1,0 +1,95 @@
+"""Configuration, read from the environment once and passed on explicitly."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value kefu cannot use."""
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _float(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the processes of kefu are configured with.
+
+    Each field is documented in the README's configuration table.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    rasa_host: str = "127.0.0.1"
+    rasa_port: int = 5005
+    action_host: str = "127.0.0.1"
+    action_port: int = 5055
+    rasa_url: str = "http://127.0.0.1:5005"
+    action_url: str = "http://127.0.0.1:5055"
+    database_url: str = "sqlite:///var/kefu.db"
+    shop_database_url: str = "sqlite:///var/shop.db"
+    redis_url: str | None = None
+    identity_secret: str = ""
+    demo_shopper: str | None = "demo"
+    rasa_timeout: float = 15.0
+    redelivery_interval: float = 5.0
+    max_message_chars: int = 1000
+    allowed_origins: tuple[str, ...] = ()
+    var_dir: Path = Path("var")
+    model_dir: Path = Path("models")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from environment variables (``os.environ`` by default)."""
+        env = os.environ if environ is None else environ
+        rasa_host = env.get("RASA_HOST", cls.rasa_host)
+        rasa_port = _int(env, "RASA_PORT", cls.rasa_port)
+        action_host = env.get("ACTION_HOST", cls.action_host)
+        action_port = _int(env, "ACTION_PORT", cls.action_port)
+        var_dir = Path(env.get("KEFU_VAR_DIR", str(cls.var_dir)))
+        return cls(
+            host=env.get("KEFU_HOST", cls.host),
+            port=_int(env, "KEFU_PORT", cls.port),
+            rasa_host=rasa_host,
+            rasa_port=rasa_port,
+            action_host=action_host,
+            action_port=action_port,
+            rasa_url=env.get("RASA_URL") or f"http://{rasa_host}:{rasa_port}",
+            action_url=env.get("ACTION_URL") or f"http://{action_host}:{action_port}",
+            database_url=env.get("KEFU_DATABASE_URL") or f"sqlite:///{var_dir}/kefu.db",
+            shop_database_url=env.get("SHOP_DATABASE_URL") or f"sqlite:///{var_dir}/shop.db",
+            redis_url=env.get("REDIS_URL") or None,
+            identity_secret=env.get("KEFU_IDENTITY_SECRET", ""),
+            demo_shopper=env.get("KEFU_DEMO_SHOPPER", "demo") or None,
+            rasa_timeout=_float(env, "RASA_TIMEOUT", cls.rasa_timeout),
+            redelivery_interval=_float(env, "KEFU_REDELIVERY_INTERVAL", cls.redelivery_interval),
+            max_message_chars=_int(env, "KEFU_MAX_MESSAGE_CHARS", cls.max_message_chars),
+            allowed_origins=tuple(
+                origin.strip()
+                for origin in env.get("KEFU_ALLOWED_ORIGINS", "").split(",")
+                if origin.strip()
+            ),
+            var_dir=var_dir,
+            model_dir=Path(env.get("KEFU_MODEL_DIR", str(cls.model_dir))),
+        )

@@ -1,0 +1,100 @@
+"""Query functions over the gateway tables; each takes an open session."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.models import PENDING, RECEIVED, Conversation, Message
+
+
+class IdentityMismatch(Exception):
+    """A conversation that belongs to one shopper was used by another."""
+
+
+async def ensure_conversation(
+    s: AsyncSession, conversation_id: str, shopper_id: str | None, now: datetime
+) -> Conversation:
+    """Return the conversation, creating it; bind it to ``shopper_id`` on first use."""
+    conversation = await s.get(Conversation, conversation_id)
+    if conversation is None:
+        conversation = Conversation(
+            id=conversation_id, shopper_id=shopper_id, created_at=now, updated_at=now
+        )
+        s.add(conversation)
+        await s.flush()
+        return conversation
+    if shopper_id and conversation.shopper_id and conversation.shopper_id != shopper_id:
+        raise IdentityMismatch(conversation_id)
+    if shopper_id and not conversation.shopper_id:
+        conversation.shopper_id = shopper_id
+    conversation.updated_at = now
+    return conversation
+
+
+async def add_message(
+    s: AsyncSession,
+    conversation_id: str,
+    sender: str,
+    text: str,
+    payload: dict[str, Any],
+    now: datetime,
+    status: str | None = None,
+) -> Message:
+    """Append a message and return it with its id."""
+    message = Message(
+        conversation_id=conversation_id,
+        sender=sender,
+        text=text,
+        payload=payload,
+        status=status,
+        created_at=now,
+    )
+    s.add(message)
+    await s.flush()
+    return message
+
+
+async def history(s: AsyncSession, conversation_id: str, limit: int = 200) -> list[Message]:
+    """The newest ``limit`` messages of a conversation, oldest first."""
+    rows = await s.execute(
+        select(Message)
+        .where(Message.conversation_id == conversation_id)
+        .order_by(Message.id.desc())
+        .limit(limit)
+    )
+    return list(reversed(rows.scalars().all()))
+
+
+async def set_status(s: AsyncSession, message_id: int, status: str) -> None:
+    """Record what became of a shopper message."""
+    await s.execute(update(Message).where(Message.id == message_id).values(status=status))
+
+
+async def unanswered(s: AsyncSession, stuck_before: datetime, limit: int = 100) -> list[Message]:
+    """Shopper messages to redeliver, oldest first.
+
+    Pending ones failed to reach Rasa; received ones older than
+    ``stuck_before`` were being answered when a gateway stopped.
+    """
+    rows = await s.execute(
+        select(Message)
+        .where(
+            or_(
+                Message.status == PENDING,
+                (Message.status == RECEIVED) & (Message.created_at < stuck_before),
+            )
+        )
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    return list(rows.scalars().all())
+
+
+async def conversation_shopper(s: AsyncSession, conversation_id: str) -> str | None:
+    """The verified shopper a conversation belongs to, if any."""
+    conversation = await s.get(Conversation, conversation_id)
+    return conversation.shopper_id if conversation else None

@@ -1,0 +1,42 @@
+"""A stand-in for Rasa's REST channel, for gateway tests (httpx.MockTransport)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+
+class FakeRasa:
+    """Answers every message with ``reply_for(text)``; can be switched off."""
+
+    def __init__(self) -> None:
+        self.up = True
+        self.received: list[dict[str, Any]] = []
+
+    def reply_for(self, text: str) -> list[dict[str, Any]]:
+        """Echo the text, with two buttons when asked for 「菜单」."""
+        if text == "菜单":
+            return [
+                {"text": "请选择", "buttons": [{"title": "查订单", "payload": "/order_status"}]}
+            ]
+        return [{"text": f"收到：{text}"}]
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        """The MockTransport handler."""
+        if not self.up:
+            raise httpx.ConnectError("connection refused", request=request)
+        if request.url.path == "/webhooks/rest/webhook":
+            body = json.loads(request.content)
+            self.received.append(body)
+            return httpx.Response(200, json=self.reply_for(body["message"]))
+        if request.url.path in ("/", "/health"):
+            return httpx.Response(200, text="ok")
+        if request.url.path == "/status":
+            return httpx.Response(200, json={"model_file": "kefu.tar.gz"})
+        return httpx.Response(404)
+
+    def transport(self) -> httpx.MockTransport:
+        """An httpx transport backed by this fake."""
+        return httpx.MockTransport(self.handler)

@@ -1,0 +1,215 @@
+"""The gateway over real socket.io connections on loopback, with a fake Rasa."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.app import create_app
+from bot.identity import sign
+from bot.settings import Settings
+from tests.bot.fake_rasa import FakeRasa
+from tests.servers import serving
+from tests.socket_clients import WidgetClient
+
+SECRET = "test-secret"
+
+
+@pytest.fixture
+def rasa() -> FakeRasa:
+    return FakeRasa()
+
+
+@pytest.fixture
+async def gateway(tmp_path: Path, rasa: FakeRasa) -> AsyncIterator[str]:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path}/kefu.db",
+        identity_secret=SECRET,
+        redelivery_interval=0.2,
+        var_dir=tmp_path,
+    )
+    async with serving(create_app(settings, rasa_transport=rasa.transport())) as url:
+        yield url
+
+
+@pytest.fixture
+async def client(gateway: str) -> AsyncIterator[WidgetClient]:
+    widget = WidgetClient()
+    await widget.connect(gateway)
+    yield widget
+    await widget.close()
+
+
+async def test_new_session_is_confirmed_with_empty_history(client: WidgetClient) -> None:
+    session_id, history = await client.start_session()
+    assert len(session_id) == 32
+    assert history == []
+
+
+async def test_message_is_acknowledged_and_answered(client: WidgetClient, rasa: FakeRasa) -> None:
+    session_id, _ = await client.start_session()
+    ack = await client.say("你好", session_id)
+    assert ack["ok"] is True and isinstance(ack["message_id"], int)
+    typing = await client.next("bot_typing")
+    reply = await client.next("bot_uttered")
+    assert typing == {"typing": True, "sender": "bot"}
+    assert reply["text"] == "收到：你好"
+    assert reply["sender"] == "bot"
+    assert rasa.received[0]["sender"] == session_id
+
+
+async def test_buttons_become_quick_replies(client: WidgetClient) -> None:
+    session_id, _ = await client.start_session()
+    await client.say("菜单", session_id)
+    reply = await client.next("bot_uttered")
+    assert reply["quick_replies"] == [
+        {"content_type": "text", "title": "查订单", "payload": "/order_status"}
+    ]
+
+
+async def test_history_is_restored_on_reconnect(gateway: str, client: WidgetClient) -> None:
+    session_id, _ = await client.start_session()
+    await client.say("/inform", session_id, title="点了按钮")
+    await client.next("bot_uttered")
+    again = WidgetClient()
+    await again.connect(gateway)
+    try:
+        confirmed, history = await again.start_session(session_id)
+    finally:
+        await again.close()
+    assert confirmed == session_id
+    assert [(m["sender"], m["text"]) for m in history] == [
+        ("shopper", "点了按钮"),
+        ("bot", "收到：/inform"),
+    ]
+
+
+async def test_signed_identity_reaches_rasa_and_forged_one_does_not(
+    client: WidgetClient, rasa: FakeRasa
+) -> None:
+    session_id, _ = await client.start_session()
+    signed = {"shopper_id": "demo", "signature": sign(SECRET, "demo")}
+    await client.say("查订单", session_id, customData=signed)
+    await client.next("bot_uttered")
+    other, _ = await client.start_session()
+    forged = {"shopper_id": "u1002", "signature": sign("guess", "u1002")}
+    await client.say("查订单", other, customData=forged)
+    await client.next("bot_uttered")
+    assert rasa.received[0]["metadata"] == {"shopper_id": "demo"}
+    assert rasa.received[1]["metadata"] == {"shopper_id": None}
+
+
+async def test_session_of_one_shopper_refuses_another(client: WidgetClient) -> None:
+    session_id, _ = await client.start_session()
+    alice = {"shopper_id": "demo", "signature": sign(SECRET, "demo")}
+    bob = {"shopper_id": "u1002", "signature": sign(SECRET, "u1002")}
+    assert (await client.say("我的订单", session_id, customData=alice))["ok"] is True
+    refused = await client.say("我的订单", session_id, customData=bob)
+    assert refused["ok"] is False
+    assert refused["error"]["code"] == "identity_mismatch"
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ("just a string", "invalid_payload"),
+        ({"message": 42}, "invalid_message"),
+        ({"message": "   "}, "empty_message"),
+        ({"message": "长" * 1001}, "message_too_long"),
+        ({"message": "hi", "session_id": "../../etc"}, "invalid_session_id"),
+    ],
+)
+async def test_malformed_messages_get_a_clear_error(
+    client: WidgetClient, payload: object, code: str
+) -> None:
+    ack = await client.sio.call("user_uttered", payload, timeout=5)
+    error = await client.next("kefu_error")
+    assert ack == {"ok": False, "error": error}
+    assert error["code"] == code
+    # The server is still there afterwards.
+    session_id, _ = await client.start_session()
+    assert (await client.say("还在吗", session_id))["ok"] is True
+
+
+async def test_messages_reach_rasa_in_the_order_sent(client: WidgetClient, rasa: FakeRasa) -> None:
+    session_id, _ = await client.start_session()
+    texts = [f"第{i}条" for i in range(8)]
+    await asyncio.gather(
+        *(client.sio.emit("user_uttered", {"message": t, "session_id": session_id}) for t in texts)
+    )
+    for _ in texts:
+        await client.next("bot_uttered")
+    assert [body["message"] for body in rasa.received] == texts
+
+
+async def test_message_kept_while_rasa_is_down_is_answered_later(
+    client: WidgetClient, rasa: FakeRasa
+) -> None:
+    rasa.up = False
+    session_id, _ = await client.start_session()
+    ack = await client.say("我的快递呢", session_id)
+    apology = await client.next("bot_uttered")
+    assert ack["ok"] is True
+    assert apology["sender"] == "system" and "已经保存" in apology["text"]
+    rasa.up = True
+    answer = await client.next("bot_uttered", timeout=10)
+    assert answer == {**answer, "text": "收到：我的快递呢", "sender": "bot"}
+
+
+async def test_plain_rasa_clients_get_rasas_own_payloads(gateway: str) -> None:
+    webchat = WidgetClient(kefu=False)
+    await webchat.connect(gateway)
+    try:
+        session_id, _ = await webchat.start_session()
+        await webchat.sio.emit("user_uttered", {"message": "/greet", "session_id": session_id})
+        reply = await webchat.next("bot_uttered")
+    finally:
+        await webchat.close()
+    assert reply == {"text": "收到：/greet"}
+
+
+async def test_other_tabs_of_a_session_see_the_shoppers_message(gateway: str) -> None:
+    first, second = WidgetClient(), WidgetClient()
+    await first.connect(gateway)
+    await second.connect(gateway)
+    try:
+        session_id, _ = await first.start_session()
+        await second.start_session(session_id)
+        await first.say("两个标签页", session_id)
+        echoed = await second.next("shopper_uttered")
+        await first.next("bot_uttered")
+    finally:
+        await first.close()
+        await second.close()
+    assert echoed["text"] == "两个标签页" and echoed["sender"] == "shopper"
+    assert not any(event == "shopper_uttered" for event, _ in first.seen)
+
+
+async def test_widget_folder_serves_only_its_assets(gateway: str) -> None:
+    async with httpx.AsyncClient(base_url=gateway) as http:
+        script = await http.get("/static/widget.js")
+        package = await http.get("/static/package.json")
+        modules = await http.get("/static/node_modules/socket.io-client/package.json")
+        page = await http.get("/")
+    assert script.status_code == 200 and "KefuWidget" in script.text
+    assert package.status_code == 404 and modules.status_code == 404
+    assert page.status_code == 200 and "widget.js" in page.text
+
+
+async def test_healthz_reports_each_backend(gateway: str, rasa: FakeRasa) -> None:
+    async with httpx.AsyncClient(base_url=gateway) as http:
+        up = (await http.get("/healthz")).json()
+        rasa.up = False
+        down = (await http.get("/healthz")).json()
+    assert up == {"status": "ok", "rasa": True, "actions": True}
+    assert down == {"status": "degraded", "rasa": False, "actions": False}
+
+
+async def test_demo_identity_is_signed(gateway: str) -> None:
+    async with httpx.AsyncClient(base_url=gateway) as http:
+        identity = (await http.get("/api/demo/identity")).json()
+    assert identity == {"shopper_id": "demo", "signature": sign(SECRET, "demo")}
