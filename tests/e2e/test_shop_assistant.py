@@ -1,0 +1,122 @@
+"""A shopper chats with the real bot through the gateway, as rasa-webchat would."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from actions.shop.db import make_engine, make_sessionmaker
+from actions.shop.models import Order, Refund
+from actions.shop.seed import DEMO_DELIVERED_ORDER, DEMO_SHIPPED_ORDER, DEMO_SHIPPED_TRACKING
+from bot.identity import sign
+from tests.e2e.conftest import SECRET, Stack
+from tests.socket_clients import WidgetClient
+
+pytestmark = pytest.mark.e2e
+DEMO = {"shopper_id": "demo", "signature": sign(SECRET, "demo")}
+
+
+class Shopper:
+    """A widget session of one shopper."""
+
+    def __init__(self, client: WidgetClient, session_id: str, identity: dict[str, str] | None):
+        self.client = client
+        self.session_id = session_id
+        self.identity = identity
+
+    async def say(self, text: str, replies: int = 1) -> list[dict[str, Any]]:
+        """Send a message and collect the next ``replies`` bot messages."""
+        extra = {"customData": self.identity} if self.identity else {}
+        ack = await self.client.say(text, self.session_id, **extra)
+        assert ack["ok"] is True
+        return [await self.client.next("bot_uttered", timeout=30) for _ in range(replies)]
+
+
+@pytest.fixture
+async def shopper(stack: Stack) -> AsyncIterator[Shopper]:
+    client = WidgetClient()
+    await client.connect(stack.gateway_url)
+    session_id, _ = await client.start_session()
+    yield Shopper(client, session_id, DEMO)
+    await client.close()
+
+
+async def _order(stack: Stack, order_id: str) -> tuple[Order, list[Refund]]:
+    engine = make_engine(stack.settings.shop_database_url)
+    try:
+        async with make_sessionmaker(engine)() as s:
+            order = await s.get(Order, order_id)
+            refunds = (await s.execute(select(Refund).where(Refund.order_id == order_id))).scalars()
+            return order, list(refunds)
+    finally:
+        await engine.dispose()
+
+
+async def test_where_is_my_order_answers_from_the_shop_database(shopper: Shopper) -> None:
+    [question] = await shopper.say("我的订单到哪了")
+    payloads = [q["payload"] for q in question["quick_replies"]]
+    assert f'/inform{{"order_id":"{DEMO_SHIPPED_ORDER}"}}' in payloads
+    answer = await shopper.say(f'/inform{{"order_id":"{DEMO_SHIPPED_ORDER}"}}', replies=3)
+    text = "\n".join(m["text"] for m in answer)
+    assert DEMO_SHIPPED_ORDER in text and "发货" in text
+    assert DEMO_SHIPPED_TRACKING in text
+
+
+async def test_order_number_in_the_question_is_used_directly(shopper: Shopper) -> None:
+    [answer, *_] = await shopper.say(f"帮我查一下订单{DEMO_SHIPPED_ORDER}的状态", replies=3)
+    assert DEMO_SHIPPED_ORDER in answer["text"] and "发货" in answer["text"]
+
+
+async def test_refund_for_a_gold_member_is_approved_in_the_database(
+    stack: Stack, shopper: Shopper
+) -> None:
+    [ask] = await shopper.say(f"订单{DEMO_DELIVERED_ORDER}我要退款")
+    assert "质量问题" in [q["title"] for q in ask["quick_replies"]]
+    [done] = await shopper.say("质量问题")
+    _, refunds = await _order(stack, DEMO_DELIVERED_ORDER)
+    assert "极速退款" in done["text"]
+    assert [(r.status, r.fast_track) for r in refunds] == [("approved", True)]
+
+
+async def test_anonymous_shopper_is_asked_to_log_in(stack: Stack) -> None:
+    client = WidgetClient(kefu=False)
+    await client.connect(stack.gateway_url)
+    try:
+        session_id, _ = await client.start_session()
+        anonymous = Shopper(client, session_id, None)
+        [reply] = await anonymous.say(f"查一下订单{DEMO_SHIPPED_ORDER}")
+    finally:
+        await client.close()
+    assert set(reply) == {"text"} and "登录" in reply["text"]
+
+
+async def test_greeting_offers_the_main_menu(shopper: Shopper) -> None:
+    [reply] = await shopper.say("你好呀")
+    assert [q["title"] for q in reply["quick_replies"]][-1] == "转人工"
+
+
+async def test_health_is_ok_with_everything_up(stack: Stack) -> None:
+    async with httpx.AsyncClient(base_url=stack.gateway_url) as http:
+        assert (await http.get("/healthz")).json() == {
+            "status": "ok",
+            "rasa": True,
+            "actions": True,
+        }
+
+
+async def test_question_asked_while_actions_are_down_is_answered_after(
+    stack: Stack, shopper: Shopper
+) -> None:
+    stack.stop("actions")
+    try:
+        [apology] = await shopper.say(f"订单{DEMO_SHIPPED_ORDER}到哪了")
+        assert apology["sender"] == "system" and "已经保存" in apology["text"]
+    finally:
+        stack.restart("actions")
+    answer = await shopper.client.next("bot_uttered", timeout=60)
+    assert re.search(DEMO_SHIPPED_TRACKING + "|" + DEMO_SHIPPED_ORDER, answer["text"])
