@@ -172,8 +172,13 @@ class ConversationService:
             await store.set_status(s, message_id, ANSWERED)
         for message in stored:
             await self._deliver(conversation_id, "bot_uttered", to_protocol(message))
-        if batch.handoff is not None and self._on_handoff is not None:
+        if batch.handoff is None:
+            return
+        if self._on_handoff is not None:
             await self._on_handoff(conversation_id, batch.handoff)
+        else:
+            logger.warning("Handoff requested in %s but no agent queue is set up", conversation_id)
+            await self._say_system(conversation_id, copy.HANDOFF_UNAVAILABLE)
 
     async def _keep_for_later(self, conversation_id: str, message_id: int) -> None:
         async with self._sessionmaker.begin() as s:
@@ -181,13 +186,12 @@ class ConversationService:
             if message is None or message.status == PENDING:
                 return  # the shopper was told already
             message.status = PENDING
+        await self._say_system(conversation_id, copy.RASA_UNAVAILABLE)
+
+    async def _say_system(self, conversation_id: str, text: str) -> None:
+        async with self._sessionmaker.begin() as s:
             notice = await store.add_message(
-                s,
-                conversation_id,
-                "system",
-                copy.RASA_UNAVAILABLE,
-                {"text": copy.RASA_UNAVAILABLE},
-                self._clock(),
+                s, conversation_id, "system", text, {"text": text}, self._clock()
             )
         await self._deliver(conversation_id, "bot_uttered", to_protocol(notice))
 
