@@ -34,7 +34,8 @@ def _utter_shipment(dispatcher: CollectingDispatcher, shipment: ShipmentView) ->
         latest=latest.description if latest else "",
         latest_time=local_time(latest.at) if latest else "",
     )
-    if shipment.courier_name and shipment.courier_phone:
+    described = latest is not None and shipment.courier_phone in latest.description
+    if shipment.courier_name and shipment.courier_phone and not described:
         dispatcher.utter_message(
             response="utter_courier_contact",
             courier_name=shipment.courier_name,

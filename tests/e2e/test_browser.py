@@ -1,0 +1,80 @@
+"""A shopper in a real browser: kefu's widget and the community rasa-webchat."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from actions.shop.seed import DEMO_SHIPPED_TRACKING
+from tests.e2e.conftest import Stack
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-features=LocalNetworkAccessChecks",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_shopper_asks_where_the_order_is_and_sees_it_after_reload(
+    stack: Stack, page: Page
+) -> None:
+    page.goto(stack.gateway_url + "/")
+    page.get_by_test_id("input").fill("我的订单到哪了")
+    page.get_by_test_id("send").click()
+    shipped = page.get_by_test_id("quick-reply").filter(has_text="已发货").first
+    expect(shipped).to_be_visible(timeout=30_000)
+    shipped.click()
+    bot = page.locator("[data-testid=message][data-sender=bot]")
+    expect(bot.filter(has_text=DEMO_SHIPPED_TRACKING)).to_have_count(1, timeout=30_000)
+    page.screenshot(path=str(stack.logs / "widget.png"))
+
+    page.reload()
+    expect(bot.filter(has_text=DEMO_SHIPPED_TRACKING)).to_have_count(1, timeout=15_000)
+    shopper = page.locator("[data-testid=message][data-sender=shopper]")
+    expect(shopper.filter(has_text="我的订单到哪了")).to_have_count(1)
+
+
+def test_shopper_text_is_shown_as_text(stack: Stack, page: Page) -> None:
+    page.goto(stack.gateway_url + "/")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.get_by_test_id("input").fill("<img src=x onerror=alert(1)>")
+    page.get_by_test_id("send").click()
+    shopper = page.locator("[data-testid=message][data-sender=shopper]")
+    expect(shopper.filter(has_text="<img src=x onerror=alert(1)>")).to_have_count(1)
+    expect(page.locator("[data-testid=message][data-sender=bot]").last).to_be_visible(
+        timeout=30_000
+    )
+    assert dialogs == []
+
+
+def test_community_rasa_webchat_works_unchanged(stack: Stack, page: Page) -> None:
+    page.goto(stack.gateway_url + "/webchat")
+    # rasa-webchat sends initPayload "/greet"; the bot's greeting must render.
+    expect(page.get_by_text("kefu 智能客服小蜜", exact=False)).to_be_visible(timeout=30_000)
+    page.locator(".rw-new-message").fill("你是机器人吗")
+    page.locator(".rw-new-message").press("Enter")
+    expect(page.get_by_text("智能客服机器人", exact=False)).to_be_visible(timeout=30_000)
