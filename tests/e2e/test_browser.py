@@ -38,9 +38,7 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def test_shopper_asks_where_the_order_is_and_sees_it_after_reload(
-    stack: Stack, page: Page
-) -> None:
+def test_shopper_asks_where_the_order_is_and_sees_it_after_reload(stack: Stack, page: Page) -> None:
     page.goto(stack.gateway_url + "/")
     page.get_by_test_id("input").fill("我的订单到哪了")
     page.get_by_test_id("send").click()
