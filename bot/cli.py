@@ -19,17 +19,24 @@ from bot.training import ensure_model
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _identity_secret(settings: Settings) -> Settings:
-    # Without a configured secret, keep one generated secret in var/ so the
-    # demo page's signature stays valid across restarts.
-    if settings.identity_secret:
-        return settings
-    key_file = settings.var_dir / "identity.key"
+def _kept_secret(var_dir: Path, name: str) -> str:
+    # A secret generated once and kept in var/, so signatures and tokens stay
+    # valid across restarts.
+    key_file = var_dir / name
     if not key_file.is_file():
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        var_dir.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
-    return replace(settings, identity_secret=key_file.read_text().strip())
+    return key_file.read_text().strip()
+
+
+def _with_secrets(settings: Settings) -> Settings:
+    """Fill in the secrets that were not configured."""
+    return replace(
+        settings,
+        identity_secret=settings.identity_secret or _kept_secret(settings.var_dir, "identity.key"),
+        rasa_token=settings.rasa_token or _kept_secret(settings.var_dir, "rasa.token"),
+    )
 
 
 def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
@@ -55,7 +62,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.app import create_app
 
-    settings = _identity_secret(settings)
+    settings = _with_secrets(settings)
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
     return 0
@@ -64,7 +71,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     """Train if needed, seed, start all three processes and wait for Ctrl-C."""
     started = time.monotonic()
-    settings = _identity_secret(settings)
+    settings = _with_secrets(settings)
     model, _ = ensure_model(ROOT, settings.model_dir)
     cmd_seed(settings, args)
     running: list[processes.Service] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker
 
 from bot import copy, store
-from bot.models import ANSWERED, PENDING, RECEIVED, Message
+from bot.models import ANSWERED, HANDED_OFF, PENDING, RECEIVED, Message
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.replies import ReplyBatch, display_text, parse_replies
 from bot.serial import KeyedSerialRunner
@@ -19,7 +19,20 @@ from bot.serial import KeyedSerialRunner
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-HandoffHook = Callable[[str, dict[str, Any]], Awaitable[None]]
+
+
+class Handoff(Protocol):
+    """The human side: takes conversations the bot hands over."""
+
+    async def open(
+        self, conversation_id: str, shopper_id: str | None, signal: dict[str, Any]
+    ) -> bool:
+        """Queue the conversation for an agent; False if it could not be."""
+        ...
+
+    async def route(self, conversation_id: str, message: dict[str, Any]) -> bool:
+        """Take a shopper message if a person handles the conversation now."""
+        ...
 
 
 class Deliver(Protocol):
@@ -55,7 +68,6 @@ class ConversationService:
         sessionmaker: async sessionmaker of the gateway database.
         rasa: client of Rasa's REST channel.
         deliver: emits an event to a conversation's socket.io room.
-        on_handoff: called when Rasa signals a handoff (``custom.handoff``).
         clock: returns the current time.
         stuck_after: how long a received message may stay unanswered before
             redelivery takes it over (a gateway stopped while answering it).
@@ -66,19 +78,22 @@ class ConversationService:
         sessionmaker: sessionmaker[AsyncSession],  # type: ignore[type-var]
         rasa: RasaClient,
         deliver: Deliver,
-        on_handoff: HandoffHook | None = None,
         clock: Clock = utc_now,
         stuck_after: timedelta = timedelta(seconds=60),
     ) -> None:
         self._sessionmaker = sessionmaker
         self._rasa = rasa
         self._deliver = deliver
-        self._on_handoff = on_handoff
+        self._handoff: Handoff | None = None
         self._clock = clock
         self._stuck_after = stuck_after
         self._accepting = KeyedSerialRunner()
         self._answering = KeyedSerialRunner()
         self._in_flight: set[int] = set()
+
+    def attach_handoff(self, handoff: Handoff) -> None:
+        """Let people take conversations over (the agent queue)."""
+        self._handoff = handoff
 
     async def history(self, conversation_id: str) -> list[dict[str, Any]]:
         """The conversation so far, as the widget shows it."""
@@ -148,6 +163,10 @@ class ConversationService:
             conversation_id = str(message.conversation_id)
             text = str(message.text)
             shopper_id = await store.conversation_shopper(s, conversation_id)
+            shown = to_protocol(message)
+        if self._handoff is not None and await self._handoff.route(conversation_id, shown):
+            await self._set_status(message_id, HANDED_OFF)
+            return
         await self._deliver(conversation_id, "bot_typing", {"typing": True, "sender": "bot"})
         try:
             replies = await self._rasa.send(conversation_id, text, {"shopper_id": shopper_id})
@@ -156,13 +175,15 @@ class ConversationService:
                 raise RasaUnavailable("Rasa sent no reply")
         except RasaUnavailable as exc:
             logger.warning("Rasa could not answer message %s: %s", message_id, exc)
-            await self._keep_for_later(conversation_id, message_id)
+            await self._bot_unavailable(conversation_id, message_id, shopper_id, text)
             return
         finally:
             await self._deliver(conversation_id, "bot_typing", {"typing": False, "sender": "bot"})
-        await self._relay(conversation_id, message_id, parse_replies(replies))
+        await self._relay(conversation_id, message_id, shopper_id, parse_replies(replies))
 
-    async def _relay(self, conversation_id: str, message_id: int, batch: ReplyBatch) -> None:
+    async def _relay(
+        self, conversation_id: str, message_id: int, shopper_id: str | None, batch: ReplyBatch
+    ) -> None:
         now = self._clock()
         async with self._sessionmaker.begin() as s:
             stored = [
@@ -174,11 +195,32 @@ class ConversationService:
             await self._deliver(conversation_id, "bot_uttered", to_protocol(message))
         if batch.handoff is None:
             return
-        if self._on_handoff is not None:
-            await self._on_handoff(conversation_id, batch.handoff)
-        else:
-            logger.warning("Handoff requested in %s but no agent queue is set up", conversation_id)
-            await self._say_system(conversation_id, copy.HANDOFF_UNAVAILABLE)
+        if self._handoff is None or not await self._handoff.open(
+            conversation_id, shopper_id, batch.handoff
+        ):
+            logger.warning("Handoff requested in %s but no agent queue took it", conversation_id)
+            await self.post(conversation_id, "system", {"text": copy.HANDOFF_UNAVAILABLE})
+
+    async def _bot_unavailable(
+        self, conversation_id: str, message_id: int, shopper_id: str | None, text: str
+    ) -> None:
+        # Degrade to people rather than leave the shopper talking to nobody.
+        signal = {
+            "reason": "bot_unavailable",
+            "priority": "normal",
+            "team": "general",
+            "summary": [text],
+        }
+        if self._handoff is not None and await self._handoff.open(
+            conversation_id, shopper_id, signal
+        ):
+            await self._set_status(message_id, HANDED_OFF)
+            return
+        await self._keep_for_later(conversation_id, message_id)
+
+    async def _set_status(self, message_id: int, status: str) -> None:
+        async with self._sessionmaker.begin() as s:
+            await store.set_status(s, message_id, status)
 
     async def _keep_for_later(self, conversation_id: str, message_id: int) -> None:
         async with self._sessionmaker.begin() as s:
@@ -186,14 +228,19 @@ class ConversationService:
             if message is None or message.status == PENDING:
                 return  # the shopper was told already
             message.status = PENDING
-        await self._say_system(conversation_id, copy.RASA_UNAVAILABLE)
+        await self.post(conversation_id, "system", {"text": copy.RASA_UNAVAILABLE})
 
-    async def _say_system(self, conversation_id: str, text: str) -> None:
+    async def post(
+        self, conversation_id: str, sender: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Store a message from the bot, an agent or the system and show it to the shopper."""
         async with self._sessionmaker.begin() as s:
-            notice = await store.add_message(
-                s, conversation_id, "system", text, {"text": text}, self._clock()
+            message = await store.add_message(
+                s, conversation_id, sender, display_text(payload), payload, self._clock()
             )
-        await self._deliver(conversation_id, "bot_uttered", to_protocol(notice))
+        shown = to_protocol(message)
+        await self._deliver(conversation_id, "bot_uttered", shown)
+        return shown
 
     async def redeliver(self) -> int:
         """Send unanswered messages to Rasa again; return how many were scheduled."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import socketio
 
 from bot.conversations import ConversationService
+from bot.ratelimit import RateLimiter
 from bot.identity import verified_shopper
 from bot.protocol import (
     ProtocolError,
@@ -21,6 +23,7 @@ from bot.protocol import (
 from bot.store import IdentityMismatch
 
 logger = logging.getLogger(__name__)
+TypingHook = Callable[[str, bool], Awaitable[None]]
 
 
 class ShopperNamespace(socketio.AsyncNamespace):
@@ -31,6 +34,8 @@ class ShopperNamespace(socketio.AsyncNamespace):
         identity_secret: verifies the host page's shopper signature.
         max_chars: longest message accepted.
         namespace: the socket.io namespace; rasa-webchat uses ``/``.
+        limiter: events allowed per connection (20 per 10 s by default).
+        on_typing: told when a shopper starts or stops typing.
     """
 
     def __init__(
@@ -39,11 +44,25 @@ class ShopperNamespace(socketio.AsyncNamespace):
         identity_secret: str,
         max_chars: int = 1000,
         namespace: str = "/",
+        limiter: RateLimiter | None = None,
+        on_typing: TypingHook | None = None,
     ) -> None:
         super().__init__(namespace)
         self._conversations = conversations
         self._secret = identity_secret
         self._max_chars = max_chars
+        self._limiter = limiter or RateLimiter(events=20, seconds=10)
+        self._on_typing = on_typing
+
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        """Refuse events over the rate limit before any handler runs."""
+        if event not in ("connect", "disconnect") and not self._limiter.allow(args[0]):
+            error = ProtocolError("rate_limited", "too many events: at most 20 per 10 seconds")
+            await self.emit("kefu_error", error.as_event(), to=args[0])
+            return error.as_ack()
+        if event == "disconnect":
+            self._limiter.forget(args[0])
+        return await super().trigger_event(event, *args)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """Accept every shopper; identity comes with their messages."""
@@ -88,6 +107,12 @@ class ShopperNamespace(socketio.AsyncNamespace):
             await self.emit("kefu_error", error.as_event(), to=sid)
             return error.as_ack()
         return {"ok": True, "message_id": message_id}
+
+    async def on_user_typing(self, sid: str, data: Any) -> None:
+        """Pass the shopper's typing state on to the agent, if one is there."""
+        session_id = (await self.get_session(sid)).get("session_id")
+        if session_id and self._on_typing is not None and isinstance(data, dict):
+            await self._on_typing(str(session_id), bool(data.get("typing")))
 
     async def _session_of(self, sid: str, claimed: str | None) -> str:
         current = (await self.get_session(sid)).get("session_id")

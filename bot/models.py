@@ -11,6 +11,7 @@ Base = declarative_base()
 RECEIVED = "received"  # stored and acknowledged, being answered
 ANSWERED = "answered"
 PENDING = "pending"  # Rasa could not answer: redelivered when it is back
+HANDED_OFF = "handed_off"  # a person answers it
 
 
 class Conversation(Base):

@@ -36,6 +36,7 @@ def services(settings: Settings, model: Path, root: Path) -> list[Service]:
         "ACTION_ENDPOINT_URL": f"{settings.action_url}/webhook",
         "SHOP_DATABASE_URL": settings.shop_database_url,
         "KEFU_IDENTITY_SECRET": settings.identity_secret,
+        "RASA_TOKEN": settings.rasa_token,
     }
     return [
         Service(
@@ -52,6 +53,9 @@ def services(settings: Settings, model: Path, root: Path) -> list[Service]:
                 "--endpoints", str(root / "endpoints.yml"),
                 "--credentials", str(root / "credentials.yml"),
                 "--interface", settings.rasa_host, "--port", str(settings.rasa_port),
+                # The gateway records agent messages and resumes handed-back
+                # conversations through Rasa's HTTP API.
+                "--enable-api", "--auth-token", settings.rasa_token,
             ],
             f"{settings.rasa_url}/",
             env,

@@ -37,8 +37,15 @@ def is_kefu_client(auth: Any) -> bool:
 
 
 def plain(payload: dict[str, Any]) -> dict[str, Any]:
-    """A bot_uttered payload exactly as Rasa's socket.io channel sends it."""
-    return {key: value for key, value in payload.items() if key not in EXTENSION_KEYS}
+    """A bot_uttered payload exactly as Rasa's socket.io channel sends it.
+
+    An agent's text is prefixed with their name, the one place plain clients
+    can tell a person from the bot.
+    """
+    shown = {key: value for key, value in payload.items() if key not in EXTENSION_KEYS}
+    if payload.get("sender") == "agent" and isinstance(shown.get("text"), str):
+        shown["text"] = f"[{payload.get('agent_name') or 'agent'}] {shown['text']}"
+    return shown
 
 
 class ProtocolError(ValueError):

@@ -25,7 +25,11 @@ class RasaClient:
         base_url: str,
         timeout: float = 15.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        token: str = "",
     ) -> None:
+        # Rasa's HTTP API (needs `rasa run --enable-api --auth-token`) takes the token as a query
+        # parameter; the REST channel ignores it.
+        self._params = {"token": token} if token else {}
         self._http = httpx.AsyncClient(
             base_url=base_url,
             timeout=timeout,
@@ -52,10 +56,34 @@ class RasaClient:
             raise RasaUnavailable("Rasa's answer is not a list of messages")
         return [reply for reply in replies if isinstance(reply, dict)]
 
+    async def append_events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
+        """Append events to a conversation's tracker (e.g. an agent's message, ``resume``)."""
+        await self._api(
+            "POST",
+            f"/conversations/{sender_id}/tracker/events",
+            json=events,
+            params={**self._params, "include_events": "NONE"},
+        )
+
+    async def parse(self, text: str) -> dict[str, Any]:
+        """What the model understands of ``text`` (intent ranking and entities)."""
+        response = await self._api("POST", "/model/parse", json={"text": text}, params=self._params)
+        parsed = response.json()
+        return parsed if isinstance(parsed, dict) else {}
+
+    async def _api(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = await self._http.request(method, url, **kwargs)
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"Rasa's API did not answer: {exc!r}") from exc
+        if response.status_code >= 300:
+            raise RasaUnavailable(f"Rasa's API answered HTTP {response.status_code} for {url}")
+        return response
+
     async def is_ready(self) -> bool:
         """Whether Rasa is up with a model loaded."""
         try:
-            response = await self._http.get("/status", timeout=3.0)
+            response = await self._http.get("/status", params=self._params, timeout=3.0)
         except httpx.HTTPError:
             return await self._is_up()
         if response.status_code == 200:

@@ -51,6 +51,8 @@ class Settings:
     shop_database_url: str = "sqlite:///var/shop.db"
     redis_url: str | None = None
     identity_secret: str = ""
+    rasa_token: str = ""
+    agent_grace: float = 60.0
     demo_shopper: str | None = "demo"
     rasa_timeout: float = 15.0
     redelivery_interval: float = 5.0
@@ -81,6 +83,8 @@ class Settings:
             shop_database_url=env.get("SHOP_DATABASE_URL") or f"sqlite:///{var_dir}/shop.db",
             redis_url=env.get("REDIS_URL") or None,
             identity_secret=env.get("KEFU_IDENTITY_SECRET", ""),
+            rasa_token=env.get("RASA_TOKEN", ""),
+            agent_grace=_float(env, "KEFU_AGENT_GRACE", cls.agent_grace),
             demo_shopper=env.get("KEFU_DEMO_SHOPPER", "demo") or None,
             rasa_timeout=_float(env, "RASA_TIMEOUT", cls.rasa_timeout),
             redelivery_interval=_float(env, "KEFU_REDELIVERY_INTERVAL", cls.redelivery_interval),

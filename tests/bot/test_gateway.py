@@ -135,6 +135,19 @@ async def test_malformed_messages_get_a_clear_error(
     assert (await client.say("还在吗", session_id))["ok"] is True
 
 
+async def test_a_flood_is_cut_off_with_a_clear_error(client: WidgetClient, rasa: FakeRasa) -> None:
+    session_id, _ = await client.start_session()  # one event of the 20 allowed
+    acks = [await client.say(f"刷屏{i}", session_id) for i in range(25)]
+    refused = [ack for ack in acks if not ack["ok"]]
+    assert all(ack["ok"] for ack in acks[:19])
+    # 2 tokens a second come back while the 25 go out: a few of the last 6 may pass.
+    assert len(refused) >= 3
+    assert {ack["error"]["code"] for ack in refused} == {"rate_limited"}
+    for _ in range(25 - len(refused)):
+        await client.next("bot_uttered")
+    assert len(rasa.received) == 25 - len(refused)
+
+
 async def test_messages_reach_rasa_in_the_order_sent(client: WidgetClient, rasa: FakeRasa) -> None:
     session_id, _ = await client.start_session()
     texts = [f"第{i}条" for i in range(8)]

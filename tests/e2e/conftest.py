@@ -59,6 +59,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "ACTION_PORT": str(free_port()),
         "KEFU_VAR_DIR": str(var),
         "KEFU_IDENTITY_SECRET": SECRET,
+        "RASA_TOKEN": "e2e-rasa-token",
         "KEFU_REDELIVERY_INTERVAL": "1",
     }
     settings = Settings.from_env(environ)
