@@ -10,7 +10,6 @@ from typing import Any
 import socketio
 
 from bot.conversations import ConversationService
-from bot.ratelimit import RateLimiter
 from bot.identity import verified_shopper
 from bot.protocol import (
     ProtocolError,
@@ -20,6 +19,7 @@ from bot.protocol import (
     plain_room,
     rich_room,
 )
+from bot.ratelimit import RateLimiter
 from bot.store import IdentityMismatch
 
 logger = logging.getLogger(__name__)
