@@ -1,0 +1,26 @@
+"""Schema helpers for the handoff tables.
+
+Engines and sessionmakers come from ``actions.shop.db`` (re-exported here):
+they accept sync-style URLs and switch to the asyncio drivers.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from actions.shop.db import make_engine, make_sessionmaker
+from handoff.models import Base
+
+__all__ = ["create_schema", "drop_schema", "make_engine", "make_sessionmaker"]
+
+
+async def create_schema(engine: AsyncEngine) -> None:
+    """Create every handoff table that does not exist yet."""
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+
+
+async def drop_schema(engine: AsyncEngine) -> None:
+    """Drop every handoff table."""
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.drop_all)

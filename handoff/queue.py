@@ -1,0 +1,237 @@
+"""The live-agent queue: one transaction per call, views out.
+
+``HandoffQueue`` owns the transactions; the state changes live in
+``handoff.tickets`` and the queries in ``handoff.store``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Collection
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import sessionmaker
+
+from handoff import store
+from handoff import tickets as changes
+from handoff.errors import ConcurrentUpdate, InvalidInput
+from handoff.models import utc_now
+from handoff.views import TicketView, event_dict
+from handoff.vocab import HANDED_BACK, PRIORITY_RANKS, QUEUED, STATUSES, TEAMS, require_optional
+
+T = TypeVar("T")
+
+#: Attempts of a change that keeps losing races before ``ConcurrentUpdate``.
+ATTEMPTS = 5
+MAX_PAGE = 200
+#: Handling time assumed while no ticket has been closed yet.
+DEFAULT_HANDLING = timedelta(minutes=3)
+HANDLING_SAMPLE = 20
+
+
+class HandoffQueue:
+    """Tickets of conversations handed to people, and who holds them."""
+
+    def __init__(self, sessionmaker: sessionmaker, clock: Callable[[], datetime] = utc_now) -> None:
+        """Run every call in its own transaction from ``sessionmaker``.
+
+        Args:
+            sessionmaker: Factory of ``AsyncSession`` (``expire_on_commit=False``).
+            clock: Returns the current aware UTC time.
+        """
+        self._sessions = sessionmaker
+        self._clock = clock
+
+    async def _change(self, work: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """Run ``work(s, now, *args)`` in a transaction, again if it lost a race."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                async with self._sessions.begin() as s:
+                    return await work(s, self._clock(), *args)
+            except ConcurrentUpdate:
+                if attempt == ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _read(self, work: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """Run the query ``work(s, *args)`` in a transaction."""
+        async with self._sessions.begin() as s:
+            return await work(s, *args)
+
+    async def open_ticket(
+        self,
+        conversation_id: str,
+        shopper_id: str | None,
+        reason: str,
+        priority: str,
+        team: str,
+        summary: list[str],
+    ) -> tuple[TicketView, bool]:
+        """Queue the conversation, once.
+
+        If it has an open ticket already, that one is returned; a more urgent
+        ``priority`` raises it (and moves it to ``team`` while still queued).
+
+        Returns:
+            The ticket and whether it was created now.
+
+        Raises:
+            InvalidInput: for an unknown reason, priority or team.
+        """
+        args = (conversation_id, shopper_id, reason, priority, team, summary)
+        return await self._change(changes.open_ticket, *args)
+
+    async def open_ticket_for(self, conversation_id: str) -> TicketView | None:
+        """The conversation's queued or assigned ticket, if any."""
+        return await self._read(_open_view, conversation_id)
+
+    async def claim(self, ticket_id: int, agent_id: int) -> TicketView:
+        """Take a queued ticket; exactly one of concurrent claimants wins.
+
+        Raises:
+            TicketNotFound, AgentNotFound, TicketClosed, TeamNotAllowed,
+            TicketAlreadyClaimed: someone else holds it.
+        """
+        return await self._change(changes.claim, ticket_id, agent_id)
+
+    async def assign_waiting(self, online_agent_ids: Collection[int]) -> list[TicketView]:
+        """Auto-assign queued tickets to the least-loaded online agents.
+
+        Only ``online_agent_ids`` are considered: active agents (not
+        supervisors) with the ticket's team and a free slot.
+
+        Returns:
+            The tickets assigned now.
+        """
+        return await self._change(changes.assign_waiting, sorted(set(online_agent_ids)))
+
+    async def queue(self, team: str | None = None) -> list[TicketView]:
+        """Queued tickets (of ``team``) in queue order."""
+        require_optional("team", team, TEAMS)
+        return await self._read(store.queued_views, team)
+
+    async def tickets(
+        self,
+        status: str | None = None,
+        priority: str | None = None,
+        team: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[TicketView]:
+        """Tickets matching the filters, newest first.
+
+        Raises:
+            InvalidInput: for an unknown filter value, ``limit`` outside
+                1-200 or a negative ``offset``.
+        """
+        filters = {
+            "status": require_optional("status", status, STATUSES),
+            "priority": require_optional("priority", priority, PRIORITY_RANKS),
+            "team": require_optional("team", team, TEAMS),
+        }
+        if type(limit) is not int or not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput("limit", f"limit must be 1-{MAX_PAGE}")
+        if type(offset) is not int or offset < 0:
+            raise InvalidInput("offset", "offset must not be negative")
+        given = {name: value for name, value in filters.items() if value is not None}
+        return await self._read(store.filtered_views, given, limit, offset)
+
+    async def ticket(self, ticket_id: int) -> TicketView:
+        """One ticket (``TicketNotFound``)."""
+        return await self._read(store.ticket_view, ticket_id)
+
+    async def held_by(self, agent_id: int) -> list[TicketView]:
+        """The tickets ``agent_id`` holds, oldest claim first."""
+        return await self._read(_held_views, agent_id)
+
+    async def position(self, ticket_id: int) -> int:
+        """1-based place among the queued tickets of its team; 0 if not queued."""
+        return await self._read(_position, ticket_id)
+
+    async def estimated_wait(self, ticket_id: int, online_agents_for_team: int) -> timedelta:
+        """Position × average handling time ÷ online agents of the team.
+
+        The average is over the claimed→closed times of the last 20 closed
+        tickets (3 minutes while there are none). Not queued: zero.
+        """
+        async with self._sessions.begin() as s:
+            place = await _position(s, ticket_id)
+            times = await store.handling_times(s, HANDLING_SAMPLE) if place else []
+        average = sum(times, timedelta(0)) / len(times) if times else DEFAULT_HANDLING
+        return place * average / max(1, online_agents_for_team)
+
+    async def transfer(
+        self,
+        ticket_id: int,
+        by_agent_id: int,
+        to_agent_id: int | None = None,
+        to_team: str | None = None,
+    ) -> TicketView:
+        """Move a ticket to one agent, or back to a team's queue.
+
+        Only its holder or a supervisor may. To an agent: they must be active
+        with the team (or a supervisor) and have a free slot unless a
+        supervisor transfers. To a team: queued again, keeping ``queued_at``.
+
+        Raises:
+            InvalidTransfer, InvalidInput, TicketNotFound, TicketClosed,
+            NotTicketHolder, AgentNotFound, AgentAtCapacity.
+        """
+        args = (ticket_id, by_agent_id, to_agent_id, to_team)
+        return await self._change(changes.transfer, *args)
+
+    async def close(
+        self, ticket_id: int, agent_id: int, resolution_code: str, note: str | None = None
+    ) -> TicketView:
+        """Close a ticket (holder, or supervisor for any open ticket).
+
+        Raises:
+            InvalidInput: for an unknown ``resolution_code`` or a long note.
+            TicketNotFound, TicketClosed, NotTicketHolder, AgentNotFound.
+        """
+        args = (ticket_id, agent_id, resolution_code, note)
+        return await self._change(changes.close, *args)
+
+    async def hand_back(self, ticket_id: int, agent_id: int) -> TicketView:
+        """Close the ticket as ``handed_back``: the bot takes over again."""
+        return await self.close(ticket_id, agent_id, HANDED_BACK)
+
+    async def requeue_agent(self, agent_id: int) -> list[TicketView]:
+        """Return the agent's tickets to the queue, ahead of their priority."""
+        return await self._change(changes.requeue_agent, agent_id)
+
+    async def rate(self, conversation_id: str, score: int) -> TicketView:
+        """Rate the conversation's last closed ticket 1-5, once.
+
+        Raises:
+            InvalidRating: bad score or rated already.
+            TicketNotFound: the conversation has no closed ticket.
+        """
+        return await self._change(changes.rate, conversation_id, score)
+
+    async def recent_events(self, ticket_id: int, limit: int = 50) -> list[dict[str, Any]]:
+        """The last ``limit`` events of a ticket, oldest first (``TicketNotFound``)."""
+        return await self._read(_events, ticket_id, limit)
+
+
+async def _open_view(s: AsyncSession, conversation_id: str) -> TicketView | None:
+    ticket = await store.open_ticket_of(s, conversation_id)
+    return None if ticket is None else await store.ticket_view(s, ticket.id)
+
+
+async def _held_views(s: AsyncSession, agent_id: int) -> list[TicketView]:
+    held = await store.held_tickets(s, agent_id)
+    return await store.views_of(s, [ticket.id for ticket in held])
+
+
+async def _position(s: AsyncSession, ticket_id: int) -> int:
+    ticket = await store.get_ticket(s, ticket_id)
+    if ticket.status != QUEUED:
+        return 0
+    return (await store.queue_ids(s, ticket.team)).index(ticket.id) + 1
+
+
+async def _events(s: AsyncSession, ticket_id: int, limit: int) -> list[dict[str, Any]]:
+    await store.get_ticket(s, ticket_id)
+    return [event_dict(event) for event in await store.ticket_events(s, ticket_id, limit)]

@@ -1,0 +1,250 @@
+"""Query functions of the handoff; each takes the session it runs in.
+
+Ticket state changes go through ``change_ticket``: a conditional UPDATE that
+only applies while the row still holds the state it was read in, so two
+transactions can never both move the same ticket (SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Select
+
+from handoff.errors import AgentNotFound, ConcurrentUpdate, TicketNotFound, UsernameTaken
+from handoff.models import Agent, Ticket, TicketEvent
+from handoff.views import TicketView
+from handoff.vocab import ASSIGNED, CLOSED, OPEN_STATUSES, QUEUED
+
+#: Queue order: priority, then tickets returned by a leaving agent, then age.
+QUEUE_ORDER = (
+    Ticket.priority_rank,
+    Ticket.requeued.desc(),
+    Ticket.queued_at,
+    Ticket.id,
+)
+#: The columns a state change is conditional on.
+_GUARDED = ("status", "agent_id", "team", "priority_rank", "csat")
+
+
+async def get_ticket(s: AsyncSession, ticket_id: int) -> Ticket:
+    """Load a ticket with its current values; raise ``TicketNotFound``."""
+    ticket = await s.get(Ticket, ticket_id, populate_existing=True)
+    if ticket is None:
+        raise TicketNotFound(f"ticket {ticket_id} does not exist")
+    return ticket
+
+
+async def get_agent(s: AsyncSession, agent_id: int) -> Agent:
+    """Load an agent; raise ``AgentNotFound``."""
+    agent = await s.get(Agent, agent_id, populate_existing=True)
+    if agent is None:
+        raise AgentNotFound(f"agent {agent_id} does not exist")
+    return agent
+
+
+async def agent_by_username(s: AsyncSession, username: str) -> Agent | None:
+    """The agent with ``username``, if any."""
+    stmt = select(Agent).where(Agent.username == username)
+    return (await s.execute(stmt)).scalars().first()
+
+
+async def all_agents(s: AsyncSession) -> list[Agent]:
+    """Every agent, by username."""
+    return list((await s.execute(select(Agent).order_by(Agent.username))).scalars())
+
+
+async def agents_with_ids(s: AsyncSession, agent_ids: Collection[int]) -> list[Agent]:
+    """The agents among ``agent_ids``, by id."""
+    stmt = select(Agent).where(Agent.id.in_(list(agent_ids))).order_by(Agent.id)
+    return list((await s.execute(stmt)).scalars())
+
+
+async def add_agent(s: AsyncSession, agent: Agent) -> Agent:
+    """Insert ``agent``; raise ``UsernameTaken`` if its username is in use."""
+    if await agent_by_username(s, agent.username) is not None:
+        raise UsernameTaken(f"username {agent.username!r} is taken")
+    s.add(agent)
+    try:
+        await s.flush()
+    except IntegrityError:
+        raise UsernameTaken(f"username {agent.username!r} is taken") from None
+    return agent
+
+
+async def open_ticket_of(s: AsyncSession, conversation_id: str) -> Ticket | None:
+    """The conversation's queued or assigned ticket, if any."""
+    stmt = select(Ticket).where(
+        Ticket.conversation_id == conversation_id, Ticket.status.in_(OPEN_STATUSES)
+    )
+    return (await s.execute(stmt.execution_options(populate_existing=True))).scalars().first()
+
+
+async def latest_closed(s: AsyncSession, conversation_id: str) -> Ticket | None:
+    """The conversation's most recently closed ticket, if any."""
+    stmt = (
+        select(Ticket)
+        .where(Ticket.conversation_id == conversation_id, Ticket.status == CLOSED)
+        .order_by(Ticket.closed_at.desc(), Ticket.id.desc())
+        .limit(1)
+    )
+    return (await s.execute(stmt.execution_options(populate_existing=True))).scalars().first()
+
+
+async def add_ticket(s: AsyncSession, ticket: Ticket) -> Ticket:
+    """Insert ``ticket``.
+
+    Raises:
+        ConcurrentUpdate: another transaction opened a ticket for the same
+            conversation first.
+    """
+    s.add(ticket)
+    try:
+        await s.flush()
+    except IntegrityError:
+        raise ConcurrentUpdate("the conversation got a ticket meanwhile") from None
+    return ticket
+
+
+async def change_ticket(s: AsyncSession, ticket: Ticket, **values: Any) -> bool:
+    """Set ``values`` if the row still has the state ``ticket`` was read in.
+
+    Returns:
+        True if the row changed; False if another transaction moved it first.
+    """
+    stmt = update(Ticket).where(Ticket.id == ticket.id)
+    for name in _GUARDED:
+        column, seen = getattr(Ticket, name), getattr(ticket, name)
+        stmt = stmt.where(column.is_(None) if seen is None else column == seen)
+    stmt = stmt.values(**values).execution_options(synchronize_session=False)
+    result = await s.execute(stmt)
+    return bool(result.rowcount == 1)
+
+
+async def must_change_ticket(s: AsyncSession, ticket: Ticket, **values: Any) -> None:
+    """``change_ticket`` that raises ``ConcurrentUpdate`` when it lost a race."""
+    if not await change_ticket(s, ticket, **values):
+        raise ConcurrentUpdate(f"ticket {ticket.id} changed meanwhile")
+
+
+async def add_event(
+    s: AsyncSession,
+    ticket_id: int,
+    kind: str,
+    at: datetime,
+    actor_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Record that ``kind`` happened to a ticket."""
+    s.add(TicketEvent(ticket_id=ticket_id, kind=kind, actor_id=actor_id, at=at, data=data or {}))
+    await s.flush()
+
+
+def _views() -> Select:
+    stmt = select(Ticket, Agent.display_name).outerjoin(Agent, Ticket.agent_id == Agent.id)
+    return stmt.execution_options(populate_existing=True)
+
+
+async def _fetch(s: AsyncSession, stmt: Select) -> list[TicketView]:
+    return [TicketView.of(ticket, name) for ticket, name in (await s.execute(stmt)).all()]
+
+
+async def ticket_view(s: AsyncSession, ticket_id: int) -> TicketView:
+    """The current view of a ticket; raise ``TicketNotFound``."""
+    views = await _fetch(s, _views().where(Ticket.id == ticket_id))
+    if not views:
+        raise TicketNotFound(f"ticket {ticket_id} does not exist")
+    return views[0]
+
+
+async def views_of(s: AsyncSession, ticket_ids: Sequence[int]) -> list[TicketView]:
+    """Views of ``ticket_ids``, in that order."""
+    if not ticket_ids:
+        return []
+    by_id = {v.id: v for v in await _fetch(s, _views().where(Ticket.id.in_(ticket_ids)))}
+    return [by_id[ticket_id] for ticket_id in ticket_ids]
+
+
+async def queued_tickets(s: AsyncSession, team: str | None = None) -> list[Ticket]:
+    """Queued tickets (of ``team``), in queue order."""
+    stmt = select(Ticket).where(Ticket.status == QUEUED)
+    if team is not None:
+        stmt = stmt.where(Ticket.team == team)
+    stmt = stmt.order_by(*QUEUE_ORDER).execution_options(populate_existing=True)
+    return list((await s.execute(stmt)).scalars())
+
+
+async def queued_views(s: AsyncSession, team: str | None = None) -> list[TicketView]:
+    """Views of the queued tickets (of ``team``), in queue order."""
+    stmt = _views().where(Ticket.status == QUEUED)
+    if team is not None:
+        stmt = stmt.where(Ticket.team == team)
+    return await _fetch(s, stmt.order_by(*QUEUE_ORDER))
+
+
+async def filtered_views(
+    s: AsyncSession, filters: dict[str, str], limit: int, offset: int
+) -> list[TicketView]:
+    """Tickets whose columns equal ``filters``, newest first."""
+    stmt = _views()
+    for name, value in filters.items():
+        stmt = stmt.where(getattr(Ticket, name) == value)
+    stmt = stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    return await _fetch(s, stmt.limit(limit).offset(offset))
+
+
+async def held_tickets(s: AsyncSession, agent_id: int) -> list[Ticket]:
+    """The tickets ``agent_id`` holds, oldest claim first."""
+    stmt = (
+        select(Ticket)
+        .where(Ticket.agent_id == agent_id, Ticket.status == ASSIGNED)
+        .order_by(Ticket.claimed_at, Ticket.id)
+        .execution_options(populate_existing=True)
+    )
+    return list((await s.execute(stmt)).scalars())
+
+
+async def agent_loads(s: AsyncSession, agent_ids: Collection[int]) -> dict[int, int]:
+    """How many tickets each of ``agent_ids`` holds (0 included)."""
+    stmt = (
+        select(Ticket.agent_id, func.count())
+        .where(Ticket.status == ASSIGNED, Ticket.agent_id.in_(list(agent_ids)))
+        .group_by(Ticket.agent_id)
+    )
+    loads = {agent_id: 0 for agent_id in agent_ids}
+    loads.update({agent_id: int(n) for agent_id, n in (await s.execute(stmt)).all()})
+    return loads
+
+
+async def handling_times(s: AsyncSession, limit: int) -> list[timedelta]:
+    """Claimed→closed durations of the last ``limit`` closed tickets."""
+    stmt = (
+        select(Ticket.claimed_at, Ticket.closed_at)
+        .where(Ticket.status == CLOSED, Ticket.claimed_at.is_not(None))
+        .order_by(Ticket.closed_at.desc(), Ticket.id.desc())
+        .limit(limit)
+    )
+    rows = (await s.execute(stmt)).all()
+    return [max(closed - claimed, timedelta(0)) for claimed, closed in rows]
+
+
+async def ticket_events(s: AsyncSession, ticket_id: int, limit: int) -> list[TicketEvent]:
+    """The last ``limit`` events of a ticket, oldest first."""
+    stmt = (
+        select(TicketEvent)
+        .where(TicketEvent.ticket_id == ticket_id)
+        .order_by(TicketEvent.id.desc())
+        .limit(limit)
+    )
+    return list(reversed((await s.execute(stmt)).scalars().all()))
+
+
+async def queue_ids(s: AsyncSession, team: str) -> list[int]:
+    """Ids of the queued tickets of ``team``, in queue order."""
+    stmt = select(Ticket.id).where(Ticket.status == QUEUED, Ticket.team == team)
+    return list((await s.execute(stmt.order_by(*QUEUE_ORDER))).scalars())

@@ -1,0 +1,227 @@
+"""Ticket state changes, each run inside the caller's transaction.
+
+Every function takes the session ``s`` and the current time ``now`` and
+returns views. Rows move only through ``store.change_ticket``'s conditional
+UPDATE, so a change that lost a race raises ``ConcurrentUpdate`` (the queue
+retries it) or is skipped, never applied on top of the winner's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handoff import rules, store
+from handoff.errors import (
+    AgentAtCapacity,
+    ConcurrentUpdate,
+    InvalidRating,
+    InvalidTransfer,
+    TicketAlreadyClaimed,
+    TicketNotFound,
+)
+from handoff.models import Agent, Ticket
+from handoff.views import TicketView
+from handoff.vocab import (
+    ASSIGNED,
+    CLOSED,
+    HANDED_BACK,
+    MAX_NOTE_CHARS,
+    PRIORITY_RANKS,
+    QUEUED,
+    REASONS,
+    RESOLUTION_CODES,
+    SUPERVISOR,
+    require_choice,
+    require_summary,
+    require_team,
+    require_text,
+)
+
+
+async def open_ticket(
+    s: AsyncSession,
+    now: datetime,
+    conversation_id: str,
+    shopper_id: str | None,
+    reason: str,
+    priority: str,
+    team: str,
+    summary: list[str],
+) -> tuple[TicketView, bool]:
+    """Queue a ticket for the conversation, or return its open one (raised)."""
+    fields: dict[str, Any] = {
+        "conversation_id": require_text("conversation_id", conversation_id, 64),
+        "shopper_id": None if shopper_id is None else require_text("shopper_id", shopper_id, 64),
+        "reason": require_choice("reason", reason, REASONS),
+        "priority": require_choice("priority", priority, PRIORITY_RANKS),
+        "team": require_team(team),
+        "summary": require_summary(summary),
+    }
+    existing = await store.open_ticket_of(s, fields["conversation_id"])
+    if existing is not None:
+        await _raise_priority(s, now, existing, fields)
+        return await store.ticket_view(s, existing.id), False
+    rank = PRIORITY_RANKS[fields["priority"]]
+    ticket = Ticket(**fields, status=QUEUED, priority_rank=rank, created_at=now, queued_at=now)
+    await store.add_ticket(s, ticket)
+    data = {key: fields[key] for key in ("reason", "priority", "team")}
+    await store.add_event(s, ticket.id, "queued", now, data=data)
+    return await store.ticket_view(s, ticket.id), True
+
+
+async def _raise_priority(
+    s: AsyncSession, now: datetime, ticket: Ticket, fields: dict[str, Any]
+) -> None:
+    rank = PRIORITY_RANKS[fields["priority"]]
+    if rank >= ticket.priority_rank:
+        return
+    values = {"priority": fields["priority"], "priority_rank": rank, "reason": fields["reason"]}
+    data = {"from": ticket.priority, "to": fields["priority"], "reason": fields["reason"]}
+    if ticket.status == QUEUED and fields["team"] != ticket.team:
+        values["team"] = fields["team"]
+        data.update(from_team=ticket.team, to_team=fields["team"])
+    await store.must_change_ticket(s, ticket, **values)
+    await store.add_event(s, ticket.id, "priority_raised", now, data=data)
+
+
+def _require_queued(ticket: Ticket) -> None:
+    rules.require_open(ticket)
+    if ticket.status != QUEUED:
+        raise TicketAlreadyClaimed(f"ticket {ticket.id} is taken")
+
+
+async def claim(s: AsyncSession, now: datetime, ticket_id: int, agent_id: int) -> TicketView:
+    """Give a queued ticket to ``agent_id``; only one claimant can ever win."""
+    ticket = await store.get_ticket(s, ticket_id)
+    _require_queued(ticket)
+    rules.check_may_take(await store.get_agent(s, agent_id), ticket.team)
+    claimed = {"status": ASSIGNED, "agent_id": agent_id, "claimed_at": now, "requeued": False}
+    if not await store.change_ticket(s, ticket, **claimed):
+        _require_queued(await store.get_ticket(s, ticket_id))
+        raise ConcurrentUpdate(f"ticket {ticket_id} moved meanwhile")
+    await store.add_event(s, ticket_id, "claimed", now, actor_id=agent_id)
+    return await store.ticket_view(s, ticket_id)
+
+
+async def assign_waiting(
+    s: AsyncSession, now: datetime, online_agent_ids: list[int]
+) -> list[TicketView]:
+    """Give queued tickets, in queue order, to the least-loaded fitting agents."""
+    if not online_agent_ids:
+        return []
+    agents = await store.agents_with_ids(s, online_agent_ids)
+    loads = await store.agent_loads(s, [agent.id for agent in agents])
+    assigned: list[int] = []
+    for ticket in await store.queued_tickets(s):
+        agent = rules.least_loaded(agents, loads, ticket.team)
+        if agent is None:
+            continue
+        values = {"status": ASSIGNED, "agent_id": agent.id, "claimed_at": now, "requeued": False}
+        if await store.change_ticket(s, ticket, **values):
+            loads[agent.id] += 1
+            await store.add_event(s, ticket.id, "assigned", now, data={"agent_id": agent.id})
+            assigned.append(ticket.id)
+    return await store.views_of(s, assigned)
+
+
+async def transfer(
+    s: AsyncSession,
+    now: datetime,
+    ticket_id: int,
+    by_agent_id: int,
+    to_agent_id: int | None,
+    to_team: str | None,
+) -> TicketView:
+    """Hand a ticket to one agent or back to a team's queue."""
+    if (to_agent_id is None) == (to_team is None):
+        raise InvalidTransfer("give exactly one of to_agent_id and to_team")
+    ticket = rules.require_open(await store.get_ticket(s, ticket_id))
+    actor = await store.get_agent(s, by_agent_id)
+    rules.check_may_handle(actor, ticket)
+    if to_agent_id is not None:
+        values = await _to_agent(s, now, ticket, actor, to_agent_id)
+    else:
+        values = _to_team(ticket, require_team(to_team, "to_team"))
+    await store.must_change_ticket(s, ticket, **values)
+    data = {"from_agent_id": ticket.agent_id, "from_team": ticket.team}
+    data.update(to_agent_id=to_agent_id, to_team=to_team)
+    await store.add_event(s, ticket_id, "transferred", now, actor_id=actor.id, data=data)
+    return await store.ticket_view(s, ticket_id)
+
+
+async def _to_agent(
+    s: AsyncSession, now: datetime, ticket: Ticket, actor: Agent, to_agent_id: int
+) -> dict[str, Any]:
+    target = await store.get_agent(s, to_agent_id)
+    if ticket.status == ASSIGNED and target.id == ticket.agent_id:
+        raise InvalidTransfer(f"{target.username} holds the ticket already")
+    if not rules.may_take(target, ticket.team):
+        raise InvalidTransfer(f"{target.username} cannot take team {ticket.team}")
+    if actor.role != SUPERVISOR:
+        load = (await store.agent_loads(s, [target.id]))[target.id]
+        if load >= target.max_chats:
+            raise AgentAtCapacity(f"{target.username} has no free slot")
+    return {
+        "status": ASSIGNED,
+        "agent_id": target.id,
+        "team": ticket.team,
+        "claimed_at": ticket.claimed_at or now,
+        "requeued": False,
+    }
+
+
+def _to_team(ticket: Ticket, team: str) -> dict[str, Any]:
+    if ticket.status == QUEUED and ticket.team == team:
+        raise InvalidTransfer(f"ticket {ticket.id} is queued for {team} already")
+    # queued_at stays: the ticket keeps its place in time in the new queue.
+    return {"status": QUEUED, "agent_id": None, "team": team, "claimed_at": None, "requeued": False}
+
+
+async def close(
+    s: AsyncSession,
+    now: datetime,
+    ticket_id: int,
+    agent_id: int,
+    resolution_code: str,
+    note: str | None,
+) -> TicketView:
+    """Close a ticket as its holder, or any open ticket as a supervisor."""
+    code = require_choice("resolution_code", resolution_code, RESOLUTION_CODES)
+    if note is not None:
+        note = require_text("note", note, MAX_NOTE_CHARS, empty_ok=True) or None
+    ticket = rules.require_open(await store.get_ticket(s, ticket_id))
+    rules.check_may_handle(await store.get_agent(s, agent_id), ticket)
+    closed = {"status": CLOSED, "closed_at": now, "resolution_code": code}
+    await store.must_change_ticket(s, ticket, resolution_note=note, **closed)
+    kind = "handed_back" if code == HANDED_BACK else "closed"
+    data = {"resolution_code": code}
+    await store.add_event(s, ticket_id, kind, now, actor_id=agent_id, data=data)
+    return await store.ticket_view(s, ticket_id)
+
+
+async def requeue_agent(s: AsyncSession, now: datetime, agent_id: int) -> list[TicketView]:
+    """Put the agent's tickets back in the queue, ahead of their priority."""
+    moved: list[int] = []
+    back = {"status": QUEUED, "agent_id": None, "claimed_at": None, "requeued": True}
+    for ticket in await store.held_tickets(s, agent_id):
+        if await store.change_ticket(s, ticket, **back):
+            await store.add_event(s, ticket.id, "requeued", now, data={"agent_id": agent_id})
+            moved.append(ticket.id)
+    return await store.views_of(s, moved)
+
+
+async def rate(s: AsyncSession, now: datetime, conversation_id: str, score: int) -> TicketView:
+    """Store the shopper's 1-5 rating on their last closed ticket, once."""
+    if type(score) is not int or not 1 <= score <= 5:
+        raise InvalidRating("the score must be a whole number from 1 to 5")
+    ticket = await store.latest_closed(s, conversation_id)
+    if ticket is None:
+        raise TicketNotFound(f"conversation {conversation_id} has no closed ticket")
+    if ticket.csat is not None:
+        raise InvalidRating(f"ticket {ticket.id} is rated already")
+    await store.must_change_ticket(s, ticket, csat=score)
+    await store.add_event(s, ticket.id, "rated", now, data={"score": score})
+    return await store.ticket_view(s, ticket.id)
