@@ -1,0 +1,2005 @@
+/*!
+ * kefu agent console — plain ES2020, no build step, no framework.
+ *
+ * Served by the gateway at /console (console.html), /console/static/console.js and
+ * /console/static/console.css; the socket.io client comes from /vendor/socket.io.min.js.
+ * Speaks the REST API under /api and the socket.io namespace /agent (docs/agents.md).
+ *
+ * Security: everything that comes from shoppers, agents or the server is rendered as
+ * text (textContent / createTextNode). innerHTML is never used.
+ */
+(function (global) {
+  "use strict";
+
+  const TOKEN_KEY = "kefu.agent_token";
+  const PRESENCE_KEY = "kefu.agent_presence";
+  const ACK_TIMEOUT_MS = 10000;
+  const MAX_LEN = 2000;
+  const COUNTER_FROM = 1800;
+  const TYPING_IDLE_MS = 3000; // agent_typing false this long after the last key
+  const TYPING_RESEND_MS = 5000; // while typing, agent_typing true at most this often
+  const SHOPPER_TYPING_TIMEOUT_MS = 15000;
+  const TOAST_MS = 4500;
+  const BASE_TITLE = "kefu 客服工作台";
+  const URGENT_TITLE = "【紧急】新工单";
+  const FLASH_FOCUSED_MS = 6000; // when the window already has focus, flash briefly only
+  const SENDERS = ["shopper", "bot", "agent", "system"];
+
+  const PRIORITIES = {
+    urgent: { label: "紧急", rank: 0 },
+    high: { label: "高", rank: 1 },
+    normal: { label: "普通", rank: 2 },
+  };
+  const REASONS = {
+    requested: "顾客要求转人工",
+    bot_not_understanding: "机器人未能理解",
+    complaint: "投诉",
+    account_security: "账号安全",
+    emergency: "人身安全紧急",
+    bot_unavailable: "系统故障",
+  };
+  const TEAMS = { general: "通用", after_sales: "售后", security: "账号安全", safety: "安全专组" };
+  const RESOLUTIONS = {
+    resolved: "已解决",
+    no_response: "顾客未回复",
+    duplicate: "重复会话",
+    other: "其他",
+    handed_back: "已交还机器人",
+  };
+  const ROLES = { agent: "客服", supervisor: "主管", trainer: "训练师" };
+  const TIERS = { normal: "普通会员", silver: "白银会员", gold: "黄金会员", platinum: "铂金会员" };
+  const ORDER_STATUS = {
+    pending_payment: "待付款",
+    paid: "待发货",
+    shipped: "已发货",
+    delivered: "已签收",
+    completed: "已完成",
+    cancelled: "已取消",
+  };
+  const REFUND_STATUS = {
+    pending_review: "审核中",
+    approved: "已同意，退款中",
+    rejected: "已拒绝",
+    refunded: "已退款",
+  };
+  // colour family of a status chip
+  const STATUS_TONE = {
+    pending_payment: "warn",
+    paid: "info",
+    shipped: "info",
+    delivered: "ok",
+    completed: "ok",
+    cancelled: "muted",
+    pending_review: "warn",
+    approved: "info",
+    rejected: "muted",
+    refunded: "ok",
+  };
+  // Chinese text for the error codes of the gateway (its messages may be English).
+  const ERROR_TEXT = {
+    ticket_already_claimed: "已被其他客服接入",
+    rate_limited: "操作太频繁，请稍后再试",
+    timeout: "服务器无响应，请稍后重试",
+    not_connected: "网络已断开，请等待重连后再试",
+    unauthorized: "登录已失效，请重新登录",
+    invalid_token: "登录已失效，请重新登录",
+    ticket_not_found: "工单不存在",
+    ticket_closed: "该会话已结束",
+    agent_at_capacity: "您的会话数已达上限，请先结束部分会话",
+    not_ticket_holder: "该会话不在您名下",
+    team_not_allowed: "您不在该工单所属的组",
+    concurrent_update: "工单状态刚刚发生变化，请重试",
+    invalid_transfer: "转接目标无效",
+  };
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Build an element. Text is always set through textContent. */
+  function h(tag, props, children) {
+    const el = document.createElement(tag);
+    if (props) {
+      for (const [k, v] of Object.entries(props)) {
+        if (v === undefined || v === null || v === false) continue;
+        if (k === "class") el.className = v;
+        else if (k === "text") el.textContent = v;
+        else if (k === "dataset") Object.assign(el.dataset, v);
+        else if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
+        else if (k === "hidden" || k === "disabled") el[k] = Boolean(v);
+        else el.setAttribute(k, v === true ? "" : String(v));
+      }
+    }
+    for (const c of [].concat(children || [])) {
+      if (c === null || c === undefined || c === false) continue;
+      el.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    }
+    return el;
+  }
+
+  const $ = (id) => document.getElementById(id);
+
+  function asText(v) {
+    if (v === undefined || v === null) return "";
+    return typeof v === "string" ? v : String(v);
+  }
+
+  function isObject(v) {
+    return v !== null && typeof v === "object" && !Array.isArray(v);
+  }
+
+  function label(map, key) {
+    const k = asText(key);
+    return Object.prototype.hasOwnProperty.call(map, k) ? map[k] : k;
+  }
+
+  function pad2(n) {
+    return String(n).padStart(2, "0");
+  }
+
+  function parseTime(at) {
+    if (at === undefined || at === null || at === "") return null;
+    const d = new Date(at);
+    return Number.isNaN(d.getTime()) ? null : d;
+  }
+
+  function sameDay(a, b) {
+    return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+  }
+
+  /** "14:05" today, "昨天 14:05", "11月23日 14:05", "2023年11月23日 14:05". */
+  function fmtTime(d, now = new Date()) {
+    if (!d) return "";
+    const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+    if (sameDay(d, now)) return hm;
+    const y = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
+    if (sameDay(d, y)) return `昨天 ${hm}`;
+    if (d.getFullYear() === now.getFullYear()) return `${d.getMonth() + 1}月${d.getDate()}日 ${hm}`;
+    return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日 ${hm}`;
+  }
+
+  function fmtDay(d, now = new Date()) {
+    if (sameDay(d, now)) return "今天";
+    const y = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
+    if (sameDay(d, y)) return "昨天";
+    if (d.getFullYear() === now.getFullYear()) return `${d.getMonth() + 1}月${d.getDate()}日`;
+    return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`;
+  }
+
+  /** Elapsed time as mm:ss (minutes keep counting past 59). */
+  function fmtWait(ms) {
+    const s = Math.max(0, Math.floor(ms / 1000));
+    return `${pad2(Math.floor(s / 60))}:${pad2(s % 60)}`;
+  }
+
+  function yuan(fen) {
+    const n = Number(fen);
+    if (!Number.isFinite(n)) return "";
+    const sign = n < 0 ? "-" : "";
+    const a = Math.round(Math.abs(n));
+    return `${sign}¥${Math.floor(a / 100)}.${pad2(a % 100)}`;
+  }
+
+  function key(id) {
+    return asText(id);
+  }
+
+  /** The docs call it `name`; the gateway's AgentView calls it `display_name`. */
+  function agentName(a) {
+    return isObject(a) ? asText(a.name || a.display_name || a.username) : "";
+  }
+
+  /** Code of a value that may be a code ("gold") or already its label ("黄金会员"). */
+  function codeOf(map, value) {
+    const v = asText(value);
+    if (Object.prototype.hasOwnProperty.call(map, v)) return v;
+    for (const [k, l] of Object.entries(map)) if (l === v) return k;
+    return "";
+  }
+
+  /** An ISO time shown as fmtTime, or a pre-formatted time string shown as it is. */
+  function timeText(v) {
+    if (v === undefined || v === null || v === "") return "";
+    const d = typeof v === "string" && /^[0-9]{4}-[0-9]{2}-[0-9]{2}T/.test(v) ? parseTime(v) : null;
+    return d ? fmtTime(d) : asText(v);
+  }
+
+  /** Money given in fen (`<field>_fen`) or already formatted (`<field>`). */
+  function moneyText(obj, field) {
+    if (obj[`${field}_fen`] !== undefined && obj[`${field}_fen`] !== null) return yuan(obj[`${field}_fen`]);
+    return obj[field] !== undefined && obj[field] !== null ? asText(obj[field]) : "";
+  }
+
+  /** The summary may be a string, a list of strings or a list of message objects. */
+  function summaryText(summary) {
+    if (summary === undefined || summary === null) return "";
+    if (Array.isArray(summary)) {
+      return summary
+        .map((s) => (isObject(s) ? asText(s.title || s.text) : asText(s)))
+        .filter(Boolean)
+        .join(" / ");
+    }
+    if (isObject(summary)) return asText(summary.text);
+    return asText(summary);
+  }
+
+  /** Returns an absolute http(s) URL when `src` is safe to show as a link or image, else null. */
+  function safeUrl(src) {
+    if (typeof src !== "string" || !src.trim()) return null;
+    try {
+      const u = new URL(src.trim(), global.location.href);
+      if (u.protocol === "http:" || u.protocol === "https:") return u.href;
+    } catch (_) {
+      /* not a URL */
+    }
+    return null;
+  }
+
+  const session = {
+    get(k) {
+      try {
+        return global.sessionStorage.getItem(k);
+      } catch (_) {
+        return null;
+      }
+    },
+    set(k, v) {
+      try {
+        global.sessionStorage.setItem(k, v);
+      } catch (_) {
+        /* storage disabled: the token lives for this page only */
+      }
+    },
+    remove(k) {
+      try {
+        global.sessionStorage.removeItem(k);
+      } catch (_) {
+        /* ignore */
+      }
+    },
+  };
+
+  // ---------------------------------------------------------------- state
+
+  const state = {
+    token: null,
+    socket: null,
+    agent: null,
+    connected: false,
+    helloSeen: false,
+    presence: "online",
+    mine: new Map(), // ticket key -> ticket (assigned to me), in arrival order
+    unread: new Map(), // ticket key -> count
+    last: new Map(), // ticket key -> last message
+    names: new Map(), // ticket key -> shopper name (from context)
+    drafts: new Map(), // ticket key -> unsent text
+    pending: new Map(), // ticket key -> [local agent messages waiting for their ack]
+    shopperTyping: new Set(), // ticket keys
+    queue: [],
+    canned: [],
+    openId: null, // ticket key
+    openSeq: 0,
+    open: null, // {ticket, context, suggestions, loading, closed, gone, error}
+    early: [], // ticket_message for the open ticket while it loads
+    seen: new Set(), // message ids shown in the transcript
+    lastDay: null, // date of the previous message in the transcript
+    closingId: null, // ticket key this console is closing / handing back / transferring
+    reassigned: null, // ticket key assigned back to us while we were transferring it
+    claiming: new Set(),
+  };
+
+  const typing = { on: false, ticketId: null, lastSent: 0, timer: null };
+  let shopperTypingTimer = null;
+  let reconnectTimer = null;
+  let reconnectDelay = 2000;
+  let localSeq = 0;
+
+  const els = {};
+
+  // ---------------------------------------------------------------- toast
+
+  let toastTimer = null;
+
+  function toast(text, tone = "info") {
+    const el = els.toast;
+    el.textContent = asText(text);
+    el.dataset.tone = tone;
+    el.hidden = false;
+    el.classList.remove("toast--in");
+    void el.offsetWidth; // restart the entrance animation
+    el.classList.add("toast--in");
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => {
+      el.hidden = true;
+    }, tone === "error" || tone === "urgent" ? TOAST_MS + 1500 : TOAST_MS);
+  }
+
+  function errorText(error) {
+    if (!isObject(error)) return "操作失败";
+    if (error.code && Object.prototype.hasOwnProperty.call(ERROR_TEXT, error.code)) return ERROR_TEXT[error.code];
+    return asText(error.message || error.code || "操作失败");
+  }
+
+  // ---------------------------------------------------------------- sound & title
+
+  let audioCtx = null;
+
+  function ensureAudio() {
+    try {
+      if (!audioCtx) {
+        const AC = global.AudioContext || global.webkitAudioContext;
+        if (!AC) return null;
+        audioCtx = new AC();
+      }
+      if (audioCtx.state === "suspended") audioCtx.resume().catch(() => {});
+      return audioCtx;
+    } catch (_) {
+      return null;
+    }
+  }
+
+  /** Two short tones made with the Web Audio API (no audio files). */
+  function beep() {
+    const ctx = ensureAudio();
+    if (!ctx) return;
+    try {
+      const t0 = ctx.currentTime + 0.02;
+      for (const [start, freq] of [
+        [0, 880],
+        [0.18, 1175],
+      ]) {
+        const osc = ctx.createOscillator();
+        const gain = ctx.createGain();
+        osc.type = "sine";
+        osc.frequency.value = freq;
+        gain.gain.setValueAtTime(0.0001, t0 + start);
+        gain.gain.exponentialRampToValueAtTime(0.25, t0 + start + 0.015);
+        gain.gain.exponentialRampToValueAtTime(0.0001, t0 + start + 0.14);
+        osc.connect(gain).connect(ctx.destination);
+        osc.start(t0 + start);
+        osc.stop(t0 + start + 0.16);
+      }
+    } catch (_) {
+      /* audio is a nicety */
+    }
+  }
+
+  let flashTimer = null;
+  let flashStopTimer = null;
+
+  function totalUnread() {
+    let n = 0;
+    for (const v of state.unread.values()) n += v;
+    return n;
+  }
+
+  function baseTitle() {
+    const n = totalUnread();
+    return n ? `(${n > 99 ? "99+" : n}) ${BASE_TITLE}` : BASE_TITLE;
+  }
+
+  function updateTitle() {
+    if (!flashTimer) document.title = baseTitle();
+  }
+
+  function flashTitle() {
+    clearTimeout(flashStopTimer);
+    if (!flashTimer) {
+      let on = true;
+      document.title = URGENT_TITLE;
+      flashTimer = setInterval(() => {
+        on = !on;
+        document.title = on ? URGENT_TITLE : baseTitle();
+      }, 1000);
+    }
+    if (document.hasFocus()) flashStopTimer = setTimeout(stopFlash, FLASH_FOCUSED_MS);
+  }
+
+  function stopFlash() {
+    clearTimeout(flashStopTimer);
+    clearInterval(flashTimer);
+    flashTimer = null;
+    document.title = baseTitle();
+  }
+
+  // ---------------------------------------------------------------- REST
+
+  class ApiError extends Error {
+    constructor(status, code, message) {
+      super(message);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  /** fetch JSON from the gateway; a 401 on an authenticated call ends the session. */
+  async function api(path, { method = "GET", body, auth = true } = {}) {
+    const headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (auth && state.token) headers.Authorization = `Bearer ${state.token}`;
+    const res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+    let data = null;
+    try {
+      data = await res.json();
+    } catch (_) {
+      data = null;
+    }
+    if (!res.ok) {
+      const err = isObject(data) && isObject(data.error) ? data.error : {};
+      if (res.status === 401 && auth) expireSession();
+      throw new ApiError(res.status, asText(err.code), asText(err.message));
+    }
+    return data;
+  }
+
+  // ---------------------------------------------------------------- views
+
+  function showLogin(message) {
+    els.app.hidden = true;
+    els.loginView.hidden = false;
+    els.loginSubmit.disabled = false;
+    els.loginSubmit.textContent = "登录";
+    setLoginError(message || "");
+    document.title = BASE_TITLE;
+    setTimeout(() => (els.loginUser.value ? els.loginPass : els.loginUser).focus(), 0);
+  }
+
+  function setLoginError(text) {
+    els.loginError.textContent = text;
+    els.loginError.hidden = !text;
+  }
+
+  function showApp() {
+    els.loginView.hidden = true;
+    els.app.hidden = false;
+    renderAgent();
+    renderMine();
+    renderQueue();
+    renderConv();
+  }
+
+  async function onLoginSubmit(e) {
+    e.preventDefault();
+    ensureAudio(); // a user gesture: lets the urgent beep play later
+    const username = els.loginUser.value.trim();
+    const password = els.loginPass.value;
+    if (!username || !password) {
+      setLoginError("请输入用户名和密码");
+      return;
+    }
+    setLoginError("");
+    els.loginSubmit.disabled = true;
+    els.loginSubmit.textContent = "登录中…";
+    try {
+      const data = await api("/api/login", { method: "POST", body: { username, password }, auth: false });
+      if (!isObject(data) || typeof data.token !== "string" || !data.token) throw new ApiError(500, "", "登录应答无效");
+      const agent = isObject(data.agent) ? data.agent : null;
+      if (agent && agent.role === "trainer") {
+        throw new ApiError(403, "forbidden", "训练师账号请使用训练工作台，不能登录客服工作台");
+      }
+      els.loginPass.value = "";
+      startSession(data.token, agent);
+    } catch (err) {
+      let msg;
+      if (err instanceof ApiError) {
+        if (err.status === 401) msg = "用户名或密码错误";
+        else if (err.status === 429) msg = "尝试次数过多，请稍后再试";
+        else msg = err.message || `登录失败（${err.status}）`;
+      } else {
+        msg = "无法连接服务器，请检查网络后重试";
+      }
+      els.loginSubmit.disabled = false;
+      els.loginSubmit.textContent = "登录";
+      setLoginError(msg);
+      els.loginPass.select();
+    }
+  }
+
+  function startSession(token, agent) {
+    resetState();
+    state.token = token;
+    state.agent = agent;
+    session.set(TOKEN_KEY, token);
+    state.presence = session.get(PRESENCE_KEY) === "away" ? "away" : "online";
+    showApp();
+    connect();
+    // Check the stored token early and fill in the name before `hello` arrives.
+    if (!agent) {
+      api("/api/me")
+        .then((me) => {
+          const a = isObject(me) && isObject(me.agent) ? me.agent : isObject(me) && isObject(me.user) ? me.user : me;
+          if (!state.agent && isObject(a)) {
+            state.agent = a;
+            renderAgent();
+          }
+        })
+        .catch(() => {
+          /* 401 is handled in api(); anything else: the socket will tell */
+        });
+    }
+  }
+
+  function resetState() {
+    if (state.socket) {
+      state.socket.removeAllListeners();
+      state.socket.disconnect();
+    }
+    clearTimeout(reconnectTimer);
+    stopTyping(false);
+    state.socket = null;
+    state.agent = null;
+    state.connected = false;
+    state.helloSeen = false;
+    state.mine.clear();
+    state.unread.clear();
+    state.last.clear();
+    state.names.clear();
+    state.drafts.clear();
+    state.pending.clear();
+    state.shopperTyping.clear();
+    state.queue = [];
+    state.canned = [];
+    state.openId = null;
+    state.open = null;
+    state.early = [];
+    state.seen = new Set();
+    state.closingId = null;
+    state.claiming.clear();
+    els.input.value = "";
+    stopFlash();
+  }
+
+  function logout() {
+    resetState();
+    state.token = null;
+    session.remove(TOKEN_KEY);
+    showLogin();
+  }
+
+  /** The token is no longer valid (401, refused connection, unauthorized ack). */
+  function expireSession() {
+    if (!state.token) return;
+    resetState();
+    state.token = null;
+    session.remove(TOKEN_KEY);
+    showLogin("登录已失效，请重新登录");
+  }
+
+  // ---------------------------------------------------------------- socket
+
+  function setConn(s) {
+    els.conn.dataset.state = s;
+    els.connText.textContent =
+      s === "connected" ? "已连接" : s === "disconnected" ? "网络断开，正在重连…" : s === "error" ? "组件加载失败" : "连接中…";
+    updateComposer();
+    updateActions();
+  }
+
+  function isUnauthorized(err) {
+    if (!err) return false;
+    if (isObject(err.data) && err.data.code === "unauthorized") return true;
+    return /unauthori[sz]ed/i.test(asText(err.message));
+  }
+
+  function connect() {
+    if (typeof global.io !== "function") {
+      setConn("error");
+      toast("socket.io 客户端未加载（/vendor/socket.io.min.js），请刷新页面重试", "error");
+      return;
+    }
+    setConn("connecting");
+    const socket = global.io("/agent", {
+      auth: { token: state.token },
+      transports: ["websocket", "polling"],
+    });
+    state.socket = socket;
+    const on = (ev, fn) =>
+      socket.on(ev, (...args) => {
+        if (state.socket !== socket) return;
+        try {
+          fn(...args);
+        } catch (e) {
+          console.error(`[kefu console] ${ev} handler failed`, e);
+        }
+      });
+
+    on("connect", () => {
+      state.connected = true;
+      reconnectDelay = 2000;
+      setConn("connected");
+    });
+    on("disconnect", (reason) => {
+      state.connected = false;
+      setConn(state.helloSeen ? "disconnected" : "connecting");
+      stopTyping(false);
+      hideShopperTyping();
+      // The client reconnects by itself, except when the server closed the connection.
+      if (reason === "io server disconnect") scheduleReconnect();
+    });
+    on("connect_error", (err) => {
+      state.connected = false;
+      if (isUnauthorized(err)) {
+        expireSession();
+        return;
+      }
+      setConn(state.helloSeen ? "disconnected" : "connecting");
+      if (!socket.active) scheduleReconnect();
+    });
+
+    on("hello", onHello);
+    on("queue_updated", (d) => {
+      if (isObject(d) && Array.isArray(d.queue)) {
+        state.queue = d.queue.filter(isObject);
+        renderQueue();
+      }
+    });
+    on("ticket_assigned", (d) => isObject(d) && isObject(d.ticket) && onTicketAssigned(d.ticket));
+    on("ticket_message", (d) => isObject(d) && onTicketMessage(d));
+    on("shopper_typing", (d) => isObject(d) && onShopperTyping(d));
+    on("ticket_closed", (d) => isObject(d) && isObject(d.ticket) && onTicketClosed(d.ticket));
+    on("urgent_ticket", (d) => onUrgent(isObject(d) && isObject(d.ticket) ? d.ticket : null));
+    on("console_error", (d) => {
+      // every console_error also fails an ack, which shows the toast; just log it
+      console.warn("[kefu console] console_error", d);
+    });
+  }
+
+  function scheduleReconnect() {
+    clearTimeout(reconnectTimer);
+    const delay = reconnectDelay;
+    reconnectDelay = Math.min(reconnectDelay * 2, 30000);
+    const socket = state.socket;
+    reconnectTimer = setTimeout(() => {
+      if (socket && state.socket === socket && !socket.connected) socket.connect();
+    }, delay);
+  }
+
+  /**
+   * Emits with an acknowledgement and a 10 s timeout. Resolves to the ack
+   * ({ok: true, ...}) or {ok: false, error: {code, message}}; failures show a toast
+   * unless `quiet`.
+   */
+  function emit(event, payload, { quiet = false } = {}) {
+    return new Promise((resolve) => {
+      const socket = state.socket;
+      const done = (r) => {
+        if (!r.ok) {
+          if (r.error && r.error.code === "unauthorized") {
+            expireSession();
+          } else if (!quiet) {
+            toast(errorText(r.error), "error");
+          }
+        }
+        resolve(r);
+      };
+      // Nothing is buffered while offline: a message sent twice is worse than one refused.
+      if (!socket || !socket.connected) {
+        done({ ok: false, error: { code: "not_connected", message: ERROR_TEXT.not_connected } });
+        return;
+      }
+      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, resp) => {
+        if (state.socket !== socket) return resolve({ ok: false, error: { code: "stale" } });
+        if (err) return done({ ok: false, error: { code: "timeout", message: ERROR_TEXT.timeout } });
+        if (!isObject(resp)) return done({ ok: false, error: { code: "bad_ack", message: "服务器应答无效" } });
+        if (resp.ok !== true) {
+          return done({ ok: false, error: isObject(resp.error) ? resp.error : { code: "error", message: "操作失败" } });
+        }
+        return done(resp);
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- server events
+
+  function onHello(d) {
+    if (!isObject(d)) return;
+    const first = !state.helloSeen;
+    state.helloSeen = true;
+    // socket.io delivers events buffered before the namespace CONNECT packet ahead of "connect"
+    if (state.socket && state.socket.connected && !state.connected) {
+      state.connected = true;
+      setConn("connected");
+    }
+    if (isObject(d.agent)) state.agent = d.agent;
+
+    const tickets = Array.isArray(d.tickets) ? d.tickets.filter((t) => isObject(t) && t.status !== "closed") : [];
+    const mine = new Map();
+    for (const t of tickets) mine.set(key(t.id), t);
+    state.mine = mine;
+    for (const k of [...state.unread.keys()]) if (!mine.has(k)) state.unread.delete(k);
+    state.queue = Array.isArray(d.queue) ? d.queue.filter(isObject) : [];
+    state.canned = Array.isArray(d.canned)
+      ? d.canned.filter((c) => isObject(c) && (c.text || c.title)).map((c) => ({ title: asText(c.title), text: asText(c.text) }))
+      : [];
+
+    // Presence: the console's choice wins and survives reconnects.
+    const reported = isObject(d.agent) ? d.agent.presence || d.agent.status : undefined;
+    if (reported !== state.presence) setPresence(state.presence, { quiet: true });
+
+    renderAgent();
+    renderQueue();
+    renderCanned();
+
+    if (state.openId) {
+      if (mine.has(state.openId)) {
+        openTicket(state.openId, { refresh: true });
+      } else if (state.open && !state.open.closed && !state.open.gone) {
+        markOpenGone("此会话已不在您名下（断线期间可能已回到队列）");
+      }
+    } else if (first && mine.size) {
+      openTicket(mine.keys().next().value);
+    }
+    renderMine();
+    updateTitle();
+  }
+
+  function onTicketAssigned(ticket) {
+    const k = key(ticket.id);
+    if (state.closingId === k) state.reassigned = k;
+    const isNew = !state.mine.has(k);
+    state.mine.set(k, ticket);
+    state.queue = state.queue.filter((t) => key(t.id) !== k);
+    renderQueue();
+    if (state.claiming.has(k)) {
+      // our own claim: its ack opens the ticket
+    } else if (!state.openId) {
+      openTicket(k);
+    } else if (k === state.openId) {
+      if (state.open) {
+        state.open.ticket = ticket;
+        state.open.gone = false;
+        state.open.closed = false;
+        renderConvHead();
+        renderBanner();
+      }
+    } else if (isNew) {
+      toast(`新会话已分配给您：${ticketLabel(ticket)}`, "info");
+    }
+    renderMine();
+  }
+
+  function isOwnMessage(m) {
+    if (!isObject(m) || m.sender !== "agent" || !state.agent) return false;
+    if (m.agent_id !== undefined && m.agent_id !== null) return key(m.agent_id) === key(state.agent.id);
+    return asText(m.agent_name) === agentName(state.agent);
+  }
+
+  function onTicketMessage(d) {
+    const k = key(d.ticket_id);
+    const m = d.message;
+    if (!isObject(m)) return;
+    const known = state.mine.has(k);
+    if (!known && k !== state.openId) return;
+    state.last.set(k, m);
+    if (m.sender === "shopper") state.shopperTyping.delete(k);
+    if (k === state.openId && state.open) {
+      if (m.sender === "shopper") hideShopperTyping();
+      if (state.open.loading) state.early.push(m);
+      else appendStored(m);
+      if (Array.isArray(d.suggestions)) {
+        state.open.suggestions = d.suggestions;
+        renderSuggestions();
+      } else if (m.sender === "shopper") {
+        els.suggestRefresh.classList.add("link-btn--hot");
+      }
+    } else if (!isOwnMessage(m) && m.sender !== "system") {
+      state.unread.set(k, (state.unread.get(k) || 0) + 1);
+      updateTitle();
+    }
+    renderMine();
+  }
+
+  function onShopperTyping(d) {
+    const k = key(d.ticket_id);
+    if (d.typing) state.shopperTyping.add(k);
+    else state.shopperTyping.delete(k);
+    if (k === state.openId) {
+      if (d.typing) showShopperTyping();
+      else hideShopperTyping();
+    }
+    if (state.mine.has(k)) renderMine();
+  }
+
+  function onTicketClosed(ticket) {
+    const k = key(ticket.id);
+    state.mine.delete(k);
+    state.unread.delete(k);
+    state.drafts.delete(k);
+    state.shopperTyping.delete(k);
+    if (k === state.openId && state.open && state.closingId !== k) {
+      state.open.ticket = ticket;
+      state.open.closed = true;
+      stopTyping(true);
+      hideShopperTyping();
+      renderConvHead();
+      renderBanner();
+      updateComposer();
+      updateActions();
+      toast(`${ticketLabel(ticket)} ${closedText(ticket)}`, "info");
+    }
+    renderMine();
+    renderQueue();
+    updateTitle();
+  }
+
+  function onUrgent(ticket) {
+    beep();
+    flashTitle();
+    if (ticket) {
+      toast(`【紧急】新工单 ${ticketLabel(ticket)} · ${label(REASONS, ticket.reason)}`, "urgent");
+      if (ticket.status === "queued" && !state.queue.some((t) => key(t.id) === key(ticket.id))) {
+        state.queue.push(ticket);
+        renderQueue();
+      }
+    } else {
+      toast("【紧急】新工单", "urgent");
+    }
+  }
+
+  // ---------------------------------------------------------------- agent & presence
+
+  function renderAgent() {
+    const a = state.agent || {};
+    const name = agentName(a) || "—";
+    els.meName.textContent = name;
+    els.meAvatar.textContent = Array.from(name)[0] || "客";
+    const parts = [label(ROLES, a.role || "agent")];
+    if (a.role === "supervisor") parts.push("全部组");
+    else if (Array.isArray(a.skills) && a.skills.length) parts.push(a.skills.map((s) => label(TEAMS, s)).join("、"));
+    els.meRole.textContent = parts.filter(Boolean).join(" · ");
+    els.meRole.title = els.meRole.textContent;
+    renderPresence();
+  }
+
+  function renderPresence() {
+    const online = state.presence === "online";
+    els.presence.dataset.status = state.presence;
+    els.presence.setAttribute("aria-checked", online ? "true" : "false");
+    els.presenceText.textContent = online ? "在线" : "离开";
+    els.presence.title = online ? "在线：接收新会话。点击切换为离开" : "离开：不再分配新会话。点击切换为在线";
+  }
+
+  async function setPresence(status, { quiet = false } = {}) {
+    const before = state.presence;
+    state.presence = status;
+    session.set(PRESENCE_KEY, status);
+    renderPresence();
+    if (!state.socket || !state.socket.connected) return; // sent again with the next hello
+    const r = await emit("set_presence", { status }, { quiet });
+    if (!r.ok && r.error && r.error.code !== "not_connected" && state.presence === status && !quiet) {
+      state.presence = before;
+      session.set(PRESENCE_KEY, before);
+      renderPresence();
+    }
+  }
+
+  // ---------------------------------------------------------------- lists
+
+  function priorityBadge(p, extra = "") {
+    const pr = PRIORITIES[p] ? p : "normal";
+    return h("span", { class: `badge badge--${pr} ${extra}`.trim(), text: PRIORITIES[pr].label });
+  }
+
+  function shopperName(t) {
+    const k = key(t.id);
+    if (state.names.get(k)) return state.names.get(k);
+    if (t.shopper_name) return asText(t.shopper_name);
+    if (t.shopper_id) return `顾客 ${asText(t.shopper_id)}`;
+    const conv = asText(t.conversation_id);
+    return conv ? `访客 ${conv.slice(0, 6)}` : "访客";
+  }
+
+  function ticketLabel(t) {
+    return `#${asText(t.id)}`;
+  }
+
+  function closedText(t) {
+    if (t.resolution_code === "handed_back") return "已交还机器人";
+    const r = t.resolution_code ? `（${label(RESOLUTIONS, t.resolution_code)}）` : "";
+    return `会话已结束${r}`;
+  }
+
+  function byPriorityThenAge(a, b) {
+    const pa = (PRIORITIES[a.priority] || PRIORITIES.normal).rank;
+    const pb = (PRIORITIES[b.priority] || PRIORITIES.normal).rank;
+    if (pa !== pb) return pa - pb;
+    const ta = parseTime(a.created_at);
+    const tb = parseTime(b.created_at);
+    return (ta ? ta.getTime() : 0) - (tb ? tb.getTime() : 0);
+  }
+
+  function previewOf(m) {
+    if (!isObject(m)) return "";
+    const who = m.sender === "shopper" ? "" : m.sender === "bot" ? "[机器人] " : m.sender === "system" ? "[系统] " : "[我] ";
+    let body = asText(m.title || m.text);
+    if (!body && m.attachment) body = m.attachment.type === "image" ? "[图片]" : "[附件]";
+    return `${who}${body}`.replace(/\s+/g, " ").trim();
+  }
+
+  function renderMine() {
+    const list = els.myTickets;
+    list.textContent = "";
+    for (const [k, t] of state.mine) {
+      const unread = state.unread.get(k) || 0;
+      const last = state.last.get(k);
+      const lastAt = parseTime(last && last.at) || parseTime(t.claimed_at) || parseTime(t.created_at);
+      let preview;
+      let previewClass = "ti-preview";
+      if (state.shopperTyping.has(k)) {
+        preview = "正在输入…";
+        previewClass += " ti-preview--typing";
+      } else {
+        preview = last ? previewOf(last) : summaryText(t.summary) || label(REASONS, t.reason);
+      }
+      const btn = h(
+        "button",
+        {
+          type: "button",
+          class: "ti-btn",
+          "aria-current": k === state.openId ? "true" : undefined,
+          onclick: () => openTicket(k),
+        },
+        [
+          h("div", { class: "ti-row" }, [
+            h("span", { class: "ti-name", text: shopperName(t) }),
+            t.priority && t.priority !== "normal" ? priorityBadge(t.priority, "badge--sm") : null,
+            h("span", { class: "ti-time", text: lastAt ? fmtTime(lastAt) : "" }),
+          ]),
+          h("div", { class: "ti-row" }, [
+            h("span", { class: previewClass, text: preview }),
+            unread
+              ? h("span", {
+                  class: "unread",
+                  "data-testid": "unread",
+                  "aria-label": `${unread} 条未读`,
+                  text: unread > 99 ? "99+" : String(unread),
+                })
+              : null,
+          ]),
+          h("div", { class: "ti-row ti-tags" }, [
+            h("span", { class: "tag", text: label(TEAMS, t.team) }),
+            h("span", { class: "ti-reason", text: label(REASONS, t.reason) }),
+            h("span", { class: "ti-id", text: ticketLabel(t) }),
+          ]),
+        ]
+      );
+      list.appendChild(
+        h(
+          "li",
+          {
+            class: `ticket ticket--mine${k === state.openId ? " is-open" : ""}${unread ? " has-unread" : ""}`,
+            "data-testid": "my-ticket",
+            "data-ticket-id": k,
+            "data-priority": t.priority || "normal",
+          },
+          [btn]
+        )
+      );
+    }
+    const max = state.agent && Number(state.agent.max_chats);
+    els.mineCount.textContent = max ? `${state.mine.size}/${max}` : String(state.mine.size);
+    els.mineEmpty.hidden = state.mine.size > 0;
+    updateTitle();
+  }
+
+  function renderQueue() {
+    const list = els.queue;
+    list.textContent = "";
+    const queue = state.queue.filter((t) => !state.mine.has(key(t.id))).sort(byPriorityThenAge);
+    for (const t of queue) {
+      const k = key(t.id);
+      const pr = PRIORITIES[t.priority] ? t.priority : "normal";
+      const created = parseTime(t.created_at);
+      const summary = summaryText(t.summary);
+      const claimBtn = h("button", {
+        type: "button",
+        class: `btn btn--sm ${pr === "urgent" ? "btn--danger" : "btn--primary"} claim`,
+        "data-testid": "claim",
+        disabled: state.claiming.has(k),
+        text: state.claiming.has(k) ? "接入中" : "接入",
+        "aria-label": `接入 ${ticketLabel(t)}`,
+        onclick: () => claim(t),
+      });
+      list.appendChild(
+        h(
+          "li",
+          {
+            class: `ticket ticket--queued ticket--${pr}`,
+            "data-testid": "queue-item",
+            "data-ticket-id": k,
+            "data-priority": pr,
+          },
+          [
+            h("div", { class: "qi-main" }, [
+              h("div", { class: "ti-row" }, [
+                priorityBadge(pr),
+                h("span", { class: "tag", text: label(TEAMS, t.team) }),
+                h("span", { class: "ti-id", text: ticketLabel(t) }),
+                h("span", {
+                  class: "wait",
+                  "data-testid": "wait",
+                  "data-since": created ? String(created.getTime()) : "",
+                  title: created ? `创建于 ${fmtTime(created)}` : "",
+                  text: created ? fmtWait(Date.now() - created.getTime()) : "--:--",
+                }),
+              ]),
+              h("div", { class: "qi-reason", text: label(REASONS, t.reason) }),
+              summary ? h("div", { class: "qi-summary", title: summary, text: summary }) : null,
+            ]),
+            claimBtn,
+          ]
+        )
+      );
+    }
+    els.queueCount.textContent = String(queue.length);
+    els.queueEmpty.hidden = queue.length > 0;
+  }
+
+  function tickWaits() {
+    const now = Date.now();
+    for (const el of document.querySelectorAll("[data-since]")) {
+      const since = Number(el.dataset.since);
+      if (since) el.textContent = fmtWait(now - since);
+    }
+  }
+
+  async function claim(t) {
+    const k = key(t.id);
+    if (state.claiming.has(k)) return;
+    state.claiming.add(k);
+    renderQueue();
+    const r = await emit("claim_ticket", { ticket_id: t.id }, { quiet: true });
+    state.claiming.delete(k);
+    if (r.ok) {
+      const ticket = isObject(r.ticket) ? r.ticket : { ...t, status: "assigned" };
+      state.mine.set(k, ticket);
+      state.queue = state.queue.filter((q) => key(q.id) !== k);
+      renderQueue();
+      openTicket(k);
+    } else {
+      if (r.error && r.error.code === "ticket_already_claimed") {
+        toast(ERROR_TEXT.ticket_already_claimed, "error");
+        state.queue = state.queue.filter((q) => key(q.id) !== k);
+      } else if (r.error && r.error.code !== "unauthorized") {
+        toast(errorText(r.error), "error");
+      }
+      renderQueue();
+    }
+  }
+
+  // ---------------------------------------------------------------- conversation
+
+  function saveDraft() {
+    if (!state.openId) return;
+    const v = els.input.value;
+    if (v) state.drafts.set(state.openId, v);
+    else state.drafts.delete(state.openId);
+  }
+
+  async function openTicket(k, { refresh = false } = {}) {
+    k = key(k);
+    const ticket = state.mine.get(k) || (state.open && state.openId === k ? state.open.ticket : null);
+    if (!ticket) return;
+    if (!refresh || state.openId !== k) {
+      if (state.openId !== k) {
+        saveDraft();
+        stopTyping(true);
+        els.input.value = state.drafts.get(k) || "";
+      }
+      state.openId = k;
+      state.open = { ticket, context: null, suggestions: [], loading: true, closed: false, gone: false };
+      state.early = [];
+      state.seen = new Set();
+      state.lastDay = null;
+      els.transcript.textContent = "";
+      state.unread.delete(k);
+      hideShopperTyping();
+      renderConv();
+      renderMine();
+      if (!refresh) setTimeout(() => els.input.focus(), 0);
+    }
+    const seq = ++state.openSeq;
+    const r = await emit("open_ticket", { ticket_id: ticket.id }, { quiet: true });
+    if (seq !== state.openSeq || state.openId !== k || !state.open) return;
+    if (!r.ok) {
+      state.open.loading = false;
+      state.open.error = errorText(r.error);
+      renderConv();
+      if (r.error && r.error.code !== "unauthorized") toast(`无法打开会话：${errorText(r.error)}`, "error");
+      return;
+    }
+    const t = isObject(r.ticket) ? r.ticket : ticket;
+    if (state.mine.has(k) && t.status !== "closed") state.mine.set(k, t);
+    const ctx = isObject(r.context) ? r.context : null;
+    const name = ctx && isObject(ctx.shopper) ? asText(ctx.shopper.name) : "";
+    if (name) state.names.set(k, name);
+    state.open = {
+      ticket: t,
+      context: ctx,
+      suggestions: Array.isArray(r.suggestions) ? r.suggestions : [],
+      loading: false,
+      closed: t.status === "closed",
+      gone: false,
+    };
+    els.suggestRefresh.classList.remove("link-btn--hot");
+    rebuildTranscript(Array.isArray(r.transcript) ? r.transcript : []);
+    renderConv();
+    renderMine();
+  }
+
+  /** Leaves the open conversation: the next of my tickets, or the empty state. */
+  function openNext() {
+    stopTyping(true);
+    state.openId = null;
+    state.open = null;
+    els.input.value = "";
+    const next = state.mine.keys().next();
+    if (!next.done) openTicket(next.value);
+    else {
+      renderConv();
+      renderMine();
+    }
+  }
+
+  function markOpenGone(text) {
+    if (!state.open) return;
+    state.open.gone = text;
+    stopTyping(true);
+    renderBanner();
+    updateComposer();
+    updateActions();
+  }
+
+  function renderConv() {
+    const open = state.open;
+    els.convEmpty.hidden = Boolean(open);
+    els.conv.hidden = !open;
+    els.side.hidden = !open;
+    els.sideEmpty.hidden = Boolean(open);
+    if (!open) {
+      els.transcript.textContent = "";
+      hideShopperTyping();
+      return;
+    }
+    els.convLoading.hidden = !open.loading;
+    els.convLoading.textContent = open.error ? `无法打开会话：${open.error}` : "加载中…";
+    if (open.error) els.convLoading.hidden = false;
+    renderConvHead();
+    renderBanner();
+    renderContext();
+    renderSuggestions();
+    renderCanned();
+    renderTransferOptions();
+    updateComposer();
+    updateActions();
+  }
+
+  function renderConvHead() {
+    const open = state.open;
+    if (!open) return;
+    const t = open.ticket;
+    els.convTitle.textContent = shopperName(t);
+    els.convBadges.textContent = "";
+    els.convBadges.append(priorityBadge(t.priority), h("span", { class: "tag", text: label(TEAMS, t.team) }));
+    if (t.status === "closed") els.convBadges.append(h("span", { class: "tag tag--muted", text: "已结束" }));
+    const meta = [ticketLabel(t)];
+    if (t.shopper_id) meta.push(`顾客ID ${asText(t.shopper_id)}`);
+    else meta.push("未登录顾客");
+    const created = parseTime(t.created_at);
+    const claimed = parseTime(t.claimed_at);
+    if (created) meta.push(`转人工 ${fmtTime(created)}`);
+    if (claimed) meta.push(`接入 ${fmtTime(claimed)}`);
+    if (created && claimed) meta.push(`排队 ${fmtWait(claimed - created)}`);
+    els.convMeta.textContent = meta.join(" · ");
+    els.convMeta.title = t.conversation_id ? `会话 ${asText(t.conversation_id)}` : "";
+    els.briefReason.textContent = label(REASONS, t.reason);
+    els.briefReason.dataset.reason = asText(t.reason);
+    const summary = summaryText(t.summary);
+    els.briefSummary.textContent = summary || "（无）";
+    els.briefSummary.title = summary;
+  }
+
+  function renderBanner() {
+    const open = state.open;
+    let text = "";
+    if (open && open.closed) text = `${closedText(open.ticket)}，不能再回复。`;
+    else if (open && open.gone) text = asText(open.gone);
+    els.convBannerText.textContent = text;
+    els.convBanner.hidden = !text;
+  }
+
+  function canReply() {
+    const o = state.open;
+    return Boolean(o && !o.loading && !o.error && !o.closed && !o.gone && state.connected && state.mine.has(state.openId));
+  }
+
+  function updateComposer() {
+    const ok = canReply();
+    const o = state.open;
+    els.input.disabled = !o || Boolean(o.closed || o.gone || o.error);
+    els.input.placeholder = !o
+      ? ""
+      : o.closed
+      ? "会话已结束"
+      : o.gone
+      ? "此会话已不在您名下"
+      : !state.connected
+      ? "网络断开，正在重连…"
+      : "输入回复，Enter 发送，Shift+Enter 换行";
+    const len = els.input.value.length;
+    els.send.disabled = !ok || !els.input.value.trim() || len > MAX_LEN;
+    if (len >= COUNTER_FROM) {
+      els.counter.textContent = `${len}/${MAX_LEN}`;
+      els.counter.classList.toggle("composer-counter--full", len >= MAX_LEN);
+    } else {
+      els.counter.textContent = "";
+    }
+  }
+
+  function updateActions() {
+    const ok = canReply();
+    els.transfer.disabled = !ok;
+    els.handBack.disabled = !ok;
+    els.closeBtn.disabled = !ok;
+    els.suggestRefresh.disabled = !ok;
+  }
+
+  // ------------------------------------------------------------ transcript
+
+  function nearBottom() {
+    const s = els.scroll;
+    return s.scrollHeight - s.scrollTop - s.clientHeight < 120;
+  }
+
+  function scrollToBottom(force) {
+    if (!force && !nearBottom()) return;
+    const s = els.scroll;
+    s.scrollTop = s.scrollHeight;
+    requestAnimationFrame(() => {
+      s.scrollTop = s.scrollHeight;
+    });
+  }
+
+  function rebuildTranscript(messages) {
+    els.transcript.textContent = "";
+    state.seen = new Set();
+    state.lastDay = null;
+    for (const m of messages) appendStored(m, { scroll: false });
+    for (const m of state.early) appendStored(m, { scroll: false });
+    state.early = [];
+    for (const rec of state.pending.get(state.openId) || []) {
+      rec.el = renderLocal(rec);
+      els.transcript.appendChild(rec.el);
+    }
+    scrollToBottom(true);
+  }
+
+  function maybeDaySeparator(d) {
+    if (!d) return;
+    if (!state.lastDay || !sameDay(state.lastDay, d)) {
+      els.transcript.appendChild(
+        h("li", { class: "day-sep", "aria-hidden": "true" }, [h("span", { text: fmtDay(d) })])
+      );
+    }
+    state.lastDay = d;
+  }
+
+  /** Appends a stored message (from open_ticket, ticket_message or an ack) once. */
+  function appendStored(m, { scroll = true } = {}) {
+    if (!isObject(m)) return null;
+    const id = m.message_id !== undefined && m.message_id !== null ? key(m.message_id) : "";
+    if (id && state.seen.has(id)) return null;
+    if (id) state.seen.add(id);
+    const force = scroll && (nearBottom() || (m.sender === "agent" && isOwnMessage(m)));
+    maybeDaySeparator(parseTime(m.at));
+    const li = renderMessage(m);
+    // keep locally pending messages last
+    const firstPending = els.transcript.querySelector(".msg--local");
+    els.transcript.insertBefore(li, firstPending);
+    if (scroll) scrollToBottom(force);
+    return li;
+  }
+
+  function senderLabel(m) {
+    if (m.sender === "shopper") return state.names.get(state.openId) || "顾客";
+    if (m.sender === "bot") return "机器人";
+    if (m.sender === "agent") return `客服·${asText(m.agent_name) || "客服"}`;
+    return "系统";
+  }
+
+  function renderMessage(m) {
+    const sender = SENDERS.includes(m.sender) ? m.sender : "bot";
+    const own = sender === "agent" && isOwnMessage(m);
+    const li = h("li", {
+      class: `msg msg--${sender}${own ? " msg--own" : ""}`,
+      "data-testid": "message",
+      "data-sender": sender,
+      "data-message-id": m.message_id !== undefined && m.message_id !== null ? key(m.message_id) : undefined,
+    });
+    const at = parseTime(m.at);
+    if (sender === "system") {
+      li.appendChild(h("div", { class: "msg-notice" }, [h("span", { class: "sr-only", text: "系统：" }), asText(m.text)]));
+      return li;
+    }
+    li.appendChild(
+      h("div", { class: "msg-meta" }, [
+        h("span", { class: "msg-who", text: senderLabel(m) }),
+        at ? h("time", { class: "msg-time", datetime: at.toISOString(), text: fmtTime(at) }) : null,
+      ])
+    );
+    const body = h("div", { class: "msg-body" });
+    const shown = sender === "shopper" ? asText(m.title || m.text) : asText(m.text);
+    if (shown) body.appendChild(h("div", { class: "bubble", text: shown }));
+    if (sender === "shopper" && m.title && m.text && m.title !== m.text) {
+      body.appendChild(h("div", { class: "msg-payload", title: "顾客点击的按钮发送的内容", text: asText(m.text) }));
+    }
+    if (m.attachment !== undefined && m.attachment !== null) body.appendChild(renderAttachment(m.attachment));
+    if (m.custom !== undefined && m.custom !== null) body.appendChild(renderJson("自定义消息", m.custom));
+    const qrs = Array.isArray(m.quick_replies) ? m.quick_replies.filter(isObject) : [];
+    if (qrs.length) {
+      body.appendChild(
+        h(
+          "div",
+          { class: "msg-qrs", "aria-label": "给顾客的快捷按钮" },
+          qrs.map((q) => h("span", { class: "msg-qr", title: asText(q.payload), text: asText(q.title || q.payload) }))
+        )
+      );
+    }
+    if (!body.childNodes.length) body.appendChild(h("div", { class: "bubble bubble--empty", text: "[空消息]" }));
+    li.appendChild(body);
+    return li;
+  }
+
+  function renderAttachment(att) {
+    if (!isObject(att)) {
+      const url = safeUrl(att);
+      return url
+        ? h("div", { class: "bubble" }, [h("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: url })])
+        : renderJson("附件", att);
+    }
+    const payload = isObject(att.payload) ? att.payload : {};
+    if (att.type === "image") {
+      const url = safeUrl(payload.src || payload.url);
+      if (!url) return h("div", { class: "bubble", text: "[图片]" });
+      return h("a", { class: "msg-image-link", href: url, target: "_blank", rel: "noopener noreferrer", title: "查看大图" }, [
+        h("img", { class: "msg-image", src: url, alt: "图片", loading: "lazy", referrerpolicy: "no-referrer" }),
+      ]);
+    }
+    if (att.type === "template" && Array.isArray(payload.elements)) {
+      return h(
+        "div",
+        { class: "msg-cards" },
+        payload.elements.filter(isObject).map((el) =>
+          h("div", { class: "msg-card" }, [
+            h("div", { class: "msg-card-title", text: asText(el.title) }),
+            el.subtitle ? h("div", { class: "msg-card-sub", text: asText(el.subtitle) }) : null,
+          ])
+        )
+      );
+    }
+    const url = safeUrl(payload.src || payload.url);
+    if (url) {
+      return h("div", { class: "bubble" }, [
+        h("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: asText(payload.name || payload.title || url) }),
+      ]);
+    }
+    return renderJson("附件", att);
+  }
+
+  function renderJson(title, value) {
+    let dump;
+    try {
+      dump = JSON.stringify(value, null, 2);
+    } catch (_) {
+      dump = asText(value);
+    }
+    return h("details", { class: "msg-json" }, [h("summary", { text: title }), h("pre", { text: dump })]);
+  }
+
+  /** A message this console sent that has no ack yet (sending) or failed. */
+  function renderLocal(rec) {
+    const li = h("li", {
+      class: `msg msg--agent msg--own msg--local msg--${rec.status}`,
+      "data-testid": "message",
+      "data-sender": "agent",
+      "data-status": rec.status,
+    });
+    li.appendChild(
+      h("div", { class: "msg-meta" }, [
+        h("span", { class: "msg-who", text: `客服·${agentName(state.agent) || "我"}` }),
+        h("span", { class: "msg-time", text: rec.status === "sending" ? "发送中…" : "发送失败" }),
+      ])
+    );
+    const row = h("div", { class: "msg-body" }, [h("div", { class: "bubble", text: rec.text })]);
+    if (rec.status === "failed") {
+      row.appendChild(
+        h("div", { class: "msg-fail" }, [
+          h("span", { text: rec.error ? `未发送：${rec.error}` : "未发送" }),
+          h("button", { type: "button", class: "link-btn", "data-testid": "retry", text: "重发", onclick: () => retry(rec) }),
+          h("button", { type: "button", class: "link-btn", text: "删除", onclick: () => dropLocal(rec) }),
+        ])
+      );
+    }
+    li.appendChild(row);
+    return li;
+  }
+
+  function pendingFor(k) {
+    if (!state.pending.has(k)) state.pending.set(k, []);
+    return state.pending.get(k);
+  }
+
+  function dropLocal(rec) {
+    const list = state.pending.get(rec.ticketKey) || [];
+    const i = list.indexOf(rec);
+    if (i >= 0) list.splice(i, 1);
+    if (!list.length) state.pending.delete(rec.ticketKey);
+    if (rec.el) rec.el.remove();
+  }
+
+  function refreshLocal(rec) {
+    if (!rec.el || !rec.el.parentNode) return;
+    const el = renderLocal(rec);
+    rec.el.replaceWith(el);
+    rec.el = el;
+  }
+
+  async function sendRec(rec) {
+    const r = await emit("agent_message", { ticket_id: rec.ticketId, text: rec.text }, { quiet: true });
+    if (r.ok) {
+      dropLocal(rec);
+      if (state.openId === rec.ticketKey && state.open && isObject(r.message)) {
+        appendStored(r.message);
+      }
+      if (isObject(r.message)) {
+        state.last.set(rec.ticketKey, r.message);
+        renderMine();
+      }
+    } else {
+      rec.status = "failed";
+      rec.error = errorText(r.error);
+      if (r.error && r.error.code !== "unauthorized") toast(`消息未发送：${rec.error}`, "error");
+      refreshLocal(rec);
+    }
+  }
+
+  function sendReply() {
+    if (!canReply()) return;
+    const text = els.input.value.trim();
+    if (!text) return;
+    if (text.length > MAX_LEN) {
+      toast(`回复最多 ${MAX_LEN} 字`, "error");
+      return;
+    }
+    const k = state.openId;
+    const rec = {
+      localId: `l${++localSeq}`,
+      ticketKey: k,
+      ticketId: state.open.ticket.id,
+      text,
+      status: "sending",
+      el: null,
+    };
+    pendingFor(k).push(rec);
+    rec.el = renderLocal(rec);
+    els.transcript.appendChild(rec.el);
+    scrollToBottom(true);
+    els.input.value = "";
+    state.drafts.delete(k);
+    stopTyping(true);
+    updateComposer();
+    sendRec(rec);
+  }
+
+  function retry(rec) {
+    if (rec.status !== "failed" || !canReply() || state.openId !== rec.ticketKey) return;
+    rec.status = "sending";
+    rec.error = undefined;
+    if (rec.el) rec.el.remove();
+    rec.el = renderLocal(rec);
+    els.transcript.appendChild(rec.el);
+    scrollToBottom(true);
+    sendRec(rec);
+  }
+
+  // ------------------------------------------------------------ typing
+
+  function onComposerInput() {
+    updateComposer();
+    if (!canReply()) return;
+    if (!els.input.value) {
+      stopTyping(true);
+      return;
+    }
+    const now = Date.now();
+    if (!typing.on || typing.ticketId !== state.open.ticket.id || now - typing.lastSent >= TYPING_RESEND_MS) {
+      if (typing.on && typing.ticketId !== state.open.ticket.id) stopTyping(true);
+      typing.on = true;
+      typing.ticketId = state.open.ticket.id;
+      typing.lastSent = now;
+      emit("agent_typing", { ticket_id: typing.ticketId, typing: true }, { quiet: true });
+    }
+    clearTimeout(typing.timer);
+    typing.timer = setTimeout(() => stopTyping(true), TYPING_IDLE_MS);
+  }
+
+  /** Ends "typing" (telling the server when `send` and it was told we were typing). */
+  function stopTyping(send) {
+    clearTimeout(typing.timer);
+    typing.timer = null;
+    if (typing.on && send && state.connected) {
+      emit("agent_typing", { ticket_id: typing.ticketId, typing: false }, { quiet: true });
+    }
+    typing.on = false;
+    typing.ticketId = null;
+  }
+
+  function showShopperTyping() {
+    clearTimeout(shopperTypingTimer);
+    const wasBottom = nearBottom();
+    els.typing.hidden = false;
+    if (wasBottom) scrollToBottom(true);
+    shopperTypingTimer = setTimeout(hideShopperTyping, SHOPPER_TYPING_TIMEOUT_MS);
+  }
+
+  function hideShopperTyping() {
+    clearTimeout(shopperTypingTimer);
+    els.typing.hidden = true;
+  }
+
+  function insertText(text) {
+    const el = els.input;
+    text = asText(text);
+    if (!text) return;
+    if (!canReply()) {
+      toast(state.connected ? "当前会话不能回复" : ERROR_TEXT.not_connected, "error");
+      return;
+    }
+    const start = typeof el.selectionStart === "number" ? el.selectionStart : el.value.length;
+    const end = typeof el.selectionEnd === "number" ? el.selectionEnd : el.value.length;
+    const room = MAX_LEN - (el.value.length - (end - start));
+    if (room <= 0) {
+      toast(`回复最多 ${MAX_LEN} 字`, "error");
+      return;
+    }
+    if (text.length > room) {
+      text = text.slice(0, room);
+      toast(`已达 ${MAX_LEN} 字上限，插入的内容被截断`, "error");
+    }
+    el.focus();
+    el.setRangeText(text, start, end, "end");
+    onComposerInput();
+  }
+
+  // ------------------------------------------------------------ right column
+
+  function row(k, v, cls) {
+    return h("div", { class: `kv${cls ? ` ${cls}` : ""}` }, [h("span", { class: "kv-k", text: k }), h("span", { class: "kv-v", text: v })]);
+  }
+
+  function statusChip(map, status) {
+    const tone = STATUS_TONE[codeOf(map, status)] || "muted";
+    return h("span", { class: `chip chip--${tone}`, text: label(map, status) });
+  }
+
+  function subTitle(text, n) {
+    return h("h3", { class: "ctx-title" }, [text, n !== undefined ? h("span", { class: "count", text: String(n) }) : null]);
+  }
+
+  function renderContext() {
+    const box = els.context;
+    box.textContent = "";
+    const open = state.open;
+    if (!open) return;
+    if (open.loading) {
+      box.appendChild(h("p", { class: "muted", text: "加载中…" }));
+      return;
+    }
+    const ctx = open.context;
+    const t = open.ticket;
+    const shopper = ctx && isObject(ctx.shopper) ? ctx.shopper : null;
+    if (!shopper) {
+      box.appendChild(
+        h("p", { class: "muted", text: t.shopper_id ? "暂无该顾客的店铺数据" : "顾客未登录（匿名访客），没有订单等店铺数据" })
+      );
+      return;
+    } else {
+      const tier = asText(shopper.tier);
+      const tierCode = codeOf(TIERS, tier);
+      box.appendChild(
+        h("div", { class: "ctx-shopper" }, [
+          h("div", { class: "ctx-name-row" }, [
+            h("span", { class: "ctx-name", "data-testid": "shopper-name", text: asText(shopper.name) || "—" }),
+          ]),
+          h("div", { class: "kv-grid" }, [
+            h("div", { class: "kv" }, [
+              h("span", { class: "kv-k", text: "会员等级" }),
+              tier
+                ? h("span", { class: `tier tier--${tierCode || "other"}`, "data-testid": "tier", text: label(TIERS, tier) })
+                : h("span", { class: "kv-v", text: "—" }),
+            ]),
+            row("积分", shopper.points !== undefined && shopper.points !== null ? Number(shopper.points).toLocaleString("zh-CN") : "—"),
+            t.shopper_id ? row("顾客ID", asText(t.shopper_id), "kv--mono") : null,
+            shopper.phone ? row("手机", asText(shopper.phone), "kv--mono") : null,
+          ]),
+        ])
+      );
+    }
+    if (!ctx) return;
+
+    const orders = Array.isArray(ctx.orders) ? ctx.orders.filter(isObject) : [];
+    box.appendChild(subTitle("最近订单", orders.length));
+    if (!orders.length) box.appendChild(h("p", { class: "muted small", text: "无订单" }));
+    for (const o of orders) {
+      const created = timeText(o.created_at || o.created);
+      const total = moneyText(o, "total");
+      let items = asText(o.item_summary);
+      if (!items && typeof o.items === "string") items = o.items;
+      if (!items && Array.isArray(o.items)) {
+        items = o.items
+          .filter(isObject)
+          .map((i) => `${asText(i.name)} ×${asText(i.quantity)}`)
+          .join("，");
+      }
+      box.appendChild(
+        h("div", { class: "ctx-card", "data-testid": "order" }, [
+          h("div", { class: "ctx-card-head" }, [h("span", { class: "mono", text: asText(o.id || o.order_id) }), statusChip(ORDER_STATUS, o.status)]),
+          items ? h("div", { class: "ctx-line", text: items }) : null,
+          h("div", { class: "ctx-line muted" }, [
+            total ? h("span", { class: "money", text: total }) : null,
+            created ? h("span", { text: `${total ? " · " : ""}下单 ${created}` }) : null,
+          ]),
+        ])
+      );
+    }
+
+    const ships = Array.isArray(ctx.shipments) ? ctx.shipments.filter(isObject) : [];
+    box.appendChild(subTitle("物流", ships.length));
+    if (!ships.length) box.appendChild(h("p", { class: "muted small", text: "无物流信息" }));
+    for (const s of ships) {
+      // `latest` is an event {at, location, description}, or its description with the time in `at`
+      let ev = isObject(s.latest) ? s.latest : Array.isArray(s.events) && isObject(s.events[0]) ? s.events[0] : null;
+      if (!ev && typeof s.latest === "string" && s.latest) ev = { description: s.latest, at: s.at, location: s.location };
+      const evAt = ev ? timeText(ev.at) : "";
+      box.appendChild(
+        h("div", { class: "ctx-card", "data-testid": "shipment" }, [
+          h("div", { class: "ctx-card-head" }, [
+            h("span", { text: asText(s.carrier) || "快递" }),
+            h("span", { class: "mono", text: asText(s.tracking_no || s.tracking) }),
+          ]),
+          s.order_id ? h("div", { class: "ctx-line muted", text: `订单 ${asText(s.order_id)}` }) : null,
+          ev
+            ? h("div", { class: "ctx-event" }, [
+                h("div", { text: asText(ev.description || ev.text) }),
+                h("div", {
+                  class: "muted small",
+                  text: [asText(ev.location), evAt].filter(Boolean).join(" · "),
+                }),
+              ])
+            : h("div", { class: "ctx-line muted", text: "暂无物流轨迹" }),
+          s.courier_name || s.courier_phone
+            ? h("div", { class: "ctx-line muted small", text: `快递员 ${asText(s.courier_name)} ${asText(s.courier_phone)}`.trim() })
+            : null,
+        ])
+      );
+    }
+
+    const refunds = Array.isArray(ctx.refunds) ? ctx.refunds.filter(isObject) : [];
+    box.appendChild(subTitle("退款", refunds.length));
+    if (!refunds.length) box.appendChild(h("p", { class: "muted small", text: "无退款记录" }));
+    for (const r of refunds) {
+      const created = timeText(r.created_at || r.created);
+      const amount = moneyText(r, "amount");
+      box.appendChild(
+        h("div", { class: "ctx-card", "data-testid": "refund" }, [
+          h("div", { class: "ctx-card-head" }, [
+            h("span", { text: `订单 ${asText(r.order_id)}` }),
+            statusChip(REFUND_STATUS, r.status),
+          ]),
+          h("div", { class: "ctx-line" }, [
+            amount ? h("span", { class: "money", text: amount }) : null,
+            r.fast_track ? h("span", { class: "chip chip--info chip--inline", text: "极速退款" }) : null,
+            created ? h("span", { class: "muted", text: `${amount ? " · " : ""}申请 ${created}` }) : null,
+          ]),
+          r.reason ? h("div", { class: "ctx-line muted", text: `原因：${asText(r.reason)}` }) : null,
+        ])
+      );
+    }
+  }
+
+  function renderSuggestions() {
+    const box = els.suggestions;
+    box.textContent = "";
+    const open = state.open;
+    if (!open || open.loading) return;
+    const list = (open.suggestions || []).filter((s) => isObject(s) && s.text);
+    if (!list.length) {
+      box.appendChild(h("p", { class: "muted small", text: "暂无推荐回复" }));
+      return;
+    }
+    for (const s of list) {
+      const conf = Number(s.confidence);
+      const tone = !Number.isFinite(conf) ? "" : conf >= 0.7 ? "conf--high" : conf >= 0.4 ? "conf--mid" : "conf--low";
+      box.appendChild(
+        h(
+          "button",
+          {
+            type: "button",
+            class: "chip-btn chip-btn--suggest",
+            "data-testid": "suggestion",
+            title: `${asText(s.text)}\n\n点击插入输入框（不会直接发送）`,
+            onclick: () => insertText(s.text),
+          },
+          [
+            h("span", { class: "chip-btn-text", text: asText(s.text) }),
+            h("span", { class: "chip-btn-meta" }, [
+              h("span", { class: "intent", text: asText(s.intent) }),
+              Number.isFinite(conf) ? h("span", { class: `conf ${tone}`, text: `${Math.round(conf * 100)}%` }) : null,
+            ]),
+          ]
+        )
+      );
+    }
+  }
+
+  function renderCanned() {
+    const box = els.cannedList;
+    box.textContent = "";
+    const q = els.cannedFilter.value.trim().toLowerCase();
+    const list = state.canned.filter((c) => !q || c.title.toLowerCase().includes(q) || c.text.toLowerCase().includes(q));
+    els.cannedFilter.hidden = state.canned.length <= 6;
+    if (!state.canned.length) {
+      box.appendChild(h("p", { class: "muted small", text: "暂无快捷回复" }));
+      return;
+    }
+    if (!list.length) box.appendChild(h("p", { class: "muted small", text: "没有匹配的快捷回复" }));
+    for (const c of list) {
+      const name = c.title || (Array.from(c.text).length > 10 ? `${Array.from(c.text).slice(0, 10).join("")}…` : c.text);
+      box.appendChild(
+        h("button", {
+          type: "button",
+          class: "canned",
+          "data-testid": "canned",
+          title: `${c.text}\n\n点击插入输入框（不会直接发送）`,
+          text: name,
+          onclick: () => insertText(c.text),
+        })
+      );
+    }
+  }
+
+  function renderTransferOptions() {
+    const sel = els.transfer;
+    const current = state.open ? state.open.ticket.team : null;
+    sel.textContent = "";
+    sel.appendChild(h("option", { value: "", text: "转接到…" }));
+    for (const [code, name] of Object.entries(TEAMS)) {
+      sel.appendChild(h("option", { value: code, text: code === current ? `${name}组（当前）` : `${name}组` }));
+    }
+    sel.value = "";
+  }
+
+  // ------------------------------------------------------------ actions
+
+  /** After transfer / close / hand back of the open ticket. */
+  function finishOpen(k, message) {
+    state.mine.delete(k);
+    state.unread.delete(k);
+    state.drafts.delete(k);
+    state.pending.delete(k);
+    state.closingId = null;
+    toast(message, "info");
+    renderQueue(); // a queue_updated that came before this ack may list the ticket again
+    if (state.openId === k) openNext();
+    else renderMine();
+  }
+
+  async function transfer(team) {
+    if (!team || !canReply()) return;
+    const k = state.openId;
+    const t = state.open.ticket;
+    state.closingId = k;
+    state.reassigned = null;
+    els.transfer.disabled = true;
+    const r = await emit("transfer_ticket", { ticket_id: t.id, to_team: team });
+    state.closingId = null;
+    els.transfer.value = "";
+    if (!r.ok) {
+      updateActions();
+      return;
+    }
+    let nt = isObject(r.ticket) ? r.ticket : null;
+    // routing may hand it straight back to us (ticket_assigned came before this ack)
+    if (state.reassigned === k && state.mine.has(k)) nt = state.mine.get(k);
+    state.reassigned = null;
+    const stillMine = nt && nt.status === "assigned" && state.agent && key(nt.agent_id) === key(state.agent.id);
+    if (stillMine) {
+      state.mine.set(k, nt);
+      if (state.openId === k && state.open) state.open.ticket = nt;
+      renderConv();
+      renderMine();
+      toast(`已转接到${label(TEAMS, team)}组，仍由您接待`, "info");
+    } else {
+      finishOpen(k, `${ticketLabel(t)} 已转接到${label(TEAMS, team)}组`);
+    }
+  }
+
+  async function handBack() {
+    if (!canReply()) return;
+    const k = state.openId;
+    const t = state.open.ticket;
+    state.closingId = k;
+    els.handBack.disabled = true;
+    const r = await emit("hand_back", { ticket_id: t.id });
+    if (!r.ok) {
+      state.closingId = null;
+      updateActions();
+      return;
+    }
+    finishOpen(k, `${ticketLabel(t)} 已交还机器人`);
+  }
+
+  function openCloseDialog() {
+    if (!canReply()) return;
+    els.resolution.value = "resolved";
+    els.closeNote.value = "";
+    els.closeConfirm.disabled = false;
+    if (typeof els.closeDialog.showModal === "function") els.closeDialog.showModal();
+    else els.closeDialog.setAttribute("open", "");
+    els.resolution.focus();
+  }
+
+  function hideCloseDialog() {
+    if (typeof els.closeDialog.close === "function" && els.closeDialog.open) els.closeDialog.close();
+    else els.closeDialog.removeAttribute("open");
+  }
+
+  async function confirmClose() {
+    if (!canReply()) {
+      hideCloseDialog();
+      return;
+    }
+    const k = state.openId;
+    const t = state.open.ticket;
+    const payload = { ticket_id: t.id, resolution_code: els.resolution.value || "resolved" };
+    const note = els.closeNote.value.trim();
+    if (note) payload.note = note;
+    state.closingId = k;
+    els.closeConfirm.disabled = true;
+    const r = await emit("close_ticket", payload);
+    els.closeConfirm.disabled = false;
+    if (!r.ok) {
+      state.closingId = null;
+      return;
+    }
+    hideCloseDialog();
+    finishOpen(k, `${ticketLabel(t)} 已结束（${label(RESOLUTIONS, payload.resolution_code)}）`);
+  }
+
+  // ---------------------------------------------------------------- init
+
+  function init() {
+    Object.assign(els, {
+      loginView: $("login-view"),
+      loginForm: $("login-form"),
+      loginUser: $("login-username"),
+      loginPass: $("login-password"),
+      loginError: $("login-error"),
+      loginSubmit: $("login-submit"),
+      app: $("app"),
+      conn: $("conn"),
+      connText: $("conn-text"),
+      logout: $("logout"),
+      meAvatar: $("me-avatar"),
+      meName: $("me-name"),
+      meRole: $("me-role"),
+      presence: $("presence"),
+      presenceText: $("presence-text"),
+      myTickets: $("my-tickets"),
+      mineCount: $("mine-count"),
+      mineEmpty: $("mine-empty"),
+      queue: $("queue"),
+      queueCount: $("queue-count"),
+      queueEmpty: $("queue-empty"),
+      convEmpty: $("conv-empty"),
+      conv: $("conv"),
+      convTitle: $("conv-title"),
+      convBadges: $("conv-badges"),
+      convMeta: $("conv-meta"),
+      briefReason: $("brief-reason"),
+      briefSummary: $("brief-summary"),
+      convBanner: $("conv-banner"),
+      convBannerText: $("conv-banner-text"),
+      convBannerDismiss: $("conv-banner-dismiss"),
+      scroll: $("conv-scroll"),
+      convLoading: $("conv-loading"),
+      transcript: $("transcript"),
+      typing: $("typing"),
+      composer: $("composer"),
+      input: $("reply-input"),
+      counter: $("composer-counter"),
+      send: $("reply-send"),
+      side: $("side"),
+      sideEmpty: $("side-empty"),
+      transfer: $("transfer"),
+      handBack: $("hand-back"),
+      closeBtn: $("close"),
+      context: $("context"),
+      suggestions: $("suggestions"),
+      suggestRefresh: $("suggest-refresh"),
+      cannedFilter: $("canned-filter"),
+      cannedList: $("canned-list"),
+      closeDialog: $("close-dialog"),
+      resolution: $("resolution"),
+      closeNote: $("close-note"),
+      closeConfirm: $("close-confirm"),
+      closeCancel: $("close-cancel"),
+      toast: $("toast"),
+    });
+
+    els.loginForm.addEventListener("submit", onLoginSubmit);
+    els.logout.addEventListener("click", logout);
+    els.presence.addEventListener("click", () => setPresence(state.presence === "online" ? "away" : "online"));
+
+    els.composer.addEventListener("submit", (e) => {
+      e.preventDefault();
+      sendReply();
+    });
+    els.input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+        e.preventDefault();
+        sendReply();
+      }
+    });
+    els.input.addEventListener("input", onComposerInput);
+    els.input.addEventListener("blur", saveDraft);
+
+    els.transfer.addEventListener("change", () => transfer(els.transfer.value));
+    els.handBack.addEventListener("click", handBack);
+    els.closeBtn.addEventListener("click", openCloseDialog);
+    els.closeConfirm.addEventListener("click", confirmClose);
+    els.closeCancel.addEventListener("click", hideCloseDialog);
+    els.closeDialog.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && e.target === els.resolution) {
+        e.preventDefault();
+        confirmClose();
+      }
+    });
+    els.convBannerDismiss.addEventListener("click", () => {
+      if (state.open && (state.open.closed || state.open.gone)) openNext();
+    });
+    els.suggestRefresh.addEventListener("click", () => {
+      if (state.openId && canReply()) openTicket(state.openId, { refresh: true });
+    });
+    els.cannedFilter.addEventListener("input", renderCanned);
+    els.toast.addEventListener("click", () => {
+      els.toast.hidden = true;
+    });
+
+    // Browsers only play sound after a user gesture: unlock audio on the first one.
+    const unlock = () => ensureAudio();
+    document.addEventListener("pointerdown", unlock, { once: true, capture: true });
+    document.addEventListener("keydown", unlock, { once: true, capture: true });
+
+    global.addEventListener("focus", stopFlash);
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible" && document.hasFocus()) stopFlash();
+    });
+
+    setInterval(tickWaits, 1000);
+
+    const token = session.get(TOKEN_KEY);
+    if (token) startSession(token, null);
+    else showLogin();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+
+  // exposed for tests
+  global.KefuConsole = { _internals: { fmtWait, yuan, summaryText, safeUrl, fmtTime } };
+})(window);
