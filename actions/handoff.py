@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -49,8 +49,19 @@ def handoff_payload(tracker: Tracker, intent: str | None) -> dict[str, Any]:
     }
 
 
+def request_agent(
+    dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None
+) -> list[EventType]:
+    """Tell the shopper a person is coming, signal the gateway, pause the bot."""
+    *_, response = ROUTES.get(intent or "", FALLBACK_ROUTE)
+    dispatcher.utter_message(response=response)
+    dispatcher.utter_message(json_message={"handoff": handoff_payload(tracker, intent)})
+    # While paused Rasa records the shopper's messages but does not answer them.
+    return [ConversationPaused()]
+
+
 class ActionRequestAgent(Action):
-    """Tells the shopper a person is coming and signals the handoff."""
+    """Hands the conversation to a person, with the reason the intent gives."""
 
     def name(self) -> str:
         """Action name in the domain."""
@@ -60,8 +71,4 @@ class ActionRequestAgent(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Reply by reason, then send the handoff payload."""
-        intent = latest_intent(tracker)
-        *_, response = ROUTES.get(intent or "", FALLBACK_ROUTE)
-        dispatcher.utter_message(response=response)
-        dispatcher.utter_message(json_message={"handoff": handoff_payload(tracker, intent)})
-        return []
+        return request_agent(dispatcher, tracker, latest_intent(tracker))

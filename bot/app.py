@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,8 +23,10 @@ from bot.protocol import plain, plain_room, rich_room
 from bot.rasa_client import RasaClient
 from bot.redelivery import redeliver_forever
 from bot.settings import Settings
+from handoff.wiring import HumanSide, build_human_side
 
 logger = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _client_manager(settings: Settings) -> socketio.AsyncManager | None:
@@ -38,11 +41,17 @@ def create_app(
     *,
     rasa_transport: httpx.AsyncBaseTransport | None = None,
     client_manager: socketio.AsyncManager | None = None,
+    root: Path = ROOT,
 ) -> socketio.ASGIApp:
     """Build the gateway's ASGI app: socket.io on ``/socket.io``, HTTP elsewhere."""
     engine = make_engine(settings.database_url)
     sessionmaker = make_sessionmaker(engine)
-    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout, transport=rasa_transport)
+    rasa = RasaClient(
+        settings.rasa_url,
+        settings.rasa_timeout,
+        transport=rasa_transport,
+        token=settings.rasa_token,
+    )
     health = BackendHealth(rasa, settings.action_url, transport=rasa_transport)
     origins: Any = list(settings.allowed_origins) or None
     if "*" in settings.allowed_origins:
@@ -64,14 +73,30 @@ def create_app(
             )
 
     conversations = ConversationService(sessionmaker, rasa, deliver)
+    humans: HumanSide = build_human_side(
+        sio,
+        sessionmaker,
+        conversations,
+        rasa,
+        settings.identity_secret,
+        settings.shop_database_url,
+        settings.agent_grace,
+        root,
+    )
     sio.register_namespace(
-        ShopperNamespace(conversations, settings.identity_secret, settings.max_message_chars)
+        ShopperNamespace(
+            conversations,
+            settings.identity_secret,
+            settings.max_message_chars,
+            on_typing=humans.desk.shopper_typing,
+        )
     )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with engine.begin() as connection:
             await connection.run_sync(Base.metadata.create_all)
+        await HumanSide.create_schema(engine)
         redelivery = asyncio.create_task(
             redeliver_forever(conversations, health, settings.redelivery_interval)
         )
@@ -79,6 +104,7 @@ def create_app(
             yield
         finally:
             await sio.shutdown()
+            await humans.close()
             redelivery.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await redelivery
@@ -88,7 +114,7 @@ def create_app(
             await engine.dispose()
 
     web = Starlette(
-        routes=http.routes(health, settings.identity_secret, settings.demo_shopper),
+        routes=http.routes(health, settings.identity_secret, settings.demo_shopper) + humans.routes,
         middleware=http.middleware(settings.allowed_origins),
         lifespan=lifespan,
     )

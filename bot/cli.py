@@ -12,7 +12,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from bot import processes
+from bot import processes, users_cli
 from bot.settings import Settings, SettingsError
 from bot.training import ensure_model
 
@@ -117,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--force", action="store_true", help="train even if up to date")
     train.set_defaults(func=cmd_train)
     commands.add_parser("seed", help="create the demo shop database").set_defaults(func=cmd_seed)
+    users_cli.add_parser(commands)
+    commands.choices["users"].set_defaults(func=users_cli.cmd_users)
     return parser
 
 

@@ -30,8 +30,8 @@ class Handoff(Protocol):
         """Queue the conversation for an agent; False if it could not be."""
         ...
 
-    async def route(self, conversation_id: str, message: dict[str, Any]) -> bool:
-        """Take a shopper message if a person handles the conversation now."""
+    async def route(self, conversation_id: str, message: dict[str, Any], text: str) -> bool:
+        """Take a shopper message (as shown, and its raw text) if a person handles it now."""
         ...
 
 
@@ -164,7 +164,7 @@ class ConversationService:
             text = str(message.text)
             shopper_id = await store.conversation_shopper(s, conversation_id)
             shown = to_protocol(message)
-        if self._handoff is not None and await self._handoff.route(conversation_id, shown):
+        if self._handoff is not None and await self._handoff.route(conversation_id, shown, text):
             await self._set_status(message_id, HANDED_OFF)
             return
         await self._deliver(conversation_id, "bot_typing", {"typing": True, "sender": "bot"})
@@ -215,6 +215,7 @@ class ConversationService:
             conversation_id, shopper_id, signal
         ):
             await self._set_status(message_id, HANDED_OFF)
+            await self.post(conversation_id, "system", {"text": copy.BOT_DOWN_TO_HUMAN})
             return
         await self._keep_for_later(conversation_id, message_id)
 

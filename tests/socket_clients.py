@@ -68,3 +68,32 @@ class WidgetClient:
     async def close(self) -> None:
         """Disconnect."""
         await self.sio.disconnect()
+
+
+AGENT_EVENTS = (
+    "hello",
+    "queue_updated",
+    "ticket_assigned",
+    "ticket_message",
+    "shopper_typing",
+    "ticket_closed",
+    "urgent_ticket",
+    "console_error",
+)
+
+
+class AgentClient(WidgetClient):
+    """An agent console: the ``/agent`` namespace with a token."""
+
+    def __init__(self, token: str | None) -> None:
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.namespace = "/agent"
+        self.auth = {"token": token} if token is not None else None
+        self._events = asyncio.Queue()
+        self.seen = []
+        for name in AGENT_EVENTS:
+            self.sio.on(name, self._recorder(name), namespace=self.namespace)
+
+    async def ask(self, event: str, payload: Any) -> Any:
+        """Emit an event and return its acknowledgement."""
+        return await self.sio.call(event, payload, namespace=self.namespace, timeout=10)

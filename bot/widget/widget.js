@@ -59,6 +59,9 @@
     agent: "人工客服",
     bot: "智能客服",
     typing: "对方正在输入",
+    queueAhead: (ahead, minutes) => `排队中：前面还有 ${ahead} 位，预计等待约 ${minutes} 分钟`,
+    queueNext: (minutes) => `排队中：您是下一位，预计等待约 ${minutes} 分钟`,
+    queueNobody: "暂无在线客服，您可以留言，客服上线后回复您",
     log: "聊天记录",
     quickReplies: "快捷回复",
     image: "图片",
@@ -413,6 +416,7 @@
     }
 
     onInput() {
+      if (this.inputEl.value) this.noteTyping();
       const len = this.inputEl.value.length;
       this.sendBtn.disabled = this.inputEl.value.trim() === "";
       if (len >= COUNTER_FROM) {
@@ -471,6 +475,40 @@
           el.hidden = true;
         }, CONNECTED_NOTICE_MS);
       }
+    }
+
+    /** Shows the shopper's place in the agent queue (server event `queue_status`). */
+    setQueueStatus(data) {
+      if (!data || typeof data.position !== "number") return;
+      clearTimeout(this.statusTimer);
+      const el = this.statusEl;
+      el.dataset.state = "queue";
+      el.className = "kefu-status kefu-status--queue";
+      el.hidden = false;
+      const minutes = Math.max(1, Number(data.wait_minutes) || 1);
+      if (!data.agents_online) el.textContent = T.queueNobody;
+      else if (data.position <= 1) el.textContent = T.queueNext(minutes);
+      else el.textContent = T.queueAhead(data.position - 1, minutes);
+    }
+
+    clearQueueStatus() {
+      if (this.statusEl.dataset.state === "queue") this.statusEl.hidden = true;
+    }
+
+    /** Tells the gateway the shopper is typing (forwarded to an agent, if one is there). */
+    noteTyping() {
+      if (!this.socket || !this.ready) return;
+      const now = Date.now();
+      if (!this.typingSent || now - this.typingSentAt > 2000) {
+        this.socket.emit("user_typing", { typing: true });
+        this.typingSent = true;
+        this.typingSentAt = now;
+      }
+      clearTimeout(this.typingStopTimer);
+      this.typingStopTimer = setTimeout(() => {
+        this.typingSent = false;
+        if (this.socket) this.socket.emit("user_typing", { typing: false });
+      }, 3000);
     }
 
     setTyping(on, sender) {
@@ -962,7 +1000,11 @@
       });
 
       socket.on("session_history", (data) => this.onHistory(data));
-      socket.on("bot_uttered", (data) => this.onBotUttered(data));
+      socket.on("bot_uttered", (data) => {
+        if (data && data.sender === "agent") this.clearQueueStatus();
+        this.onBotUttered(data);
+      });
+      socket.on("queue_status", (data) => this.setQueueStatus(data));
       // The same session open in another tab: show what the shopper sent there.
       socket.on("shopper_uttered", (data) => this.onBotUttered({ ...data, sender: "shopper" }));
       socket.on("bot_typing", (data) => {

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coupons import ActionListCoupons
+from actions.fallback import ActionHandleFallback, fallback_limit
 from actions.handoff import ActionRequestAgent
 from actions.membership import ActionMembershipInfo
 from actions.products import ActionProductConsult
@@ -83,7 +85,7 @@ async def test_emergency_hands_off_urgently_to_the_safety_team() -> None:
         "order_id": "2611210930418825",
         "summary": ["我的快递呢", "快递员一直在我家门口不走还威胁我"],
     }
-    assert events == []
+    assert events == [ConversationPaused()]
 
 
 async def test_fallback_handoff_has_normal_priority() -> None:
@@ -95,3 +97,24 @@ async def test_fallback_handoff_has_normal_priority() -> None:
         "normal",
         "general",
     )
+
+
+def _missed(text: str) -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": "nlu_fallback"}}}
+
+
+async def test_first_miss_asks_to_rephrase_the_second_hands_off() -> None:
+    first = make_tracker("啊吧啊吧", "nlu_fallback", events=[{"event": "user", "text": "你好"}])
+    second = make_tracker("乱七八糟", "nlu_fallback", events=[_missed("啊吧啊吧")])
+    once, twice = CollectingDispatcher(), CollectingDispatcher()
+    assert await ActionHandleFallback(limit=2).run(once, first, {}) == []
+    events = await ActionHandleFallback(limit=2).run(twice, second, {})
+    assert [m["response"] for m in once.messages] == ["utter_default"]
+    assert twice.messages[1]["custom"]["handoff"]["reason"] == "bot_not_understanding"
+    assert events == [ConversationPaused()]
+
+
+def test_fallback_limit_is_configurable() -> None:
+    assert fallback_limit({}) == 2
+    assert fallback_limit({"KEFU_FALLBACKS_BEFORE_HANDOFF": "3"}) == 3
+    assert fallback_limit({"KEFU_FALLBACKS_BEFORE_HANDOFF": "zero"}) == 2

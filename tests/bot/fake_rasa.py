@@ -14,6 +14,7 @@ class FakeRasa:
     def __init__(self) -> None:
         self.up = True
         self.received: list[dict[str, Any]] = []
+        self.recorded: dict[str, list[dict[str, Any]]] = {}
 
     def reply_for(self, text: str) -> list[dict[str, Any]]:
         """Echo the text, with two buttons when asked for 「菜单」."""
@@ -34,6 +35,20 @@ class FakeRasa:
             body = json.loads(request.content)
             self.received.append(body)
             return httpx.Response(200, json=self.reply_for(body["message"]))
+        if request.url.path.startswith("/conversations/"):
+            sender = request.url.path.split("/")[2]
+            self.recorded.setdefault(sender, []).extend(json.loads(request.content))
+            return httpx.Response(200, json={})
+        if request.url.path == "/model/parse":
+            text = json.loads(request.content)["text"]
+            intent = "refund_request" if "退" in text else "greet"
+            ranking = [
+                {"name": intent, "confidence": 0.9},
+                {"name": "request_human", "confidence": 0.05},
+            ]
+            return httpx.Response(
+                200, json={"text": text, "intent": ranking[0], "intent_ranking": ranking}
+            )
         if request.url.path in ("/", "/health"):
             return httpx.Response(200, text="ok")
         if request.url.path == "/status":

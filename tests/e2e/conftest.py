@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,7 @@ from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "e2e-secret"
+AGENT, AGENT_PASSWORD = "xiaomei", "e2e-password"
 
 
 @dataclass
@@ -64,6 +67,26 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     }
     settings = Settings.from_env(environ)
     asyncio.run(seed_main(["--database-url", settings.shop_database_url]))
+    add_agent = [
+        sys.executable,
+        "-m",
+        "bot",
+        "users",
+        "add",
+        "--username",
+        AGENT,
+        "--role",
+        "agent",
+    ]
+    add_agent += ["--name", "小美", "--skills", "general,after_sales,security,safety"]
+    subprocess.run(
+        [*add_agent, "--password-stdin"],
+        input=f"{AGENT_PASSWORD}\n",
+        text=True,
+        env=environ,
+        cwd=ROOT,
+        check=True,
+    )
     services = {s.name: s for s in processes.services(settings, model, ROOT)}
     running: list[processes.Service] = []
     try:

@@ -1,0 +1,147 @@
+"""The REST API under ``/api`` for the console and for integrations (CRM, reporting)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.schemas import SchemaGenerator
+
+from bot.conversations import ConversationService
+from handoff.auth import Authenticator
+from handoff.errors import AuthError, HandoffError, InvalidInput, NotAllowed, NotFound
+from handoff.queue import HandoffQueue
+from handoff.views import AgentView
+from handoff.vocab import PRIORITY_RANKS, STATUSES, TEAMS, TRAINER, require_optional
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+STATUS_OF = {AuthError: 401, NotAllowed: 403, NotFound: 404}
+
+SCHEMAS = SchemaGenerator(
+    {"openapi": "3.0.0", "info": {"title": "kefu agent API", "version": "1.0"}}
+)
+
+
+def _error(exc: HandoffError) -> JSONResponse:
+    status = next((code for kind, code in STATUS_OF.items() if isinstance(exc, kind)), 400)
+    return JSONResponse({"error": {"code": exc.code, "message": exc.message}}, status_code=status)
+
+
+def _int(request: Request, name: str, default: int, most: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) > most:
+        raise InvalidInput(name, f"{name} must be a whole number from 0 to {most}")
+    return int(raw)
+
+
+def api_routes(
+    auth: Authenticator, queue: HandoffQueue, conversations: ConversationService
+) -> list[BaseRoute]:
+    """The ``/api`` routes and the OpenAPI schema."""
+
+    async def current_agent(request: Request) -> AgentView:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer":
+            raise AuthError("send Authorization: Bearer <token>")
+        agent = await auth.agent_for(token.strip())
+        if agent.role == TRAINER:
+            raise NotAllowed("trainers do not handle tickets")
+        return agent
+
+    def guarded(endpoint: Endpoint) -> Endpoint:
+        async def run(request: Request) -> Response:
+            try:
+                return await endpoint(request)
+            except HandoffError as exc:
+                return _error(exc)
+
+        run.__doc__ = endpoint.__doc__
+        return run
+
+    async def login(request: Request) -> Response:
+        """
+        summary: Log in with username and password
+        requestBody:
+          content:
+            application/json:
+              schema: {type: object, required: [username, password],
+                       properties: {username: {type: string}, password: {type: string}}}
+        responses:
+          200: {description: "{token, agent}"}
+          401: {description: invalid credentials}
+        """
+        try:
+            body: Any = await request.json()
+        except json.JSONDecodeError:
+            raise InvalidInput("body", "send a JSON object") from None
+        if not isinstance(body, dict):
+            raise InvalidInput("body", "send a JSON object")
+        token, agent = await auth.login(
+            str(body.get("username", "")), str(body.get("password", ""))
+        )
+        return JSONResponse({"token": token, "agent": agent.to_dict()})
+
+    async def me(request: Request) -> Response:
+        """
+        summary: The logged-in user
+        responses:
+          200: {description: the user}
+          401: {description: missing or invalid token}
+        """
+        return JSONResponse((await current_agent(request)).to_dict())
+
+    async def tickets(request: Request) -> Response:
+        """
+        summary: Tickets, newest first
+        parameters:
+          - {name: status, in: query, schema: {type: string, enum: [queued, assigned, closed]}}
+          - {name: priority, in: query, schema: {type: string, enum: [urgent, high, normal]}}
+          - {name: team, in: query, schema: {type: string}}
+          - {name: limit, in: query, schema: {type: integer, maximum: 200}}
+          - {name: offset, in: query, schema: {type: integer}}
+        responses:
+          200: {description: "{tickets: [ticket]}"}
+        """
+        await current_agent(request)
+        query = request.query_params
+        found = await queue.tickets(
+            status=require_optional("status", query.get("status"), STATUSES),
+            priority=require_optional("priority", query.get("priority"), PRIORITY_RANKS),
+            team=require_optional("team", query.get("team"), TEAMS),
+            limit=_int(request, "limit", 50, 200),
+            offset=_int(request, "offset", 0, 10**9),
+        )
+        return JSONResponse({"tickets": [t.to_dict() for t in found]})
+
+    async def ticket(request: Request) -> Response:
+        """
+        summary: One ticket with its whole transcript
+        parameters:
+          - {name: ticket_id, in: path, required: true, schema: {type: integer}}
+        responses:
+          200: {description: "{ticket, transcript}"}
+          404: {description: no such ticket}
+        """
+        await current_agent(request)
+        found = await queue.ticket(int(request.path_params["ticket_id"]))
+        transcript = await conversations.history(found.conversation_id)
+        return JSONResponse({"ticket": found.to_dict(), "transcript": transcript})
+
+    routes: list[BaseRoute] = [
+        Route("/api/login", guarded(login), methods=["POST"]),
+        Route("/api/me", guarded(me), methods=["GET"]),
+        Route("/api/tickets", guarded(tickets), methods=["GET"]),
+        Route("/api/tickets/{ticket_id:int}", guarded(ticket), methods=["GET"]),
+    ]
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(SCHEMAS.get_schema(routes=routes))
+
+    return routes + [Route("/api/openapi.json", openapi, include_in_schema=False)]

@@ -1,0 +1,323 @@
+"""The help desk: moves conversations between the bot, the queue and the agents.
+
+It owns no storage of its own: tickets live in ``HandoffQueue``, messages in
+the gateway's conversation store, and who is online in ``Presence``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.conversations import ConversationService
+from bot.rasa_client import RasaClient, RasaUnavailable
+from handoff import copy
+from handoff.errors import InvalidRating, NotTicketHolder, TicketClosed, TicketNotFound
+from handoff.presence import Presence
+from handoff.queue import HandoffQueue
+from handoff.replies import suggest
+from handoff.views import AgentView, TicketView
+from handoff.vocab import CLOSED, PRIORITY_RANKS, REASONS, SUPERVISOR, TEAMS
+
+logger = logging.getLogger(__name__)
+
+ALL_AGENTS = "agents"
+CSAT = re.compile(r"^/csat\{\"score\":\s*([1-5])\}$")
+AgentBus = Callable[[str, Any, str], Awaitable[None]]
+ShopperBus = Callable[[str, str, Any], Awaitable[None]]
+
+
+def agent_room(agent_id: int) -> str:
+    """The socket.io room of one agent's consoles."""
+    return f"agent:{agent_id}"
+
+
+def _known(value: Any, known: Any, default: str) -> str:
+    # The signal comes from the action server: anything unexpected gets the safe default.
+    return value if isinstance(value, str) and value in known else default
+
+
+def csat_buttons() -> list[dict[str, str]]:
+    """Quick replies asking for a 1–5 rating."""
+    return [
+        {"content_type": "text", "title": label, "payload": f'/csat{{"score":{score}}}'}
+        for score, label in enumerate(copy.CSAT_LABELS, start=1)
+    ]
+
+
+class HelpDesk:
+    """Opens tickets, routes messages both ways and keeps everyone told.
+
+    Args:
+        queue: the persistent ticket queue.
+        conversations: stores and shows messages to the shopper.
+        rasa: records the human part of the conversation in Rasa's tracker.
+        to_agents: emits an event to a room of the ``/agent`` namespace.
+        to_shopper: emits a transient event (typing, queue position) to a conversation.
+        grace: seconds a disconnected agent keeps their chats.
+        replies: intent → suggested agent reply, sent along with each shopper message.
+    """
+
+    def __init__(
+        self,
+        queue: HandoffQueue,
+        conversations: ConversationService,
+        rasa: RasaClient,
+        to_agents: AgentBus,
+        to_shopper: ShopperBus,
+        grace: float = 60.0,
+        replies: dict[str, str] | None = None,
+    ) -> None:
+        self._queue = queue
+        self._conversations = conversations
+        self._rasa = rasa
+        self._to_agents = to_agents
+        self._to_shopper = to_shopper
+        self.presence = Presence(grace, self._agent_gone)
+        self._agents: dict[int, AgentView] = {}
+        self._replies = replies or {}
+
+    # The shopper side (called by ConversationService)
+
+    async def open(
+        self, conversation_id: str, shopper_id: str | None, signal: dict[str, Any]
+    ) -> bool:
+        """Queue a conversation the bot handed over.
+
+        When the bot is merely down and no agent of the team is online, the
+        conversation is not queued (False): the bot answers once it is back.
+        """
+        team = _known(signal.get("team"), TEAMS, "general")
+        if signal.get("reason") == "bot_unavailable" and self._online_for(team) == 0:
+            return False
+        ticket, created = await self._queue.open_ticket(
+            conversation_id=conversation_id,
+            shopper_id=shopper_id,
+            reason=_known(signal.get("reason"), REASONS, "requested"),
+            priority=_known(signal.get("priority"), PRIORITY_RANKS, "normal"),
+            team=team,
+            summary=[str(text) for text in signal.get("summary") or []][-10:],
+        )
+        if created and ticket.priority == "urgent":
+            await self._to_agents("urgent_ticket", {"ticket": ticket.to_dict()}, ALL_AGENTS)
+        await self.dispatch()
+        ticket = await self._queue.ticket(ticket.id)
+        if ticket.status == "queued":
+            await self._tell_position(ticket, stored=True)
+        return True
+
+    async def route(self, conversation_id: str, message: dict[str, Any], text: str) -> bool:
+        """Take a shopper message while a person handles the conversation.
+
+        Args:
+            conversation_id: the shopper's session.
+            message: the message as stored and shown (a clicked title, not its payload).
+            text: what the shopper's client sent (a rating payload, for instance).
+        """
+        rating = CSAT.match(text)
+        if rating:
+            return await self._rate(conversation_id, int(rating.group(1)))
+        ticket = await self._queue.open_ticket_for(conversation_id)
+        if ticket is None:
+            return False
+        parsed = await self._record_shopper(conversation_id, message)
+        if ticket.agent_id is not None:
+            payload = {
+                "ticket_id": ticket.id,
+                "message": message,
+                "suggestions": suggest(parsed, self._replies),
+            }
+            await self._to_agents("ticket_message", payload, agent_room(ticket.agent_id))
+        return True
+
+    async def shopper_typing(self, conversation_id: str, typing: bool) -> None:
+        """Show the agent that the shopper is typing."""
+        ticket = await self._queue.open_ticket_for(conversation_id)
+        if ticket is not None and ticket.agent_id is not None:
+            payload = {"ticket_id": ticket.id, "typing": typing}
+            await self._to_agents("shopper_typing", payload, agent_room(ticket.agent_id))
+
+    async def _rate(self, conversation_id: str, score: int) -> bool:
+        try:
+            await self._queue.rate(conversation_id, score)
+        except (InvalidRating, TicketNotFound):
+            return True  # rated already, or nothing to rate: no need to bother the bot
+        await self._conversations.post(conversation_id, "system", {"text": copy.RATED})
+        return True
+
+    # The agent side (called by the /agent namespace)
+
+    async def agent_connected(self, agent: AgentView, sid: str) -> dict[str, Any]:
+        """Register a console and return the ``hello`` payload."""
+        self._agents[agent.id] = agent
+        self.presence.connected(agent.id, sid)
+        held = await self._queue.held_by(agent.id)
+        queue = await self._queue.queue()
+        return {
+            "agent": agent.to_dict(),
+            "tickets": [t.to_dict() for t in held],
+            "queue": [t.to_dict() for t in queue],
+            "canned": [{"title": title, "text": text} for title, text in copy.CANNED],
+        }
+
+    def agent_disconnected(self, agent_id: int, sid: str) -> None:
+        """A console closed; chats stay with the agent for the grace period."""
+        self.presence.disconnected(agent_id, sid)
+
+    async def set_presence(self, agent: AgentView, status: str) -> None:
+        """Online agents take new chats; away ones keep theirs but get none."""
+        self.presence.set_status(agent.id, status)
+        await self.dispatch()
+
+    async def claim(self, agent: AgentView, ticket_id: int) -> TicketView:
+        """Take a ticket from the queue."""
+        ticket = await self._queue.claim(ticket_id, agent.id)
+        await self._joined(ticket)
+        await self._queue_changed()
+        return ticket
+
+    async def agent_message(self, agent: AgentView, ticket_id: int, text: str) -> dict[str, Any]:
+        """Send an agent's reply to the shopper; stored before it is acknowledged."""
+        ticket = await self._held(agent, ticket_id)
+        payload = {"text": text, "agent_name": agent.display_name}
+        shown = await self._conversations.post(ticket.conversation_id, "agent", payload)
+        event = {"event": "bot", "text": text, "metadata": {"agent": agent.username}}
+        await self._record(ticket.conversation_id, [event])
+        return shown
+
+    async def agent_typing(self, agent: AgentView, ticket_id: int, typing: bool) -> None:
+        """Show the shopper that the agent is typing."""
+        ticket = await self._held(agent, ticket_id)
+        payload = {"typing": typing, "sender": "agent"}
+        await self._to_shopper(ticket.conversation_id, "bot_typing", payload)
+
+    async def transfer(
+        self, agent: AgentView, ticket_id: int, to_agent_id: int | None, to_team: str | None
+    ) -> TicketView:
+        """Give a ticket to another agent or back to a team's queue."""
+        ticket = await self._queue.transfer(ticket_id, agent.id, to_agent_id, to_team)
+        await self._to_agents("ticket_closed", {"ticket": ticket.to_dict()}, agent_room(agent.id))
+        await self._conversations.post(ticket.conversation_id, "system", {"text": copy.TRANSFERRED})
+        if ticket.agent_id is not None:
+            await self._joined(ticket)
+        await self.dispatch()
+        return ticket
+
+    async def close(
+        self, agent: AgentView, ticket_id: int, resolution_code: str, note: str | None
+    ) -> TicketView:
+        """End the human part; the shopper is asked for a rating."""
+        ticket = await self._queue.close(ticket_id, agent.id, resolution_code, note)
+        await self._ended(ticket)
+        payload = {"text": copy.CLOSED, "quick_replies": csat_buttons()}
+        await self._conversations.post(ticket.conversation_id, "system", payload)
+        return ticket
+
+    async def hand_back(self, agent: AgentView, ticket_id: int) -> TicketView:
+        """Give the conversation back to the bot, which greets the shopper."""
+        ticket = await self._queue.hand_back(ticket_id, agent.id)
+        await self._ended(ticket)
+        await self._conversations.post(ticket.conversation_id, "bot", {"text": copy.HANDED_BACK})
+        return ticket
+
+    async def _held(self, agent: AgentView, ticket_id: int) -> TicketView:
+        ticket = await self._queue.ticket(ticket_id)
+        if ticket.status == CLOSED:
+            raise TicketClosed(f"ticket {ticket_id} is closed")
+        if ticket.agent_id != agent.id and agent.role != SUPERVISOR:
+            raise NotTicketHolder(f"ticket {ticket_id} is not yours")
+        return ticket
+
+    # Routing
+
+    async def dispatch(self) -> None:
+        """Assign waiting tickets to available agents and tell everyone."""
+        for ticket in await self._queue.assign_waiting(self.presence.available()):
+            await self._joined(ticket)
+        await self._queue_changed()
+
+    async def _joined(self, ticket: TicketView) -> None:
+        assert ticket.agent_id is not None
+        await self._to_agents(
+            "ticket_assigned", {"ticket": ticket.to_dict()}, agent_room(ticket.agent_id)
+        )
+        text = copy.AGENT_JOINED.format(name=ticket.agent_name or "")
+        await self._conversations.post(ticket.conversation_id, "system", {"text": text})
+
+    async def _ended(self, ticket: TicketView) -> None:
+        # action_listen after resume: the bot's rules expect a listening state.
+        resume = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+        await self._record(ticket.conversation_id, resume)
+        holder = ticket.agent_id
+        if holder is not None:
+            await self._to_agents("ticket_closed", {"ticket": ticket.to_dict()}, agent_room(holder))
+        await self.dispatch()
+
+    async def _queue_changed(self) -> None:
+        queue = await self._queue.queue()
+        await self._to_agents("queue_updated", {"queue": [t.to_dict() for t in queue]}, ALL_AGENTS)
+        for ticket in queue:
+            await self._tell_position(ticket, stored=False)
+
+    async def _tell_position(self, ticket: TicketView, stored: bool) -> None:
+        online = self._online_for(ticket.team)
+        position = await self._queue.position(ticket.id)
+        wait = await self._queue.estimated_wait(ticket.id, online)
+        minutes = max(1, round(wait.total_seconds() / 60))
+        status = {"position": position, "wait_minutes": minutes, "agents_online": online}
+        await self._to_shopper(ticket.conversation_id, "queue_status", status)
+        if not stored:
+            return
+        if online == 0:
+            text = copy.AFTER_HOURS
+        elif position <= 1:
+            text = copy.QUEUED_FIRST.format(minutes=minutes)
+        else:
+            text = copy.QUEUED.format(ahead=position - 1, minutes=minutes)
+        await self._conversations.post(ticket.conversation_id, "system", {"text": text})
+
+    def _online_for(self, team: str) -> int:
+        available = self.presence.available()
+        return sum(
+            1
+            for agent_id in available
+            if (agent := self._agents.get(agent_id))
+            and (team in agent.skills or agent.role == SUPERVISOR)
+        )
+
+    async def _agent_gone(self, agent_id: int) -> None:
+        requeued = await self._queue.requeue_agent(agent_id)
+        for ticket in requeued:
+            await self._conversations.post(
+                ticket.conversation_id, "system", {"text": copy.AGENT_LEFT}
+            )
+        await self.dispatch()
+
+    # Rasa's tracker keeps the whole conversation, the human part included.
+
+    async def _record_shopper(
+        self, conversation_id: str, message: dict[str, Any]
+    ) -> dict[str, Any]:
+        # Recorded as an event rather than sent to the REST channel, so the bot
+        # cannot act on it while a person handles the conversation.
+        text = message.get("text") or ""
+        try:
+            parse_data = await self._rasa.parse(text)
+        except RasaUnavailable:
+            parse_data = {}
+        await self._record(
+            conversation_id, [{"event": "user", "text": text, "parse_data": parse_data}]
+        )
+        return parse_data
+
+    async def _record(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
+        try:
+            await self._rasa.append_events(conversation_id, events)
+        except RasaUnavailable as exc:  # the gateway's own store still has it
+            logger.warning("Could not record %s in Rasa's tracker: %s", conversation_id, exc)
+
+    async def close_all(self) -> None:
+        """Stop pending timers (at shutdown)."""
+        await self.presence.close()

@@ -1,0 +1,157 @@
+"""The ``/agent`` socket.io namespace: the console's thin edge to the help desk."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import socketio
+from socketio.exceptions import ConnectionRefusedError
+
+from bot.ratelimit import RateLimiter
+from handoff.auth import Authenticator
+from handoff.desk import ALL_AGENTS, HelpDesk, agent_room
+from handoff.errors import AuthError, HandoffError, InvalidInput
+from handoff.presence import AWAY, ONLINE
+from handoff.views import AgentView
+from handoff.vocab import MAX_NOTE_CHARS, RESOLUTION_CODES, TEAMS, require_choice, require_text
+from handoff.workspace import Workspace
+
+logger = logging.getLogger(__name__)
+MAX_AGENT_MESSAGE_CHARS = 2000
+Ack = dict[str, Any]
+
+
+def _ticket_id(data: Any) -> int:
+    value = data.get("ticket_id") if isinstance(data, dict) else None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InvalidInput("ticket_id", "ticket_id must be a positive integer")
+    return value
+
+
+def _field(data: Any, name: str) -> Any:
+    return data.get(name) if isinstance(data, dict) else None
+
+
+class AgentNamespace(socketio.AsyncNamespace):
+    """Authenticates consoles and turns their events into help-desk calls.
+
+    Args:
+        desk: the help desk.
+        workspace: builds what an opened ticket shows.
+        auth: checks the token a console connects with.
+        limiter: events allowed per connection (20 per 10 s by default).
+    """
+
+    def __init__(
+        self,
+        desk: HelpDesk,
+        workspace: Workspace,
+        auth: Authenticator,
+        limiter: RateLimiter | None = None,
+        namespace: str = "/agent",
+    ) -> None:
+        super().__init__(namespace)
+        self._desk = desk
+        self._workspace = workspace
+        self._auth = auth
+        self._limiter = limiter or RateLimiter(events=20, seconds=10)
+
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        """Rate-limit, then run the handler with errors turned into acks."""
+        if event in ("connect", "disconnect"):
+            return await super().trigger_event(event, *args)
+        sid = args[0]
+        if not self._limiter.allow(sid):
+            return await self._refuse(
+                sid, "rate_limited", "too many events: at most 20 per 10 seconds"
+            )
+        try:
+            return await super().trigger_event(event, *args)
+        except HandoffError as exc:
+            return await self._refuse(sid, exc.code, exc.message)
+
+    async def _refuse(self, sid: str, code: str, message: str) -> Ack:
+        error = {"code": code, "message": message}
+        await self.emit("console_error", error, to=sid)
+        return {"ok": False, "error": error}
+
+    async def _agent(self, sid: str) -> AgentView:
+        agent: AgentView = (await self.get_session(sid))["agent"]
+        return agent
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        """Only a valid token of an active user may connect."""
+        try:
+            agent = await self._auth.agent_for(_field(auth, "token"))
+        except AuthError as exc:
+            raise ConnectionRefusedError({"code": "unauthorized", "message": exc.message}) from None
+        await self.save_session(sid, {"agent": agent})
+        await self.enter_room(sid, agent_room(agent.id))
+        await self.enter_room(sid, ALL_AGENTS)
+        hello = await self._desk.agent_connected(agent, sid)
+        await self.emit("hello", hello, to=sid)
+        await self._desk.dispatch()
+
+    async def on_disconnect(self, sid: str, *args: Any) -> None:
+        """Start the grace period of the agent's chats."""
+        self._limiter.forget(sid)
+        session = await self.get_session(sid)
+        if "agent" in session:
+            self._desk.agent_disconnected(session["agent"].id, sid)
+
+    async def on_set_presence(self, sid: str, data: Any) -> Ack:
+        """Online or away."""
+        status = require_choice("status", _field(data, "status"), (ONLINE, AWAY))
+        await self._desk.set_presence(await self._agent(sid), status)
+        return {"ok": True}
+
+    async def on_claim_ticket(self, sid: str, data: Any) -> Ack:
+        """Take a ticket from the queue."""
+        ticket = await self._desk.claim(await self._agent(sid), _ticket_id(data))
+        return {"ok": True, "ticket": ticket.to_dict()}
+
+    async def on_open_ticket(self, sid: str, data: Any) -> Ack:
+        """Transcript, context and suggestions of a ticket."""
+        return {"ok": True, **await self._workspace.open(await self._agent(sid), _ticket_id(data))}
+
+    async def on_agent_message(self, sid: str, data: Any) -> Ack:
+        """Reply to the shopper."""
+        text = require_text("text", _field(data, "text"), MAX_AGENT_MESSAGE_CHARS)
+        message = await self._desk.agent_message(await self._agent(sid), _ticket_id(data), text)
+        return {"ok": True, "message": message}
+
+    async def on_agent_typing(self, sid: str, data: Any) -> Ack:
+        """Typing indicator for the shopper."""
+        typing = bool(_field(data, "typing"))
+        await self._desk.agent_typing(await self._agent(sid), _ticket_id(data), typing)
+        return {"ok": True}
+
+    async def on_transfer_ticket(self, sid: str, data: Any) -> Ack:
+        """To another agent or a team."""
+        to_agent = _field(data, "to_agent_id")
+        to_team = _field(data, "to_team")
+        if (to_agent is None) == (to_team is None):
+            raise InvalidInput("to_agent_id", "give exactly one of to_agent_id and to_team")
+        if to_team is not None:
+            to_team = require_choice("to_team", to_team, TEAMS)
+        elif not isinstance(to_agent, int) or isinstance(to_agent, bool):
+            raise InvalidInput("to_agent_id", "to_agent_id must be an integer")
+        ticket = await self._desk.transfer(
+            await self._agent(sid), _ticket_id(data), to_agent, to_team
+        )
+        return {"ok": True, "ticket": ticket.to_dict()}
+
+    async def on_close_ticket(self, sid: str, data: Any) -> Ack:
+        """End with a resolution code."""
+        code = require_choice("resolution_code", _field(data, "resolution_code"), RESOLUTION_CODES)
+        note = _field(data, "note")
+        if note is not None:
+            note = require_text("note", note, MAX_NOTE_CHARS, empty_ok=True) or None
+        ticket = await self._desk.close(await self._agent(sid), _ticket_id(data), code, note)
+        return {"ok": True, "ticket": ticket.to_dict()}
+
+    async def on_hand_back(self, sid: str, data: Any) -> Ack:
+        """Give the conversation back to the bot."""
+        ticket = await self._desk.hand_back(await self._agent(sid), _ticket_id(data))
+        return {"ok": True, "ticket": ticket.to_dict()}

@@ -1,0 +1,106 @@
+"""Builds the human side of the gateway: queue, desk, console namespace and API."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import socketio
+import yaml
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from actions.shop.db import make_engine, make_sessionmaker
+from actions.shop.service import ShopService
+from bot.conversations import ConversationService, utc_now
+from bot.protocol import rich_room
+from bot.rasa_client import RasaClient
+from handoff.api import api_routes
+from handoff.auth import Authenticator
+from handoff.desk import HelpDesk
+from handoff.models import Base
+from handoff.namespace import AgentNamespace
+from handoff.queue import HandoffQueue
+from handoff.replies import agent_replies
+from handoff.users import UserDirectory
+from handoff.workspace import Workspace
+
+CONSOLE_DIR = Path(__file__).parent / "console"
+CONSOLE_ASSETS = {"console.js": "text/javascript", "console.css": "text/css"}
+
+
+def token_secret(identity_secret: str) -> str:
+    """The agent-token key, derived so operators configure one secret."""
+    return hmac.new(identity_secret.encode(), b"kefu agent tokens", hashlib.sha256).hexdigest()
+
+
+async def _console_page(request: Request) -> Response:
+    return FileResponse(CONSOLE_DIR / "console.html", media_type="text/html")
+
+
+async def _console_asset(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in CONSOLE_ASSETS:
+        return PlainTextResponse("Not Found", status_code=404)
+    return FileResponse(CONSOLE_DIR / name, media_type=CONSOLE_ASSETS[name])
+
+
+@dataclass
+class HumanSide:
+    """The handoff parts the gateway composes and shuts down."""
+
+    desk: HelpDesk
+    routes: list[BaseRoute]
+    shop_engine: AsyncEngine
+
+    @staticmethod
+    async def create_schema(engine: AsyncEngine) -> None:
+        """Create the handoff tables in the gateway database."""
+        async with engine.begin() as connection:
+            await connection.run_sync(Base.metadata.create_all)
+
+    async def close(self) -> None:
+        """Stop timers and close the shop connection pool."""
+        await self.desk.close_all()
+        await self.shop_engine.dispose()
+
+
+def build_human_side(
+    sio: socketio.AsyncServer,
+    sessionmaker: Any,
+    conversations: ConversationService,
+    rasa: RasaClient,
+    identity_secret: str,
+    shop_database_url: str,
+    grace: float,
+    root: Path,
+) -> HumanSide:
+    """Wire queue, desk, workspace, the ``/agent`` namespace and the API routes."""
+    queue = HandoffQueue(sessionmaker)
+    auth = Authenticator(UserDirectory(sessionmaker), token_secret(identity_secret), utc_now)
+
+    async def to_agents(event: str, payload: Any, room: str) -> None:
+        await sio.emit(event, payload, room=room, namespace="/agent")
+
+    async def to_shopper(conversation_id: str, event: str, payload: Any) -> None:
+        await sio.emit(event, payload, room=rich_room(conversation_id))
+
+    domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))
+    rules = yaml.safe_load((root / "nlu_data" / "rules.yml").read_text(encoding="utf-8"))
+    replies = agent_replies(domain, rules)
+    desk = HelpDesk(queue, conversations, rasa, to_agents, to_shopper, grace, replies)
+    conversations.attach_handoff(desk)
+    shop_engine = make_engine(shop_database_url)
+    shop = ShopService(make_sessionmaker(shop_engine))
+    workspace = Workspace(queue, conversations, rasa, shop, replies)
+    sio.register_namespace(AgentNamespace(desk, workspace, auth))
+    routes = api_routes(auth, queue, conversations) + [
+        Route("/console", _console_page),
+        Route("/console/static/{name}", _console_asset),
+    ]
+    return HumanSide(desk, routes, shop_engine)

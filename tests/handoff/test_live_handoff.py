@@ -1,0 +1,325 @@
+"""Shopper and agent over real socket.io connections on loopback, with a fake Rasa."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import socketio
+
+from actions.shop.db import make_engine, make_sessionmaker
+from bot.app import create_app
+from bot.settings import Settings
+from handoff.models import Base
+from handoff.users import UserDirectory
+from tests.bot.fake_rasa import FakeRasa
+from tests.servers import free_port, serving
+from tests.socket_clients import AgentClient, WidgetClient
+
+SECRET = "handoff-test"
+PASSWORD = "correct horse"
+
+
+@dataclass
+class Desk:
+    url: str
+    rasa: FakeRasa
+    settings: Settings
+
+    async def login(self, username: str) -> str:
+        async with httpx.AsyncClient(base_url=self.url) as http:
+            answer = await http.post(
+                "/api/login", json={"username": username, "password": PASSWORD}
+            )
+        assert answer.status_code == 200, answer.text
+        return str(answer.json()["token"])
+
+    async def agent(self, username: str) -> AgentClient:
+        console = AgentClient(await self.login(username))
+        await console.connect(self.url)
+        await console.next("hello")
+        return console
+
+    async def shopper(self) -> tuple[WidgetClient, str]:
+        widget = WidgetClient()
+        await widget.connect(self.url)
+        session_id, _ = await widget.start_session()
+        return widget, session_id
+
+
+async def _add_users(database_url: str) -> None:
+    engine = make_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.create_all)
+    users = UserDirectory(make_sessionmaker(engine))
+    await users.create("alice", PASSWORD, "agent", display_name="小美", skills=("general",))
+    await users.create(
+        "bob", PASSWORD, "agent", display_name="小王", skills=("general", "after_sales")
+    )
+    await users.create("sam", PASSWORD, "supervisor", display_name="主管", skills=("general",))
+    await users.create("tina", PASSWORD, "trainer", skills=("general",))
+    await engine.dispose()
+
+
+@pytest.fixture
+async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path}/kefu.db",
+        shop_database_url=f"sqlite:///{tmp_path}/shop.db",
+        identity_secret=SECRET,
+        agent_grace=0.5,
+        var_dir=tmp_path,
+    )
+    await _add_users(settings.database_url)
+    rasa = FakeRasa()
+    async with serving(create_app(settings, rasa_transport=rasa.transport())) as url:
+        yield Desk(url, rasa, settings)
+
+
+async def test_console_refuses_missing_forged_and_trainer_tokens(desk: Desk) -> None:
+    for token in (None, "forged.token"):
+        console = AgentClient(token)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await console.connect(desk.url)
+    async with httpx.AsyncClient(base_url=desk.url) as http:
+        wrong = await http.post("/api/login", json={"username": "alice", "password": "nope"})
+        anonymous = await http.get("/api/tickets")
+        trainer = await http.get(
+            "/api/tickets", headers={"Authorization": f"Bearer {await desk.login('tina')}"}
+        )
+    assert wrong.status_code == 401
+    assert anonymous.status_code == 401
+    assert trainer.status_code == 403
+
+
+async def test_shopper_connection_cannot_reach_the_agent_namespace(desk: Desk) -> None:
+    shopper = WidgetClient()
+    shopper.namespace = "/agent"
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await shopper.connect(desk.url)
+
+
+async def test_request_human_claim_talk_close_and_rate(desk: Desk) -> None:
+    alice = await desk.agent("alice")
+    widget, session_id = await desk.shopper()
+    await widget.say("转人工", session_id)
+    assigned = (await alice.next("ticket_assigned"))["ticket"]
+    joined = await _next_system(widget, "已接入")
+    assert assigned["conversation_id"] == session_id and assigned["status"] == "assigned"
+    assert "小美" in joined
+
+    await widget.say("我想问下退款的事", session_id)
+    incoming = await alice.next("ticket_message")
+    assert incoming["ticket_id"] == assigned["id"]
+    assert incoming["message"]["text"] == "我想问下退款的事"
+    assert incoming["suggestions"][0]["intent"] == "refund_request"
+
+    opened = await alice.ask("open_ticket", {"ticket_id": assigned["id"]})
+    assert opened["ok"] and [m["text"] for m in opened["transcript"]][0] == "转人工"
+    assert opened["suggestions"][0]["intent"] == "refund_request"
+
+    sent = await alice.ask("agent_message", {"ticket_id": assigned["id"], "text": "您好，我来处理"})
+    reply = await _next_from(widget, "agent")
+    assert sent["ok"] and reply["text"] == "您好，我来处理" and reply["agent_name"] == "小美"
+
+    recorded = desk.rasa.recorded[session_id]
+    assert {"event": "bot", "text": "您好，我来处理", "metadata": {"agent": "alice"}} in recorded
+    assert any(e["event"] == "user" and e["text"] == "我想问下退款的事" for e in recorded)
+    assert all(body["message"] != "我想问下退款的事" for body in desk.rasa.received)
+
+    closed = await alice.ask(
+        "close_ticket", {"ticket_id": assigned["id"], "resolution_code": "resolved"}
+    )
+    ask_rating = await _next_system(widget, "打分")
+    assert closed["ticket"]["status"] == "closed"
+    assert len(ask_rating) > 0
+    await widget.say('/csat{"score":5}', session_id, title="5分 非常满意")
+    await _next_system(widget, "感谢您的评价")
+    ticket = await _api_ticket(desk, assigned["id"])
+    assert ticket["csat"] == 5 and ticket["resolution_code"] == "resolved"
+    await widget.close()
+    await alice.close()
+
+
+async def test_hand_back_resumes_the_bot(desk: Desk) -> None:
+    alice = await desk.agent("alice")
+    widget, session_id = await desk.shopper()
+    await widget.say("转人工", session_id)
+    ticket = (await alice.next("ticket_assigned"))["ticket"]
+    answer = await alice.ask("hand_back", {"ticket_id": ticket["id"]})
+    greeting = await _next_from(widget, "bot", containing="回来")
+    await widget.say("你好", session_id)
+    bot = await _next_from(widget, "bot", containing="收到")
+    assert answer["ticket"]["resolution_code"] == "handed_back"
+    assert greeting and bot["text"] == "收到：你好"
+    assert {"event": "resume"} in desk.rasa.recorded[session_id]
+    await widget.close()
+    await alice.close()
+
+
+async def test_transfer_to_a_team_reaches_an_agent_with_that_skill(desk: Desk) -> None:
+    alice = await desk.agent("alice")
+    widget, session_id = await desk.shopper()
+    await widget.say("转人工", session_id)
+    ticket = (await alice.next("ticket_assigned"))["ticket"]
+    bob = await desk.agent("bob")
+    moved = await alice.ask(
+        "transfer_ticket", {"ticket_id": ticket["id"], "to_team": "after_sales"}
+    )
+    taken = (await bob.next("ticket_assigned"))["ticket"]
+    assert moved["ok"] and taken["id"] == ticket["id"] and taken["team"] == "after_sales"
+    assert taken["agent_name"] == "小王"
+    await widget.close()
+    await alice.close()
+    await bob.close()
+
+
+async def test_bot_down_with_an_agent_online_goes_to_the_agent(desk: Desk) -> None:
+    alice = await desk.agent("alice")
+    widget, session_id = await desk.shopper()
+    desk.rasa.up = False
+    await widget.say("我的快递呢", session_id)
+    ticket = (await alice.next("ticket_assigned"))["ticket"]
+    notice = await _next_system(widget, "转接人工")
+    assert ticket["reason"] == "bot_unavailable" and ticket["summary"] == ["我的快递呢"]
+    assert notice
+    await widget.close()
+    await alice.close()
+
+
+async def test_after_hours_the_ticket_waits_and_nothing_is_lost(desk: Desk) -> None:
+    widget, session_id = await desk.shopper()
+    await widget.say("转人工", session_id)
+    notice = await _next_system(widget, "没有在线")
+    await widget.say("我留个言：快递一直没到", session_id)
+    alice = await desk.agent("alice")
+    ticket = (await alice.next("ticket_assigned"))["ticket"]
+    opened = await alice.ask("open_ticket", {"ticket_id": ticket["id"]})
+    assert notice
+    assert "我留个言：快递一直没到" in [m["text"] for m in opened["transcript"]]
+    await widget.close()
+    await alice.close()
+
+
+async def test_disconnected_agent_loses_the_chat_after_the_grace_period(desk: Desk) -> None:
+    alice = await desk.agent("alice")
+    widget, session_id = await desk.shopper()
+    await widget.say("转人工", session_id)
+    ticket = (await alice.next("ticket_assigned"))["ticket"]
+    await alice.close()
+    await _next_system(widget, "重新排队")
+    bob = await desk.agent("bob")
+    taken = (await bob.next("ticket_assigned"))["ticket"]
+    assert taken["id"] == ticket["id"]
+    await widget.close()
+    await bob.close()
+
+
+async def test_reconnecting_within_grace_keeps_the_chat(desk: Desk) -> None:
+    alice = await desk.agent("alice")
+    widget, session_id = await desk.shopper()
+    await widget.say("转人工", session_id)
+    ticket = (await alice.next("ticket_assigned"))["ticket"]
+    await alice.close()
+    again = AgentClient(await desk.login("alice"))
+    await again.connect(desk.url)
+    hello = await again.next("hello")
+    assert [t["id"] for t in hello["tickets"]] == [ticket["id"]]
+    await widget.close()
+    await again.close()
+
+
+async def test_malformed_console_events_get_clear_errors(desk: Desk) -> None:
+    alice = await desk.agent("alice")
+    cases = [
+        ("agent_message", {"text": "hi"}, "invalid_input"),
+        ("agent_message", {"ticket_id": "1", "text": "hi"}, "invalid_input"),
+        ("agent_message", {"ticket_id": 1, "text": "长" * 2001}, "invalid_input"),
+        ("claim_ticket", {"ticket_id": 999}, "ticket_not_found"),
+        ("close_ticket", {"ticket_id": 1, "resolution_code": "whatever"}, "invalid_input"),
+        ("transfer_ticket", {"ticket_id": 1}, "invalid_input"),
+        ("set_presence", "online", "invalid_input"),
+    ]
+    for event, payload, code in cases:
+        answer = await alice.ask(event, payload)
+        assert answer["ok"] is False and answer["error"]["code"] == code, (event, answer)
+        assert (await alice.next("console_error"))["code"] == code
+    assert (await alice.ask("set_presence", {"status": "away"}))["ok"] is True
+    await alice.close()
+
+
+async def test_rest_api_lists_filters_and_documents_tickets(desk: Desk) -> None:
+    widget, session_id = await desk.shopper()
+    await widget.say("转人工", session_id)
+    await _next_system(widget, "没有在线")
+    headers = {"Authorization": f"Bearer {await desk.login('sam')}"}
+    async with httpx.AsyncClient(base_url=desk.url, headers=headers) as http:
+        queued = (await http.get("/api/tickets", params={"status": "queued"})).json()["tickets"]
+        none = (await http.get("/api/tickets", params={"priority": "urgent"})).json()["tickets"]
+        bad = await http.get("/api/tickets", params={"status": "lost"})
+        detail = (await http.get(f"/api/tickets/{queued[0]['id']}")).json()
+        missing = await http.get("/api/tickets/999")
+        schema = (await http.get("/api/openapi.json")).json()
+    assert [t["conversation_id"] for t in queued] == [session_id]
+    assert none == [] and bad.status_code == 400 and missing.status_code == 404
+    assert detail["transcript"][0]["text"] == "转人工"
+    assert {"/api/login", "/api/tickets", "/api/tickets/{ticket_id}"} <= set(schema["paths"])
+    await widget.close()
+
+
+async def test_restart_keeps_queue_assignment_and_history(tmp_path: Path) -> None:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path}/kefu.db",
+        shop_database_url=f"sqlite:///{tmp_path}/shop.db",
+        identity_secret=SECRET,
+        agent_grace=30,
+        var_dir=tmp_path,
+    )
+    await _add_users(settings.database_url)
+    port = free_port()
+    rasa = FakeRasa()
+    async with serving(create_app(settings, rasa_transport=rasa.transport()), port) as url:
+        desk = Desk(url, rasa, settings)
+        alice = await desk.agent("alice")
+        widget, session_id = await desk.shopper()
+        await widget.say("转人工", session_id)
+        ticket = (await alice.next("ticket_assigned"))["ticket"]
+        await widget.say("重启前的消息", session_id)
+        await alice.next("ticket_message")
+        token = alice.auth["token"]
+        await widget.close()
+        await alice.close()
+    async with serving(create_app(settings, rasa_transport=rasa.transport()), port) as url:
+        widget = WidgetClient()
+        await widget.connect(url)
+        _, history = await widget.start_session(session_id)
+        console = AgentClient(token)
+        await console.connect(url)
+        hello = await console.next("hello")
+        await widget.say("重启后的消息", session_id)
+        after = await console.next("ticket_message")
+        await widget.close()
+        await console.close()
+    assert "重启前的消息" in [m["text"] for m in history]
+    assert [t["id"] for t in hello["tickets"]] == [ticket["id"]]
+    assert after["message"]["text"] == "重启后的消息"
+
+
+async def _next_from(widget: WidgetClient, sender: str, containing: str = "") -> dict:
+    while True:
+        message = await widget.next("bot_uttered")
+        if message.get("sender") == sender and containing in message.get("text", ""):
+            return message
+
+
+async def _next_system(widget: WidgetClient, containing: str) -> str:
+    return str((await _next_from(widget, "system", containing))["text"])
+
+
+async def _api_ticket(desk: Desk, ticket_id: int) -> dict:
+    headers = {"Authorization": f"Bearer {await desk.login('sam')}"}
+    async with httpx.AsyncClient(base_url=desk.url, headers=headers) as http:
+        return (await http.get(f"/api/tickets/{ticket_id}")).json()["ticket"]
