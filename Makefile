@@ -36,12 +36,13 @@ seed: setup
 run: setup
 	$(PY) -m bot run
 
-# Chromium and CJK fonts for the browser tests, from Debian's packages.
+# Chromium, CJK and emoji fonts for the browser tests, from Debian's packages.
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk" \
+	  || ! fc-list 2>/dev/null | grep -qi "color emoji"; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null; \
 	fi
 
 test: setup browser-deps train

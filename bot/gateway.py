@@ -62,7 +62,13 @@ class ShopperNamespace(socketio.AsyncNamespace):
             return error.as_ack()
         if event == "disconnect":
             self._limiter.forget(args[0])
-        return await super().trigger_event(event, *args)
+        try:
+            return await super().trigger_event(event, *args)
+        except Exception:  # the widget gets an answer; the server goes on
+            logger.exception("Shopper event %s failed", event)
+            error = ProtocolError("internal_error", "the server could not do that")
+            await self.emit("kefu_error", error.as_event(), to=args[0])
+            return error.as_ack()
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """Accept every shopper; identity comes with their messages."""

@@ -70,6 +70,9 @@ class AgentNamespace(socketio.AsyncNamespace):
             return await super().trigger_event(event, *args)
         except HandoffError as exc:
             return await self._refuse(sid, exc.code, exc.message)
+        except Exception:  # the console gets an answer; the server goes on
+            logger.exception("Console event %s failed", event)
+            return await self._refuse(sid, "internal_error", "the server could not do that")
 
     async def _refuse(self, sid: str, code: str, message: str) -> Ack:
         error = {"code": code, "message": message}

@@ -31,11 +31,18 @@ class Presence:
         self._timers: dict[int, asyncio.Task[None]] = {}
 
     def connected(self, agent_id: int, sid: str) -> None:
-        """An agent opened a console; a pending departure is called off."""
+        """An agent opened a console; a pending departure is called off.
+
+        The first console of an agent starts online; further ones (another tab)
+        keep the status the agent chose.
+        """
         timer = self._timers.pop(agent_id, None)
         if timer is not None:
             timer.cancel()
-        self._agents.setdefault(agent_id, _Agent()).sids.add(sid)
+        agent = self._agents.setdefault(agent_id, _Agent())
+        if not agent.sids:
+            agent.status = ONLINE
+        agent.sids.add(sid)
 
     def disconnected(self, agent_id: int, sid: str) -> None:
         """A console closed; the last one starts the grace period."""

@@ -27,6 +27,9 @@ def agent_replies(domain: dict[str, Any], rules: dict[str, Any]) -> dict[str, st
     return {intent: text for intent, text in replies.items() if text}
 
 
+MIN_CONFIDENCE = 0.1  # below this the model is guessing: no suggestion beats a wrong one
+
+
 def suggest(
     parsed: dict[str, Any], replies: dict[str, str], limit: int = 3
 ) -> list[dict[str, Any]]:
@@ -40,7 +43,7 @@ def suggest(
     found: list[dict[str, Any]] = []
     for intent in parsed.get("intent_ranking") or []:
         text = replies.get(str(intent.get("name")))
-        if text:
+        if text and float(intent.get("confidence") or 0) >= MIN_CONFIDENCE:
             found.append(
                 {"intent": intent["name"], "confidence": intent["confidence"], "text": text}
             )

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from actions.shop.seed import DEMO_SHIPPED_TRACKING
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import AGENT, AGENT_PASSWORD, Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 CHROMIUM = "/usr/bin/chromium"
@@ -76,3 +76,46 @@ def test_community_rasa_webchat_works_unchanged(stack: Stack, page: Page) -> Non
     page.locator(".rw-new-message").fill("你是机器人吗")
     page.locator(".rw-new-message").press("Enter")
     expect(page.get_by_text("智能客服机器人", exact=False)).to_be_visible(timeout=30_000)
+
+
+def test_agent_takes_over_in_the_console_and_hands_back(
+    stack: Stack, browser: Browser, page: Page
+) -> None:
+    console = browser.new_context(
+        locale="zh-CN", viewport={"width": 1440, "height": 900}
+    ).new_page()
+    console.goto(stack.gateway_url + "/console")
+    console.get_by_test_id("login-username").fill(AGENT)
+    console.get_by_test_id("login-password").fill(AGENT_PASSWORD)
+    console.get_by_test_id("login-submit").click()
+    presence = console.get_by_test_id("presence")
+    expect(presence).to_have_attribute("data-status", "online", timeout=15_000)
+    presence.click()  # away: the ticket waits in the queue to be claimed by hand
+    expect(presence).to_have_attribute("data-status", "away")
+
+    page.goto(stack.gateway_url + "/")
+    page.get_by_test_id("input").fill("转人工")
+    page.get_by_test_id("send").click()
+
+    queued = console.get_by_test_id("queue-item").first
+    expect(queued).to_be_visible(timeout=30_000)
+    queued.get_by_test_id("claim").click()
+    expect(console.get_by_test_id("transcript")).to_contain_text("转人工", timeout=15_000)
+    console.get_by_test_id("reply-input").fill("您好，我是小美，请问有什么可以帮您？")
+    console.get_by_test_id("reply-send").click()
+
+    agent_says = page.locator("[data-testid=message][data-sender=agent]")
+    expect(agent_says.filter(has_text="我是小美")).to_have_count(1, timeout=15_000)
+    page.screenshot(path=str(stack.logs / "widget-agent.png"))
+    console.screenshot(path=str(stack.logs / "console.png"))
+
+    console.get_by_test_id("hand-back").click()
+    expect(page.locator("[data-testid=message][data-sender=bot]").last).to_contain_text(
+        "回来", timeout=15_000
+    )
+    page.get_by_test_id("input").fill("我有哪些优惠券")
+    page.get_by_test_id("send").click()
+    expect(page.locator("[data-testid=message][data-sender=bot]").last).to_contain_text(
+        "优惠券", timeout=30_000
+    )
+    console.context.close()
