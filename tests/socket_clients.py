@@ -14,6 +14,7 @@ EVENTS = (
     "bot_typing",
     "shopper_uttered",
     "kefu_error",
+    "queue_status",
 )
 
 

@@ -61,6 +61,7 @@ async def _add_users(database_url: str) -> None:
     )
     await users.create("sam", PASSWORD, "supervisor", display_name="主管", skills=("general",))
     await users.create("tina", PASSWORD, "trainer", skills=("general",))
+    await users.create("carl", PASSWORD, "agent", display_name="小陈", max_chats=1)
     await engine.dispose()
 
 
@@ -188,6 +189,32 @@ async def test_bot_down_with_an_agent_online_goes_to_the_agent(desk: Desk) -> No
     assert notice
     await widget.close()
     await alice.close()
+
+
+async def test_waiting_shoppers_see_their_place_move(desk: Desk) -> None:
+    carl = await desk.agent("carl")  # one chat at a time
+    first, first_id = await desk.shopper()
+    second, second_id = await desk.shopper()
+    third, third_id = await desk.shopper()
+    await first.say("转人工", first_id)
+    ticket = (await carl.next("ticket_assigned"))["ticket"]
+    await second.say("转人工", second_id)
+    await third.say("转人工", third_id)
+    assert (await second.next("queue_status"))["position"] == 1
+    told = await _next_system(third, "前面还有 1 位")
+    statuses = [data for event, data in third.seen if event == "queue_status"]
+    assert statuses[-1]["position"] == 2
+    await carl.ask("close_ticket", {"ticket_id": ticket["id"], "resolution_code": "resolved"})
+    moved = await third.next("queue_status")
+    taken = (await carl.next("ticket_assigned"))["ticket"]
+    assert told and moved == {
+        "position": 1,
+        "wait_minutes": moved["wait_minutes"],
+        "agents_online": 1,
+    }
+    assert taken["conversation_id"] == second_id
+    for client in (first, second, third, carl):
+        await client.close()
 
 
 async def test_after_hours_the_ticket_waits_and_nothing_is_lost(desk: Desk) -> None:

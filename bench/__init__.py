@@ -1,0 +1,1 @@
+"""Benchmarks of kefu (run as modules: python -m bench.<name>)."""
