@@ -27,6 +27,7 @@ from handoff.wiring import HumanSide, build_human_side
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
+MAX_PACKET_BYTES = 1_000_000
 
 
 def _client_manager(settings: Settings) -> socketio.AsyncManager | None:
@@ -60,7 +61,9 @@ def create_app(
         async_mode="asgi",
         client_manager=client_manager or _client_manager(settings),
         cors_allowed_origins=origins,
-        max_http_buffer_size=64 * 1024,
+        # Up to 1 MB an oversized message gets a clear error; beyond, the
+        # transport closes the connection.
+        max_http_buffer_size=MAX_PACKET_BYTES,
     )
 
     async def deliver(

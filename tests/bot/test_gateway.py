@@ -135,6 +135,16 @@ async def test_malformed_messages_get_a_clear_error(
     assert (await client.say("还在吗", session_id))["ok"] is True
 
 
+async def test_a_huge_message_gets_an_error_and_the_connection_survives(
+    client: WidgetClient,
+) -> None:
+    session_id, _ = await client.start_session()
+    refused = await client.say("大" * 100_000, session_id)  # about 600 kB as JSON
+    accepted = await client.say("正常的消息", session_id)
+    assert refused["error"]["code"] == "message_too_long"
+    assert accepted["ok"] is True
+
+
 async def test_a_flood_is_cut_off_with_a_clear_error(client: WidgetClient, rasa: FakeRasa) -> None:
     session_id, _ = await client.start_session()  # one event of the 20 allowed
     acks = [await client.say(f"刷屏{i}", session_id) for i in range(25)]
