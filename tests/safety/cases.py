@@ -1,0 +1,39 @@
+"""The safety screen's test messages (urgent.yml, negatives.yml), split by part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).parent
+SPLITS = ("tune", "held_out")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One labelled message.
+
+    Attributes:
+        text: The message.
+        split: "tune" (the lexicon was tuned on it) or "held_out".
+        category: The urgent category (urgent.yml only).
+        level: The expected level: "urgent", "high" or None.
+    """
+
+    text: str
+    split: str
+    category: str | None
+    level: str | None
+
+
+def load(name: str) -> list[Case]:
+    """The cases of ``urgent`` or ``negatives``, tune part first."""
+    data = yaml.safe_load((HERE / f"{name}.yml").read_text(encoding="utf-8"))
+    cases = []
+    for split in SPLITS:
+        for item in data[split]:
+            level = "urgent" if name == "urgent" else item.get("level")
+            cases.append(Case(item["text"], split, item.get("category"), level))
+    return cases
