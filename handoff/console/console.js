@@ -22,6 +22,7 @@
   const TOAST_MS = 4500;
   const BASE_TITLE = "kefu 客服工作台";
   const URGENT_TITLE = "【紧急】新工单";
+  const DEADLINE_TITLE = "【紧急】工单无人接入";
   const FLASH_FOCUSED_MS = 6000; // when the window already has focus, flash briefly only
   const SENDERS = ["shopper", "bot", "agent", "system"];
 
@@ -47,6 +48,18 @@
     handed_back: "已交还机器人",
   };
   const ROLES = { agent: "客服", supervisor: "主管", trainer: "训练师" };
+  const SAFETY_CATEGORIES = {
+    violence: "暴力威胁",
+    self_harm: "自伤风险",
+    fire: "火灾",
+    medical: "医疗急救",
+    missing_person: "失联",
+    complaint: "投诉",
+  };
+  const PROMISE_MAX_MINUTES = 10080; // 7 days, the gateway's limit
+  const PROMISE_RED_MS = 5 * 60 * 1000; // countdown turns red this long before due
+  const PROMISE_DONE = ["fulfilled", "cancelled", "canceled", "done"];
+  const MAX_ALERTS_SHOWN = 3;
   const TIERS = { normal: "普通会员", silver: "白银会员", gold: "黄金会员", platinum: "铂金会员" };
   const ORDER_STATUS = {
     pending_payment: "待付款",
@@ -90,6 +103,8 @@
     team_not_allowed: "您不在该工单所属的组",
     concurrent_update: "工单状态刚刚发生变化，请重试",
     invalid_transfer: "转接目标无效",
+    resolution_note_required: "紧急工单需填写处理说明",
+    promise_not_found: "该承诺不存在或已处理",
   };
 
   // ---------------------------------------------------------------- helpers
@@ -170,6 +185,66 @@
     return `${pad2(Math.floor(s / 60))}:${pad2(s % 60)}`;
   }
 
+  /** A countdown: mm:ss under an hour, h:mm:ss under a day, then "N天 hh:mm:ss". */
+  function fmtClock(ms) {
+    const s = Math.max(0, Math.floor(ms / 1000));
+    const d = Math.floor(s / 86400);
+    const hh = Math.floor((s % 86400) / 3600);
+    const mm = Math.floor((s % 3600) / 60);
+    if (s < 3600) return `${pad2(mm)}:${pad2(s % 60)}`;
+    if (!d) return `${hh}:${pad2(mm)}:${pad2(s % 60)}`;
+    return `${d}天 ${pad2(hh)}:${pad2(mm)}:${pad2(s % 60)}`;
+  }
+
+  /** 30 → "30分钟", 60 → "1小时", 90 → "1小时30分钟", 1440 → "24小时", 2880 → "2天". */
+  function durationText(min) {
+    const m = Math.round(Number(min));
+    if (!Number.isFinite(m) || m <= 0) return "";
+    if (m <= 1440 && m % 60 === 0) return `${m / 60}小时`;
+    if (m % 1440 === 0) return `${m / 1440}天`;
+    if (m < 60) return `${m}分钟`;
+    const d = Math.floor(m / 1440);
+    const hh = Math.floor((m % 1440) / 60);
+    const mm = m % 60;
+    return `${d ? `${d}天` : ""}${hh ? `${hh}小时` : ""}${mm ? `${mm}分钟` : ""}`;
+  }
+
+  /** "今天 14:05", "明天 09:30", otherwise fmtTime. */
+  function dueText(d, now = new Date()) {
+    if (!d) return "";
+    const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+    if (sameDay(d, now)) return `今天 ${hm}`;
+    const t = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
+    if (sameDay(d, t)) return `明天 ${hm}`;
+    return fmtTime(d, now);
+  }
+
+  /**
+   * A time from an ISO string, or from the gateway's shop-local label "11月23日 14:05"
+   * (Asia/Shanghai) when this browser is on UTC+8 too; otherwise null.
+   */
+  function parseAnyTime(v) {
+    if (typeof v !== "string") return null;
+    if (/^[0-9]{4}-[0-9]{2}-[0-9]{2}T/.test(v)) return parseTime(v);
+    const m = /^(\d{1,2})月(\d{1,2})日\s*(\d{1,2}):(\d{2})$/.exec(v.trim());
+    if (!m || new Date().getTimezoneOffset() !== -480) return null;
+    const now = new Date();
+    const d = new Date(now.getFullYear(), Number(m[1]) - 1, Number(m[2]), Number(m[3]), Number(m[4]));
+    if (d.getTime() - now.getTime() > 86400000) d.setFullYear(d.getFullYear() - 1); // "12月31日" seen in January
+    return d;
+  }
+
+  /** "刚刚", "12分钟前", "3小时前", "2天前"; "" for the future or an unknown time. */
+  function agoText(d, now = Date.now()) {
+    if (!d) return "";
+    const s = Math.floor((now - d.getTime()) / 1000);
+    if (s < -60) return "";
+    if (s < 60) return "刚刚";
+    if (s < 3600) return `${Math.floor(s / 60)}分钟前`;
+    if (s < 86400) return `${Math.floor(s / 3600)}小时前`;
+    return `${Math.floor(s / 86400)}天前`;
+  }
+
   function yuan(fen) {
     const n = Number(fen);
     if (!Number.isFinite(n)) return "";
@@ -219,6 +294,27 @@
     }
     if (isObject(summary)) return asText(summary.text);
     return asText(summary);
+  }
+
+  /** Order items as one line: `item_summary`, a string `items` or a list of {name, quantity}. */
+  function itemsText(o) {
+    if (!isObject(o)) return "";
+    let items = asText(o.item_summary);
+    if (!items && typeof o.items === "string") items = o.items;
+    if (!items && Array.isArray(o.items)) {
+      items = o.items
+        .map((i) => (isObject(i) ? `${asText(i.name || i.title)}${i.quantity !== undefined ? ` ×${asText(i.quantity)}` : ""}` : asText(i)))
+        .filter(Boolean)
+        .join("，");
+    }
+    return items;
+  }
+
+  /** A list of strings from a list or a single string. */
+  function textList(v) {
+    if (Array.isArray(v)) return v.map((x) => (isObject(x) ? asText(x.text || x.phrase) : asText(x))).filter(Boolean);
+    const t = asText(v).trim();
+    return t ? [t] : [];
   }
 
   /** Returns an absolute http(s) URL when `src` is safe to show as a link or image, else null. */
@@ -284,6 +380,12 @@
     closingId: null, // ticket key this console is closing / handing back / transferring
     reassigned: null, // ticket key assigned back to us while we were transferring it
     claiming: new Set(),
+    promises: new Map(), // promise key -> my open promise
+    promiseTickets: new Map(), // ticket key -> ticket seen with a promise event (for labels)
+    dueSoon: new Set(), // promise keys highlighted by promise_due_soon
+    fulfilling: new Set(), // promise keys waiting for the fulfil_promise ack
+    alerts: [], // banners: {id, kind: "deadline" | "promise", ...}, newest first
+    safetyCollapsed: new Set(), // ticket keys whose safety panel is folded
   };
 
   const typing = { on: false, ticketId: null, lastSent: 0, timer: null };
@@ -380,15 +482,20 @@
     if (!flashTimer) document.title = baseTitle();
   }
 
-  function flashTitle() {
+  let flashText = URGENT_TITLE;
+
+  function flashTitle(text = URGENT_TITLE) {
     clearTimeout(flashStopTimer);
+    flashText = text;
     if (!flashTimer) {
       let on = true;
-      document.title = URGENT_TITLE;
+      document.title = flashText;
       flashTimer = setInterval(() => {
         on = !on;
-        document.title = on ? URGENT_TITLE : baseTitle();
+        document.title = on ? flashText : baseTitle();
       }, 1000);
+    } else {
+      document.title = flashText;
     }
     if (document.hasFocus()) flashStopTimer = setTimeout(stopFlash, FLASH_FOCUSED_MS);
   }
@@ -458,8 +565,10 @@
     els.app.hidden = false;
     renderAgent();
     renderMine();
+    renderPromises();
     renderQueue();
     renderConv();
+    renderAlerts();
   }
 
   async function onLoginSubmit(e) {
@@ -549,7 +658,16 @@
     state.seen = new Set();
     state.closingId = null;
     state.claiming.clear();
+    state.promises.clear();
+    state.promiseTickets.clear();
+    state.dueSoon.clear();
+    state.fulfilling.clear();
+    state.alerts = [];
+    state.safetyCollapsed.clear();
     els.input.value = "";
+    if (els.promiseDialog.open) hidePromiseDialog();
+    if (els.closeDialog.open) hideCloseDialog();
+    renderAlerts();
     stopFlash();
   }
 
@@ -635,6 +753,7 @@
       if (isObject(d) && Array.isArray(d.queue)) {
         state.queue = d.queue.filter(isObject);
         renderQueue();
+        syncDeadlineAlerts();
       }
     });
     on("ticket_assigned", (d) => isObject(d) && isObject(d.ticket) && onTicketAssigned(d.ticket));
@@ -642,6 +761,9 @@
     on("shopper_typing", (d) => isObject(d) && onShopperTyping(d));
     on("ticket_closed", (d) => isObject(d) && isObject(d.ticket) && onTicketClosed(d.ticket));
     on("urgent_ticket", (d) => onUrgent(isObject(d) && isObject(d.ticket) ? d.ticket : null));
+    on("claim_deadline_missed", (d) => isObject(d) && isObject(d.ticket) && onDeadlineMissed(d.ticket, d.waited_seconds));
+    on("promise_due_soon", (d) => isObject(d) && isObject(d.promise) && onPromiseDueSoon(d.promise, d.ticket));
+    on("promise_overdue", (d) => isObject(d) && isObject(d.promise) && onPromiseOverdue(d.promise, d.ticket));
     on("console_error", (d) => {
       // every console_error also fails an ack, which shows the toast; just log it
       console.warn("[kefu console] console_error", d);
@@ -716,6 +838,20 @@
       ? d.canned.filter((c) => isObject(c) && (c.text || c.title)).map((c) => ({ title: asText(c.title), text: asText(c.text) }))
       : [];
 
+    if (Array.isArray(d.promises)) {
+      const promises = new Map();
+      for (const p of d.promises) {
+        if (isObject(p) && p.id !== undefined && p.id !== null && isOpenPromise(p) && isMyPromise(p)) {
+          promises.set(key(p.id), p);
+          if (isFullTicket(p.ticket)) state.promiseTickets.set(key(p.ticket.id), p.ticket);
+        }
+      }
+      for (const k of [...state.dueSoon]) if (!promises.has(k)) state.dueSoon.delete(k);
+      // my overdue banners of promises fulfilled meanwhile (e.g. in another tab) go away
+      state.alerts = state.alerts.filter((a) => a.kind !== "promise" || !a.mine || promises.has(a.promiseKey));
+      state.promises = promises;
+    }
+
     // Presence: the console's choice wins and survives reconnects.
     const reported = isObject(d.agent) ? d.agent.presence || d.agent.status : undefined;
     if (reported !== state.presence) setPresence(state.presence, { quiet: true });
@@ -734,11 +870,14 @@
       openTicket(mine.keys().next().value);
     }
     renderMine();
+    renderPromises();
+    syncDeadlineAlerts();
     updateTitle();
   }
 
   function onTicketAssigned(ticket) {
     const k = key(ticket.id);
+    removeAlert(`deadline:${k}`);
     if (state.closingId === k) state.reassigned = k;
     const isNew = !state.mine.has(k);
     state.mine.set(k, ticket);
@@ -750,11 +889,15 @@
       openTicket(k);
     } else if (k === state.openId) {
       if (state.open) {
+        const becameUrgent = ticket.priority === "urgent" && !state.open.safety && !state.open.loading;
         state.open.ticket = ticket;
         state.open.gone = false;
         state.open.closed = false;
         renderConvHead();
         renderBanner();
+        renderSafety();
+        // raised to urgent by the safety screen: fetch the safety data
+        if (becameUrgent) openTicket(k, { refresh: true });
       }
     } else if (isNew) {
       toast(`新会话已分配给您：${ticketLabel(ticket)}`, "info");
@@ -829,7 +972,11 @@
   function onUrgent(ticket) {
     beep();
     flashTitle();
-    if (ticket) {
+    if (ticket && state.mine.has(key(ticket.id)) && ticket.status === "assigned") {
+      // a chat I hold was raised to urgent by the safety screen
+      onTicketAssigned(ticket);
+      toast(`【紧急】您接待的 ${ticketLabel(ticket)} 已升级为紧急工单`, "urgent");
+    } else if (ticket) {
       toast(`【紧急】新工单 ${ticketLabel(ticket)} · ${label(REASONS, ticket.reason)}`, "urgent");
       if (ticket.status === "queued" && !state.queue.some((t) => key(t.id) === key(ticket.id))) {
         state.queue.push(ticket);
@@ -983,6 +1130,7 @@
     const max = state.agent && Number(state.agent.max_chats);
     els.mineCount.textContent = max ? `${state.mine.size}/${max}` : String(state.mine.size);
     els.mineEmpty.hidden = state.mine.size > 0;
+    renderPromises(); // labels use the shoppers' names; the open ticket is highlighted
     updateTitle();
   }
 
@@ -1019,6 +1167,7 @@
                 priorityBadge(pr),
                 h("span", { class: "tag", text: label(TEAMS, t.team) }),
                 h("span", { class: "ti-id", text: ticketLabel(t) }),
+                hasAlert(`deadline:${k}`) ? h("span", { class: "tag tag--late", text: "超时未接" }) : null,
                 h("span", {
                   class: "wait",
                   "data-testid": "wait",
@@ -1052,23 +1201,27 @@
     if (state.claiming.has(k)) return;
     state.claiming.add(k);
     renderQueue();
+    renderAlerts();
     const r = await emit("claim_ticket", { ticket_id: t.id }, { quiet: true });
     state.claiming.delete(k);
     if (r.ok) {
       const ticket = isObject(r.ticket) ? r.ticket : { ...t, status: "assigned" };
       state.mine.set(k, ticket);
       state.queue = state.queue.filter((q) => key(q.id) !== k);
+      removeAlert(`deadline:${k}`);
       renderQueue();
       openTicket(k);
     } else {
       if (r.error && r.error.code === "ticket_already_claimed") {
         toast(ERROR_TEXT.ticket_already_claimed, "error");
         state.queue = state.queue.filter((q) => key(q.id) !== k);
+        removeAlert(`deadline:${k}`);
       } else if (r.error && r.error.code !== "unauthorized") {
         toast(errorText(r.error), "error");
       }
       renderQueue();
     }
+    renderAlerts();
   }
 
   // ---------------------------------------------------------------- conversation
@@ -1091,7 +1244,7 @@
         els.input.value = state.drafts.get(k) || "";
       }
       state.openId = k;
-      state.open = { ticket, context: null, suggestions: [], loading: true, closed: false, gone: false };
+      state.open = { ticket, context: null, safety: null, suggestions: [], loading: true, closed: false, gone: false };
       state.early = [];
       state.seen = new Set();
       state.lastDay = null;
@@ -1120,6 +1273,7 @@
     state.open = {
       ticket: t,
       context: ctx,
+      safety: isObject(r.safety) ? r.safety : null,
       suggestions: Array.isArray(r.suggestions) ? r.suggestions : [],
       loading: false,
       closed: t.status === "closed",
@@ -1169,6 +1323,7 @@
     els.convLoading.textContent = open.error ? `无法打开会话：${open.error}` : "加载中…";
     if (open.error) els.convLoading.hidden = false;
     renderConvHead();
+    renderSafety();
     renderBanner();
     renderContext();
     renderSuggestions();
@@ -1245,6 +1400,7 @@
     els.transfer.disabled = !ok;
     els.handBack.disabled = !ok;
     els.closeBtn.disabled = !ok;
+    els.promiseOpen.disabled = !ok;
     els.suggestRefresh.disabled = !ok;
   }
 
@@ -1637,14 +1793,7 @@
     for (const o of orders) {
       const created = timeText(o.created_at || o.created);
       const total = moneyText(o, "total");
-      let items = asText(o.item_summary);
-      if (!items && typeof o.items === "string") items = o.items;
-      if (!items && Array.isArray(o.items)) {
-        items = o.items
-          .filter(isObject)
-          .map((i) => `${asText(i.name)} ×${asText(i.quantity)}`)
-          .join("，");
-      }
+      const items = itemsText(o);
       box.appendChild(
         h("div", { class: "ctx-card", "data-testid": "order" }, [
           h("div", { class: "ctx-card-head" }, [h("span", { class: "mono", text: asText(o.id || o.order_id) }), statusChip(ORDER_STATUS, o.status)]),
@@ -1834,23 +1983,59 @@
     const t = state.open.ticket;
     state.closingId = k;
     els.handBack.disabled = true;
-    const r = await emit("hand_back", { ticket_id: t.id });
+    const r = await emit("hand_back", { ticket_id: t.id }, { quiet: true });
     if (!r.ok) {
       state.closingId = null;
       updateActions();
+      if (r.error && r.error.code === "resolution_note_required") {
+        toast("紧急工单需填写处理说明，请通过「结束会话」填写后结束", "error");
+      } else if (r.error && r.error.code !== "unauthorized") {
+        toast(errorText(r.error), "error");
+      }
       return;
     }
     finishOpen(k, `${ticketLabel(t)} 已交还机器人`);
   }
 
+  let closeNoteRequired = false;
+  let closeBusy = false;
+
+  function isUrgent(t) {
+    return isObject(t) && t.priority === "urgent";
+  }
+
+  function setCloseNoteRequired(on) {
+    closeNoteRequired = on;
+    els.closeNoteLabel.textContent = on ? "处理说明（紧急工单必填）" : "备注（选填）";
+    els.closeNote.placeholder = on
+      ? "已采取的措施：是否已报警、联系了谁、顾客目前的状况…（仅内部可见）"
+      : "处理情况、后续跟进等，仅内部可见";
+    els.closeNote.required = on;
+    els.closeNote.setAttribute("aria-required", on ? "true" : "false");
+    els.closeDialog.classList.toggle("dialog--urgent", on);
+    updateCloseConfirm();
+  }
+
+  function updateCloseConfirm() {
+    els.closeConfirm.disabled = closeBusy || (closeNoteRequired && !els.closeNote.value.trim());
+  }
+
+  function showCloseError(text) {
+    els.closeError.textContent = text || "";
+    els.closeError.hidden = !text;
+  }
+
   function openCloseDialog() {
     if (!canReply()) return;
+    const required = isUrgent(state.open.ticket) || Boolean(state.open.noteRequired);
     els.resolution.value = "resolved";
     els.closeNote.value = "";
-    els.closeConfirm.disabled = false;
+    closeBusy = false;
+    showCloseError("");
+    setCloseNoteRequired(required);
     if (typeof els.closeDialog.showModal === "function") els.closeDialog.showModal();
     else els.closeDialog.setAttribute("open", "");
-    els.resolution.focus();
+    (required ? els.closeNote : els.resolution).focus();
   }
 
   function hideCloseDialog() {
@@ -1863,21 +2048,713 @@
       hideCloseDialog();
       return;
     }
+    if (closeBusy) return;
     const k = state.openId;
     const t = state.open.ticket;
     const payload = { ticket_id: t.id, resolution_code: els.resolution.value || "resolved" };
     const note = els.closeNote.value.trim();
+    if (closeNoteRequired && !note) {
+      showCloseError(ERROR_TEXT.resolution_note_required);
+      els.closeNote.focus();
+      return;
+    }
     if (note) payload.note = note;
     state.closingId = k;
-    els.closeConfirm.disabled = true;
-    const r = await emit("close_ticket", payload);
-    els.closeConfirm.disabled = false;
+    closeBusy = true;
+    showCloseError("");
+    updateCloseConfirm();
+    const r = await emit("close_ticket", payload, { quiet: true });
+    closeBusy = false;
+    updateCloseConfirm();
     if (!r.ok) {
       state.closingId = null;
+      if (r.error && r.error.code === "resolution_note_required") {
+        // the server knows better (e.g. raised to urgent a moment ago)
+        if (state.open && state.openId === k) state.open.noteRequired = true;
+        setCloseNoteRequired(true);
+        showCloseError(ERROR_TEXT.resolution_note_required);
+        els.closeNote.focus();
+      } else if (r.error && r.error.code !== "unauthorized") {
+        showCloseError(errorText(r.error));
+        toast(errorText(r.error), "error");
+      }
       return;
     }
     hideCloseDialog();
     finishOpen(k, `${ticketLabel(t)} 已结束（${label(RESOLUTIONS, payload.resolution_code)}）`);
+  }
+
+  // ------------------------------------------------------------ safety panel (urgent tickets)
+
+  /** A labelled block of the safety panel; nothing when it has no lines. */
+  function safetyCell(title, testid, lines, cls = "") {
+    const shown = lines.filter((l) => l !== null && l !== undefined && l !== "");
+    if (!shown.length) return null;
+    return h("div", { class: `safety-cell ${cls}`.trim(), "data-testid": testid }, [
+      h("div", { class: "safety-cell-title", text: title }),
+      ...shown.map((l) => (typeof l === "string" ? h("div", { class: "safety-line", text: l }) : l)),
+    ]);
+  }
+
+  function safetyOrder(o) {
+    if (!isObject(o)) return typeof o === "string" && o ? [o] : [];
+    const id = asText(o.id || o.order_id);
+    const total = moneyText(o, "total");
+    return [
+      id || o.status
+        ? h("div", { class: "safety-line safety-line--head" }, [
+            id ? h("span", { class: "mono", text: id }) : null,
+            o.status ? statusChip(ORDER_STATUS, o.status) : null,
+          ])
+        : null,
+      itemsText(o),
+      total ? h("div", { class: "safety-line muted", text: total }) : null,
+    ];
+  }
+
+  function safetyShipment(s) {
+    if (!isObject(s)) return typeof s === "string" && s ? [s] : [];
+    const tracking = asText(s.tracking_no || s.tracking);
+    const latest = isObject(s.latest) ? asText(s.latest.description || s.latest.text) : asText(s.latest || s.status);
+    return [
+      asText(s.carrier),
+      tracking ? h("div", { class: "safety-line mono selectable", text: tracking }) : null,
+      latest ? h("div", { class: "safety-line muted", text: latest }) : null,
+    ];
+  }
+
+  function safetyPerson(p, extra = []) {
+    if (typeof p === "string") return p ? [p] : [];
+    if (!isObject(p)) return [];
+    const phone = asText(p.phone || p.mobile || p.tel);
+    return [
+      asText(p.name || p.display_name),
+      phone ? h("div", { class: "safety-line safety-phone mono selectable", text: phone }) : null,
+      ...extra.map((f) => asText(p[f])),
+    ];
+  }
+
+  /** The shopper's name and phone, then the order's receiver (if someone else) and address. */
+  function safetyContact(c) {
+    if (!isObject(c)) return safetyPerson(c);
+    const lines = safetyPerson(c);
+    const name = asText(c.name);
+    const phone = asText(c.phone || c.mobile);
+    const rName = asText(c.receiver || c.receiver_name);
+    const rPhone = asText(c.receiver_phone);
+    if ((rName && rName !== name) || (rPhone && rPhone !== phone)) {
+      lines.push(
+        h("div", { class: "safety-line" }, [
+          h("span", { class: "muted", text: "收货人 " }),
+          rName,
+          rPhone ? h("span", { class: "mono selectable", text: ` ${rPhone}` }) : null,
+        ])
+      );
+    }
+    lines.push(asText(c.address), asText(c.email));
+    return lines;
+  }
+
+  function safetyLocation(loc) {
+    if (typeof loc === "string") return loc ? [loc] : [];
+    if (!isObject(loc)) return [];
+    const place = asText(loc.location || loc.address || loc.place || loc.city || loc.name);
+    let detail = asText(loc.description || loc.text);
+    if (detail === place) detail = "";
+    const lat = loc.lat ?? loc.latitude;
+    const lng = loc.lng ?? loc.lon ?? loc.longitude;
+    const raw = loc.at || loc.time || loc.updated_at;
+    const at = parseAnyTime(raw);
+    const iso = typeof raw === "string" && /^[0-9]{4}-[0-9]{2}-[0-9]{2}T/.test(raw);
+    // a pre-formatted time is shown as it is, with how long ago when it can be read
+    const when = at ? [iso ? dueText(at) : asText(raw), agoText(at)].filter(Boolean).join(" · ") : asText(raw);
+    return [
+      place ? h("div", { class: "safety-line safety-place", text: place }) : null,
+      detail,
+      lat !== undefined && lat !== null && lng !== undefined && lng !== null
+        ? h("div", { class: "safety-line mono selectable", text: `坐标 ${asText(lat)}, ${asText(lng)}` })
+        : null,
+      when ? h("div", { class: "safety-line safety-when", text: when }) : null,
+    ];
+  }
+
+  function renderSafety() {
+    const box = els.safety;
+    box.textContent = "";
+    const open = state.open;
+    const s = open && isObject(open.safety) ? open.safety : null;
+    if (!open || (!s && !isUrgent(open.ticket))) {
+      box.hidden = true;
+      return;
+    }
+    box.hidden = false;
+    const k = state.openId;
+    const collapsed = state.safetyCollapsed.has(k);
+    box.classList.toggle("is-collapsed", collapsed);
+    const cat = s ? asText(s.category) : "";
+    const summary = s ? asText(s.police_summary).trim() : "";
+
+    const copyBtn = h("button", {
+      type: "button",
+      class: "btn btn--sm btn--alarm safety-copy",
+      "data-testid": "police-summary-copy",
+      disabled: !summary,
+      title: summary ? "复制给报警时使用的事件摘要" : "暂无报警摘要",
+      text: "复制报警摘要",
+      onclick: () => copyPoliceSummary(summary),
+    });
+    const toggle = h("button", {
+      type: "button",
+      class: "link-btn safety-toggle",
+      "aria-expanded": collapsed ? "false" : "true",
+      "aria-controls": "safety-body",
+      text: collapsed ? "展开" : "收起",
+      onclick: () => {
+        if (state.safetyCollapsed.has(k)) state.safetyCollapsed.delete(k);
+        else state.safetyCollapsed.add(k);
+        renderSafety();
+      },
+    });
+    box.appendChild(
+      h("div", { class: "safety-head" }, [
+        h("span", { class: "safety-icon", "aria-hidden": "true", text: "!" }),
+        h("h2", { class: "safety-title", id: "safety-title", text: "紧急 · 人身安全" }),
+        cat
+          ? h("span", { class: "safety-cat", "data-testid": "safety-category", "data-category": cat, text: label(SAFETY_CATEGORIES, cat) })
+          : null,
+        h("span", { class: "safety-spacer" }),
+        copyBtn,
+        toggle,
+      ])
+    );
+    if (collapsed) return;
+
+    const body = h("div", { class: "safety-body", id: "safety-body" });
+    box.appendChild(body);
+    if (open.loading) {
+      body.appendChild(h("p", { class: "safety-note", text: "正在获取订单、物流和位置信息…" }));
+      return;
+    }
+    const matched = s ? textList(s.matched) : [];
+    if (matched.length) {
+      body.appendChild(
+        h("div", { class: "safety-matched", "data-testid": "safety-matched" }, [
+          h("span", { class: "safety-k", text: "触发内容" }),
+          ...matched.map((m) => h("span", { class: "safety-phrase", text: m })),
+        ])
+      );
+    }
+    const ship = s && isObject(s.shipment) ? s.shipment : null;
+    let courier = s ? s.courier : null;
+    if (!courier && ship && (ship.courier_name || ship.courier_phone)) courier = { name: ship.courier_name, phone: ship.courier_phone };
+    const cells = s
+      ? [
+          safetyCell("订单", "safety-order", safetyOrder(s.order)),
+          safetyCell("物流", "safety-shipment", safetyShipment(s.shipment)),
+          safetyCell("快递员", "safety-courier", safetyPerson(courier)),
+          safetyCell("最后已知位置", "safety-location", safetyLocation(s.last_location), "safety-cell--wide"),
+          safetyCell("顾客联系方式", "safety-contact", safetyContact(s.contact), "safety-cell--wide"),
+        ].filter(Boolean)
+      : [];
+    if (cells.length) body.appendChild(h("div", { class: "safety-grid" }, cells));
+    else {
+      body.appendChild(
+        h("p", {
+          class: "safety-note",
+          text: "暂未查到相关订单、物流或联系方式，请直接向顾客确认所在位置、联系方式和当前状况。",
+        })
+      );
+    }
+    if (summary) {
+      body.appendChild(
+        h("details", { class: "safety-summary", id: "police-summary" }, [
+          h("summary", { text: "报警摘要（复制前可先核对）" }),
+          h("pre", { class: "safety-summary-text", "data-testid": "police-summary", text: summary }),
+        ])
+      );
+    }
+  }
+
+  /** Copies with the async clipboard API, falling back to a selected textarea + execCommand. */
+  async function copyText(text) {
+    const clip = global.navigator && global.navigator.clipboard;
+    if (clip && typeof clip.writeText === "function") {
+      try {
+        await clip.writeText(text);
+        return true;
+      } catch (_) {
+        /* not allowed (insecure origin, no permission): try the old way */
+      }
+    }
+    const ta = els.copyBuffer;
+    const active = document.activeElement;
+    let ok = false;
+    try {
+      ta.value = text;
+      ta.focus();
+      ta.select();
+      ta.setSelectionRange(0, text.length);
+      ok = document.execCommand("copy");
+    } catch (_) {
+      ok = false;
+    }
+    ta.value = "";
+    if (active && typeof active.focus === "function") active.focus();
+    return ok;
+  }
+
+  async function copyPoliceSummary(text) {
+    if (!text) return;
+    if (await copyText(text)) {
+      toast("已复制", "info");
+      return;
+    }
+    // show the text selected so that Ctrl+C works
+    const details = document.getElementById("police-summary");
+    if (details) {
+      details.open = true;
+      const pre = details.querySelector("pre");
+      const sel = global.getSelection && global.getSelection();
+      if (pre && sel) {
+        const range = document.createRange();
+        range.selectNodeContents(pre);
+        sel.removeAllRanges();
+        sel.addRange(range);
+      }
+    }
+    toast("无法自动复制，已选中报警摘要，请按 Ctrl+C 复制", "error");
+  }
+
+  // ------------------------------------------------------------ promises
+
+  function isOpenPromise(p) {
+    return !PROMISE_DONE.includes(asText(p.status));
+  }
+
+  function isMyPromise(p) {
+    if (!state.agent || p.agent_id === undefined || p.agent_id === null) return true;
+    return key(p.agent_id) === key(state.agent.id);
+  }
+
+  function promiseDue(p) {
+    const d = parseTime(p.due_at);
+    return d ? d.getTime() : null;
+  }
+
+  function promiseTicket(p) {
+    const tk = key(p.ticket_id);
+    return state.mine.get(tk) || state.promiseTickets.get(tk) || null;
+  }
+
+  /** A ticket object that tells who the shopper is (promise events may send only {id}). */
+  function isFullTicket(t) {
+    return isObject(t) && t.id !== undefined && ("shopper_id" in t || "conversation_id" in t || "shopper_name" in t);
+  }
+
+  /** "#1024 小林" when the shopper is known, else "#1024". */
+  function promiseTicketLabel(p, ticket) {
+    const tk = key(p.ticket_id !== undefined && p.ticket_id !== null ? p.ticket_id : ticket && ticket.id);
+    const t = promiseTicket(p) || (isFullTicket(ticket) ? ticket : null);
+    const name = state.names.get(tk) || (t ? shopperName(t) : "");
+    return `#${tk}${name ? ` ${name}` : ""}`;
+  }
+
+  /** Keeps my open promises; anything else (fulfilled, someone else's) leaves the list. */
+  function upsertPromise(p, ticket) {
+    if (!isObject(p) || p.id === undefined || p.id === null) return;
+    if (isFullTicket(ticket)) state.promiseTickets.set(key(ticket.id), ticket);
+    if (isFullTicket(p.ticket)) state.promiseTickets.set(key(p.ticket.id), p.ticket);
+    const k = key(p.id);
+    if (!isMyPromise(p)) return;
+    if (isOpenPromise(p)) state.promises.set(k, { ...(state.promises.get(k) || {}), ...p });
+    else {
+      state.promises.delete(k);
+      state.dueSoon.delete(k);
+    }
+  }
+
+  /** open | overdue: the server's status, or overdue once the due time has passed here. */
+  function promiseState(p, now) {
+    const due = promiseDue(p);
+    if (asText(p.status) === "overdue" || (due !== null && due <= now)) return "overdue";
+    return asText(p.status) || "open";
+  }
+
+  function updatePromiseRow(li, p, now) {
+    const due = promiseDue(p);
+    const st = promiseState(p, now);
+    const left = due === null ? null : due - now;
+    li.dataset.status = st;
+    li.classList.toggle("is-overdue", st === "overdue");
+    li.classList.toggle("is-near", st !== "overdue" && left !== null && left < PROMISE_RED_MS);
+    li.classList.toggle("is-due-soon", state.dueSoon.has(key(p.id)));
+    const cd = li.querySelector(".pr-countdown");
+    if (!cd) return;
+    if (left === null) cd.textContent = "--:--";
+    else if (left > 0) cd.textContent = fmtClock(Math.ceil(left / 1000) * 1000);
+    else cd.textContent = `已逾期 ${fmtClock(-left)}`;
+  }
+
+  function renderPromises() {
+    const list = els.promises;
+    list.textContent = "";
+    const now = Date.now();
+    const promises = [...state.promises.values()].sort((a, b) => (promiseDue(a) ?? Infinity) - (promiseDue(b) ?? Infinity));
+    for (const p of promises) {
+      const pk = key(p.id);
+      const tk = key(p.ticket_id);
+      const due = promiseDue(p);
+      const canOpen = state.mine.has(tk);
+      const mainChildren = [
+        h("div", { class: "pr-row" }, [
+          h("span", { class: "pr-ticket", text: promiseTicketLabel(p) }),
+          h("span", { class: "pr-countdown", "data-testid": "promise-countdown", title: due ? `到期 ${dueText(new Date(due))}` : "" }),
+        ]),
+        h("div", { class: "pr-note", title: asText(p.note), text: asText(p.note) || "（无说明）" }),
+      ];
+      const main = canOpen
+        ? h("button", { type: "button", class: "pr-main", title: "打开会话", onclick: () => openTicket(tk) }, mainChildren)
+        : h("div", { class: "pr-main" }, mainChildren);
+      const busy = state.fulfilling.has(pk);
+      const li = h(
+        "li",
+        {
+          class: `promise${tk === state.openId ? " is-open" : ""}`,
+          "data-testid": "promise",
+          "data-promise-id": pk,
+          "data-ticket-id": tk,
+        },
+        [
+          main,
+          h("button", {
+            type: "button",
+            class: "btn btn--sm pr-done",
+            "data-testid": "promise-done",
+            disabled: busy,
+            title: "已兑现承诺（已回复顾客）",
+            text: busy ? "…" : "已完成",
+            onclick: () => fulfilPromise(p),
+          }),
+        ]
+      );
+      updatePromiseRow(li, p, now);
+      list.appendChild(li);
+    }
+    els.promisesCount.textContent = String(promises.length);
+    els.promisesEmpty.hidden = promises.length > 0;
+  }
+
+  function tickPromises() {
+    const now = Date.now();
+    for (const li of els.promises.children) {
+      const p = state.promises.get(li.dataset.promiseId);
+      if (p) updatePromiseRow(li, p, now);
+    }
+  }
+
+  async function fulfilPromise(p) {
+    const pk = key(p.id);
+    if (state.fulfilling.has(pk)) return;
+    state.fulfilling.add(pk);
+    renderPromises();
+    const r = await emit("fulfil_promise", { promise_id: p.id });
+    state.fulfilling.delete(pk);
+    if (r.ok) {
+      state.promises.delete(pk);
+      state.dueSoon.delete(pk);
+      removeAlert(`promise:${pk}`);
+      toast(`已完成承诺：${promiseTicketLabel(p)} · ${asText(p.note)}`, "info");
+    }
+    renderPromises();
+  }
+
+  function onPromiseDueSoon(p, ticket) {
+    upsertPromise(p, ticket);
+    if (!isMyPromise(p)) return;
+    const pk = key(p.id);
+    state.dueSoon.add(pk);
+    renderPromises();
+    const due = promiseDue(p);
+    const left = due !== null ? ` · 剩余 ${fmtClock(Math.max(0, due - Date.now()))}` : "";
+    toast(`承诺即将到期：${promiseTicketLabel(p, ticket)} · ${asText(p.note)}${left}`, "warn");
+  }
+
+  function onPromiseOverdue(p, ticket) {
+    upsertPromise({ ...p, status: p.status || "overdue" }, ticket);
+    const mine = isMyPromise(p);
+    const pk = key(p.id);
+    if (mine) state.dueSoon.delete(pk);
+    renderPromises();
+    const t = promiseTicket(p) || (isFullTicket(ticket) ? ticket : null);
+    let whose = "";
+    if (!mine) whose = asText(p.agent_name) || (t && asText(t.agent_name)) || (p.agent_id !== undefined ? `#${asText(p.agent_id)}` : "");
+    // a supervisor's own promise comes twice (their room and the supervisors' room): one beep
+    const again = hasAlert(`promise:${pk}`);
+    addAlert({
+      id: `promise:${pk}`,
+      kind: "promise",
+      promiseKey: pk,
+      ticketKey: key(p.ticket_id !== undefined ? p.ticket_id : t && t.id),
+      promise: p,
+      ticket: t,
+      mine,
+      whose,
+    });
+    if (!again) beep();
+  }
+
+  let promiseTarget = null; // {k, ticket} the dialog records a promise for
+  let promiseAutoNote = "";
+  let promiseBusy = false;
+
+  /** The chosen number of minutes, or null when the custom value is not valid. */
+  function promiseMinutes() {
+    const custom = els.promiseCustom.value.trim();
+    if (custom) {
+      const n = Number(custom);
+      return Number.isInteger(n) && n >= 1 && n <= PROMISE_MAX_MINUTES ? n : null;
+    }
+    const pressed = els.promiseMinutes.querySelector('[aria-pressed="true"]');
+    return pressed ? Number(pressed.dataset.minutes) : null;
+  }
+
+  function pressPromiseChoice(minutes) {
+    for (const b of els.promiseMinutes.querySelectorAll("[data-minutes]")) {
+      b.setAttribute("aria-pressed", Number(b.dataset.minutes) === minutes ? "true" : "false");
+    }
+  }
+
+  /** After a choice: the note follows it unless the agent has written their own. */
+  function onPromiseChoice() {
+    const min = promiseMinutes();
+    const note = els.promiseNote.value.trim();
+    if (min && (!note || note === promiseAutoNote)) {
+      promiseAutoNote = `${durationText(min)}内回复您`;
+      els.promiseNote.value = promiseAutoNote;
+    }
+    updatePromiseForm();
+  }
+
+  function updatePromiseForm() {
+    const min = promiseMinutes();
+    const custom = els.promiseCustom.value.trim();
+    els.promiseCustom.classList.toggle("input--invalid", Boolean(custom) && !min);
+    if (custom && !min) {
+      els.promiseDue.textContent = `请输入 1–${PROMISE_MAX_MINUTES} 之间的整数分钟（最长 7 天）`;
+      els.promiseDue.classList.add("dialog-hint--error");
+    } else {
+      els.promiseDue.classList.remove("dialog-hint--error");
+      els.promiseDue.textContent = min ? `到期时间：${dueText(new Date(Date.now() + min * 60000))}，到期前会提醒您` : "请选择回复时限";
+    }
+    els.promiseConfirm.disabled = promiseBusy || !min || !els.promiseNote.value.trim();
+  }
+
+  function openPromiseDialog() {
+    if (!canReply()) return;
+    promiseTarget = { k: state.openId, ticket: state.open.ticket };
+    promiseBusy = false;
+    els.promiseTicket.textContent = `${ticketLabel(promiseTarget.ticket)} · ${shopperName(promiseTarget.ticket)}`;
+    els.promiseCustom.value = "";
+    pressPromiseChoice(60);
+    els.promiseNote.value = "";
+    promiseAutoNote = "";
+    onPromiseChoice();
+    if (typeof els.promiseDialog.showModal === "function") els.promiseDialog.showModal();
+    else els.promiseDialog.setAttribute("open", "");
+    const pressed = els.promiseMinutes.querySelector('[aria-pressed="true"]');
+    if (pressed) pressed.focus();
+  }
+
+  function hidePromiseDialog() {
+    if (typeof els.promiseDialog.close === "function" && els.promiseDialog.open) els.promiseDialog.close();
+    else els.promiseDialog.removeAttribute("open");
+  }
+
+  async function confirmPromise() {
+    const min = promiseMinutes();
+    const note = els.promiseNote.value.trim();
+    if (!promiseTarget || !min || !note || promiseBusy) return;
+    const target = promiseTarget;
+    promiseBusy = true;
+    updatePromiseForm();
+    const r = await emit("set_promise", { ticket_id: target.ticket.id, due_in_minutes: min, note });
+    promiseBusy = false;
+    updatePromiseForm();
+    if (!r.ok) return;
+    const p = isObject(r.promise) ? r.promise : null;
+    if (p) {
+      upsertPromise(
+        {
+          ticket_id: target.ticket.id,
+          agent_id: state.agent ? state.agent.id : undefined,
+          note,
+          status: "open",
+          due_at: new Date(Date.now() + min * 60000).toISOString(),
+          ...p,
+        },
+        target.ticket
+      );
+    }
+    renderPromises();
+    hidePromiseDialog();
+    const due = p ? parseTime(p.due_at) : new Date(Date.now() + min * 60000);
+    toast(`已记录承诺：${note}${due ? `（${dueText(due)} 到期）` : ""}`, "info");
+  }
+
+  // ------------------------------------------------------------ alert banners
+
+  function hasAlert(id) {
+    return state.alerts.some((a) => a.id === id);
+  }
+
+  function addAlert(alert) {
+    const i = state.alerts.findIndex((a) => a.id === alert.id);
+    if (i >= 0) state.alerts.splice(i, 1);
+    state.alerts.unshift(alert);
+    renderAlerts();
+  }
+
+  function removeAlert(id) {
+    const n = state.alerts.length;
+    state.alerts = state.alerts.filter((a) => a.id !== id);
+    if (state.alerts.length !== n) {
+      renderAlerts();
+      renderQueue();
+    }
+  }
+
+  /** Can this agent see (and claim) the ticket in their queue? */
+  function canTake(t) {
+    const a = state.agent;
+    if (!a) return true;
+    if (a.role === "supervisor") return true;
+    return !Array.isArray(a.skills) || !t.team || a.skills.includes(t.team);
+  }
+
+  function onDeadlineMissed(ticket, waited) {
+    const k = key(ticket.id);
+    if (state.mine.has(k)) return; // already ours
+    const secs = Number(waited);
+    const since = Date.now() - (Number.isFinite(secs) && secs >= 0 ? secs * 1000 : 0);
+    const inQueue = state.queue.some((t) => key(t.id) === k);
+    if (!inQueue && (!ticket.status || ticket.status === "queued") && canTake(ticket)) {
+      state.queue.push({ ...ticket, status: "queued" });
+    }
+    addAlert({
+      id: `deadline:${k}`,
+      kind: "deadline",
+      ticketKey: k,
+      ticket,
+      since,
+      // only a ticket we can see in our queue tells us by leaving it that it was claimed
+      seenInQueue: state.queue.some((t) => key(t.id) === k),
+    });
+    renderQueue();
+    beep();
+    flashTitle(DEADLINE_TITLE);
+  }
+
+  /** Deadline banners go away once their ticket leaves the queue (claimed by anyone). */
+  function syncDeadlineAlerts() {
+    let changed = false;
+    state.alerts = state.alerts.filter((a) => {
+      if (a.kind !== "deadline") return true;
+      if (state.mine.has(a.ticketKey)) {
+        changed = true;
+        return false;
+      }
+      const q = state.queue.find((t) => key(t.id) === a.ticketKey);
+      if (q) {
+        a.seenInQueue = true;
+        a.ticket = q;
+        return true;
+      }
+      if (a.seenInQueue) {
+        changed = true;
+        return false;
+      }
+      return true;
+    });
+    if (changed) {
+      renderQueue();
+      if (!state.alerts.some((a) => a.kind === "deadline") && flashText === DEADLINE_TITLE) stopFlash();
+    }
+    renderAlerts();
+  }
+
+  function deadlineText(a, now = Date.now()) {
+    return `紧急工单 #${a.ticketKey} 已等待 ${Math.max(0, Math.floor((now - a.since) / 1000))} 秒无人接入！`;
+  }
+
+  function renderAlert(a) {
+    const dismiss = h("button", {
+      type: "button",
+      class: "alert-close",
+      "data-testid": "alert-dismiss",
+      "aria-label": "关闭提醒",
+      title: "关闭提醒",
+      text: "×",
+      onclick: () => removeAlert(a.id),
+    });
+    if (a.kind === "deadline") {
+      const t = a.ticket || {};
+      const sub = [label(TEAMS, t.team), label(REASONS, t.reason), summaryText(t.summary)].filter(Boolean).join(" · ");
+      const busy = state.claiming.has(a.ticketKey);
+      return h("div", { class: "alert alert--deadline", "data-testid": "alert-banner", "data-kind": "deadline", "data-ticket-id": a.ticketKey }, [
+        h("span", { class: "alert-icon", "aria-hidden": "true", text: "!" }),
+        h("div", { class: "alert-body" }, [
+          // the seconds tick: not re-announced every second by the live region
+          h("span", { class: "alert-text", "data-waited": "1", "aria-live": "off", text: deadlineText(a) }),
+          sub ? h("span", { class: "alert-sub", title: sub, text: sub }) : null,
+        ]),
+        h("button", {
+          type: "button",
+          class: "btn btn--sm btn--alarm alert-claim",
+          "data-testid": "alert-claim",
+          disabled: busy,
+          text: busy ? "接入中" : "立即接入",
+          onclick: () => claim({ ...t, id: t.id !== undefined ? t.id : a.ticketKey }),
+        }),
+        dismiss,
+      ]);
+    }
+    const p = a.promise;
+    const due = parseTime(p.due_at);
+    const who = a.mine ? "" : `（${a.whose ? `客服 ${a.whose}` : "其他客服"}）`;
+    const text = `承诺已逾期${who}：${promiseTicketLabel(p, a.ticket)} ·「${asText(p.note) || "（无说明）"}」${due ? `，应于 ${dueText(due)} 回复` : ""}`;
+    const canOpen = a.mine && state.mine.has(a.ticketKey);
+    return h("div", { class: "alert alert--promise", "data-testid": "alert-banner", "data-kind": "promise", "data-promise-id": a.promiseKey }, [
+      h("span", { class: "alert-icon", "aria-hidden": "true", text: "!" }),
+      h("div", { class: "alert-body" }, [h("span", { class: "alert-text", text })]),
+      canOpen
+        ? h("button", {
+            type: "button",
+            class: "btn btn--sm alert-open",
+            text: "打开会话",
+            onclick: () => openTicket(a.ticketKey),
+          })
+        : null,
+      dismiss,
+    ]);
+  }
+
+  function renderAlerts() {
+    const box = els.alerts;
+    box.textContent = "";
+    // deadlines (someone is waiting for help) before late promises
+    const sorted = [...state.alerts.filter((a) => a.kind === "deadline"), ...state.alerts.filter((a) => a.kind !== "deadline")];
+    for (const a of sorted.slice(0, MAX_ALERTS_SHOWN)) box.appendChild(renderAlert(a));
+    if (sorted.length > MAX_ALERTS_SHOWN) {
+      box.appendChild(h("div", { class: "alert-more", text: `另有 ${sorted.length - MAX_ALERTS_SHOWN} 条提醒，处理或关闭上面的提醒后显示` }));
+    }
+  }
+
+  function tickAlerts() {
+    const now = Date.now();
+    for (const el of els.alerts.querySelectorAll('.alert--deadline [data-waited]')) {
+      const a = state.alerts.find((x) => x.id === `deadline:${el.closest("[data-ticket-id]").dataset.ticketId}`);
+      if (a) el.textContent = deadlineText(a, now);
+    }
   }
 
   // ---------------------------------------------------------------- init
@@ -1938,6 +2815,23 @@
       closeNote: $("close-note"),
       closeConfirm: $("close-confirm"),
       closeCancel: $("close-cancel"),
+      closeNoteLabel: $("close-note-label"),
+      closeError: $("close-error"),
+      alerts: $("alerts"),
+      safety: $("safety-panel"),
+      promises: $("promises"),
+      promisesCount: $("promises-count"),
+      promisesEmpty: $("promises-empty"),
+      promiseOpen: $("promise-open"),
+      promiseDialog: $("promise-dialog"),
+      promiseTicket: $("promise-ticket"),
+      promiseMinutes: $("promise-minutes"),
+      promiseCustom: $("promise-custom"),
+      promiseNote: $("promise-note"),
+      promiseDue: $("promise-due"),
+      promiseConfirm: $("promise-confirm"),
+      promiseCancel: $("promise-cancel"),
+      copyBuffer: $("copy-buffer"),
       toast: $("toast"),
     });
 
@@ -1963,6 +2857,32 @@
     els.closeBtn.addEventListener("click", openCloseDialog);
     els.closeConfirm.addEventListener("click", confirmClose);
     els.closeCancel.addEventListener("click", hideCloseDialog);
+    els.closeNote.addEventListener("input", () => {
+      updateCloseConfirm();
+      if (els.closeNote.value.trim()) showCloseError("");
+    });
+
+    els.promiseOpen.addEventListener("click", openPromiseDialog);
+    els.promiseMinutes.addEventListener("click", (e) => {
+      const b = e.target.closest("[data-minutes]");
+      if (!b) return;
+      els.promiseCustom.value = "";
+      pressPromiseChoice(Number(b.dataset.minutes));
+      onPromiseChoice();
+    });
+    els.promiseCustom.addEventListener("input", () => {
+      pressPromiseChoice(els.promiseCustom.value.trim() ? NaN : 60);
+      onPromiseChoice();
+    });
+    els.promiseNote.addEventListener("input", updatePromiseForm);
+    els.promiseNote.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+        e.preventDefault();
+        confirmPromise();
+      }
+    });
+    els.promiseConfirm.addEventListener("click", confirmPromise);
+    els.promiseCancel.addEventListener("click", hidePromiseDialog);
     els.closeDialog.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && e.target === els.resolution) {
         e.preventDefault();
@@ -1990,7 +2910,11 @@
       if (document.visibilityState === "visible" && document.hasFocus()) stopFlash();
     });
 
-    setInterval(tickWaits, 1000);
+    setInterval(() => {
+      tickWaits();
+      tickPromises();
+      tickAlerts();
+    }, 1000);
 
     const token = session.get(TOKEN_KEY);
     if (token) startSession(token, null);
@@ -2001,5 +2925,5 @@
   else init();
 
   // exposed for tests
-  global.KefuConsole = { _internals: { fmtWait, yuan, summaryText, safeUrl, fmtTime } };
+  global.KefuConsole = { _internals: { fmtWait, yuan, summaryText, safeUrl, fmtTime, fmtClock, durationText } };
 })(window);
