@@ -7,6 +7,8 @@ session, sends the message and waits for ``ticket_assigned`` (or, with
 closes each ticket so it always has a free slot.
 
     .venv/bin/python -m bench.handoff_latency --rounds 200
+    .venv/bin/python -m bench.handoff_latency --rounds 200 --event urgent_ticket \
+        --message "快递员在我家门口不肯走，还威胁我"
 """
 
 from __future__ import annotations
@@ -58,9 +60,8 @@ async def measure(stack: LocalStack, rounds: int, message: str, event: str) -> l
                     break
             took.append(time.perf_counter() - started)
             ticket_id = payload["ticket"]["id"]
-            closed = await agent.ask(
-                "close_ticket", {"ticket_id": ticket_id, "resolution_code": "other"}
-            )
+            close = {"ticket_id": ticket_id, "resolution_code": "other", "note": "benchmark"}
+            closed = await agent.ask("close_ticket", close)
             assert closed["ok"], closed
             await shopper.close()
             await asyncio.sleep(0.5)  # stay under the console's rate limit (20 per 10 s)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ def create_app(
     rasa_transport: httpx.AsyncBaseTransport | None = None,
     client_manager: socketio.AsyncManager | None = None,
     root: Path = ROOT,
+    screen: Callable[[str], Any] | None = None,
 ) -> socketio.ASGIApp:
     """Build the gateway's ASGI app: socket.io on ``/socket.io``, HTTP elsewhere."""
     engine = make_engine(settings.database_url)
@@ -85,6 +86,8 @@ def create_app(
         settings.shop_database_url,
         settings.agent_grace,
         root,
+        settings.urgent_claim_seconds,
+        screen,
     )
     sio.register_namespace(
         ShopperNamespace(
@@ -100,6 +103,7 @@ def create_app(
         async with engine.begin() as connection:
             await connection.run_sync(Base.metadata.create_all)
         await HumanSide.create_schema(engine)
+        humans.start()
         redelivery = asyncio.create_task(
             redeliver_forever(conversations, health, settings.redelivery_interval)
         )

@@ -61,10 +61,15 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from bot.app import create_app
+    from bot.privacy.logging import install as mask_private_data_in_logs
 
     settings = _with_secrets(settings)
     settings.var_dir.mkdir(parents=True, exist_ok=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    config = uvicorn.Config(
+        create_app(settings), host=settings.host, port=settings.port, log_level="info"
+    )
+    mask_private_data_in_logs()  # after uvicorn set up its log handlers
+    uvicorn.Server(config).run()
     return 0
 
 

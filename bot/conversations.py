@@ -19,6 +19,7 @@ from bot.serial import KeyedSerialRunner
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+Screen = Callable[[str], Any]
 
 
 class Handoff(Protocol):
@@ -32,6 +33,12 @@ class Handoff(Protocol):
 
     async def route(self, conversation_id: str, message: dict[str, Any], text: str) -> bool:
         """Take a shopper message (as shown, and its raw text) if a person handles it now."""
+        ...
+
+    async def flag(
+        self, conversation_id: str, shopper_id: str | None, text: str, verdict: Any
+    ) -> None:
+        """Bring in a person at once for a message the safety screen flagged."""
         ...
 
 
@@ -85,15 +92,22 @@ class ConversationService:
         self._rasa = rasa
         self._deliver = deliver
         self._handoff: Handoff | None = None
+        self._screen: Screen | None = None
         self._clock = clock
         self._stuck_after = stuck_after
         self._accepting = KeyedSerialRunner()
         self._answering = KeyedSerialRunner()
         self._in_flight: set[int] = set()
 
-    def attach_handoff(self, handoff: Handoff) -> None:
-        """Let people take conversations over (the agent queue)."""
+    def attach_handoff(self, handoff: Handoff, screen: Screen | None = None) -> None:
+        """Let people take conversations over, and screen messages for danger first.
+
+        Args:
+            handoff: the agent queue.
+            screen: returns a verdict with a ``level`` ("urgent", "high" or None).
+        """
         self._handoff = handoff
+        self._screen = screen
 
     async def history(self, conversation_id: str) -> list[dict[str, Any]]:
         """The conversation so far, as the widget shows it."""
@@ -164,6 +178,11 @@ class ConversationService:
             text = str(message.text)
             shopper_id = await store.conversation_shopper(s, conversation_id)
             shown = to_protocol(message)
+        if self._handoff is not None and self._screen is not None:
+            # Before the bot and independent of its model: danger goes to people at once.
+            verdict = self._screen(text)
+            if verdict.level is not None:
+                await self._handoff.flag(conversation_id, shopper_id, text, verdict)
         if self._handoff is not None and await self._handoff.route(conversation_id, shown, text):
             await self._set_status(message_id, HANDED_OFF)
             return

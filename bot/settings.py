@@ -53,6 +53,7 @@ class Settings:
     identity_secret: str = ""
     rasa_token: str = ""
     agent_grace: float = 60.0
+    urgent_claim_seconds: float = 30.0
     demo_shopper: str | None = "demo"
     rasa_timeout: float = 15.0
     redelivery_interval: float = 5.0
@@ -85,6 +86,7 @@ class Settings:
             identity_secret=env.get("KEFU_IDENTITY_SECRET", ""),
             rasa_token=env.get("RASA_TOKEN", ""),
             agent_grace=_float(env, "KEFU_AGENT_GRACE", cls.agent_grace),
+            urgent_claim_seconds=_float(env, "KEFU_URGENT_CLAIM_SECONDS", cls.urgent_claim_seconds),
             demo_shopper=env.get("KEFU_DEMO_SHOPPER", "demo") or None,
             rasa_timeout=_float(env, "RASA_TIMEOUT", cls.rasa_timeout),
             redelivery_interval=_float(env, "KEFU_REDELIVERY_INTERVAL", cls.redelivery_interval),

@@ -16,7 +16,15 @@ from handoff.auth import Authenticator
 from handoff.errors import AuthError, HandoffError, InvalidInput, NotAllowed, NotFound
 from handoff.queue import HandoffQueue
 from handoff.views import AgentView
-from handoff.vocab import PRIORITY_RANKS, STATUSES, TEAMS, TRAINER, require_optional
+from handoff.vocab import (
+    PRIORITY_RANKS,
+    STATUSES,
+    SUPERVISOR,
+    TEAMS,
+    TRAINER,
+    require_optional,
+)
+from handoff.workspace import mask_message, mask_ticket
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 STATUS_OF = {AuthError: 401, NotAllowed: 403, NotFound: 404}
@@ -41,7 +49,10 @@ def _int(request: Request, name: str, default: int, most: int) -> int:
 
 
 def api_routes(
-    auth: Authenticator, queue: HandoffQueue, conversations: ConversationService
+    auth: Authenticator,
+    queue: HandoffQueue,
+    conversations: ConversationService,
+    mask: Callable[[str], str] = str,
 ) -> list[BaseRoute]:
     """The ``/api`` routes and the OpenAPI schema."""
 
@@ -109,8 +120,8 @@ def api_routes(
         responses:
           200: {description: "{tickets: [ticket]}"}
         """
-        await current_agent(request)
         query = request.query_params
+        agent = await current_agent(request)
         found = await queue.tickets(
             status=require_optional("status", query.get("status"), STATUSES),
             priority=require_optional("priority", query.get("priority"), PRIORITY_RANKS),
@@ -118,7 +129,16 @@ def api_routes(
             limit=_int(request, "limit", 50, 200),
             offset=_int(request, "offset", 0, 10**9),
         )
-        return JSONResponse({"tickets": [t.to_dict() for t in found]})
+        return JSONResponse(
+            {
+                "tickets": [
+                    t.to_dict()
+                    if t.agent_id == agent.id or agent.role == SUPERVISOR
+                    else mask_ticket(t, mask)
+                    for t in found
+                ]
+            }
+        )
 
     async def ticket(request: Request) -> Response:
         """
@@ -129,10 +149,14 @@ def api_routes(
           200: {description: "{ticket, transcript}"}
           404: {description: no such ticket}
         """
-        await current_agent(request)
+        agent = await current_agent(request)
         found = await queue.ticket(int(request.path_params["ticket_id"]))
         transcript = await conversations.history(found.conversation_id)
-        return JSONResponse({"ticket": found.to_dict(), "transcript": transcript})
+        if found.agent_id == agent.id or agent.role == SUPERVISOR:
+            return JSONResponse({"ticket": found.to_dict(), "transcript": transcript})
+        # Exports and other agents' tickets: private data masked.
+        shown = [mask_message(m, mask) for m in transcript]
+        return JSONResponse({"ticket": mask_ticket(found, mask), "transcript": shown})
 
     routes: list[BaseRoute] = [
         Route("/api/login", guarded(login), methods=["POST"]),

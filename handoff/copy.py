@@ -41,3 +41,35 @@ AGENT_REPLIES = {
     "complaint": "非常抱歉给您带来不好的体验，您的反馈我已记录，我会负责跟进到底。",
     "emergency": "请先确保自身安全，紧急情况请立即拨打110/120/119。我会一直在这里协助您。",
 }
+
+SAFETY_CATEGORIES = {
+    "violence": "暴力威胁",
+    "self_harm": "自伤风险",
+    "fire": "火灾",
+    "medical": "医疗急救",
+    "missing_person": "失联",
+    "complaint": "投诉",
+}
+POLICE_SUMMARY = (
+    "【kefu 紧急情况摘要】\n"
+    "报告时间：{now}\n"
+    "情况：{category}（顾客原话：「{words}」）\n"
+    "顾客：{name}，电话 {phone}\n"
+    "相关订单：{order}\n"
+    "收货信息：{receiver} {receiver_phone}，{address}\n"
+    "快递：{carrier} 运单号 {tracking_no}；派送员 {courier} {courier_phone}\n"
+    "最后已知位置：{location}（{location_time}）"
+)
+
+# The gateway's first answer to a message the safety screen flags, before any bot or agent.
+SAFETY_REPLIES = {
+    "violence": "请先确保自身安全：锁好门，不要与对方争执。如果对方威胁您或不肯离开，请立即拨打110报警。我们已经为您优先接通安全专员，马上就到，请不要离开聊天。",
+    "self_harm": "谢谢你愿意告诉我们，你现在的感受很重要。我们已经请专人马上来陪你聊，请不要离开。如果你有伤害自己的想法或已经受伤，请立即拨打120，也可以拨打24小时心理援助热线 400-161-9995。",
+    "fire": "请立即远离起火或冒烟的物品，不要用水浇电器或电池起火，先撤离到安全的地方并拨打119。我们已经为您优先接通安全专员。",
+    "medical": "请立即拨打120急救电话；如果孩子误吞了电池或磁铁，请不要催吐、不要喂食，尽快送医。我们已经为您优先接通专员，马上就到。",
+    "missing_person": "请尽快拨打110报警，说明对方最后联系的时间和地址。我们已经为您优先接通安全专员，会协助提供订单和配送信息。",
+    "complaint": "非常抱歉给您带来不好的体验😞 您的反馈我们非常重视，已为您优先转接专员处理，请稍候。",
+}
+SAFETY_REPLY_DEFAULT = (
+    "请先确保自身安全，紧急情况请立即拨打110/120/119。我们已经为您优先接通安全专员，马上就到。"
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from bot.conversations import ConversationService
 from bot.rasa_client import RasaClient, RasaUnavailable
@@ -24,8 +24,19 @@ from handoff.vocab import CLOSED, PRIORITY_RANKS, REASONS, SUPERVISOR, TEAMS
 logger = logging.getLogger(__name__)
 
 ALL_AGENTS = "agents"
+SUPERVISORS = "supervisors"
 CSAT = re.compile(r"^/csat\{\"score\":\s*([1-5])\}$")
 AgentBus = Callable[[str, Any, str], Awaitable[None]]
+
+
+class Verdict(Protocol):
+    """What the safety screen says of a message (``bot.safety.SafetyVerdict``)."""
+
+    level: str | None
+    category: str | None
+    matched: tuple[str, ...]
+
+
 ShopperBus = Callable[[str, str, Any], Awaitable[None]]
 
 
@@ -58,6 +69,7 @@ class HelpDesk:
         to_shopper: emits a transient event (typing, queue position) to a conversation.
         grace: seconds a disconnected agent keeps their chats.
         replies: intent → suggested agent reply, sent along with each shopper message.
+        mask: hides phone, ID and card numbers and addresses from whoever does not hold a ticket.
     """
 
     def __init__(
@@ -69,6 +81,7 @@ class HelpDesk:
         to_shopper: ShopperBus,
         grace: float = 60.0,
         replies: dict[str, str] | None = None,
+        mask: Callable[[str], str] = str,
     ) -> None:
         self._queue = queue
         self._conversations = conversations
@@ -78,6 +91,7 @@ class HelpDesk:
         self.presence = Presence(grace, self._agent_gone)
         self._agents: dict[int, AgentView] = {}
         self._replies = replies or {}
+        self._mask = mask
 
     # The shopper side (called by ConversationService)
 
@@ -92,6 +106,7 @@ class HelpDesk:
         team = _known(signal.get("team"), TEAMS, "general")
         if signal.get("reason") == "bot_unavailable" and self._online_for(team) == 0:
             return False
+        before = await self._queue.open_ticket_for(conversation_id)
         ticket, created = await self._queue.open_ticket(
             conversation_id=conversation_id,
             shopper_id=shopper_id,
@@ -100,13 +115,42 @@ class HelpDesk:
             team=team,
             summary=[str(text) for text in signal.get("summary") or []][-10:],
         )
-        if created and ticket.priority == "urgent":
-            await self._to_agents("urgent_ticket", {"ticket": ticket.to_dict()}, ALL_AGENTS)
+        newly_urgent = before is None or before.priority != "urgent"
+        if ticket.priority == "urgent" and newly_urgent:
+            await self._to_agents("urgent_ticket", {"ticket": self.public(ticket)}, ALL_AGENTS)
         await self.dispatch()
         ticket = await self._queue.ticket(ticket.id)
         if ticket.status == "queued":
             await self._tell_position(ticket, stored=True)
         return True
+
+    async def flag(
+        self, conversation_id: str, shopper_id: str | None, text: str, verdict: Verdict
+    ) -> None:
+        """A message the safety screen flagged: a calm reply now, then a person, first.
+
+        Urgent danger goes to the safety team ahead of every ticket, even if
+        the conversation is already with another team; complaints get high
+        priority with after-sales.
+        """
+        urgent = verdict.level == "urgent"
+        reply = copy.SAFETY_REPLIES.get(verdict.category or "", copy.SAFETY_REPLY_DEFAULT)
+        await self._conversations.post(conversation_id, "system", {"text": reply})
+        signal = {
+            "reason": "emergency" if urgent else "complaint",
+            "priority": "urgent" if urgent else "high",
+            "team": "safety" if urgent else "after_sales",
+            "summary": [text],
+        }
+        await self.open(conversation_id, shopper_id, signal)
+        ticket = await self._queue.open_ticket_for(conversation_id)
+        if ticket is not None:
+            data = {
+                "level": verdict.level,
+                "category": verdict.category,
+                "matched": list(verdict.matched),
+            }
+            await self._queue.record_event(ticket.id, "safety_flagged", data)
 
     async def route(self, conversation_id: str, message: dict[str, Any], text: str) -> bool:
         """Take a shopper message while a person handles the conversation.
@@ -158,7 +202,7 @@ class HelpDesk:
         return {
             "agent": agent.to_dict(),
             "tickets": [t.to_dict() for t in held],
-            "queue": [t.to_dict() for t in queue],
+            "queue": [self.public(t) for t in queue],
             "canned": [{"title": title, "text": text} for title, text in copy.CANNED],
         }
 
@@ -222,6 +266,20 @@ class HelpDesk:
         await self._conversations.post(ticket.conversation_id, "bot", {"text": copy.HANDED_BACK})
         return ticket
 
+    def public(self, ticket: TicketView) -> dict[str, Any]:
+        """A ticket as every agent may see it: the summary masked."""
+        shown = ticket.to_dict()
+        shown["summary"] = [self._mask(text) for text in shown.get("summary") or []]
+        return shown
+
+    async def held(self, agent: AgentView, ticket_id: int) -> TicketView:
+        """The open ticket, if the agent holds it (or is a supervisor).
+
+        Raises:
+            TicketClosed, NotTicketHolder, TicketNotFound.
+        """
+        return await self._held(agent, ticket_id)
+
     async def _held(self, agent: AgentView, ticket_id: int) -> TicketView:
         ticket = await self._queue.ticket(ticket_id)
         if ticket.status == CLOSED:
@@ -257,7 +315,9 @@ class HelpDesk:
 
     async def _queue_changed(self) -> None:
         queue = await self._queue.queue()
-        await self._to_agents("queue_updated", {"queue": [t.to_dict() for t in queue]}, ALL_AGENTS)
+        await self._to_agents(
+            "queue_updated", {"queue": [self.public(t) for t in queue]}, ALL_AGENTS
+        )
         for ticket in queue:
             await self._tell_position(ticket, stored=False)
 

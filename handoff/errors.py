@@ -142,3 +142,15 @@ class InvalidToken(AuthError):
     """The token is forged, garbled or expired."""
 
     code = "invalid_token"
+
+
+class ResolutionNoteRequired(InvalidRequest):
+    """A claimed urgent ticket needs a note saying what was done."""
+
+    code = "resolution_note_required"
+
+
+class PromiseNotFound(NotFound):
+    """No such promise, or not this agent's."""
+
+    code = "promise_not_found"

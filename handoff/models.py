@@ -108,3 +108,37 @@ class TicketEvent(Base):
     actor_id = Column(Integer, ForeignKey("agents.id"), nullable=True)
     at = Column(UTCDateTime, nullable=False)
     data = Column(JSON, nullable=False, default=dict)
+
+
+class Promise(Base):
+    """A follow-up an agent promised a shopper (「1小时内回复您」): a timer kept."""
+
+    __tablename__ = "promises"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'fulfilled', 'overdue')", name="ck_promises_status"),
+        Index("ix_promises_status_due_at", "status", "due_at"),
+    )
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=False)
+    agent_id = Column(Integer, ForeignKey("agents.id"), nullable=False)
+    note = Column(Text, nullable=False)
+    due_at = Column(UTCDateTime, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False)
+    status = Column(String(16), nullable=False, default="open")
+    reminded_at = Column(UTCDateTime, nullable=True)
+    closed_at = Column(UTCDateTime, nullable=True)
+
+
+class AuditEntry(Base):
+    """Who looked at or did what with private data, when, on which ticket."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_ticket_id", "ticket_id"),)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(UTCDateTime, nullable=False)
+    agent_id = Column(Integer, ForeignKey("agents.id"), nullable=False)
+    action = Column(String(32), nullable=False)
+    ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=True)
+    detail = Column(JSON, nullable=False, default=dict)

@@ -10,11 +10,19 @@ from socketio.exceptions import ConnectionRefusedError
 
 from bot.ratelimit import RateLimiter
 from handoff.auth import Authenticator
-from handoff.desk import ALL_AGENTS, HelpDesk, agent_room
+from handoff.desk import ALL_AGENTS, SUPERVISORS, HelpDesk, agent_room
 from handoff.errors import AuthError, HandoffError, InvalidInput
 from handoff.presence import AWAY, ONLINE
+from handoff.promises import PromiseBook
 from handoff.views import AgentView
-from handoff.vocab import MAX_NOTE_CHARS, RESOLUTION_CODES, TEAMS, require_choice, require_text
+from handoff.vocab import (
+    MAX_NOTE_CHARS,
+    RESOLUTION_CODES,
+    SUPERVISOR,
+    TEAMS,
+    require_choice,
+    require_text,
+)
 from handoff.workspace import Workspace
 
 logger = logging.getLogger(__name__)
@@ -40,6 +48,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         desk: the help desk.
         workspace: builds what an opened ticket shows.
         auth: checks the token a console connects with.
+        promises: the promise book.
         limiter: events allowed per connection (20 per 10 s by default).
     """
 
@@ -48,11 +57,13 @@ class AgentNamespace(socketio.AsyncNamespace):
         desk: HelpDesk,
         workspace: Workspace,
         auth: Authenticator,
+        promises: PromiseBook,
         limiter: RateLimiter | None = None,
         namespace: str = "/agent",
     ) -> None:
         super().__init__(namespace)
         self._desk = desk
+        self._promises = promises
         self._workspace = workspace
         self._auth = auth
         self._limiter = limiter or RateLimiter(events=20, seconds=10)
@@ -92,7 +103,10 @@ class AgentNamespace(socketio.AsyncNamespace):
         await self.save_session(sid, {"agent": agent})
         await self.enter_room(sid, agent_room(agent.id))
         await self.enter_room(sid, ALL_AGENTS)
+        if agent.role == SUPERVISOR:
+            await self.enter_room(sid, SUPERVISORS)
         hello = await self._desk.agent_connected(agent, sid)
+        hello["promises"] = [p.to_dict() for p in await self._promises.open_for(agent.id)]
         await self.emit("hello", hello, to=sid)
         await self._desk.dispatch()
 
@@ -153,6 +167,21 @@ class AgentNamespace(socketio.AsyncNamespace):
             note = require_text("note", note, MAX_NOTE_CHARS, empty_ok=True) or None
         ticket = await self._desk.close(await self._agent(sid), _ticket_id(data), code, note)
         return {"ok": True, "ticket": ticket.to_dict()}
+
+    async def on_set_promise(self, sid: str, data: Any) -> Ack:
+        """Record a promised follow-up on a ticket the agent holds."""
+        agent = await self._agent(sid)
+        ticket = await self._desk.held(agent, _ticket_id(data))
+        promise = await self._promises.make(
+            ticket.id, agent.id, _field(data, "due_in_minutes"), _field(data, "note")
+        )
+        return {"ok": True, "promise": promise.to_dict()}
+
+    async def on_fulfil_promise(self, sid: str, data: Any) -> Ack:
+        """The promise was kept."""
+        agent = await self._agent(sid)
+        promise = await self._promises.fulfil(_field(data, "promise_id"), agent.id)
+        return {"ok": True, "promise": promise.to_dict()}
 
     async def on_hand_back(self, sid: str, data: Any) -> Ack:
         """Give the conversation back to the bot."""

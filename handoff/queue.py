@@ -210,6 +210,17 @@ class HandoffQueue:
         """
         return await self._change(changes.rate, conversation_id, score)
 
+    async def urgent_unclaimed_since(self, before: datetime) -> list[TicketView]:
+        """Urgent tickets still queued since before ``before``, breach not yet recorded."""
+        return await self._read(store.urgent_unclaimed_since, before)
+
+    async def record_event(
+        self, ticket_id: int, kind: str, data: dict[str, Any], actor_id: int | None = None
+    ) -> None:
+        """Add an event to a ticket's history (e.g. ``deadline_missed``)."""
+        async with self._sessions.begin() as s:
+            await store.add_event(s, ticket_id, kind, self._clock(), actor_id=actor_id, data=data)
+
     async def recent_events(self, ticket_id: int, limit: int = 50) -> list[dict[str, Any]]:
         """The last ``limit`` events of a ticket, oldest first (``TicketNotFound``)."""
         return await self._read(_events, ticket_id, limit)

@@ -248,3 +248,17 @@ async def queue_ids(s: AsyncSession, team: str) -> list[int]:
     """Ids of the queued tickets of ``team``, in queue order."""
     stmt = select(Ticket.id).where(Ticket.status == QUEUED, Ticket.team == team)
     return list((await s.execute(stmt.order_by(*QUEUE_ORDER))).scalars())
+
+
+async def urgent_unclaimed_since(s: AsyncSession, before: datetime) -> list[TicketView]:
+    """Queued urgent tickets waiting since before ``before`` whose breach is not yet recorded."""
+    breached = select(TicketEvent.ticket_id).where(TicketEvent.kind == "deadline_missed")
+    rows = await s.execute(
+        select(Ticket.id).where(
+            Ticket.status == QUEUED,
+            Ticket.priority == "urgent",
+            Ticket.queued_at < before,
+            Ticket.id.not_in(breached),
+        )
+    )
+    return await views_of(s, list(rows.scalars()))

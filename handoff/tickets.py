@@ -19,6 +19,7 @@ from handoff.errors import (
     ConcurrentUpdate,
     InvalidRating,
     InvalidTransfer,
+    ResolutionNoteRequired,
     TicketAlreadyClaimed,
     TicketNotFound,
 )
@@ -194,6 +195,8 @@ async def close(
         note = require_text("note", note, MAX_NOTE_CHARS, empty_ok=True) or None
     ticket = rules.require_open(await store.get_ticket(s, ticket_id))
     rules.check_may_handle(await store.get_agent(s, agent_id), ticket)
+    if ticket.priority == "urgent" and ticket.status == ASSIGNED and not note:
+        raise ResolutionNoteRequired(f"urgent ticket {ticket_id} needs a note on what was done")
     closed = {"status": CLOSED, "closed_at": now, "resolution_code": code}
     await store.must_change_ticket(s, ticket, resolution_note=note, **closed)
     kind = "handed_back" if code == HANDED_BACK else "closed"

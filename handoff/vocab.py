@@ -36,6 +36,9 @@ EVENT_KINDS = (
     "handed_back",
     "rated",
     "priority_raised",
+    "deadline_missed",
+    "promise_overdue",
+    "safety_flagged",
 )
 MAX_NOTE_CHARS = 2000
 MAX_SUMMARY_ITEMS = 20

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +22,21 @@ from starlette.routing import BaseRoute, Route
 from actions.shop.db import make_engine, make_sessionmaker
 from actions.shop.service import ShopService
 from bot.conversations import ConversationService, utc_now
+from bot.privacy import PrivacyMasker
 from bot.protocol import rich_room
 from bot.rasa_client import RasaClient
+from bot.safety import SafetyScreen
 from handoff.api import api_routes
+from handoff.audit import AuditLog
 from handoff.auth import Authenticator
 from handoff.desk import HelpDesk
 from handoff.models import Base
 from handoff.namespace import AgentNamespace
+from handoff.promises import PromiseBook
 from handoff.queue import HandoffQueue
 from handoff.replies import agent_replies
 from handoff.users import UserDirectory
+from handoff.watch import Watchman
 from handoff.workspace import Workspace
 
 CONSOLE_DIR = Path(__file__).parent / "console"
@@ -57,6 +66,12 @@ class HumanSide:
     desk: HelpDesk
     routes: list[BaseRoute]
     shop_engine: AsyncEngine
+    watchman: Watchman
+    clocks: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Start keeping claim deadlines and promises."""
+        self.clocks = asyncio.create_task(self.watchman.run_forever())
 
     @staticmethod
     async def create_schema(engine: AsyncEngine) -> None:
@@ -66,6 +81,10 @@ class HumanSide:
 
     async def close(self) -> None:
         """Stop timers and close the shop connection pool."""
+        if self.clocks is not None:
+            self.clocks.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.clocks
         await self.desk.close_all()
         await self.shop_engine.dispose()
 
@@ -79,6 +98,8 @@ def build_human_side(
     shop_database_url: str,
     grace: float,
     root: Path,
+    urgent_claim_seconds: float = 30.0,
+    screen: Callable[[str], Any] | None = None,
 ) -> HumanSide:
     """Wire queue, desk, workspace, the ``/agent`` namespace and the API routes."""
     queue = HandoffQueue(sessionmaker)
@@ -93,14 +114,18 @@ def build_human_side(
     domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))
     rules = yaml.safe_load((root / "nlu_data" / "rules.yml").read_text(encoding="utf-8"))
     replies = agent_replies(domain, rules)
-    desk = HelpDesk(queue, conversations, rasa, to_agents, to_shopper, grace, replies)
-    conversations.attach_handoff(desk)
+    mask = PrivacyMasker().mask
+    desk = HelpDesk(queue, conversations, rasa, to_agents, to_shopper, grace, replies, mask)
+    conversations.attach_handoff(desk, screen or SafetyScreen().screen)
     shop_engine = make_engine(shop_database_url)
     shop = ShopService(make_sessionmaker(shop_engine))
-    workspace = Workspace(queue, conversations, rasa, shop, replies)
-    sio.register_namespace(AgentNamespace(desk, workspace, auth))
-    routes = api_routes(auth, queue, conversations) + [
+    audit = AuditLog(sessionmaker)
+    workspace = Workspace(queue, conversations, rasa, shop, replies, audit, mask)
+    promises = PromiseBook(sessionmaker)
+    sio.register_namespace(AgentNamespace(desk, workspace, auth, promises))
+    watchman = Watchman(queue, promises, to_agents, timedelta(seconds=urgent_claim_seconds))
+    routes = api_routes(auth, queue, conversations, mask) + [
         Route("/console", _console_page),
         Route("/console/static/{name}", _console_asset),
     ]
-    return HumanSide(desk, routes, shop_engine)
+    return HumanSide(desk, routes, shop_engine, watchman)

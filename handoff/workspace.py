@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from actions.shop.format import REFUND_STATUS_LABELS, STATUS_LABELS, TIER_LABELS, local_time, yuan
 from actions.shop.service import ShopService
 from bot.conversations import ConversationService
 from bot.rasa_client import RasaClient, RasaUnavailable
+from handoff.audit import AuditLog
 from handoff.errors import NotTicketHolder
+from handoff.models import utc_now
 from handoff.queue import HandoffQueue
 from handoff.replies import suggest
+from handoff.safety_context import safety_context
 from handoff.views import AgentView, TicketView
 from handoff.vocab import QUEUED, SUPERVISOR
 
 logger = logging.getLogger(__name__)
+
+
+def mask_message(message: dict[str, Any], mask: Callable[[str], str]) -> dict[str, Any]:
+    """A transcript message with its text masked."""
+    text = message.get("text")
+    return {**message, "text": mask(text)} if isinstance(text, str) else message
+
+
+def mask_ticket(ticket: TicketView, mask: Callable[[str], str]) -> dict[str, Any]:
+    """A ticket with its summary masked."""
+    shown = ticket.to_dict()
+    shown["summary"] = [mask(text) for text in shown.get("summary") or []]
+    return shown
 
 
 class Workspace:
@@ -27,6 +44,8 @@ class Workspace:
         rasa: understands the latest shopper message, for suggested replies.
         shop: the shop data layer, for the shopper's context.
         replies: intent → a reply an agent could send, from the domain.
+        audit: where views of private data are written down.
+        mask: hides private data from agents who do not hold the ticket.
     """
 
     def __init__(
@@ -36,12 +55,16 @@ class Workspace:
         rasa: RasaClient,
         shop: ShopService,
         replies: dict[str, str],
+        audit: AuditLog,
+        mask: Callable[[str], str] = str,
     ) -> None:
         self._queue = queue
         self._conversations = conversations
         self._rasa = rasa
         self._shop = shop
         self._replies = replies
+        self._audit = audit
+        self._mask = mask
 
     async def open(self, agent: AgentView, ticket_id: int) -> dict[str, Any]:
         """The ticket with its transcript; context and suggestions for its holder.
@@ -54,8 +77,10 @@ class Workspace:
         if not holder and ticket.status != QUEUED:
             raise NotTicketHolder(f"ticket {ticket_id} is not yours")
         transcript = await self._conversations.history(ticket.conversation_id)
+        if not holder:  # a preview of a queued ticket: private data stays hidden
+            transcript = [mask_message(m, self._mask) for m in transcript]
         answer: dict[str, Any] = {
-            "ticket": ticket.to_dict(),
+            "ticket": ticket.to_dict() if holder else mask_ticket(ticket, self._mask),
             "transcript": transcript,
             "context": {},
             "suggestions": [],
@@ -63,7 +88,19 @@ class Workspace:
         if holder:  # private shop data only for who handles the ticket
             answer["context"] = await self.context(ticket)
             answer["suggestions"] = await self.suggestions(transcript)
+            fields = ["context"]
+            if ticket.priority == "urgent":
+                flag = await self._safety_flag(ticket.id)
+                now = local_time(utc_now())
+                answer["safety"] = await safety_context(self._shop, ticket, transcript, flag, now)
+                fields.append("safety")
+            await self._audit.record(agent.id, "view_private_data", ticket.id, {"fields": fields})
         return answer
+
+    async def _safety_flag(self, ticket_id: int) -> dict[str, Any]:
+        events = await self._queue.recent_events(ticket_id)
+        flagged = [e for e in events if e.get("kind") == "safety_flagged"]
+        return dict(flagged[-1].get("data") or {}) if flagged else {}
 
     async def context(self, ticket: TicketView) -> dict[str, Any]:
         """The shopper's member tier, recent orders, shipments and refunds."""

@@ -80,6 +80,9 @@ AGENT_EVENTS = (
     "ticket_closed",
     "urgent_ticket",
     "console_error",
+    "claim_deadline_missed",
+    "promise_due_soon",
+    "promise_overdue",
 )
 
 

@@ -18,8 +18,13 @@ class FakeRasa:
 
     def reply_for(self, text: str) -> list[dict[str, Any]]:
         """Echo the text, with two buttons when asked for 「菜单」."""
-        if text == "转人工":
-            handoff = {"reason": "requested", "priority": "normal", "team": "general"}
+        if text.startswith("转人工"):
+            handoff = {
+                "reason": "requested",
+                "priority": "normal",
+                "team": "general",
+                "summary": [text],
+            }
             return [{"text": "正在为您转接人工客服"}, {"custom": {"handoff": handoff}}]
         if text == "菜单":
             return [

@@ -297,6 +297,23 @@ async def test_rest_api_lists_filters_and_documents_tickets(desk: Desk) -> None:
     await widget.close()
 
 
+async def test_private_data_is_masked_for_agents_who_do_not_hold_the_ticket(desk: Desk) -> None:
+    widget, session_id = await desk.shopper()
+    await widget.say("转人工 我电话13912345678", session_id)
+    await _next_system(widget, "没有在线")
+    alice = await desk.agent("alice")  # online now: the ticket is hers
+    ticket = (await alice.next("ticket_assigned"))["ticket"]
+    mine = await alice.ask("open_ticket", {"ticket_id": ticket["id"]})
+    headers = {"Authorization": f"Bearer {await desk.login('bob')}"}
+    async with httpx.AsyncClient(base_url=desk.url, headers=headers) as http:
+        theirs = (await http.get(f"/api/tickets/{ticket['id']}")).json()
+    assert mine["transcript"][0]["text"] == "转人工 我电话13912345678"
+    assert theirs["transcript"][0]["text"] == "转人工 我电话139****5678"
+    assert theirs["ticket"]["summary"] == ["转人工 我电话139****5678"]
+    await widget.close()
+    await alice.close()
+
+
 async def test_restart_keeps_queue_assignment_and_history(tmp_path: Path) -> None:
     settings = Settings(
         database_url=f"sqlite:///{tmp_path}/kefu.db",

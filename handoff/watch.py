@@ -1,0 +1,83 @@
+"""Keeps the clocks of the help desk: claim deadlines and promises."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from handoff.desk import ALL_AGENTS, SUPERVISORS, AgentBus, agent_room
+from handoff.models import utc_now
+from handoff.promises import PromiseBook
+from handoff.queue import HandoffQueue
+
+logger = logging.getLogger(__name__)
+
+
+class Watchman:
+    """Each round: records and announces missed claim deadlines and due promises.
+
+    Everything it needs is in the database, so a restart loses no timer.
+
+    Args:
+        queue: the ticket queue.
+        promises: the promise book.
+        to_agents: emits to a room of the ``/agent`` namespace.
+        claim_deadline: how long an urgent ticket may wait unclaimed.
+        clock: the current time.
+    """
+
+    def __init__(
+        self,
+        queue: HandoffQueue,
+        promises: PromiseBook,
+        to_agents: AgentBus,
+        claim_deadline: timedelta,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._queue = queue
+        self._promises = promises
+        self._to_agents = to_agents
+        self._deadline = claim_deadline
+        self._clock = clock
+
+    async def round(self) -> None:
+        """One check of every clock."""
+        await self._deadlines()
+        await self._reminders()
+        await self._overdue()
+
+    async def _deadlines(self) -> None:
+        now = self._clock()
+        for ticket in await self._queue.urgent_unclaimed_since(now - self._deadline):
+            waited = round((now - ticket.queued_at).total_seconds())
+            await self._queue.record_event(ticket.id, "deadline_missed", {"waited_seconds": waited})
+            payload = {"ticket": ticket.to_dict(), "waited_seconds": waited}
+            await self._to_agents("claim_deadline_missed", payload, ALL_AGENTS)
+
+    async def _reminders(self) -> None:
+        for promise in await self._promises.due_for_reminder():
+            payload = {"promise": promise.to_dict(), "ticket": {"id": promise.ticket_id}}
+            await self._to_agents("promise_due_soon", payload, agent_room(promise.agent_id))
+
+    async def _overdue(self) -> None:
+        for promise in await self._promises.newly_overdue():
+            data = {"promise_id": promise.id, "note": promise.note}
+            await self._queue.record_event(
+                promise.ticket_id, "promise_overdue", data, promise.agent_id
+            )
+            payload = {"promise": promise.to_dict(), "ticket": {"id": promise.ticket_id}}
+            await self._to_agents("promise_overdue", payload, agent_room(promise.agent_id))
+            await self._to_agents("promise_overdue", payload, SUPERVISORS)
+
+    async def run_forever(self, interval: float = 1.0) -> None:
+        """Check every ``interval`` seconds until cancelled."""
+        while True:
+            try:
+                await self.round()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the clocks must keep running
+                logger.exception("Help-desk clock round failed")
+            await asyncio.sleep(interval)

@@ -1,0 +1,45 @@
+"""Danger reaches a person through the real stack, ahead of the bot."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from actions.shop.seed import DEMO_SHIPPED_ORDER
+from bot.identity import sign
+from tests.e2e.conftest import AGENT, AGENT_PASSWORD, SECRET, Stack
+from tests.socket_clients import AgentClient, WidgetClient
+
+pytestmark = pytest.mark.e2e
+DEMO = {"customData": {"shopper_id": "demo", "signature": sign(SECRET, "demo")}}
+
+
+async def test_threat_at_the_door_opens_an_urgent_ticket_with_what_helps(stack: Stack) -> None:
+    async with httpx.AsyncClient(base_url=stack.gateway_url) as http:
+        login = await http.post("/api/login", json={"username": AGENT, "password": AGENT_PASSWORD})
+    console = AgentClient(login.json()["token"])
+    await console.connect(stack.gateway_url)
+    await console.next("hello")
+    widget = WidgetClient()
+    await widget.connect(stack.gateway_url)
+    session_id, _ = await widget.start_session()
+    try:
+        text = f"你好 我想问下订单{DEMO_SHIPPED_ORDER} 送货的人一直在我家门口不走 还说知道我住哪 我好害怕"
+        await widget.say(text, session_id, **DEMO)
+        first = await widget.next("bot_uttered", timeout=30)
+        alert = (await console.next("urgent_ticket", timeout=30))["ticket"]
+        assigned = (await console.next("ticket_assigned", timeout=30))["ticket"]
+        opened = await console.ask("open_ticket", {"ticket_id": assigned["id"]})
+        close = {"ticket_id": assigned["id"], "resolution_code": "resolved", "note": "已协助报警"}
+        closed = await console.ask("close_ticket", close)
+    finally:
+        await widget.close()
+        await console.close()
+    assert first["sender"] == "system" and "110" in first["text"]
+    assert (alert["priority"], alert["team"]) == ("urgent", "safety")
+    assert assigned["id"] == alert["id"]
+    safety = opened["safety"]
+    assert safety["order"]["id"] == DEMO_SHIPPED_ORDER
+    assert safety["courier"]["name"] and safety["last_location"]["location"]
+    assert "13800138000" in safety["police_summary"]
+    assert closed["ok"] is True

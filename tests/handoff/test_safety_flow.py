@@ -1,0 +1,167 @@
+"""Urgent messages reach a person first; deadlines, promises and the audit are kept."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from actions.shop.db import create_schema, make_engine, make_sessionmaker
+from actions.shop.seed import DEMO_SHIPPED_ORDER, DEMO_SHIPPED_TRACKING, seed_demo_shop
+from bot.app import create_app
+from bot.identity import sign
+from bot.settings import Settings
+from handoff.audit import AuditLog
+from handoff.models import utc_now
+from tests.bot.fake_rasa import FakeRasa
+from tests.handoff.test_live_handoff import SECRET, Desk, _add_users, _next_system
+from tests.servers import serving
+from tests.socket_clients import WidgetClient
+
+DEMO = {"customData": {"shopper_id": "demo", "signature": sign(SECRET, "demo")}}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    level: str | None
+    category: str | None = None
+    matched: tuple[str, ...] = ()
+
+
+def fake_screen(text: str) -> Verdict:
+    if "不肯走" in text:
+        return Verdict("urgent", "violence", ("不肯走",))
+    if "12315" in text:
+        return Verdict("high", "complaint", ("12315",))
+    return Verdict(None)
+
+
+@pytest.fixture
+async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path}/kefu.db",
+        shop_database_url=f"sqlite:///{tmp_path}/shop.db",
+        identity_secret=SECRET,
+        urgent_claim_seconds=0.5,
+        var_dir=tmp_path,
+    )
+    await _add_users(settings.database_url)
+    shop_engine = make_engine(settings.shop_database_url)
+    await create_schema(shop_engine)
+    await seed_demo_shop(make_sessionmaker(shop_engine), utc_now())
+    await shop_engine.dispose()
+    rasa = FakeRasa()
+    app = create_app(settings, rasa_transport=rasa.transport(), screen=fake_screen)
+    async with serving(app) as url:
+        yield Desk(url, rasa, settings)
+
+
+async def _shopper(desk: Desk) -> tuple[WidgetClient, str]:
+    return await desk.shopper()
+
+
+async def test_urgent_message_skips_the_bot_and_alerts_every_agent(desk: Desk) -> None:
+    alice = await desk.agent("alice")  # general only
+    sam = await desk.agent("sam")  # supervisor
+    widget, session_id = await _shopper(desk)
+    await widget.say(f"订单{DEMO_SHIPPED_ORDER}的快递员在我家门口不肯走", session_id, **DEMO)
+    calm = await _next_system(widget, "110")
+    alert = (await alice.next("urgent_ticket"))["ticket"]
+    claimed = await sam.ask(
+        "claim_ticket", {"ticket_id": alert["id"]}
+    )  # supervisors serve any team
+    assigned = claimed["ticket"]
+    assert calm and alert["priority"] == "urgent" and alert["team"] == "safety"
+    assert assigned["id"] == alert["id"]
+    assert all(
+        body["message"] != f"订单{DEMO_SHIPPED_ORDER}的快递员在我家门口不肯走"
+        for body in desk.rasa.received
+    )
+
+    opened = await sam.ask("open_ticket", {"ticket_id": assigned["id"]})
+    safety = opened["safety"]
+    assert safety["category"] == "violence" and safety["order"]["id"] == DEMO_SHIPPED_ORDER
+    assert safety["shipment"]["tracking_no"] == DEMO_SHIPPED_TRACKING
+    assert safety["courier"]["phone"] and safety["last_location"]["location"]
+    assert (
+        DEMO_SHIPPED_ORDER in safety["police_summary"] and "13800138000" in safety["police_summary"]
+    )
+
+    refused = await sam.ask(
+        "close_ticket", {"ticket_id": assigned["id"], "resolution_code": "resolved"}
+    )
+    closed = await sam.ask(
+        "close_ticket",
+        {"ticket_id": assigned["id"], "resolution_code": "resolved", "note": "已报警，警方到场"},
+    )
+    assert refused["error"]["code"] == "resolution_note_required"
+    assert closed["ok"] is True
+
+    audit = AuditLog(make_sessionmaker(make_engine(desk.settings.database_url)))
+    entries = await audit.entries(ticket_id=assigned["id"])
+    assert entries[0]["action"] == "view_private_data"
+    assert entries[0]["detail"] == {"fields": ["context", "safety"]}
+    for client in (widget, alice, sam):
+        await client.close()
+
+
+async def test_urgent_message_raises_a_ticket_already_with_another_team(desk: Desk) -> None:
+    alice = await desk.agent("alice")
+    widget, session_id = await _shopper(desk)
+    await widget.say("转人工", session_id, **DEMO)
+    normal = (await alice.next("ticket_assigned"))["ticket"]
+    await widget.say("他在门口不肯走，我很害怕", session_id, **DEMO)
+    alert = (await alice.next("urgent_ticket"))["ticket"]
+    assert alert["id"] == normal["id"] and alert["priority"] == "urgent"
+    await widget.close()
+    await alice.close()
+
+
+async def test_unclaimed_urgent_ticket_alerts_everyone_after_the_deadline(desk: Desk) -> None:
+    alice = await desk.agent("alice")  # not in the safety team: cannot be auto-assigned
+    widget, session_id = await _shopper(desk)
+    await widget.say("有人在门口不肯走", session_id, **DEMO)
+    missed = await alice.next("claim_deadline_missed", timeout=10)
+    assert missed["ticket"]["conversation_id"] == session_id
+    assert missed["waited_seconds"] >= 0
+    await asyncio.sleep(1.5)  # recorded once, not every round
+    assert sum(1 for event, _ in alice.seen if event == "claim_deadline_missed") == 1
+    await widget.close()
+    await alice.close()
+
+
+async def test_complaint_goes_to_after_sales_with_high_priority(desk: Desk) -> None:
+    bob = await desk.agent("bob")
+    widget, session_id = await _shopper(desk)
+    await widget.say("再不处理我就去12315投诉你们", session_id, **DEMO)
+    ticket = (await bob.next("ticket_assigned"))["ticket"]
+    assert (ticket["priority"], ticket["team"], ticket["reason"]) == (
+        "high",
+        "after_sales",
+        "complaint",
+    )
+    await widget.close()
+    await bob.close()
+
+
+async def test_promise_reminds_then_escalates_to_supervisors(desk: Desk) -> None:
+    alice = await desk.agent("alice")
+    sam = await desk.agent("sam")
+    await sam.ask("set_presence", {"status": "away"})
+    widget, session_id = await _shopper(desk)
+    await widget.say("转人工", session_id, **DEMO)
+    ticket = (await alice.next("ticket_assigned"))["ticket"]
+    made = await alice.ask(
+        "set_promise", {"ticket_id": ticket["id"], "due_in_minutes": 1, "note": "1分钟内回复您"}
+    )
+    bad = await alice.ask(
+        "set_promise", {"ticket_id": ticket["id"], "due_in_minutes": 0, "note": "x"}
+    )
+    assert made["ok"] and made["promise"]["status"] == "open"
+    assert bad["error"]["code"] == "invalid_input"
+    await widget.close()
+    await alice.close()
+    await sam.close()
