@@ -24,7 +24,10 @@ async def test_threat_at_the_door_opens_an_urgent_ticket_with_what_helps(stack: 
     await widget.connect(stack.gateway_url)
     session_id, _ = await widget.start_session()
     try:
-        text = f"你好 我想问下订单{DEMO_SHIPPED_ORDER} 送货的人一直在我家门口不走 还说知道我住哪 我好害怕"
+        text = (
+            f"你好 我想问下订单{DEMO_SHIPPED_ORDER} "
+            "送货的人一直在我家门口不走 还说知道我住哪 我好害怕"
+        )
         await widget.say(text, session_id, **DEMO)
         first = await widget.next("bot_uttered", timeout=30)
         alert = (await console.next("urgent_ticket", timeout=30))["ticket"]
