@@ -60,6 +60,9 @@ async def measure(stack: LocalStack, rounds: int, message: str, event: str) -> l
                     break
             took.append(time.perf_counter() - started)
             ticket_id = payload["ticket"]["id"]
+            if event != "ticket_assigned":  # the alert came first: make sure the ticket is ours
+                claimed = await agent.ask("claim_ticket", {"ticket_id": ticket_id})
+                assert claimed["ok"] or claimed["error"]["code"] == "ticket_already_claimed"
             close = {"ticket_id": ticket_id, "resolution_code": "other", "note": "benchmark"}
             closed = await agent.ask("close_ticket", close)
             assert closed["ok"], closed

@@ -62,6 +62,7 @@ async def _add_users(database_url: str) -> None:
     await users.create("sam", PASSWORD, "supervisor", display_name="主管", skills=("general",))
     await users.create("tina", PASSWORD, "trainer", skills=("general",))
     await users.create("carl", PASSWORD, "agent", display_name="小陈", max_chats=1)
+    await users.create("sofia", PASSWORD, "agent", display_name="安全员", skills=("safety",))
     await engine.dispose()
 
 

@@ -108,6 +108,17 @@ async def test_urgent_message_skips_the_bot_and_alerts_every_agent(desk: Desk) -
         await client.close()
 
 
+async def test_safety_agent_gets_the_alert_then_the_ticket(desk: Desk) -> None:
+    sofia = await desk.agent("sofia")
+    widget, session_id = await _shopper(desk)
+    await widget.say("有人在门口不肯走", session_id, **DEMO)
+    alert = (await sofia.next("urgent_ticket"))["ticket"]
+    assigned = (await sofia.next("ticket_assigned"))["ticket"]
+    assert alert["id"] == assigned["id"] and assigned["agent_name"] == "安全员"
+    await widget.close()
+    await sofia.close()
+
+
 async def test_urgent_message_raises_a_ticket_already_with_another_team(desk: Desk) -> None:
     alice = await desk.agent("alice")
     widget, session_id = await _shopper(desk)
