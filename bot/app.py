@@ -103,7 +103,7 @@ def create_app(
         async with engine.begin() as connection:
             await connection.run_sync(Base.metadata.create_all)
         await HumanSide.create_schema(engine)
-        humans.start()
+        await humans.start()
         redelivery = asyncio.create_task(
             redeliver_forever(conversations, health, settings.redelivery_interval)
         )

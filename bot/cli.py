@@ -68,7 +68,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     config = uvicorn.Config(
         create_app(settings), host=settings.host, port=settings.port, log_level="info"
     )
-    mask_private_data_in_logs()  # after uvicorn set up its log handlers
+    # After uvicorn set up its handlers; its access log keeps its own format.
+    mask_private_data_in_logs(("", "uvicorn", "uvicorn.error", "bot", "handoff"))
     uvicorn.Server(config).run()
     return 0
 

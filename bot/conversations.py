@@ -182,7 +182,11 @@ class ConversationService:
             # Before the bot and independent of its model: danger goes to people at once.
             verdict = self._screen(text)
             if verdict.level is not None:
+                # Never the bot's, even if a person already closed the ticket meanwhile.
                 await self._handoff.flag(conversation_id, shopper_id, text, verdict)
+                await self._handoff.route(conversation_id, shown, text)
+                await self._set_status(message_id, HANDED_OFF)
+                return
         if self._handoff is not None and await self._handoff.route(conversation_id, shown, text):
             await self._set_status(message_id, HANDED_OFF)
             return

@@ -67,10 +67,13 @@ class HumanSide:
     routes: list[BaseRoute]
     shop_engine: AsyncEngine
     watchman: Watchman
+    masker: PrivacyMasker
     clocks: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
-        """Start keeping claim deadlines and promises."""
+    async def start(self) -> None:
+        """Load the masking pipeline, then start keeping deadlines and promises."""
+        # Off the event loop: building spaCy's pipeline takes seconds.
+        await asyncio.to_thread(self.masker.warm_up)
         self.clocks = asyncio.create_task(self.watchman.run_forever())
 
     @staticmethod
@@ -114,7 +117,8 @@ def build_human_side(
     domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))
     rules = yaml.safe_load((root / "nlu_data" / "rules.yml").read_text(encoding="utf-8"))
     replies = agent_replies(domain, rules)
-    mask = PrivacyMasker().mask
+    masker = PrivacyMasker()
+    mask = masker.mask
     desk = HelpDesk(queue, conversations, rasa, to_agents, to_shopper, grace, replies, mask)
     conversations.attach_handoff(desk, screen or SafetyScreen().screen)
     shop_engine = make_engine(shop_database_url)
@@ -128,4 +132,4 @@ def build_human_side(
         Route("/console", _console_page),
         Route("/console/static/{name}", _console_asset),
     ]
-    return HumanSide(desk, routes, shop_engine, watchman)
+    return HumanSide(desk, routes, shop_engine, watchman, masker)

@@ -78,7 +78,7 @@ class MaskingFilter(logging.Filter):
 
 
 def install(
-    logger_names: Iterable[str] = ("", "uvicorn", "uvicorn.access"),
+    logger_names: Iterable[str] = ("", "uvicorn"),
     masking_filter: MaskingFilter | None = None,
 ) -> MaskingFilter:
     """Add a masking filter to the named loggers and to each of their handlers.

@@ -119,6 +119,20 @@ async def test_safety_agent_gets_the_alert_then_the_ticket(desk: Desk) -> None:
     await sofia.close()
 
 
+async def test_flagged_message_never_reaches_the_bot_even_if_closed_at_once(desk: Desk) -> None:
+    sofia = await desk.agent("sofia")
+    widget, session_id = await _shopper(desk)
+    await widget.say("有人在门口不肯走", session_id, **DEMO)
+    ticket = (await sofia.next("urgent_ticket"))["ticket"]
+    await sofia.ask("claim_ticket", {"ticket_id": ticket["id"]})
+    close = {"ticket_id": ticket["id"], "resolution_code": "resolved", "note": "已处理"}
+    await sofia.ask("close_ticket", close)
+    await asyncio.sleep(0.5)
+    assert desk.rasa.received == []
+    await widget.close()
+    await sofia.close()
+
+
 async def test_urgent_message_raises_a_ticket_already_with_another_team(desk: Desk) -> None:
     alice = await desk.agent("alice")
     widget, session_id = await _shopper(desk)
