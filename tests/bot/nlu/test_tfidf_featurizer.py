@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+from bot.nlu.tfidf_featurizer import CharTfidfFeaturizer, smooth_idf, tfidf
+
+TEXTS = ["帮我查下订单", "订单到哪了", "我要退款", "退款什么时候到账", "Hello 客服"]
+
+
+def sentence_vector(message: Message) -> np.ndarray:
+    sequence, sentence = message.get_sparse_features("text")
+    assert sequence is None and sentence is not None
+    return sentence.features.toarray()[0]
+
+
+def test_weighting_matches_scikit_learns_sublinear_tfidf() -> None:
+    counts = CountVectorizer(analyzer="char_wb", ngram_range=(1, 3)).fit_transform(TEXTS)
+    expected = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)
+
+    ours = tfidf(counts, smooth_idf(counts)).toarray()
+
+    assert ours == pytest.approx(expected.fit_transform(TEXTS).toarray())
+
+
+def test_trained_featurizer_adds_unit_length_sentence_features(
+    training_data: TrainingData,
+    model_storage: ModelStorage,
+    context: Callable[[str], ExecutionContext],
+) -> None:
+    featurizer = CharTfidfFeaturizer.create({}, model_storage, Resource("tfidf"), context("tfidf"))
+    featurizer.train(training_data)
+
+    message = featurizer.process([Message(data={"text": "订单查询"})])[0]
+
+    vector = sentence_vector(message)
+    assert np.linalg.norm(vector) == pytest.approx(1.0)
+
+
+def test_loaded_featurizer_gives_the_same_features(
+    training_data: TrainingData,
+    model_storage: ModelStorage,
+    context: Callable[[str], ExecutionContext],
+) -> None:
+    resource = Resource("tfidf")
+    trained = CharTfidfFeaturizer.create({"max_ngram": 2}, model_storage, resource, context("t"))
+    trained.train(training_data)
+
+    loaded = CharTfidfFeaturizer.load({"max_ngram": 2}, model_storage, resource, context("t"))
+
+    texts = ["我想改地址", "ＡＢＣ退款", "zzz"]
+    for text in texts:
+        before = sentence_vector(trained.process([Message(data={"text": text})])[0])
+        after = sentence_vector(loaded.process([Message(data={"text": text})])[0])
+        assert after == pytest.approx(before)
+
+
+def test_untrained_or_missing_resource_adds_nothing(
+    model_storage: ModelStorage, context: Callable[[str], ExecutionContext]
+) -> None:
+    featurizer = CharTfidfFeaturizer.load({}, model_storage, Resource("missing"), context("t"))
+
+    message = featurizer.process([Message(data={"text": "你好"})])[0]
+
+    assert message.get_sparse_features("text") == (None, None)
+
+
+def test_invalid_config_is_rejected() -> None:
+    with pytest.raises(ValueError):
+        CharTfidfFeaturizer.validate_config({"analyzer": "word"})
+    with pytest.raises(ValueError):
+        CharTfidfFeaturizer.validate_config({"min_ngram": 3, "max_ngram": 2})
