@@ -71,6 +71,35 @@ class RasaClient:
         parsed = response.json()
         return parsed if isinstance(parsed, dict) else {}
 
+    async def latest_message(self, sender_id: str) -> dict[str, Any]:
+        """What the model understood of the conversation's last shopper message."""
+        response = await self._api(
+            "GET",
+            f"/conversations/{sender_id}/tracker",
+            params={**self._params, "include_events": "NONE"},
+        )
+        latest = response.json().get("latest_message")
+        return latest if isinstance(latest, dict) else {}
+
+    async def serving_model(self) -> str | None:
+        """The file of the model Rasa serves now, or None if it has none."""
+        response = await self._api("GET", "/status", params=self._params)
+        model = response.json().get("model_file")
+        return str(model) if model else None
+
+    async def replace_model(self, model_file: str, timeout: float = 300.0) -> None:
+        """Load another model into the running server; conversations carry on.
+
+        Rasa answers once the new model is loaded; until then the old one serves.
+        """
+        await self._api(
+            "PUT",
+            "/model",
+            json={"model_file": model_file},
+            params=self._params,
+            timeout=timeout,
+        )
+
     async def _api(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         try:
             response = await self._http.request(method, url, **kwargs)
