@@ -1,0 +1,1 @@
+"""The trainer's workbench: inbox of missed messages, labelling, retraining, deploying."""

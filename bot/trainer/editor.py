@@ -1,0 +1,476 @@
+"""The training data as bot trainers edit it: intents, their examples and answers.
+
+Edits only ever append (see :mod:`bot.trainer.yaml_io`), every file is replaced atomically,
+and ``create_intent`` puts back the files it already wrote when a later write fails.
+Methods block on file and process I/O: callers run them in a thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+import sys
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.trainer import yaml_io
+from bot.trainer.errors import (
+    Conflict,
+    IntentExists,
+    InvalidExample,
+    InvalidInput,
+    InvalidIntentName,
+    LabelConflict,
+    UnknownIntent,
+)
+from bot.training import fingerprint
+
+logger = logging.getLogger(__name__)
+
+Runner = Callable[..., "subprocess.CompletedProcess[str]"]
+Writer = Callable[[Path, bytes], None]
+
+DOMAIN = Path("domain.yml")
+NLU_DIR = Path("nlu_data") / "nlu"
+TRAINER_NLU = NLU_DIR / "trainer.yml"
+RULES = Path("nlu_data") / "rules.yml"
+TRAINER_NLU_HEADER = (
+    "# Examples labelled by bot trainers. The trainer's workbench (bot/trainer/editor.py)\n"
+    "# writes this file and only ever appends to it.\n"
+    'version: "3.1"\n\nnlu:\n'
+)
+VALIDATE_ARGS = (
+    *("-m", "rasa", "data", "validate"),
+    *("--data", "nlu_data", "--domain", "domain.yml", "--config", "config.yml"),
+)
+DEFAULT_ACTIONS_DIR = Path(__file__).parents[2] / "actions"
+
+MAX_EXAMPLE_CHARS = 200
+MAX_ANSWER_CHARS = 500
+MIN_NEW_INTENT_EXAMPLES = 2
+FALLBACK_INTENT = "nlu_fallback"
+INTENT_NAME = re.compile(r"[a-z][a-z0-9_]{2,39}")
+RESERVED_PREFIXES = ("utter_", "action_")
+RESERVED_NAMES = ("nlu_fallback", "restart", "back", "session_start", "out_of_scope")
+TRAILING_PUNCTUATION = "。！？!?.~～… "
+# Rasa's annotation syntax: [text](entity), [text](entity:value), [text]{...}, [text][...].
+ENTITY_MARKUP = re.compile(
+    r"\[(?P<text>[^\]]+?)\](?:\((?P<entity>[^:)]+?)(?::[^)]+)?\)|\{[^}]+?\}|\[.*?\])"
+)
+UNUSED_RESPONSE = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule\.")
+PROBLEM = re.compile(r"userwarning|error|conflict", re.IGNORECASE)
+NOT_A_PROBLEM = ("No story structure conflicts found", "for conflict analysis")
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass(frozen=True)
+class IntentInfo:
+    """An intent with its number of examples and its ``utter_<intent>`` text, if any."""
+
+    name: str
+    examples: int
+    response: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"name", "examples", "response"}``."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """Texts written as new examples, and texts the intent already had."""
+
+    added: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"added", "duplicates"}``."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What ``rasa data validate`` found wrong; ``ok`` when nothing."""
+
+    ok: bool
+    problems: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"ok", "problems"}``."""
+        return asdict(self)
+
+
+@dataclass
+class _Examples:
+    """Every NLU example by intent, and the files that hold each intent (in file order)."""
+
+    by_intent: dict[str, list[str]] = field(default_factory=dict)
+    files: dict[str, list[Path]] = field(default_factory=dict)
+
+    def owners(self) -> dict[str, set[str]]:
+        owners: dict[str, set[str]] = {}
+        for intent, texts in self.by_intent.items():
+            for text in texts:
+                owners.setdefault(normalize(text), set()).add(intent)
+        return owners
+
+
+class TrainingDataEditor:
+    """Reads and appends to the Rasa project under ``root``."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        actions_dir: Path = DEFAULT_ACTIONS_DIR,
+        run: Runner = subprocess.run,
+        write: Writer = yaml_io.write_atomically,
+        allowed_unused: Callable[[], set[str]] | None = None,
+        validate_timeout: float = 300.0,
+    ) -> None:
+        """Edit the project at ``root``.
+
+        Args:
+            root: directory holding domain.yml, config.yml and nlu_data/.
+            actions_dir: the custom actions' source, scanned for the responses they send.
+            run: ``subprocess.run`` or a stand-in, for ``rasa data validate``.
+            write: replaces a file's bytes atomically.
+            allowed_unused: responses that may go unused by rules (custom actions send
+                them); by default found in ``actions_dir`` plus ``utter_ask_<slot>``.
+            validate_timeout: seconds ``rasa data validate`` may take.
+        """
+        self._root = root
+        self._actions_dir = actions_dir
+        self._run = run
+        self._write = write
+        self._allowed_unused = allowed_unused or self._responses_sent_elsewhere
+        self._validate_timeout = validate_timeout
+        self._lock = threading.RLock()
+
+    def intents(self) -> list[IntentInfo]:
+        """Every intent of the domain, sorted by name."""
+        domain = self._domain()
+        examples = self._examples().by_intent
+        responses = domain.get("responses") or {}
+        return [
+            IntentInfo(name, len(examples.get(name, [])), _first_text(responses, f"utter_{name}"))
+            for name in sorted(_names(domain.get("intents")))
+        ]
+
+    def examples(self, intent: str) -> list[str]:
+        """The examples of ``intent`` as written in the NLU files.
+
+        Raises:
+            UnknownIntent: the domain has no such intent.
+        """
+        if intent not in _names(self._domain().get("intents")):
+            raise UnknownIntent(intent)
+        return list(self._examples().by_intent.get(intent, []))
+
+    def add_examples(self, intent: str, texts: Sequence[str]) -> AddResult:
+        """Append ``texts`` to the examples of ``intent``; texts it already has are skipped.
+
+        Raises:
+            InvalidInput: no texts, or ``intent`` is the fallback intent.
+            InvalidExample: a text is empty, too long or spans lines.
+            UnknownIntent: the domain has no such intent.
+            LabelConflict: a text is an example of another intent; nothing is written.
+        """
+        if intent == FALLBACK_INTENT:
+            raise InvalidInput("intent", "nlu_fallback 是兜底意图，不能给它添加例句")
+        if isinstance(texts, str) or not texts:
+            raise InvalidInput("examples", "请至少填写一条例句")
+        with self._lock:
+            domain = self._domain()
+            if intent not in _names(domain.get("intents")):
+                raise UnknownIntent(intent)
+            found = self._examples()
+            result, conflicts = _sort_out(intent, texts, found, _names(domain.get("entities")))
+            if conflicts:
+                raise LabelConflict(conflicts)
+            if result.added:
+                self._write_all([self._examples_edit(intent, result.added, found)])
+            return result
+
+    def create_intent(self, name: str, examples: Sequence[str], answer: str) -> IntentInfo:
+        """Create intent ``name`` with ``examples``, answered by ``answer`` through a rule.
+
+        Writes nlu_data/nlu/trainer.yml, nlu_data/rules.yml and domain.yml, in that order;
+        when a write fails the files already written get their old bytes back.
+
+        Raises:
+            InvalidIntentName: the name is malformed, reserved or used by something else.
+            IntentExists: there is already an intent of that name.
+            InvalidExample: an example is empty, too long or spans lines.
+            InvalidInput: fewer than two distinct examples, or no usable answer.
+            LabelConflict: an example belongs to another intent; nothing is written.
+        """
+        if isinstance(examples, str):
+            raise InvalidInput("examples", "例句须为文本列表")
+        with self._lock:
+            domain = self._domain()
+            name = check_intent_name(name, domain)
+            found = self._examples()
+            result, conflicts = _sort_out(name, examples, found, _names(domain.get("entities")))
+            if len(result.added) < MIN_NEW_INTENT_EXAMPLES:
+                message = f"新意图至少需要 {MIN_NEW_INTENT_EXAMPLES} 条不同的例句"
+                raise InvalidInput("examples", message)
+            answer = clean_answer(answer)
+            if conflicts:
+                raise LabelConflict(conflicts)
+            self._write_all(self._new_intent_edits(name, result.added, answer))
+            return IntentInfo(name, len(result.added), answer)
+
+    def data_hash(self) -> str:
+        """A 16-hex sha256 of the model's inputs: config, domain, nlu_data/ and bot/nlu/.
+
+        The same fingerprint the training worker records for a run
+        (:func:`bot.training.fingerprint`), so the workbench can compare the two.
+        """
+        return fingerprint(self._root)
+
+    def validate(self) -> ValidationReport:
+        """Run ``rasa data validate`` on the project and collect the problems it reports.
+
+        Responses that only custom actions or forms send are not problems.
+        """
+        command = [sys.executable, *VALIDATE_ARGS]
+        timeout = self._validate_timeout
+        try:
+            done = self._run(
+                command,
+                cwd=self._root,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return ValidationReport(False, [f"rasa data validate 超过 {timeout:g} 秒仍未结束"])
+        output = f"{done.stdout or ''}\n{done.stderr or ''}"
+        problems = problem_lines(output, self._allowed_unused())
+        if done.returncode != 0 and not problems:
+            problems.append(f"rasa data validate 以退出码 {done.returncode} 结束")
+        return ValidationReport(done.returncode == 0 and not problems, problems)
+
+    def _domain(self) -> dict[str, Any]:
+        return yaml_io.load((self._root / DOMAIN).read_text(encoding="utf-8")) or {}
+
+    def _examples(self) -> _Examples:
+        found = _Examples()
+        nlu_dir = self._root / NLU_DIR
+        for path in sorted([*nlu_dir.rglob("*.yml"), *nlu_dir.rglob("*.yaml")]):
+            data = yaml_io.load(path.read_text(encoding="utf-8"))
+            entries = (data.get("nlu") or []) if isinstance(data, dict) else []
+            for entry in entries:
+                if isinstance(entry, dict) and "intent" in entry:
+                    intent = str(entry["intent"])
+                    texts = _entry_examples(entry.get("examples"))
+                    found.by_intent.setdefault(intent, []).extend(texts)
+                    files = found.files.setdefault(intent, [])
+                    files.extend([] if path in files else [path])
+        return found
+
+    def _examples_edit(self, intent: str, texts: list[str], found: _Examples) -> tuple[Path, str]:
+        for path in found.files.get(intent, []):
+            edited = yaml_io.append_examples(path.read_text(encoding="utf-8"), intent, texts)
+            if edited is not None:
+                return path, edited
+        return self._new_entry_edit(intent, texts)
+
+    def _new_entry_edit(self, intent: str, texts: list[str]) -> tuple[Path, str]:
+        path = self._root / TRAINER_NLU
+        text = path.read_text(encoding="utf-8") if path.exists() else TRAINER_NLU_HEADER
+        return path, yaml_io.append_nlu_entry(text, intent, texts)
+
+    def _new_intent_edits(self, name: str, texts: list[str], answer: str) -> list[tuple[Path, str]]:
+        response = f"utter_{name}"
+        rules = (self._root / RULES).read_text(encoding="utf-8")
+        domain = (self._root / DOMAIN).read_text(encoding="utf-8")
+        domain = yaml_io.append_response(yaml_io.append_intent(domain, name), response, answer)
+        return [
+            self._new_entry_edit(name, texts),
+            (self._root / RULES, yaml_io.append_rule(rules, f"answer {name}", name, response)),
+            (self._root / DOMAIN, domain),
+        ]
+
+    def _write_all(self, edits: list[tuple[Path, str]]) -> None:
+        """Write each edit in order; on failure restore the files already written."""
+        originals = [(path, path.read_bytes() if path.exists() else None) for path, _ in edits]
+        written = 0
+        try:
+            for path, text in edits:
+                self._write(path, text.encode("utf-8"))
+                written += 1
+        except BaseException:
+            self._restore(originals[:written])
+            raise
+
+    def _restore(self, originals: list[tuple[Path, bytes | None]]) -> None:
+        for path, content in reversed(originals):
+            try:
+                if content is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    self._write(path, content)
+            except OSError:
+                logger.error("could not restore %s after a failed edit", path, exc_info=True)
+
+    def _responses_sent_elsewhere(self) -> set[str]:
+        sources = [p.read_text(encoding="utf-8") for p in sorted(self._actions_dir.rglob("*.py"))]
+        return responses_sent_by_code(sources, self._domain())
+
+
+def normalize(text: str) -> str:
+    """The form two examples are compared in: no annotations, NFKC, casefolded, tidy ends."""
+    plain = ENTITY_MARKUP.sub(lambda match: match.group("text"), text)
+    folded = " ".join(unicodedata.normalize("NFKC", plain).casefold().split())
+    return folded.rstrip(TRAILING_PUNCTUATION)
+
+
+def clean_example(text: Any, entities: Iterable[str]) -> str:
+    """``text`` stripped, if it can be a training example.
+
+    Raises:
+        InvalidExample: empty, too long, several lines, control characters, or entity
+            annotations Rasa would misread.
+    """
+    if not isinstance(text, str):
+        raise InvalidExample(str(text), "例句须为文本")
+    cleaned = text.strip()
+    if not normalize(cleaned):
+        raise InvalidExample(text, "例句不能为空，也不能只有标点")
+    if len(cleaned) > MAX_EXAMPLE_CHARS:
+        raise InvalidExample(text, f"例句最长 {MAX_EXAMPLE_CHARS} 个字")
+    if len(cleaned.splitlines()) > 1 or _has_control_characters(cleaned):
+        raise InvalidExample(text, "例句不能换行，也不能含制表符等控制字符")
+    known = set(entities)
+    if any(match.group("entity") not in known for match in ENTITY_MARKUP.finditer(cleaned)):
+        raise InvalidExample(text, "方括号加圆括号会被当作实体标注，只能写 [文字](已有实体名)")
+    return cleaned
+
+
+def clean_answer(answer: Any) -> str:
+    """``answer`` stripped, if it can be a response text.
+
+    Raises:
+        InvalidInput: empty, longer than 500 characters, or with control characters.
+    """
+    cleaned = answer.replace("\r\n", "\n").strip() if isinstance(answer, str) else ""
+    if not cleaned:
+        raise InvalidInput("answer", "请填写机器人的回答")
+    if len(cleaned) > MAX_ANSWER_CHARS:
+        raise InvalidInput("answer", f"回答最长 {MAX_ANSWER_CHARS} 个字")
+    if _has_control_characters(cleaned.replace("\n", "")):
+        raise InvalidInput("answer", "回答里不能有制表符等控制字符")
+    return cleaned
+
+
+def check_intent_name(name: Any, domain: dict[str, Any]) -> str:
+    """``name`` stripped, if a new intent may take it.
+
+    Raises:
+        InvalidIntentName: malformed, reserved, or the name of another domain item.
+        IntentExists: an intent already has it.
+    """
+    name = name.strip() if isinstance(name, str) else ""
+    if not INTENT_NAME.fullmatch(name):
+        raise InvalidIntentName("意图名只能用小写字母、数字和下划线，以字母开头，3–40 个字符")
+    reserved = any(name == word or name.startswith(f"{word}_") for word in RESERVED_NAMES)
+    if reserved or name.startswith(RESERVED_PREFIXES) or name in yaml_io.YAML_WORDS:
+        raise InvalidIntentName(f"「{name}」是系统保留的名字，请换一个")
+    if name in _names(domain.get("intents")):
+        raise IntentExists(name)
+    kinds = {"responses": "回复", "actions": "动作", "slots": "槽位"}
+    kinds |= {"forms": "表单", "entities": "实体"}
+    for key, kind in kinds.items():
+        if name in _names(domain.get(key)):
+            raise InvalidIntentName(f"「{name}」已经是一个{kind}的名字，请换一个")
+    if f"utter_{name}" in _names(domain.get("responses")):
+        raise InvalidIntentName(f"已经有名为 utter_{name} 的回复，请换一个意图名")
+    return name
+
+
+def problem_lines(output: str, allowed_unused: set[str]) -> list[str]:
+    """The lines of ``rasa data validate`` output that report a problem worth showing."""
+    problems = []
+    for raw in output.splitlines():
+        line = ANSI_ESCAPE.sub("", raw).strip()
+        if not PROBLEM.search(line) or any(fine in line for fine in NOT_A_PROBLEM):
+            continue
+        unused = UNUSED_RESPONSE.search(line)
+        if not (unused and unused.group(1) in allowed_unused):
+            problems.append(line)
+    return problems
+
+
+def responses_sent_by_code(sources: Iterable[str], domain: dict[str, Any]) -> set[str]:
+    """Responses that action source code names, and the ``utter_ask_<slot>`` of forms.
+
+    A literal ``"utter_x"`` names itself. An f-string ``f"utter_status_{s}"`` names every
+    response with that prefix; one with no prefix, ``f"utter_{kind}_{case}"``, is filled
+    with the words quoted in the same file.
+    """
+    responses = _names(domain.get("responses"))
+    sent = {f"utter_ask_{slot}" for slot in _names(domain.get("slots"))}
+    for source in sources:
+        sent |= set(re.findall(r"\butter_[a-z0-9_]+", source)) & responses
+        words = sorted(set(re.findall(r"""["']([a-z][a-z0-9_]*)["']""", source)))
+        for template in re.findall(r"""\bf["'](utter_[^"'\n]*\{[^"'\n]*)["']""", source):
+            pieces = re.split(r"\{[^}]*\}", template)
+            hole = "[a-z0-9_]+" if pieces[0] != "utter_" else f"(?:{'|'.join(words)})"
+            pattern = re.compile(hole.join(re.escape(piece) for piece in pieces))
+            sent |= {name for name in responses if pattern.fullmatch(name)}
+    return sent
+
+
+def _sort_out(
+    intent: str, texts: Iterable[Any], found: _Examples, entities: Iterable[str]
+) -> tuple[AddResult, list[Conflict]]:
+    """Split ``texts`` into new examples and duplicates of ``intent``, and list conflicts."""
+    owners = found.owners()
+    cleaned = [clean_example(text, entities) for text in texts]
+    result, conflicts, seen = AddResult(), [], set()
+    for text in cleaned:
+        key = normalize(text)
+        holders = owners.get(key, set())
+        if key in seen or (intent in holders and holders <= {intent}):
+            result.duplicates.append(text)
+        elif holders - {intent}:
+            conflicts += [Conflict(text, other) for other in sorted(holders - {intent})]
+        else:
+            result.added.append(text)
+        seen.add(key)
+    return result, conflicts
+
+
+def _entry_examples(value: Any) -> list[str]:
+    """The example texts of one NLU entry, read the way Rasa reads them."""
+    if isinstance(value, str):
+        return [line[1:].strip("\r\n ") for line in value.splitlines() if line.startswith("-")]
+    if isinstance(value, list):
+        return [str(item["text"]) for item in value if isinstance(item, dict) and "text" in item]
+    return []
+
+
+def _names(items: Any) -> set[str]:
+    """Names of a domain section: a list of names or one-key mappings, or a mapping."""
+    if isinstance(items, dict):
+        return {str(name) for name in items}
+    names = (next(iter(item)) if isinstance(item, dict) else item for item in items or [])
+    return {str(name) for name in names}
+
+
+def _first_text(responses: dict[str, Any], name: str) -> str | None:
+    variants = responses.get(name) or []
+    first = variants[0] if isinstance(variants, list) and variants else {}
+    return first.get("text") if isinstance(first, dict) else None
+
+
+def _has_control_characters(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text)

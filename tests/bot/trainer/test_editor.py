@@ -1,0 +1,547 @@
+"""The training-data editor appends to a copy of the real project and leaves the rest alone."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.trainer import yaml_io
+from bot.trainer.editor import (
+    AddResult,
+    IntentInfo,
+    TrainingDataEditor,
+    ValidationReport,
+    check_intent_name,
+    normalize,
+    problem_lines,
+    responses_sent_by_code,
+)
+from bot.trainer.errors import (
+    Conflict,
+    IntentExists,
+    InvalidExample,
+    InvalidInput,
+    InvalidIntentName,
+    LabelConflict,
+    UnknownIntent,
+)
+from bot.training import fingerprint
+
+REPO = Path(__file__).resolve().parents[3]
+NEW_EXAMPLES = ["运费怎么算", "你们家包邮吗", "满多少包邮？"]
+ANSWER = "全场满 99 元包邮🚚，不满 99 元运费 8 元；偏远地区以结算页为准。"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("domain.yml", "config.yml"):
+        shutil.copy(REPO / name, project / name)
+    shutil.copytree(REPO / "nlu_data", project / "nlu_data")
+    return project
+
+
+@pytest.fixture
+def editor(root: Path) -> TrainingDataEditor:
+    return TrainingDataEditor(root)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def appended_lines(before: str, after: str) -> list[str]:
+    """The lines ``after`` adds to ``before``; fails if any old line changed or moved."""
+    old, new = before.splitlines(), after.splitlines()
+    opcodes = difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
+    assert {op for op, *_ in opcodes} <= {"equal", "insert"}, "an existing line changed"
+    return [line for op, _, _, j1, j2 in opcodes if op == "insert" for line in new[j1:j2]]
+
+
+def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+
+
+def test_intents_lists_every_domain_intent_with_its_count_and_answer(
+    editor: TrainingDataEditor, root: Path
+) -> None:
+    domain = yaml.safe_load((root / "domain.yml").read_text())
+    found = {info.name: info for info in editor.intents()}
+
+    assert list(found) == sorted(domain["intents"])
+    assert found["greet"].examples == len(editor.examples("greet")) > 20
+    assert found["greet"].response == domain["responses"]["utter_greet"][0]["text"]
+    assert found["deny"].response is None  # deny is answered by utter_anything_else
+    assert found["greet"].to_dict().keys() == {"name", "examples", "response"}
+
+
+def test_examples_of_an_unknown_intent_is_an_error(editor: TrainingDataEditor) -> None:
+    with pytest.raises(UnknownIntent) as caught:
+        editor.examples("no_such_intent")
+    assert caught.value.code == "unknown_intent"
+
+
+def test_adding_examples_appends_to_the_existing_block(
+    editor: TrainingDataEditor, root: Path
+) -> None:
+    orders = root / "nlu_data" / "nlu" / "orders.yml"
+    before_text, before_files = orders.read_text(), snapshot(root)
+    count = {i.name: i.examples for i in editor.intents()}["invoice"]
+    texts = ["发票抬头写错了能帮我重开一张吗", "电子发票在哪里下载"]
+
+    result = editor.add_examples("invoice", texts)
+
+    assert result == AddResult(added=texts, duplicates=[])
+    after_text = orders.read_text()
+    assert appended_lines(before_text, after_text) == [f"    - {t}" for t in texts]
+    assert changed_files(before_files, snapshot(root)) == {"nlu_data/nlu/orders.yml"}
+    old, new = yaml.safe_load(before_text), yaml.safe_load(after_text)
+    entry = next(i for i, e in enumerate(old["nlu"]) if e["intent"] == "invoice")
+    old["nlu"][entry]["examples"] += "".join(f"- {t}\n" for t in texts)
+    assert new == old
+    assert {i.name: i.examples for i in editor.intents()}["invoice"] == count + 2
+    assert editor.examples("invoice")[-2:] == texts
+
+
+def test_texts_the_intent_already_has_are_skipped(editor: TrainingDataEditor, root: Path) -> None:
+    before = snapshot(root)
+
+    result = editor.add_examples(
+        "greet", ["  你好！ ", "您好。", "HELLO", "你好呀呀呀", "你好呀呀呀～"]
+    )
+
+    assert result == AddResult(
+        added=["你好呀呀呀"], duplicates=["你好！", "您好。", "HELLO", "你好呀呀呀～"]
+    )
+    assert changed_files(before, snapshot(root)) == {"nlu_data/nlu/general.yml"}
+    assert editor.examples("greet")[-1] == "你好呀呀呀"
+
+
+def test_only_duplicates_writes_nothing(editor: TrainingDataEditor, root: Path) -> None:
+    before = snapshot(root)
+
+    assert editor.add_examples("greet", ["你好"]) == AddResult(added=[], duplicates=["你好"])
+    assert snapshot(root) == before
+
+
+def test_a_text_of_another_intent_is_a_conflict_and_nothing_is_written(
+    editor: TrainingDataEditor, root: Path
+) -> None:
+    before = snapshot(root)
+
+    with pytest.raises(LabelConflict) as caught:
+        editor.add_examples("goodbye", ["那我先走了哈", "你好!", "Hi  亲"])
+
+    assert caught.value.conflicts == [Conflict("你好!", "greet"), Conflict("Hi  亲", "greet")]
+    assert caught.value.code == "conflict" and "greet" in caught.value.message
+    assert snapshot(root) == before
+
+
+def test_annotated_examples_compare_by_their_plain_text(editor: TrainingDataEditor) -> None:
+    existing = next(e for e in editor.examples("order_status") if "](order_id)" in e)
+    plain = normalize(existing)
+
+    assert "[" not in plain
+    with pytest.raises(LabelConflict):
+        editor.add_examples("greet", [plain])
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "第一行\n第二行", "制表\t符", "字" * 201, "？？", "看[这里](http://x.cn)"]
+)
+def test_unusable_examples_are_rejected(editor: TrainingDataEditor, root: Path, text: str) -> None:
+    before = snapshot(root)
+
+    with pytest.raises(InvalidExample) as caught:
+        editor.add_examples("greet", ["一句正常的新问候呀", text])
+
+    assert caught.value.code == "invalid_example" and caught.value.field == "examples"
+    assert snapshot(root) == before
+
+
+def test_a_200_character_example_and_a_known_entity_annotation_are_fine(
+    editor: TrainingDataEditor,
+) -> None:
+    texts = ["长" * 199 + "句", "订单[2634462590801999](order_id)的发票开了吗"]
+
+    assert editor.add_examples("invoice", texts).added == texts
+
+
+def test_the_fallback_intent_and_unknown_intents_take_no_examples(
+    editor: TrainingDataEditor,
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        editor.add_examples("nlu_fallback", ["随便说点啥"])
+    assert caught.value.field == "intent"
+    with pytest.raises(UnknownIntent):
+        editor.add_examples("no_such_intent", ["随便说点啥"])
+    with pytest.raises(InvalidInput):
+        editor.add_examples("greet", [])
+
+
+def test_out_of_scope_is_an_ordinary_intent(editor: TrainingDataEditor) -> None:
+    assert editor.add_examples("out_of_scope", ["今天星期几来着"]).added == ["今天星期几来着"]
+
+
+def test_an_intent_without_examples_gets_an_entry_in_the_trainer_file(
+    editor: TrainingDataEditor, root: Path
+) -> None:
+    domain = root / "domain.yml"
+    domain.write_text(yaml_io.append_intent(domain.read_text(), "gift_wrap"))
+
+    editor.add_examples("gift_wrap", ["可以帮我包装成礼物吗"])
+    editor.add_examples("gift_wrap", ["能加个贺卡吗"])
+
+    text = (root / "nlu_data" / "nlu" / "trainer.yml").read_text()
+    assert text.startswith("# ") and "workbench" in text.splitlines()[0]
+    assert yaml.safe_load(text) == {
+        "version": "3.1",
+        "nlu": [{"intent": "gift_wrap", "examples": "- 可以帮我包装成礼物吗\n- 能加个贺卡吗\n"}],
+    }
+
+
+def test_create_intent_writes_nlu_rules_and_domain(editor: TrainingDataEditor, root: Path) -> None:
+    domain_before = (root / "domain.yml").read_text()
+    rules_before = (root / "nlu_data" / "rules.yml").read_text()
+    before = snapshot(root)
+
+    info = editor.create_intent(" shipping_fee ", [*NEW_EXAMPLES, "运费怎么算。"], f"  {ANSWER}\n")
+
+    assert info == IntentInfo("shipping_fee", 3, ANSWER)
+    assert changed_files(before, snapshot(root)) == {
+        "domain.yml",
+        "nlu_data/rules.yml",
+        "nlu_data/nlu/trainer.yml",
+    }
+    domain_after = (root / "domain.yml").read_text()
+    assert appended_lines(domain_before, domain_after) == [
+        "  - shipping_fee",
+        "  utter_shipping_fee:",
+        f'    - text: "{ANSWER}"',
+    ]
+    expected = yaml.safe_load(domain_before)
+    expected["intents"].append("shipping_fee")
+    expected["responses"]["utter_shipping_fee"] = [{"text": ANSWER}]
+    assert yaml.safe_load(domain_after) == expected
+    assert "&main_menu" in domain_after and "*not_an_answer" in domain_after
+    rules_after = (root / "nlu_data" / "rules.yml").read_text()
+    assert appended_lines(rules_before, rules_after) == [
+        "  - rule: answer shipping_fee",
+        "    steps:",
+        "      - intent: shipping_fee",
+        "      - action: utter_shipping_fee",
+    ]
+    assert editor.examples("shipping_fee") == NEW_EXAMPLES
+    assert IntentInfo("shipping_fee", 3, ANSWER) in editor.intents()
+
+
+def test_rasa_reads_the_new_intent(editor: TrainingDataEditor, root: Path) -> None:
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    editor.create_intent("shipping_fee", NEW_EXAMPLES, ANSWER)
+
+    data = load_data(str(root / "nlu_data" / "nlu"))  # rules.yml is not NLU data
+    labelled = {(m.get("text"), m.get("intent")) for m in data.training_examples}
+    assert {(text, "shipping_fee") for text in NEW_EXAMPLES} <= labelled
+    domain = Domain.load(root / "domain.yml")
+    assert "shipping_fee" in domain.intents
+    assert domain.responses["utter_shipping_fee"] == [{"text": ANSWER}]
+
+
+def test_later_examples_of_a_new_intent_join_its_block(
+    editor: TrainingDataEditor, root: Path
+) -> None:
+    editor.create_intent("shipping_fee", NEW_EXAMPLES, ANSWER)
+    editor.add_examples("shipping_fee", ["偏远地区运费多少"])
+
+    nlu = yaml.safe_load((root / "nlu_data" / "nlu" / "trainer.yml").read_text())["nlu"]
+    assert len(nlu) == 1 and nlu[0]["examples"].endswith("- 偏远地区运费多少\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("Shipping", InvalidIntentName),
+        ("ab", InvalidIntentName),
+        ("1abc", InvalidIntentName),
+        ("a" * 41, InvalidIntentName),
+        ("ship-fee", InvalidIntentName),
+        ("运费", InvalidIntentName),
+        ("utter_shipping", InvalidIntentName),
+        ("action_shipping", InvalidIntentName),
+        ("nlu_fallback", InvalidIntentName),
+        ("restart", InvalidIntentName),
+        ("back", InvalidIntentName),
+        ("back_to_menu", InvalidIntentName),
+        ("session_start", InvalidIntentName),
+        ("out_of_scope", InvalidIntentName),
+        ("true", InvalidIntentName),
+        ("order_form", InvalidIntentName),  # a form
+        ("refund_reason", InvalidIntentName),  # a slot
+        ("validate_order_form", InvalidIntentName),  # an action
+        ("default", InvalidIntentName),  # utter_default is taken
+        ("greet", IntentExists),
+    ],
+)
+def test_unusable_intent_names_are_refused(
+    editor: TrainingDataEditor, root: Path, name: str, error: type[Exception]
+) -> None:
+    before = snapshot(root)
+
+    with pytest.raises(error) as caught:
+        editor.create_intent(name, NEW_EXAMPLES, ANSWER)
+
+    assert caught.value.code == (
+        "intent_exists" if error is IntentExists else "invalid_intent_name"
+    )
+    assert snapshot(root) == before
+
+
+def test_the_name_rule_speaks_chinese_and_allows_words_that_merely_start_alike(root: Path) -> None:
+    domain = yaml.safe_load((root / "domain.yml").read_text())
+    with pytest.raises(InvalidIntentName) as caught:
+        check_intent_name("A", domain)
+
+    assert caught.value.message == "意图名只能用小写字母、数字和下划线，以字母开头，3–40 个字符"
+    assert check_intent_name("background_music", domain) == "background_music"
+    assert check_intent_name("a" * 40, domain) == "a" * 40
+
+
+@pytest.mark.parametrize(
+    ("examples", "answer", "field"),
+    [
+        (["运费怎么算", "运费怎么算？"], ANSWER, "examples"),
+        (["运费怎么算"], ANSWER, "examples"),
+        (NEW_EXAMPLES, "   ", "answer"),
+        (NEW_EXAMPLES, "长" * 501, "answer"),
+        (NEW_EXAMPLES, "控制\x07字符", "answer"),
+    ],
+)
+def test_a_new_intent_needs_two_examples_and_an_answer(
+    editor: TrainingDataEditor, root: Path, examples: list[str], answer: str, field: str
+) -> None:
+    before = snapshot(root)
+
+    with pytest.raises(InvalidInput) as caught:
+        editor.create_intent("shipping_fee", examples, answer)
+
+    assert caught.value.field == field and caught.value.code == "invalid_input"
+    assert snapshot(root) == before
+
+
+def test_an_answer_of_500_characters_over_two_lines_is_fine(
+    editor: TrainingDataEditor, root: Path
+) -> None:
+    answer = "第一行\n" + "长" * 496
+
+    editor.create_intent("shipping_fee", NEW_EXAMPLES, answer)
+
+    domain = yaml.safe_load((root / "domain.yml").read_text())
+    assert domain["responses"]["utter_shipping_fee"] == [{"text": answer}]
+
+
+def test_a_new_intent_with_another_intents_example_writes_nothing(
+    editor: TrainingDataEditor, root: Path
+) -> None:
+    before = snapshot(root)
+
+    with pytest.raises(LabelConflict) as caught:
+        editor.create_intent("shipping_fee", [*NEW_EXAMPLES, "你好"], ANSWER)
+
+    assert caught.value.conflicts == [Conflict("你好", "greet")]
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("trainer_file_existed", [False, True])
+def test_a_failed_domain_write_puts_the_earlier_files_back(
+    root: Path, trainer_file_existed: bool
+) -> None:
+    if trainer_file_existed:
+        TrainingDataEditor(root).create_intent(
+            "gift_wrap", ["能包装成礼物吗", "送人用的能包好看点吗"], "可以的～"
+        )
+    before = snapshot(root)
+    attempts: list[str] = []
+
+    def disk_full_for_the_domain(path: Path, data: bytes) -> None:
+        attempts.append(path.name)
+        if path.name == "domain.yml":
+            raise OSError(28, "No space left on device")
+        yaml_io.write_atomically(path, data)
+
+    editor = TrainingDataEditor(root, write=disk_full_for_the_domain)
+    with pytest.raises(OSError):
+        editor.create_intent("shipping_fee", NEW_EXAMPLES, ANSWER)
+
+    assert attempts[:3] == ["trainer.yml", "rules.yml", "domain.yml"]
+    assert snapshot(root) == before
+    assert [p.name for p in root.rglob(".*.tmp")] == []
+
+
+def test_an_atomic_write_keeps_the_file_mode(tmp_path: Path) -> None:
+    path = tmp_path / "domain.yml"
+    path.write_text("old\n")
+    path.chmod(0o640)
+
+    yaml_io.write_atomically(path, b"new\n")
+
+    assert path.read_bytes() == b"new\n" and path.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["domain.yml"]
+
+
+def test_data_hash_is_the_training_fingerprint_and_follows_edits(
+    editor: TrainingDataEditor, root: Path
+) -> None:
+    first = editor.data_hash()
+
+    assert len(first) == 16 and int(first, 16) >= 0
+    assert editor.data_hash() == first == fingerprint(root)
+    editor.add_examples("greet", ["早上好呀各位"])
+    assert editor.data_hash() != first
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'say "hi" \\ back',
+        "两行\n文字",
+        "制表\t符",
+        "emoji 🙂 ok",
+        "sep\u2028ara\x85tor",
+        "# not a comment",
+    ],
+)
+def test_double_quoted_scalars_read_back_unchanged(text: str) -> None:
+    quoted = yaml_io.double_quoted(text)
+
+    assert yaml.safe_load(f"k: {quoted}") == {"k": text} == yaml_io.load(f"k: {quoted}")
+    assert "\n" not in quoted
+
+
+def test_appends_cope_with_crlf_a_missing_final_newline_and_a_missing_section() -> None:
+    crlf = "version: '3.1'\r\nintents:\r\n  - greet\r\n"
+    assert yaml_io.append_intent(crlf, "bye") == crlf + "  - bye\r\n"
+    no_newline = "intents:\n- greet"
+    assert yaml_io.append_intent(no_newline, "bye") == "intents:\n- greet\n- bye\n"
+    assert yaml_io.append_response("intents:\n- greet\n", "utter_x", "好") == (
+        'intents:\n- greet\nresponses:\n  utter_x:\n    - text: "好"\n'
+    )
+
+
+def test_a_flow_style_section_is_not_spliced() -> None:
+    with pytest.raises(yaml_io.SpliceError):
+        yaml_io.append_intent("intents: [greet, bye]\n", "thanks")
+
+
+class FakeRun:
+    def __init__(self, output: str = "", returncode: int = 0, timeout: bool = False) -> None:
+        self.output, self.returncode, self.timeout = output, returncode, timeout
+        self.calls: list[tuple[list[str], dict[str, Any]]] = []
+
+    def __call__(self, command: list[str], **options: Any) -> subprocess.CompletedProcess[str]:
+        self.calls.append((command, options))
+        if self.timeout:
+            raise subprocess.TimeoutExpired(command, options["timeout"])
+        return subprocess.CompletedProcess(command, self.returncode, self.output, "")
+
+
+UNUSED = "/x/io.py:100: UserWarning: The utterance '{}' is not used in any story or rule."
+SHARED = "/x/io.py:100: UserWarning: The example '你好' was labeled with different intents."
+RULE_CONFLICT = "ERROR    rasa.validator  - Rule 'a' conflicts with rule 'b'."
+RASA_OUTPUT = "\n".join(
+    [
+        "INFO     rasa.validator  - Validating intents...",
+        "\x1b[93m" + UNUSED.format("utter_coupons"),
+        "\x1b[0m\x1b[93m" + UNUSED.format("utter_orphan"),
+        SHARED,
+        "INFO     rasa.core.training.story_conflict  - Considering all preceding turns"
+        " for conflict analysis.",
+        "INFO     rasa.validator  - No story structure conflicts found.",
+        RULE_CONFLICT,
+    ]
+)
+
+
+def test_validate_keeps_only_unexplained_problems(root: Path) -> None:
+    run = FakeRun(RASA_OUTPUT)
+    editor = TrainingDataEditor(root, run=run, allowed_unused=lambda: {"utter_coupons"})
+
+    report = editor.validate()
+
+    assert report == ValidationReport(
+        ok=False, problems=[UNUSED.format("utter_orphan"), SHARED, RULE_CONFLICT]
+    )
+    command, options = run.calls[0]
+    assert command[1:] == [
+        "-m", "rasa", "data", "validate", "--data", "nlu_data",
+        "--domain", "domain.yml", "--config", "config.yml",
+    ]  # fmt: skip
+    assert options["cwd"] == root and options["timeout"] == 300
+
+
+def test_validate_is_ok_only_when_rasa_exits_cleanly(root: Path) -> None:
+    clean = TrainingDataEditor(root, run=FakeRun("INFO all good"), allowed_unused=set)
+    failed = TrainingDataEditor(root, run=FakeRun("Traceback", 1), allowed_unused=set)
+    slow = TrainingDataEditor(root, run=FakeRun(timeout=True), allowed_unused=set)
+
+    assert clean.validate() == ValidationReport(ok=True, problems=[])
+    assert failed.validate() == ValidationReport(
+        ok=False, problems=["rasa data validate 以退出码 1 结束"]
+    )
+    assert not slow.validate().ok and "300" in slow.validate().problems[0]
+
+
+def test_problem_lines_ignore_the_all_clear_lines() -> None:
+    allowed = {"utter_coupons", "utter_orphan"}
+
+    assert problem_lines(RASA_OUTPUT, allowed) == [SHARED, RULE_CONFLICT]
+
+
+def test_responses_sent_by_code_reads_literals_prefixes_and_filled_templates() -> None:
+    sources = [
+        'dispatcher.utter_message(response="utter_coupons")\n'
+        'dispatcher.utter_message(response=f"utter_order_status_{order.status}")\n',
+        'KINDS = ("return", "exchange")\nCASES = ("eligible", "in_transit")\n'
+        'dispatcher.utter_message(response=f"utter_{kind}_{case}")\n',
+    ]
+    names = ["utter_coupons", "utter_order_status_paid", "utter_return_eligible"]
+    names += ["utter_exchange_in_transit", "utter_greet", "utter_return_gift", "utter_ask_phone"]
+    domain = {"responses": {name: [{"text": "x"}] for name in names}, "slots": {"phone": {}}}
+
+    assert responses_sent_by_code(sources, domain) == {
+        "utter_coupons",
+        "utter_order_status_paid",
+        "utter_return_eligible",
+        "utter_exchange_in_transit",
+        "utter_ask_phone",
+    }
+
+
+def test_the_real_rasa_validate_is_clean_after_create_intent(
+    editor: TrainingDataEditor, root: Path
+) -> None:
+    editor.create_intent("shipping_fee", NEW_EXAMPLES, ANSWER)
+
+    report = editor.validate()
+
+    assert report.problems == [] and report.ok
+
+
+def test_the_real_rasa_validate_still_reports_an_unused_response(
+    editor: TrainingDataEditor, root: Path
+) -> None:
+    domain = root / "domain.yml"
+    domain.write_text(yaml_io.append_response(domain.read_text(), "utter_orphan", "没人用我"))
+
+    report = editor.validate()
+
+    assert not report.ok
+    assert [p for p in report.problems if "'utter_orphan' is not used" in p] != []
