@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 
 from actions.shop.db import make_engine, make_sessionmaker
 from bot import http
-from bot.conversations import ConversationService
+from bot.conversations import ConversationService, utc_now
 from bot.gateway import ShopperNamespace
 from bot.health import BackendHealth
 from bot.models import Base
@@ -23,6 +23,8 @@ from bot.protocol import plain, plain_room, rich_room
 from bot.rasa_client import RasaClient
 from bot.redelivery import redeliver_forever
 from bot.settings import Settings
+from bot.trainer import wiring as trainer_wiring
+from bot.trainer.api import trainer_routes
 from handoff.wiring import HumanSide, build_human_side
 
 logger = logging.getLogger(__name__)
@@ -89,6 +91,10 @@ def create_app(
         settings.urgent_claim_seconds,
         screen,
     )
+    workbench = trainer_wiring.build_workbench(
+        settings, sessionmaker, rasa, humans.masker.mask, utc_now, root
+    )
+    conversations.attach_observer(workbench.record)
     sio.register_namespace(
         ShopperNamespace(
             conversations,
@@ -103,6 +109,8 @@ def create_app(
         async with engine.begin() as connection:
             await connection.run_sync(Base.metadata.create_all)
         await HumanSide.create_schema(engine)
+        await trainer_wiring.create_schema(engine)
+        await workbench.fail_interrupted()
         await humans.start()
         redelivery = asyncio.create_task(
             redeliver_forever(conversations, health, settings.redelivery_interval)
@@ -111,6 +119,7 @@ def create_app(
             yield
         finally:
             await sio.shutdown()
+            await workbench.close()
             await humans.close()
             redelivery.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -121,7 +130,9 @@ def create_app(
             await engine.dispose()
 
     web = Starlette(
-        routes=http.routes(health, settings.identity_secret, settings.demo_shopper) + humans.routes,
+        routes=http.routes(health, settings.identity_secret, settings.demo_shopper)
+        + humans.routes
+        + trainer_routes(humans.auth, workbench),
         middleware=http.middleware(settings.allowed_origins),
         lifespan=lifespan,
     )

@@ -1,4 +1,4 @@
-"""The ``kefu`` command line: run, serve, train, seed."""
+"""The ``kefu`` command line: run, serve, train, seed, users, trainer."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot import processes, users_cli
 from bot.settings import Settings, SettingsError
+from bot.trainer import cli as trainer_cli
 from bot.training import ensure_model
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,6 +94,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
             f"\nkefu is ready in {took:.1f} s\n"
             f"  shopper widget : http://{settings.host}:{settings.port}/\n"
             f"  rasa-webchat   : http://{settings.host}:{settings.port}/webchat\n"
+            f"  agent console  : http://{settings.host}:{settings.port}/console\n"
+            f"  trainer page   : http://{settings.host}:{settings.port}/trainer\n"
             f"  health         : http://{settings.host}:{settings.port}/healthz\n"
             f"  Rasa           : {settings.rasa_url}\n"
             f"  action server  : {settings.action_url}\n"
@@ -125,6 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("seed", help="create the demo shop database").set_defaults(func=cmd_seed)
     users_cli.add_parser(commands)
     commands.choices["users"].set_defaults(func=users_cli.cmd_users)
+    trainer_cli.add_parser(commands)
+    commands.choices["trainer"].set_defaults(
+        func=lambda settings, args: trainer_cli.cmd_trainer(_with_secrets(settings), args)
+    )
     return parser
 
 

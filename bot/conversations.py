@@ -42,6 +42,14 @@ class Handoff(Protocol):
         ...
 
 
+class Observer(Protocol):
+    """Told about every message the bot answered (the trainer's inbox listens)."""
+
+    async def __call__(
+        self, conversation_id: str, message_id: int, text: str, handed_off: bool
+    ) -> None: ...
+
+
 class Deliver(Protocol):
     """Sends one socket.io event to everyone in a conversation's room."""
 
@@ -93,6 +101,7 @@ class ConversationService:
         self._deliver = deliver
         self._handoff: Handoff | None = None
         self._screen: Screen | None = None
+        self._observer: Observer | None = None
         self._clock = clock
         self._stuck_after = stuck_after
         self._accepting = KeyedSerialRunner()
@@ -108,6 +117,10 @@ class ConversationService:
         """
         self._handoff = handoff
         self._screen = screen
+
+    def attach_observer(self, observer: Observer) -> None:
+        """Tell ``observer`` about each answered message, after the shopper has the reply."""
+        self._observer = observer
 
     async def history(self, conversation_id: str) -> list[dict[str, Any]]:
         """The conversation so far, as the widget shows it."""
@@ -202,7 +215,14 @@ class ConversationService:
             return
         finally:
             await self._deliver(conversation_id, "bot_typing", {"typing": False, "sender": "bot"})
-        await self._relay(conversation_id, message_id, shopper_id, parse_replies(replies))
+        batch = parse_replies(replies)
+        await self._relay(conversation_id, message_id, shopper_id, batch)
+        if self._observer is not None:
+            # Still in this conversation's turn, so Rasa's tracker holds this message's parse.
+            try:
+                await self._observer(conversation_id, message_id, text, batch.handoff is not None)
+            except Exception:  # the inbox must never cost the shopper an answer
+                logger.exception("Could not record message %s for the trainers", message_id)
 
     async def _relay(
         self, conversation_id: str, message_id: int, shopper_id: str | None, batch: ReplyBatch

@@ -32,6 +32,11 @@ def _float(environ: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name} must be a number, got {raw!r}") from None
 
 
+def _path(environ: Mapping[str, str], name: str) -> Path | None:
+    raw = environ.get(name, "").strip()
+    return Path(raw) if raw else None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the processes of kefu are configured with.
@@ -61,6 +66,10 @@ class Settings:
     allowed_origins: tuple[str, ...] = ()
     var_dir: Path = Path("var")
     model_dir: Path = Path("models")
+    training_root: Path | None = None
+    nlu_test: Path | None = None
+    regression_margin: float = 0.02
+    inbox_confidence: float = 0.6
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -98,4 +107,8 @@ class Settings:
             ),
             var_dir=var_dir,
             model_dir=Path(env.get("KEFU_MODEL_DIR", str(cls.model_dir))),
+            training_root=_path(env, "KEFU_TRAINING_ROOT"),
+            nlu_test=_path(env, "KEFU_NLU_TEST"),
+            regression_margin=_float(env, "KEFU_REGRESSION_MARGIN", cls.regression_margin),
+            inbox_confidence=_float(env, "KEFU_INBOX_CONFIDENCE", cls.inbox_confidence),
         )

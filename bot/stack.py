@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -81,6 +82,10 @@ def local_stack(var: Path, extra_env: dict[str, str] | None = None) -> Iterator[
         **(extra_env or {}),
     }
     settings = Settings.from_env(environ)
+    if settings.model_dir.resolve() != model.parent.resolve():
+        # Rasa and the trainer's workbench share one models folder.
+        settings.model_dir.mkdir(parents=True, exist_ok=True)
+        model = Path(shutil.copy2(model, settings.model_dir / model.name))
     asyncio.run(seed_main(["--database-url", settings.shop_database_url]))
     services = {s.name: s for s in processes.services(settings, model, ROOT)}
     stack = LocalStack(settings, services, environ, var)

@@ -68,6 +68,7 @@ class HumanSide:
     shop_engine: AsyncEngine
     watchman: Watchman
     masker: PrivacyMasker
+    auth: Authenticator
     clocks: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -132,4 +133,4 @@ def build_human_side(
         Route("/console", _console_page),
         Route("/console/static/{name}", _console_asset),
     ]
-    return HumanSide(desk, routes, shop_engine, watchman, masker)
+    return HumanSide(desk, routes, shop_engine, watchman, masker, auth)

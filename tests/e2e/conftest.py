@@ -2,25 +2,51 @@
 
 The action server, the Rasa server with the trained model and the gateway run
 as subprocesses on free loopback ports, against a freshly seeded SQLite shop.
+The trainer's workbench edits a copy of the training data, never the repository's.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from bot.stack import LocalStack, local_stack
+from bot.stack import ROOT, LocalStack, local_stack
 
 SECRET = "e2e-secret"
 AGENT, AGENT_PASSWORD = "xiaomei", "e2e-password"
+TRAINER, TRAINER_PASSWORD = "xunlian", "e2e-trainer-password"
 Stack = LocalStack
+
+
+def training_copy(target: Path) -> Path:
+    """A copy of the project's training data and held-out split for the workbench to edit."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("config.yml", "domain.yml"):
+        shutil.copy2(ROOT / name, target / name)
+    shutil.copytree(ROOT / "nlu_data", target / "nlu_data")
+    shutil.copytree(ROOT / "tests" / "nlu", target / "tests" / "nlu")
+    return target
+
+
+def start_stack(var: Path, **extra: str) -> Iterator[LocalStack]:
+    """A running stack whose trainer works on a copy of the data in ``var``."""
+    env = {
+        "KEFU_IDENTITY_SECRET": SECRET,
+        "KEFU_REDELIVERY_INTERVAL": "1",
+        "KEFU_TRAINING_ROOT": str(training_copy(var / "project")),
+        "KEFU_MODEL_DIR": str(var / "models"),  # retrained models stay out of the repository
+        **extra,
+    }
+    with local_stack(var, env) as running:
+        running.add_user(AGENT, AGENT_PASSWORD, "--role", "agent", "--name", "小美",
+                         "--skills", "general,after_sales,security,safety")  # fmt: skip
+        running.add_user(TRAINER, TRAINER_PASSWORD, "--role", "trainer", "--name", "小训")
+        yield running
 
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    extra = {"KEFU_IDENTITY_SECRET": SECRET, "KEFU_REDELIVERY_INTERVAL": "1"}
-    with local_stack(tmp_path_factory.mktemp("e2e"), extra) as running:
-        running.add_user(AGENT, AGENT_PASSWORD, "--role", "agent", "--name", "小美",
-                         "--skills", "general,after_sales,security,safety")  # fmt: skip
-        yield running
+    yield from start_stack(tmp_path_factory.mktemp("e2e"))

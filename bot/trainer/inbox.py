@@ -1,0 +1,196 @@
+"""The trainer's inbox: shopper messages the bot missed, recorded as they happen."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.nlu.encoder import SentenceEncoder
+from bot.trainer.errors import InvalidInput
+from bot.trainer.grouping import group
+from bot.trainer.models import (
+    DISMISSED,
+    FALLBACK,
+    HANDOFF,
+    LABELLED,
+    LOW_CONFIDENCE,
+    OPEN,
+    NluMiss,
+)
+from bot.trainer.runs import iso_utc
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_INTENT = "nlu_fallback"
+#: Intents that mean the shopper was understood even when a person takes over.
+UNDERSTOOD_HANDOFF_INTENTS = frozenset({"request_human"})
+MAX_IDS = 500
+
+
+def miss_reason(
+    parse: dict[str, Any], handed_off: bool, low_confidence: float
+) -> tuple[str | None, str | None, float | None]:
+    """Why a parsed message belongs in the inbox, with the model's best real guess.
+
+    Args:
+        parse: Rasa's ``latest_message`` (``intent`` and ``intent_ranking``).
+        handed_off: the bot handed the conversation to a person after it.
+        low_confidence: confidences below this count as a miss.
+
+    Returns:
+        ``(reason, intent, confidence)``; reason is None when the bot understood.
+        For a fallback the intent is the best guess behind it.
+    """
+    top = parse.get("intent") or {}
+    name, confidence = top.get("name"), top.get("confidence")
+    if name == FALLBACK_INTENT:
+        guesses = [r for r in parse.get("intent_ranking") or [] if r.get("name") != name]
+        best = guesses[0] if guesses else {}
+        return FALLBACK, best.get("name"), best.get("confidence")
+    if confidence is not None and confidence < low_confidence:
+        return LOW_CONFIDENCE, name, confidence
+    if handed_off and name not in UNDERSTOOD_HANDOFF_INTENTS:
+        return HANDOFF, name, confidence
+    return None, name, confidence
+
+
+def _item(miss: NluMiss) -> dict[str, Any]:
+    return {
+        "id": miss.id,
+        "text": miss.text,
+        "intent": miss.intent,
+        "confidence": None if miss.confidence is None else round(float(miss.confidence), 4),
+        "reason": miss.reason,
+        "at": iso_utc(miss.created_at),
+        "conversation_id": miss.conversation_id,
+        "status": miss.status,
+        "labelled_intent": miss.labelled_intent,
+    }
+
+
+def check_ids(ids: object) -> list[int]:
+    """Validated inbox item ids from a request.
+
+    Raises:
+        InvalidInput: not a non-empty list of at most 500 whole numbers.
+    """
+    if (
+        not isinstance(ids, list)
+        or not ids
+        or len(ids) > MAX_IDS
+        or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+    ):
+        raise InvalidInput("miss_ids", f"miss_ids 须为 1–{MAX_IDS} 个消息编号")
+    return sorted(set(ids))
+
+
+class Inbox:
+    """Records missed messages and serves them grouped by question.
+
+    Args:
+        sessionmaker: async sessionmaker of the gateway database.
+        mask: hides private data (phone numbers, addresses) before storing.
+        clock: the current time.
+        encoder: embeds texts for grouping; None groups exact duplicates only.
+        low_confidence: confidences below this are recorded as misses.
+    """
+
+    def __init__(
+        self,
+        sessionmaker: Any,
+        mask: Callable[[str], str],
+        clock: Callable[[], datetime],
+        encoder: SentenceEncoder | None = None,
+        low_confidence: float = 0.6,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._mask = mask
+        self._clock = clock
+        self._encoder = encoder
+        self.low_confidence = low_confidence
+
+    async def record(
+        self,
+        conversation_id: str,
+        message_id: int,
+        text: str,
+        parse: dict[str, Any],
+        handed_off: bool,
+    ) -> bool:
+        """Keep a message if the bot missed it; True if it was kept."""
+        reason, intent, confidence = miss_reason(parse, handed_off, self.low_confidence)
+        if reason is None:
+            return False
+        masked = await asyncio.to_thread(self._mask, text)
+        try:
+            async with self._sessionmaker.begin() as s:
+                s.add(
+                    NluMiss(
+                        conversation_id=conversation_id,
+                        message_id=message_id,
+                        text=masked,
+                        intent=intent,
+                        confidence=confidence,
+                        reason=reason,
+                        status=OPEN,
+                        created_at=self._clock(),
+                    )
+                )
+        except IntegrityError:
+            return False  # a redelivered message, recorded already
+        return True
+
+    async def groups(self, limit: int = 100) -> dict[str, Any]:
+        """Open messages grouped by question, most frequent and newest first."""
+        async with self._sessionmaker() as s:
+            rows = (
+                await s.scalars(
+                    select(NluMiss)
+                    .where(NluMiss.status == OPEN)
+                    .order_by(NluMiss.id.desc())
+                    # Grouping looks at the newest few thousand; older ones wait their turn.
+                    .limit(5000)
+                )
+            ).all()
+            total = await s.scalar(select(func.count()).where(NluMiss.status == OPEN))
+        items = [_item(row) for row in rows]
+        found = await asyncio.to_thread(group, items, self._encoder)
+        return {"groups": [g.to_dict() for g in found[:limit]], "total": int(total or 0)}
+
+    async def items(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        """The open messages with these ids (others are silently left out)."""
+        async with self._sessionmaker() as s:
+            rows = (
+                await s.scalars(
+                    select(NluMiss).where(NluMiss.id.in_(list(ids)), NluMiss.status == OPEN)
+                )
+            ).all()
+        return [_item(row) for row in rows]
+
+    async def resolve(self, ids: Sequence[int], intent: str, who: str) -> int:
+        """Mark messages labelled with ``intent``; return how many were open."""
+        return await self._close(ids, LABELLED, who, intent)
+
+    async def dismiss(self, ids: Sequence[int], who: str) -> int:
+        """Take messages out of the inbox without labelling them."""
+        return await self._close(ids, DISMISSED, who, None)
+
+    async def _close(self, ids: Sequence[int], status: str, who: str, intent: str | None) -> int:
+        async with self._sessionmaker.begin() as s:
+            result = await s.execute(
+                update(NluMiss)
+                .where(NluMiss.id.in_(list(ids)), NluMiss.status == OPEN)
+                .values(
+                    status=status,
+                    labelled_intent=intent,
+                    labelled_by=who,
+                    resolved_at=self._clock(),
+                )
+            )
+        return int(result.rowcount or 0)

@@ -1,0 +1,73 @@
+"""The workbench's tables: messages the bot missed, and every training run."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, DateTime, Float, Index, Integer, String, Text
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+# NluMiss.reason values, in the order the inbox names them.
+FALLBACK = "fallback"  # the FallbackClassifier gave up
+LOW_CONFIDENCE = "low_confidence"  # answered, but the model was unsure
+HANDOFF = "handoff"  # the bot handed the conversation to a person
+REASONS = (FALLBACK, LOW_CONFIDENCE, HANDOFF)
+
+# NluMiss.status values.
+OPEN = "open"
+LABELLED = "labelled"
+DISMISSED = "dismissed"
+
+# TrainingRun.status values; the last four are final.
+QUEUED = "queued"
+TRAINING = "training"
+EVALUATING = "evaluating"
+DEPLOYING = "deploying"
+DEPLOYED = "deployed"
+BLOCKED = "blocked"  # the regression guard refused to deploy it
+TRAINED = "trained"  # trained and evaluated, not asked to deploy
+FAILED = "failed"
+FINAL = (DEPLOYED, BLOCKED, TRAINED, FAILED)
+
+
+class NluMiss(Base):
+    """A shopper message the bot did not understand well, masked for private data."""
+
+    __tablename__ = "nlu_misses"
+    __table_args__ = (Index("ix_nlu_misses_status_id", "status", "id"),)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(64), nullable=False)
+    message_id = Column(Integer, nullable=False, unique=True)
+    text = Column(Text, nullable=False)
+    intent = Column(String(64), nullable=True)
+    confidence = Column(Float, nullable=True)
+    reason = Column(String(16), nullable=False)
+    status = Column(String(16), nullable=False, default=OPEN)
+    labelled_intent = Column(String(64), nullable=True)
+    labelled_by = Column(String(64), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    resolved_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class TrainingRun(Base):
+    """One retraining: who asked, on which data, what it scored, whether it went live."""
+
+    __tablename__ = "training_runs"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    status = Column(String(16), nullable=False, index=True)
+    stage = Column(String(64), nullable=False, default="")
+    triggered_by = Column(String(64), nullable=False)
+    deploy = Column(Integer, nullable=False, default=1)
+    data_hash = Column(String(32), nullable=True)
+    model = Column(Text, nullable=True)
+    metrics = Column(JSON(none_as_null=True), nullable=True)
+    baseline = Column(JSON(none_as_null=True), nullable=True)
+    baseline_model = Column(Text, nullable=True)
+    verdict = Column(JSON(none_as_null=True), nullable=True)
+    override_reason = Column(Text, nullable=True)
+    error = Column(Text, nullable=True)
+    seconds = Column(JSON, nullable=False, default=dict)
+    started_at = Column(DateTime(timezone=True), nullable=False)
+    finished_at = Column(DateTime(timezone=True), nullable=True)

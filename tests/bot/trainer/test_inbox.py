@@ -1,0 +1,130 @@
+"""The inbox keeps what the bot missed, masked, once, and groups it by question."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from actions.shop.db import make_engine, make_sessionmaker
+from bot.nlu.encoder import shared_encoder
+from bot.trainer.errors import InvalidInput
+from bot.trainer.grouping import group, normalized
+from bot.trainer.inbox import Inbox, check_ids, miss_reason
+from bot.trainer.models import Base
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def parse(name: str, confidence: float, *ranking: tuple[str, float]) -> dict:
+    return {
+        "intent": {"name": name, "confidence": confidence},
+        "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
+    }
+
+
+@pytest.fixture
+async def inbox(tmp_path: Path) -> AsyncIterator[Inbox]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'kefu.db'}")
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.create_all)
+    yield Inbox(
+        make_sessionmaker(engine), lambda text: text.replace("13812345678", "1**"), lambda: NOW
+    )
+    await engine.dispose()
+
+
+def test_a_fallback_is_a_miss_with_the_guess_behind_it() -> None:
+    parsed = parse("nlu_fallback", 0.4, ("nlu_fallback", 0.4), ("product_consult", 0.31))
+    assert miss_reason(parsed, False, 0.6) == ("fallback", "product_consult", 0.31)
+
+
+def test_confident_answers_are_not_misses_but_unsure_ones_are() -> None:
+    assert miss_reason(parse("order_status", 0.93), False, 0.6)[0] is None
+    assert miss_reason(parse("order_status", 0.52), False, 0.6) == (
+        "low_confidence",
+        "order_status",
+        0.52,
+    )
+
+
+def test_handoffs_count_unless_the_shopper_asked_for_a_person() -> None:
+    assert miss_reason(parse("complaint", 0.9), True, 0.6)[0] == "handoff"
+    assert miss_reason(parse("request_human", 0.97), True, 0.6)[0] is None
+
+
+async def test_records_masked_once_and_hides_understood_messages(inbox: Inbox) -> None:
+    unsure = parse("order_status", 0.3)
+    assert await inbox.record("c1", 1, "电话13812345678 直播几点", unsure, False)
+    assert not await inbox.record("c1", 1, "电话13812345678 直播几点", unsure, False)  # redelivered
+    assert not await inbox.record("c1", 2, "我的订单到哪了", parse("order_status", 0.95), False)
+    found = await inbox.groups()
+    assert found["total"] == 1
+    assert found["groups"][0]["representative"] == "电话1** 直播几点"
+    assert found["groups"][0]["reasons"] == ["low_confidence"]
+
+
+async def test_labelled_and_dismissed_messages_leave_the_inbox(inbox: Inbox) -> None:
+    for message_id, text in enumerate(["直播几点", "直播几点？", "能开发票吗"], start=1):
+        await inbox.record("c1", message_id, text, parse("nlu_fallback", 0.4), False)
+    ids = [item["id"] for g in (await inbox.groups())["groups"] for item in g["items"]]
+    assert await inbox.resolve(ids[:2], "live_stream_time", "xunlian") == 2
+    assert await inbox.resolve(ids[:2], "other", "xunlian") == 0  # only open ones
+    assert await inbox.dismiss(ids[2:], "xunlian") == 1
+    assert (await inbox.groups())["total"] == 0
+    assert await inbox.items(ids) == []
+
+
+def test_exact_duplicates_group_without_an_encoder() -> None:
+    items = [
+        {"id": 1, "text": "直播几点？", "at": "t1", "reason": "fallback", "intent": None,
+         "confidence": None},
+        {"id": 2, "text": "直播几点", "at": "t2", "reason": "fallback", "intent": None,
+         "confidence": None},
+        {"id": 3, "text": "能开发票吗", "at": "t3", "reason": "fallback", "intent": None,
+         "confidence": None},
+    ]  # fmt: skip
+    groups = [g.to_dict() for g in group(items, None)]
+    assert [g["count"] for g in groups] == [2, 1]
+    assert groups[0]["representative"] == "直播几点"  # the newest leads
+    assert normalized(" Hello  World！") == "hello world"
+
+
+class FakeEncoder:
+    """Embeds texts by a table, so similarity is chosen by the test."""
+
+    def __init__(self, table: dict[str, Sequence[float]]) -> None:
+        self.table = table
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return np.array([self.table[t] for t in texts], dtype=np.float32)
+
+
+def test_similar_texts_join_the_most_similar_group() -> None:
+    encoder = FakeEncoder({"a": [1, 0], "a2": [0.95, 0.05], "b": [0, 1]})
+    items = [
+        {"id": i, "text": t, "at": str(i), "reason": "fallback", "intent": None, "confidence": None}
+        for i, t in enumerate(["a", "b", "a2"], start=1)
+    ]
+    groups = [g.to_dict() for g in group(items, encoder)]
+    assert [(g["count"], g["representative"]) for g in groups] == [(2, "a2"), (1, "b")]
+
+
+def test_the_real_encoder_groups_paraphrases_apart_from_other_questions() -> None:
+    texts = ["你们直播几点开始", "直播什么时候开始啊", "可以开增值税专用发票吗"]
+    items = [
+        {"id": i, "text": t, "at": str(i), "reason": "fallback", "intent": None, "confidence": None}
+        for i, t in enumerate(texts, start=1)
+    ]
+    groups = [g.to_dict() for g in group(items, shared_encoder(1))]
+    assert sorted(g["count"] for g in groups) == [1, 2]
+
+
+def test_ids_must_be_a_short_list_of_numbers() -> None:
+    assert check_ids([3, 1, 3]) == [1, 3]
+    for bad in ([], "1,2", [True], ["1"], list(range(501))):
+        with pytest.raises(InvalidInput):
+            check_ids(bad)
