@@ -1,0 +1,144 @@
+"""A bot trainer in a real browser: the inbox of missed questions becomes a new intent."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+from tests.e2e.conftest import AGENT, AGENT_PASSWORD, TRAINER, TRAINER_PASSWORD, Stack
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+MISSED = "你们店铺的直播几点开始"
+NEW_INTENT = "live_stream_time"
+MORE_EXAMPLES = ["直播间什么时候开播", "今晚有直播吗", "你们每天几点直播"]
+ANSWER = "店铺直播每天晚上 8 点开始，关注店铺即可收到开播提醒。"
+TAKEN_EXAMPLE = "帮我查下订单"  # already an order_status example
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _log_in(page: Page, stack: Stack, username: str, password: str) -> None:
+    page.goto(stack.gateway_url + "/trainer")
+    page.get_by_test_id("login-username").fill(username)
+    page.get_by_test_id("login-password").fill(password)
+    page.get_by_test_id("login-submit").click()
+
+
+def _shopper_asks(browser: Browser, stack: Stack, text: str) -> None:
+    context = browser.new_context(locale="zh-CN")
+    widget = context.new_page()
+    widget.goto(stack.gateway_url + "/")
+    widget.get_by_test_id("input").fill(text)
+    widget.get_by_test_id("send").click()
+    bot = widget.locator("[data-testid=message][data-sender=bot]")
+    expect(bot.last).to_be_visible(timeout=30_000)
+    context.close()
+
+
+def _wait_in_inbox(page: Page, text: str, timeout: float = 30) -> Locator:
+    group = page.get_by_test_id("inbox-group").filter(has_text=text)
+    deadline = time.monotonic() + timeout
+    while group.count() == 0 and time.monotonic() < deadline:
+        page.get_by_test_id("inbox-refresh").click()
+        page.wait_for_timeout(1_000)
+    expect(group).to_have_count(1)
+    return group
+
+
+def test_an_agent_is_refused(stack: Stack, page: Page) -> None:
+    _log_in(page, stack, AGENT, AGENT_PASSWORD)
+    expect(page.get_by_test_id("login-error")).to_have_text("此页面仅供训练师使用")
+    expect(page.get_by_test_id("inbox")).to_be_hidden()
+    assert page.evaluate("sessionStorage.getItem('kefu.trainer_token')") is None
+
+
+def test_trainer_turns_a_missed_question_into_a_new_intent(
+    stack: Stack, browser: Browser, page: Page
+) -> None:
+    _shopper_asks(browser, stack, MISSED)
+    _log_in(page, stack, TRAINER, TRAINER_PASSWORD)
+    expect(page.get_by_test_id("trainer-name")).not_to_have_text("—", timeout=15_000)
+
+    group = _wait_in_inbox(page, MISSED)
+    expect(group.get_by_test_id("reason-tag").first).to_be_visible()
+    expect(group.get_by_test_id("group-count")).to_contain_text("×")
+    group.get_by_test_id("group-select").check()
+    expect(page.get_by_test_id("selection-count")).not_to_have_attribute("data-count", "0")
+    page.get_by_test_id("new-intent-open").click()
+    examples = page.get_by_test_id("new-intent-examples")
+    expect(examples).to_have_value(MISSED)
+    page.screenshot(path=str(stack.logs / "trainer-inbox.png"))
+
+    # A sentence that already belongs to another intent: refused, nothing typed is lost.
+    page.get_by_test_id("new-intent-name").fill(NEW_INTENT)
+    examples.fill("\n".join([MISSED, *MORE_EXAMPLES, TAKEN_EXAMPLE]))
+    page.get_by_test_id("new-intent-answer").fill(ANSWER)
+    page.get_by_test_id("new-intent-submit").click()
+    error = page.get_by_test_id("new-intent-error")
+    expect(error).to_be_visible(timeout=15_000)
+    expect(error.get_by_test_id("conflict")).to_contain_text(TAKEN_EXAMPLE)
+    expect(page.get_by_test_id("new-intent-name")).to_have_value(NEW_INTENT)
+    expect(page.get_by_test_id("new-intent-answer")).to_have_value(ANSWER)
+    expect(group).to_have_count(1)
+    page.screenshot(path=str(stack.logs / "trainer-conflict.png"))
+
+    examples.fill("\n".join([MISSED, *MORE_EXAMPLES]))
+    page.get_by_test_id("new-intent-submit").click()
+    expect(page.get_by_test_id("toast")).to_contain_text(NEW_INTENT, timeout=15_000)
+    expect(page.get_by_test_id("inbox-group").filter(has_text=MISSED)).to_have_count(0)
+    expect(page.get_by_test_id("new-intent-form")).to_be_hidden()
+    expect(page.get_by_test_id("pending-count")).not_to_have_attribute("data-count", "0")
+    page.get_by_test_id("inbox-refresh").click()
+    expect(page.get_by_test_id("inbox-group").filter(has_text=MISSED)).to_have_count(0)
+    page.get_by_test_id("intent-search").fill(NEW_INTENT)
+    expect(page.get_by_test_id("intent-select")).to_have_value(NEW_INTENT)
+
+    page.get_by_test_id("tab-intents").click()
+    row = page.locator(f"[data-testid=intent-row][data-intent={NEW_INTENT}]")
+    expect(row).to_be_visible()
+    expect(row).to_contain_text(ANSWER)
+    page.screenshot(path=str(stack.logs / "trainer-intents.png"))
+
+    page.get_by_test_id("tab-history").click()
+    chart = page.get_by_test_id("accuracy-chart")
+    expect(chart).to_be_visible()
+    expect(page.get_by_test_id("history-table")).to_be_visible()
+    runs = page.get_by_test_id("history-row").count()
+    expect(chart.locator("circle")).to_have_count(runs)
+    page.screenshot(path=str(stack.logs / "trainer-history.png"), full_page=True)
+
+
+def test_trainer_stays_logged_in_tries_a_sentence_and_logs_out(stack: Stack, page: Page) -> None:
+    _log_in(page, stack, TRAINER, TRAINER_PASSWORD)
+    expect(page.get_by_test_id("trainer-name")).to_have_text("小训", timeout=15_000)
+    page.reload()  # the tab stays logged in
+    expect(page.get_by_test_id("trainer-name")).to_have_text("小训", timeout=15_000)
+    page.get_by_test_id("try-input").fill("我的订单到哪了")
+    page.get_by_test_id("try-submit").click()
+    result = page.get_by_test_id("try-result")
+    expect(result.get_by_test_id("try-intent")).not_to_be_empty(timeout=15_000)
+    expect(result.get_by_test_id("try-confidence")).to_contain_text("%")
+    expect(result.get_by_test_id("try-ranking").locator("li").first).to_be_visible()
+    page.screenshot(path=str(stack.logs / "trainer-try.png"))
+
+    page.get_by_test_id("logout").click()
+    expect(page.get_by_test_id("login-submit")).to_be_visible()
+    assert page.evaluate("sessionStorage.getItem('kefu.trainer_token')") is None
