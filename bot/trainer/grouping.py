@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,20 +9,12 @@ from typing import Any
 import numpy as np
 
 from bot.nlu.encoder import SentenceEncoder
+from bot.trainer.editor import normalize
 
 #: Cosine similarity from which two messages count as the same question. On the
 #: held-out split's 518 messages, pairs at or above 0.75 share their intent 82% of
 #: the time (0.70: 78%, 0.80: 86%); a trainer can still untick a stray member.
 SAME_QUESTION = 0.75
-
-_TRAILING = re.compile(r"[\s。！？!?.,，~～…]+$")
-_SPACES = re.compile(r"\s+")
-
-
-def normalized(text: str) -> str:
-    """The text as duplicates compare: NFKC, case-folded, spaces collapsed, end punctuation off."""
-    text = unicodedata.normalize("NFKC", text).casefold().strip()
-    return _TRAILING.sub("", _SPACES.sub(" ", text))
 
 
 @dataclass
@@ -46,7 +36,7 @@ class Group:
             "id": f"g-{lead['id']}",
             "representative": lead["text"],
             "count": len(self.items),
-            "distinct": len({normalized(item["text"]) for item in self.items}),
+            "distinct": len({normalize(item["text"]) for item in self.items}),
             "newest_at": lead["at"],
             "intent": lead["intent"],
             "confidence": lead["confidence"],
@@ -73,7 +63,7 @@ def group(
     """
     by_text: dict[str, list[dict[str, Any]]] = {}
     for item in sorted(items, key=lambda item: -item["id"]):
-        by_text.setdefault(normalized(item["text"]), []).append(item)
+        by_text.setdefault(normalize(item["text"]), []).append(item)
     texts = list(by_text)
     groups: list[Group] = []
     if encoder is None or len(texts) < 2:

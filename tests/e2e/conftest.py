@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from bot.stack import ROOT, LocalStack, local_stack
 
@@ -19,6 +20,15 @@ SECRET = "e2e-secret"
 AGENT, AGENT_PASSWORD = "xiaomei", "e2e-password"
 TRAINER, TRAINER_PASSWORD = "xunlian", "e2e-trainer-password"
 Stack = LocalStack
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright cannot download browsers here
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-features=LocalNetworkAccessChecks",
+]
 
 
 def training_copy(target: Path) -> Path:
@@ -50,3 +60,19 @@ def start_stack(var: Path, **extra: str) -> Iterator[LocalStack]:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     yield from start_stack(tmp_path_factory.mktemp("e2e"))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()

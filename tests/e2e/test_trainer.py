@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import Page, expect
 
 from bot.stack import ROOT, LocalStack
 from bot.trainer.evaluation import load_test_split
@@ -151,7 +152,7 @@ async def test_the_guard_blocks_a_regression_until_a_trainer_overrides_it(
 ) -> None:
     intents = {i["name"]: i for i in (await api.get("/api/trainer/intents")).json()["intents"]}
     assert intents["live_stream_time"]["response"] == ANSWER  # written by the previous test
-    # A careless label: forty where-is-my-order questions filed under a new intent.
+    # A careless label: forty held-out questions of the commonest intent under a new one.
     root = trainer_stack.settings.training_root
     split = load_test_split(root / "tests" / "nlu")
     known = {text for text, _ in load_test_split(root / "nlu_data" / "nlu")}
@@ -199,3 +200,31 @@ def test_the_cli_sees_the_same_history_and_data(trainer_stack: LocalStack) -> No
     refused = kefu("new-intent", "--name", "Bad Name", "--answer", "x", "--example", "a")
     assert refused.returncode == 1 and "意图名" in refused.stderr
     assert kefu("validate").returncode == 0
+
+
+@pytest.mark.browser
+def test_the_page_shows_history_and_puts_a_model_live(
+    trainer_stack: LocalStack, page: Page
+) -> None:
+    page.goto(trainer_stack.gateway_url + "/trainer")
+    page.get_by_test_id("login-username").fill(TRAINER)
+    page.get_by_test_id("login-password").fill(TRAINER_PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.get_by_test_id("tab-history").click()
+    rows = page.get_by_test_id("history-row")
+    expect(rows).to_have_count(2, timeout=15_000)
+    expect(page.get_by_test_id("accuracy-chart").locator("circle")).to_have_count(2)
+    heatmap = page.get_by_test_id("confusion-heatmap")
+    expect(heatmap).to_be_visible()
+    expect(heatmap.locator("[title*='→']").first).to_be_attached()
+    expect(page.get_by_test_id("per-intent-table")).to_contain_text("order_status")
+
+    page.get_by_test_id("train-deploy").click()
+    expect(page.get_by_test_id("run-stage")).to_be_visible()
+    expect(page.get_by_test_id("run-done")).to_contain_text("已上线", timeout=300_000)
+    expect(rows).to_have_count(3, timeout=15_000)
+    page.screenshot(path=str(trainer_stack.logs / "trainer-deployed.png"), full_page=True)
+
+    page.get_by_test_id("try-input").fill(PARAPHRASE)
+    page.get_by_test_id("try-submit").click()
+    expect(page.get_by_test_id("try-intent")).to_have_text("live_stream_time", timeout=15_000)

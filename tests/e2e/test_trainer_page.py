@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.conftest import AGENT, AGENT_PASSWORD, TRAINER, TRAINER_PASSWORD, Stack
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 MISSED = "你们店铺的直播几点开始"
@@ -17,22 +15,6 @@ NEW_INTENT = "live_stream_time"
 MORE_EXAMPLES = ["直播间什么时候开播", "今晚有直播吗", "你们每天几点直播"]
 ANSWER = "店铺直播每天晚上 8 点开始，关注店铺即可收到开播提醒。"
 TAKEN_EXAMPLE = "帮我查下订单"  # already an order_status example
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def _log_in(page: Page, stack: Stack, username: str, password: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from actions.shop.db import make_engine, make_sessionmaker
 from bot.nlu.encoder import shared_encoder
 from bot.trainer.errors import InvalidInput
-from bot.trainer.grouping import group, normalized
+from bot.trainer.grouping import group
 from bot.trainer.inbox import Inbox, check_ids, miss_reason
 from bot.trainer.models import Base
 
@@ -90,7 +90,6 @@ def test_exact_duplicates_group_without_an_encoder() -> None:
     groups = [g.to_dict() for g in group(items, None)]
     assert [g["count"] for g in groups] == [2, 1]
     assert groups[0]["representative"] == "直播几点"  # the newest leads
-    assert normalized(" Hello  World！") == "hello world"
 
 
 class FakeEncoder:
