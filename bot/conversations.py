@@ -46,7 +46,12 @@ class Observer(Protocol):
     """Told about every message the bot answered (the trainer's inbox listens)."""
 
     async def __call__(
-        self, conversation_id: str, message_id: int, text: str, handed_off: bool
+        self,
+        conversation_id: str,
+        message_id: int,
+        text: str,
+        handed_off: bool,
+        parse: dict[str, Any] | None,
     ) -> None: ...
 
 
@@ -205,8 +210,8 @@ class ConversationService:
             return
         await self._deliver(conversation_id, "bot_typing", {"typing": True, "sender": "bot"})
         try:
-            replies = await self._rasa.send(conversation_id, text, {"shopper_id": shopper_id})
-            if not replies:
+            answer = await self._rasa.send(conversation_id, text, {"shopper_id": shopper_id})
+            if not answer.messages:
                 # Rasa answers every message; silence means a custom action failed.
                 raise RasaUnavailable("Rasa sent no reply")
         except RasaUnavailable as exc:
@@ -215,12 +220,12 @@ class ConversationService:
             return
         finally:
             await self._deliver(conversation_id, "bot_typing", {"typing": False, "sender": "bot"})
-        batch = parse_replies(replies)
+        batch = parse_replies(answer.messages)
         await self._relay(conversation_id, message_id, shopper_id, batch)
         if self._observer is not None:
-            # Still in this conversation's turn, so Rasa's tracker holds this message's parse.
             try:
-                await self._observer(conversation_id, message_id, text, batch.handoff is not None)
+                handed_off = batch.handoff is not None
+                await self._observer(conversation_id, message_id, text, handed_off, answer.parse)
             except Exception:  # the inbox must never cost the shopper an answer
                 logger.exception("Could not record message %s for the trainers", message_id)
 

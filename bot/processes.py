@@ -37,7 +37,6 @@ def services(settings: Settings, model: Path, root: Path) -> list[Service]:
         "SHOP_DATABASE_URL": settings.shop_database_url,
         "KEFU_IDENTITY_SECRET": settings.identity_secret,
         "RASA_TOKEN": settings.rasa_token,
-        "RASA_TRACKER_DB": str((settings.var_dir / "rasa-tracker.db").resolve()),
     }
     return [
         Service(

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+WEBHOOK = "/webhooks/kefu/webhook"  # bot/rasa_channel.py
+
 
 class RasaUnavailable(Exception):
     """Rasa (or the action server behind it) could not answer."""
+
+
+@dataclass(frozen=True)
+class RasaAnswer:
+    """Rasa's replies to a message, and its parse (intent and ranking) if the channel sent it."""
+
+    messages: list[dict[str, Any]]
+    parse: dict[str, Any] | None = None
 
 
 class RasaClient:
@@ -39,22 +50,30 @@ class RasaClient:
 
     async def send(
         self, sender_id: str, text: str, metadata: dict[str, Any] | None = None
-    ) -> list[dict[str, Any]]:
-        """Post one message and return Rasa's replies (the REST channel's list)."""
+    ) -> RasaAnswer:
+        """Post one message; return Rasa's replies and what it understood.
+
+        Uses kefu's channel (``bot/rasa_channel.py``); a plain REST-channel
+        answer (a bare list) is accepted too, without the parse.
+        """
         body = {"sender": sender_id, "message": text, "metadata": metadata or {}}
         try:
-            response = await self._http.post("/webhooks/rest/webhook", json=body)
+            response = await self._http.post(WEBHOOK, json=body)
         except httpx.HTTPError as exc:
             raise RasaUnavailable(f"Rasa did not answer: {exc!r}") from exc
         if response.status_code != 200:
             raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")
         try:
-            replies = response.json()
+            answer = response.json()
         except ValueError as exc:
             raise RasaUnavailable("Rasa answered with something that is not JSON") from exc
-        if not isinstance(replies, list):
+        parse = None
+        if isinstance(answer, dict):
+            answer, parse = answer.get("messages"), answer.get("parse")
+        if not isinstance(answer, list):
             raise RasaUnavailable("Rasa's answer is not a list of messages")
-        return [reply for reply in replies if isinstance(reply, dict)]
+        replies = [reply for reply in answer if isinstance(reply, dict)]
+        return RasaAnswer(replies, parse if isinstance(parse, dict) else None)
 
     async def append_events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
         """Append events to a conversation's tracker (e.g. an agent's message, ``resume``)."""
@@ -70,16 +89,6 @@ class RasaClient:
         response = await self._api("POST", "/model/parse", json={"text": text}, params=self._params)
         parsed = response.json()
         return parsed if isinstance(parsed, dict) else {}
-
-    async def latest_message(self, sender_id: str) -> dict[str, Any]:
-        """What the model understood of the conversation's last shopper message."""
-        response = await self._api(
-            "GET",
-            f"/conversations/{sender_id}/tracker",
-            params={**self._params, "include_events": "NONE"},
-        )
-        latest = response.json().get("latest_message")
-        return latest if isinstance(latest, dict) else {}
 
     async def serving_model(self) -> str | None:
         """The file of the model Rasa serves now, or None if it has none."""

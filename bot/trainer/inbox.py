@@ -39,7 +39,7 @@ def miss_reason(
     """Why a parsed message belongs in the inbox, with the model's best real guess.
 
     Args:
-        parse: Rasa's ``latest_message`` (``intent`` and ``intent_ranking``).
+        parse: what Rasa understood (``intent`` and ``intent_ranking``).
         handed_off: the bot handed the conversation to a person after it.
         low_confidence: confidences below this count as a miss.
 

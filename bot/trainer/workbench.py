@@ -115,13 +115,16 @@ class Workbench:
         self._task: asyncio.Task[None] | None = None
 
     async def record(
-        self, conversation_id: str, message_id: int, text: str, handed_off: bool
+        self,
+        conversation_id: str,
+        message_id: int,
+        text: str,
+        handed_off: bool,
+        parse: dict[str, Any] | None,
     ) -> None:
         """Put an answered message in the inbox if the model was unsure of it."""
-        parse = await self._rasa.latest_message(conversation_id)
-        if parse.get("text") not in (None, text):
-            return  # another message got in first: the parse is not this one's
-        await self.inbox.record(conversation_id, message_id, text, parse, handed_off)
+        if parse is not None:
+            await self.inbox.record(conversation_id, message_id, text, parse, handed_off)
 
     async def intents(self) -> list[dict[str, Any]]:
         """Every intent with its example count and answer."""

@@ -40,6 +40,13 @@ class FakeRasa:
             body = json.loads(request.content)
             self.received.append(body)
             return httpx.Response(200, json=self.reply_for(body["message"]))
+        if request.url.path == "/webhooks/kefu/webhook":
+            body = json.loads(request.content)
+            self.received.append(body)
+            parse = {"intent": {"name": "greet", "confidence": 0.95}, "intent_ranking": []}
+            return httpx.Response(
+                200, json={"messages": self.reply_for(body["message"]), "parse": parse}
+            )
         if request.url.path.startswith("/conversations/"):
             sender = request.url.path.split("/")[2]
             self.recorded.setdefault(sender, []).extend(json.loads(request.content))

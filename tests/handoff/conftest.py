@@ -99,8 +99,10 @@ async def concurrent_engine(
 ) -> AsyncIterator[AsyncEngine]:
     """A database many connections can use at once (SQLite file or PostgreSQL)."""
     if request.param == "sqlite_file":
-        # SQLite files get a NullPool: every session opens its own connection.
-        async with sqlite_engine(f"sqlite:///{tmp_path / 'handoff.db'}") as engine:
+        # A connection per session, as separate processes would have (kefu's own
+        # engines share one connection per process).
+        url = f"sqlite:///{tmp_path / 'handoff.db'}"
+        async with sqlite_engine(url, poolclass=NullPool) as engine:
             yield engine
     else:
         async with postgres_engine(pool_size=25, max_overflow=0) as engine:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -10,8 +11,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
 
-from actions.shop.db import create_schema, drop_schema, make_engine
+from actions.shop.db import create_schema, drop_schema, make_engine, make_sessionmaker
 from actions.shop.models import Shopper, UrgeRecord
 
 pytestmark = pytest.mark.asyncio
@@ -26,7 +28,36 @@ async def test_sqlite_file_uses_wal(tmp_path: Path) -> None:
             keys = (await conn.execute(text("PRAGMA foreign_keys"))).scalar_one()
     finally:
         await engine.dispose()
-    assert (mode, timeout, keys) == ("wal", 5000, 1)
+    assert (mode, timeout, keys) == ("wal", 30000, 1)
+
+
+async def test_many_writers_at_once_wait_their_turn(tmp_path: Path) -> None:
+    # With a connection each, the writers polled SQLite's lock and some gave up
+    # after the busy timeout with "database is locked" (the gateway at 40 shoppers).
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    engine = make_engine(url)
+    other_process = make_engine(url, poolclass=NullPool)  # another process's connections
+    try:
+        await create_schema(engine)
+        here, elsewhere = make_sessionmaker(engine), make_sessionmaker(other_process)
+        now = datetime(2026, 12, 1, tzinfo=timezone.utc)
+
+        async def write_and_linger(sessions: sessionmaker, index: int) -> None:
+            async with sessions.begin() as s:
+                s.add(Shopper(id=f"s{index}", name="x", phone="", tier="normal", points=0,
+                              created_at=now))  # fmt: skip
+                await s.flush()
+                await asyncio.sleep(0.1)  # holds the write lock meanwhile
+
+        await asyncio.gather(
+            *(write_and_linger(elsewhere if i % 20 == 0 else here, i) for i in range(60))
+        )
+        async with here() as s:
+            count = (await s.execute(text("SELECT count(*) FROM shop_shoppers"))).scalar_one()
+    finally:
+        await engine.dispose()
+        await other_process.dispose()
+    assert count == 60
 
 
 async def test_times_round_trip_as_utc(sessions: sessionmaker) -> None:

@@ -46,9 +46,6 @@ class FakeRasa:
         self.loaded.append(model_file)
         self.serving = model_file
 
-    async def latest_message(self, sender_id: str) -> dict[str, Any]:
-        return {"text": "另一句话", "intent": {"name": "nlu_fallback", "confidence": 0.3}}
-
 
 class FakeTrainer:
     """Returns chosen accuracies; remembers which baselines it was asked to score."""
@@ -180,7 +177,13 @@ async def test_stopped_and_interrupted_runs_are_marked_failed(parts: tuple[Any, 
     assert (await bench.history.get(left["id"]))["error"] == "网关重启，训练中断"
 
 
-async def test_a_parse_of_another_message_is_not_recorded(parts: tuple[Any, ...]) -> None:
+async def test_answered_messages_are_recorded_when_the_model_was_unsure(
+    parts: tuple[Any, ...],
+) -> None:
     bench, _, _ = parts
-    await bench.record("c1", 7, "直播几点开始", handed_off=False)
-    assert (await bench.inbox.groups())["total"] == 0
+    unsure = {"intent": {"name": "nlu_fallback", "confidence": 0.3}, "intent_ranking": []}
+    await bench.record("c1", 7, "直播几点开始", False, unsure)
+    await bench.record("c1", 8, "你好", False, {"intent": {"name": "greet", "confidence": 0.99}})
+    await bench.record("c1", 9, "没有解析结果", False, None)  # a channel without the parse
+    found = await bench.inbox.groups()
+    assert [g["representative"] for g in found["groups"]] == ["直播几点开始"]
