@@ -1,7 +1,8 @@
-"""Plain HTTP routes of the gateway: the widget pages, vendor assets, health."""
+"""Plain HTTP routes of the gateway: widget pages, staff-page and vendor assets, health."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from starlette.middleware import Middleware
@@ -16,6 +17,9 @@ from bot.identity import sign
 WIDGET_DIR = Path(__file__).parent / "widget"
 # Only these leave bot/widget/: never its node_modules or package files.
 WIDGET_ASSETS = {"widget.js": "text/javascript", "widget.css": "text/css"}
+# What the staff pages (agent console, trainer page) share: bot/ui/.
+UI_DIR = Path(__file__).parent / "ui"
+UI_ASSETS = {"staff.js": "text/javascript", "staff.css": "text/css"}
 VENDOR_FILES = {
     "socket.io.min.js": "socket.io-client/dist/socket.io.min.js",
     "socket.io.min.js.map": "socket.io-client/dist/socket.io.min.js.map",
@@ -30,12 +34,19 @@ def _page(name: str) -> Route:
     return Route("/" if name == "index.html" else f"/{name.removesuffix('.html')}", endpoint)
 
 
-async def _asset(request: Request) -> Response:
-    name = request.path_params["name"]
-    media_type = WIDGET_ASSETS.get(name)
-    if media_type is None:
-        return PlainTextResponse("Not Found", status_code=404)
-    return FileResponse(WIDGET_DIR / name, media_type=media_type)
+def asset_files(
+    folder: Path, media_types: dict[str, str]
+) -> Callable[[Request], Awaitable[Response]]:
+    """An endpoint serving ``{name}`` from ``folder``, only the names listed, with their type."""
+
+    async def endpoint(request: Request) -> Response:
+        name = request.path_params["name"]
+        media_type = media_types.get(name)
+        if media_type is None:
+            return PlainTextResponse("Not Found", status_code=404)
+        return FileResponse(folder / name, media_type=media_type)
+
+    return endpoint
 
 
 async def _vendor(request: Request) -> Response:
@@ -75,7 +86,8 @@ def routes(
         Route("/healthz", healthz),
         Route("/api/demo/identity", demo_identity),
         Route("/vendor/{name}", _vendor),
-        Route("/static/{name}", _asset),
+        Route("/static/{name}", asset_files(WIDGET_DIR, WIDGET_ASSETS)),
+        Route("/ui/{name}", asset_files(UI_DIR, UI_ASSETS)),
     ]
 
 

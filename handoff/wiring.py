@@ -16,12 +16,13 @@ import socketio
 import yaml
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from actions.shop.db import make_engine, make_sessionmaker
 from actions.shop.service import ShopService
 from bot.conversations import ConversationService, utc_now
+from bot.http import asset_files
 from bot.privacy import PrivacyMasker
 from bot.protocol import rich_room
 from bot.rasa_client import RasaClient
@@ -50,13 +51,6 @@ def token_secret(identity_secret: str) -> str:
 
 async def _console_page(request: Request) -> Response:
     return FileResponse(CONSOLE_DIR / "console.html", media_type="text/html")
-
-
-async def _console_asset(request: Request) -> Response:
-    name = request.path_params["name"]
-    if name not in CONSOLE_ASSETS:
-        return PlainTextResponse("Not Found", status_code=404)
-    return FileResponse(CONSOLE_DIR / name, media_type=CONSOLE_ASSETS[name])
 
 
 @dataclass
@@ -131,6 +125,6 @@ def build_human_side(
     watchman = Watchman(queue, promises, to_agents, timedelta(seconds=urgent_claim_seconds))
     routes = api_routes(auth, queue, conversations, mask) + [
         Route("/console", _console_page),
-        Route("/console/static/{name}", _console_asset),
+        Route("/console/static/{name}", asset_files(CONSOLE_DIR, CONSOLE_ASSETS)),
     ]
     return HumanSide(desk, routes, shop_engine, watchman, masker, auth)

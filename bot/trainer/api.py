@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.http import asset_files
 from bot.rasa_client import RasaUnavailable
 from bot.trainer.errors import InvalidInput, LabelConflict, TrainerError
 from bot.trainer.inbox import check_ids
@@ -75,13 +76,6 @@ def _limit(request: Request, default: int = 100, most: int = 500) -> int:
 
 async def _page(request: Request) -> Response:
     return FileResponse(PAGE_DIR / "trainer.html", media_type="text/html")
-
-
-async def _asset(request: Request) -> Response:
-    name = request.path_params["name"]
-    if name not in PAGE_ASSETS:
-        return PlainTextResponse("Not Found", status_code=404)
-    return FileResponse(PAGE_DIR / name, media_type=PAGE_ASSETS[name])
 
 
 def trainer_routes(auth: Authenticator, workbench: Workbench) -> list[BaseRoute]:
@@ -175,7 +169,7 @@ def trainer_routes(auth: Authenticator, workbench: Workbench) -> list[BaseRoute]
 
     return [
         Route("/trainer", _page),
-        Route("/trainer/static/{name}", _asset),
+        Route("/trainer/static/{name}", asset_files(PAGE_DIR, PAGE_ASSETS)),
         Route("/api/trainer/inbox", guarded(inbox), methods=["GET"]),
         Route("/api/trainer/intents", guarded(intents), methods=["GET"]),
         Route("/api/trainer/intents", guarded(create_intent), methods=["POST"]),

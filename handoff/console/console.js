@@ -2,7 +2,8 @@
  * kefu agent console — plain ES2020, no build step, no framework.
  *
  * Served by the gateway at /console (console.html), /console/static/console.js and
- * /console/static/console.css; the socket.io client comes from /vendor/socket.io.min.js.
+ * /console/static/console.css; the socket.io client comes from /vendor/socket.io.min.js, the
+ * helpers shared with the trainer page from /ui/staff.js (KefuStaff) and /ui/staff.css.
  * Speaks the REST API under /api and the socket.io namespace /agent (docs/agents.md).
  *
  * Security: everything that comes from shoppers, agents or the server is rendered as
@@ -10,6 +11,8 @@
  */
 (function (global) {
   "use strict";
+
+  const { h, $, asText, isObject, label, pad2, sameDay, fmtTime, session } = global.KefuStaff;
 
   const TOKEN_KEY = "kefu.agent_token";
   const PRESENCE_KEY = "kefu.agent_presence";
@@ -109,66 +112,10 @@
 
   // ---------------------------------------------------------------- helpers
 
-  /** Build an element. Text is always set through textContent. */
-  function h(tag, props, children) {
-    const el = document.createElement(tag);
-    if (props) {
-      for (const [k, v] of Object.entries(props)) {
-        if (v === undefined || v === null || v === false) continue;
-        if (k === "class") el.className = v;
-        else if (k === "text") el.textContent = v;
-        else if (k === "dataset") Object.assign(el.dataset, v);
-        else if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
-        else if (k === "hidden" || k === "disabled") el[k] = Boolean(v);
-        else el.setAttribute(k, v === true ? "" : String(v));
-      }
-    }
-    for (const c of [].concat(children || [])) {
-      if (c === null || c === undefined || c === false) continue;
-      el.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
-    }
-    return el;
-  }
-
-  const $ = (id) => document.getElementById(id);
-
-  function asText(v) {
-    if (v === undefined || v === null) return "";
-    return typeof v === "string" ? v : String(v);
-  }
-
-  function isObject(v) {
-    return v !== null && typeof v === "object" && !Array.isArray(v);
-  }
-
-  function label(map, key) {
-    const k = asText(key);
-    return Object.prototype.hasOwnProperty.call(map, k) ? map[k] : k;
-  }
-
-  function pad2(n) {
-    return String(n).padStart(2, "0");
-  }
-
   function parseTime(at) {
     if (at === undefined || at === null || at === "") return null;
     const d = new Date(at);
     return Number.isNaN(d.getTime()) ? null : d;
-  }
-
-  function sameDay(a, b) {
-    return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
-  }
-
-  /** "14:05" today, "昨天 14:05", "11月23日 14:05", "2023年11月23日 14:05". */
-  function fmtTime(d, now = new Date()) {
-    if (!d) return "";
-    const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
-    if (sameDay(d, now)) return hm;
-    const y = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
-    if (sameDay(d, y)) return `昨天 ${hm}`;
-    if (d.getFullYear() === now.getFullYear()) return `${d.getMonth() + 1}月${d.getDate()}日 ${hm}`;
-    return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日 ${hm}`;
   }
 
   function fmtDay(d, now = new Date()) {
@@ -329,30 +276,6 @@
     return null;
   }
 
-  const session = {
-    get(k) {
-      try {
-        return global.sessionStorage.getItem(k);
-      } catch (_) {
-        return null;
-      }
-    },
-    set(k, v) {
-      try {
-        global.sessionStorage.setItem(k, v);
-      } catch (_) {
-        /* storage disabled: the token lives for this page only */
-      }
-    },
-    remove(k) {
-      try {
-        global.sessionStorage.removeItem(k);
-      } catch (_) {
-        /* ignore */
-      }
-    },
-  };
-
   // ---------------------------------------------------------------- state
 
   const state = {
@@ -398,21 +321,7 @@
 
   // ---------------------------------------------------------------- toast
 
-  let toastTimer = null;
-
-  function toast(text, tone = "info") {
-    const el = els.toast;
-    el.textContent = asText(text);
-    el.dataset.tone = tone;
-    el.hidden = false;
-    el.classList.remove("toast--in");
-    void el.offsetWidth; // restart the entrance animation
-    el.classList.add("toast--in");
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => {
-      el.hidden = true;
-    }, tone === "error" || tone === "urgent" ? TOAST_MS + 1500 : TOAST_MS);
-  }
+  let toast = null; // toast(text, tone = "info"), made in init() on #toast
 
   function errorText(error) {
     if (!isObject(error)) return "操作失败";
@@ -509,103 +418,26 @@
 
   // ---------------------------------------------------------------- REST
 
-  class ApiError extends Error {
-    constructor(status, code, message) {
-      super(message);
-      this.status = status;
-      this.code = code;
-    }
-  }
-
   /** fetch JSON from the gateway; a 401 on an authenticated call ends the session. */
-  async function api(path, { method = "GET", body, auth = true } = {}) {
-    const headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (auth && state.token) headers.Authorization = `Bearer ${state.token}`;
-    const res = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "same-origin",
-      cache: "no-store",
-    });
-    let data = null;
-    try {
-      data = await res.json();
-    } catch (_) {
-      data = null;
-    }
-    if (!res.ok) {
-      const err = isObject(data) && isObject(data.error) ? data.error : {};
-      if (res.status === 401 && auth) expireSession();
-      throw new ApiError(res.status, asText(err.code), asText(err.message));
-    }
-    return data;
-  }
+  const api = global.KefuStaff.apiClient({ token: () => state.token, onExpired: () => expireSession() });
 
   // ---------------------------------------------------------------- views
 
-  function showLogin(message) {
-    els.app.hidden = true;
-    els.loginView.hidden = false;
-    els.loginSubmit.disabled = false;
-    els.loginSubmit.textContent = "登录";
-    setLoginError(message || "");
-    document.title = BASE_TITLE;
-    setTimeout(() => (els.loginUser.value ? els.loginPass : els.loginUser).focus(), 0);
-  }
+  let login = null; // the login card: {show(message), hide()}, made in init()
 
-  function setLoginError(text) {
-    els.loginError.textContent = text;
-    els.loginError.hidden = !text;
+  function showLogin(message) {
+    login.show(message);
+    document.title = BASE_TITLE;
   }
 
   function showApp() {
-    els.loginView.hidden = true;
-    els.app.hidden = false;
+    login.hide();
     renderAgent();
     renderMine();
     renderPromises();
     renderQueue();
     renderConv();
     renderAlerts();
-  }
-
-  async function onLoginSubmit(e) {
-    e.preventDefault();
-    ensureAudio(); // a user gesture: lets the urgent beep play later
-    const username = els.loginUser.value.trim();
-    const password = els.loginPass.value;
-    if (!username || !password) {
-      setLoginError("请输入用户名和密码");
-      return;
-    }
-    setLoginError("");
-    els.loginSubmit.disabled = true;
-    els.loginSubmit.textContent = "登录中…";
-    try {
-      const data = await api("/api/login", { method: "POST", body: { username, password }, auth: false });
-      if (!isObject(data) || typeof data.token !== "string" || !data.token) throw new ApiError(500, "", "登录应答无效");
-      const agent = isObject(data.agent) ? data.agent : null;
-      if (agent && agent.role === "trainer") {
-        throw new ApiError(403, "forbidden", "训练师账号请使用训练工作台，不能登录客服工作台");
-      }
-      els.loginPass.value = "";
-      startSession(data.token, agent);
-    } catch (err) {
-      let msg;
-      if (err instanceof ApiError) {
-        if (err.status === 401) msg = "用户名或密码错误";
-        else if (err.status === 429) msg = "尝试次数过多，请稍后再试";
-        else msg = err.message || `登录失败（${err.status}）`;
-      } else {
-        msg = "无法连接服务器，请检查网络后重试";
-      }
-      els.loginSubmit.disabled = false;
-      els.loginSubmit.textContent = "登录";
-      setLoginError(msg);
-      els.loginPass.select();
-    }
   }
 
   function startSession(token, agent) {
@@ -2761,12 +2593,6 @@
 
   function init() {
     Object.assign(els, {
-      loginView: $("login-view"),
-      loginForm: $("login-form"),
-      loginUser: $("login-username"),
-      loginPass: $("login-password"),
-      loginError: $("login-error"),
-      loginSubmit: $("login-submit"),
       app: $("app"),
       conn: $("conn"),
       connText: $("conn-text"),
@@ -2835,7 +2661,18 @@
       toast: $("toast"),
     });
 
-    els.loginForm.addEventListener("submit", onLoginSubmit);
+    login = global.KefuStaff.login($("login-view"), {
+      app: els.app,
+      mark: "客",
+      name: BASE_TITLE,
+      title: "客服登录",
+      foot: "账号由管理员在命令行创建，忘记密码请联系主管。",
+      allowed: (agent) => !(agent && agent.role === "trainer"),
+      refused: "训练师账号请使用训练工作台，不能登录客服工作台",
+      onLogin: startSession,
+    });
+    $("login-form").addEventListener("submit", ensureAudio); // a user gesture: lets the urgent beep play later
+    toast = global.KefuStaff.toaster(els.toast, { ms: TOAST_MS, tone: "info", slowTones: ["error", "urgent"] });
     els.logout.addEventListener("click", logout);
     els.presence.addEventListener("click", () => setPresence(state.presence === "online" ? "away" : "online"));
 
@@ -2896,9 +2733,6 @@
       if (state.openId && canReply()) openTicket(state.openId, { refresh: true });
     });
     els.cannedFilter.addEventListener("input", renderCanned);
-    els.toast.addEventListener("click", () => {
-      els.toast.hidden = true;
-    });
 
     // Browsers only play sound after a user gesture: unlock audio on the first one.
     const unlock = () => ensureAudio();
@@ -2921,8 +2755,7 @@
     else showLogin();
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  global.KefuStaff.ready(init);
 
   // exposed for tests
   global.KefuConsole = { _internals: { fmtWait, yuan, summaryText, safeUrl, fmtTime, fmtClock, durationText } };

@@ -223,6 +223,20 @@ async def test_widget_folder_serves_only_its_assets(gateway: str) -> None:
     assert page.status_code == 200 and "widget.js" in page.text
 
 
+async def test_staff_pages_share_their_script_and_stylesheet(gateway: str) -> None:
+    async with httpx.AsyncClient(base_url=gateway) as http:
+        script = await http.get("/ui/staff.js")
+        sheet = await http.get("/ui/staff.css")
+        unknown = await http.get("/ui/README.md")
+        console, trainer = await http.get("/console"), await http.get("/trainer")
+    assert script.status_code == 200 and "KefuStaff" in script.text
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/css")
+    assert unknown.status_code == 404
+    for page in (console, trainer):
+        assert '"/ui/staff.js"' in page.text and '"/ui/staff.css"' in page.text
+
+
 async def test_handoff_signal_opens_a_ticket_and_is_not_shown(client: WidgetClient) -> None:
     session_id, _ = await client.start_session()
     await client.say("转人工", session_id)

@@ -2,13 +2,16 @@
  * kefu trainer page (训练工作台) — plain ES2020, no build step, no framework.
  *
  * Served by the gateway at /trainer (trainer.html), /trainer/static/trainer.js and
- * /trainer/static/trainer.css. Speaks the REST API under /api/login and /api/trainer.
+ * /trainer/static/trainer.css; the helpers shared with the agent console come from
+ * /ui/staff.js (KefuStaff) and /ui/staff.css. Speaks the REST API under /api/login and /api/trainer.
  *
  * Security: everything that comes from shoppers or the server is rendered as text
  * (textContent / createTextNode, also inside SVG). innerHTML is never used.
  */
 (function (global) {
   "use strict";
+
+  const { append, h, $, asText, isObject, label, pad2, fmtTime, session, ApiError } = global.KefuStaff;
 
   const TOKEN_KEY = "kefu.trainer_token";
   const USER_KEY = "kefu.trainer_user"; // /api/me refuses trainers, so the login's answer is kept
@@ -19,7 +22,6 @@
   const EXPIRED = "登录已失效，请重新登录";
   const POLL_MS = 1000;
   const INBOX_EVERY_MS = 20000;
-  const TOAST_MS = 4500;
   const FINAL = ["deployed", "blocked", "failed", "trained"];
   const STEPS = ["queued", "training", "evaluating", "deploying"];
   const STATUS = {
@@ -48,28 +50,6 @@
 
   // ---------------------------------------------------------------- helpers
 
-  function append(el, children) {
-    for (const c of [].concat(children === undefined ? [] : children)) {
-      if (c === null || c === undefined || c === false) continue;
-      el.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
-    }
-    return el;
-  }
-
-  /** Build an HTML element. Text is always set through textContent. */
-  function h(tag, props, children) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(props || {})) {
-      if (v === undefined || v === null || v === false) continue;
-      if (k === "class") el.className = v;
-      else if (k === "text") el.textContent = v;
-      else if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
-      else if (k === "hidden" || k === "disabled" || k === "checked") el[k] = Boolean(v);
-      else el.setAttribute(k, v === true ? "" : String(v));
-    }
-    return append(el, children);
-  }
-
   /** Build an SVG element; strings become text nodes. */
   function svg(tag, attrs, children) {
     const el = document.createElementNS(SVG_NS, tag);
@@ -79,24 +59,8 @@
     return append(el, children);
   }
 
-  const $ = (id) => document.getElementById(id);
-
-  function asText(v) {
-    if (v === undefined || v === null) return "";
-    return typeof v === "string" ? v : String(v);
-  }
-
-  function isObject(v) {
-    return v !== null && typeof v === "object" && !Array.isArray(v);
-  }
-
   function num(v) {
     return typeof v === "number" && Number.isFinite(v) ? v : null;
-  }
-
-  function label(map, key) {
-    const k = asText(key);
-    return Object.prototype.hasOwnProperty.call(map, k) ? map[k] : k;
   }
 
   function pct(v, digits = 1) {
@@ -124,10 +88,6 @@
     return [...seen];
   }
 
-  function pad2(n) {
-    return String(n).padStart(2, "0");
-  }
-
   function parseTime(at) {
     if (at === undefined || at === null || at === "") return null;
     // The server's clock is UTC; SQLite hands back times without their offset.
@@ -136,51 +96,12 @@
     return Number.isNaN(d.getTime()) ? null : d;
   }
 
-  function sameDay(a, b) {
-    return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
-  }
-
-  /** "14:05" today, "昨天 14:05", "11月23日 14:05", "2023年11月23日 14:05". */
-  function fmtTime(d, now = new Date()) {
-    if (!d) return "";
-    const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
-    if (sameDay(d, now)) return hm;
-    const y = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
-    if (sameDay(d, y)) return `昨天 ${hm}`;
-    if (d.getFullYear() === now.getFullYear()) return `${d.getMonth() + 1}月${d.getDate()}日 ${hm}`;
-    return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日 ${hm}`;
-  }
-
   function fmtSeconds(v) {
     const n = num(v);
     if (n === null) return "";
     const s = Math.round(n);
     return s < 60 ? `${s} 秒` : `${s} 秒（${Math.floor(s / 60)} 分 ${s % 60} 秒）`;
   }
-
-  const session = {
-    get(k) {
-      try {
-        return global.sessionStorage.getItem(k);
-      } catch (_) {
-        return null;
-      }
-    },
-    set(k, v) {
-      try {
-        global.sessionStorage.setItem(k, v);
-      } catch (_) {
-        /* storage disabled: the value lives for this page only */
-      }
-    },
-    remove(k) {
-      try {
-        global.sessionStorage.removeItem(k);
-      } catch (_) {
-        /* ignore */
-      }
-    },
-  };
 
   // ---------------------------------------------------------------- state
 
@@ -210,44 +131,12 @@
   };
   const els = {};
   const errs = {};
+  let toast = null; // toast(text, tone), made in bindEvents() on #toast
 
   // ---------------------------------------------------------------- REST
 
-  class ApiError extends Error {
-    constructor(status, code, message, conflicts) {
-      super(message);
-      this.status = status;
-      this.code = code;
-      this.conflicts = conflicts;
-    }
-  }
-
   /** fetch JSON from the gateway; a 401 on an authenticated call ends the session. */
-  async function api(path, { method = "GET", body, auth = true } = {}) {
-    const headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (auth && state.token) headers.Authorization = `Bearer ${state.token}`;
-    const res = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "same-origin",
-      cache: "no-store",
-    });
-    let data = null;
-    try {
-      data = await res.json();
-    } catch (_) {
-      data = null;
-    }
-    if (!res.ok) {
-      const err = isObject(data) && isObject(data.error) ? data.error : {};
-      if (res.status === 401 && auth) expireSession(EXPIRED);
-      const conflicts = Array.isArray(err.conflicts) ? err.conflicts.filter(isObject) : [];
-      throw new ApiError(res.status, asText(err.code), asText(err.message), conflicts);
-    }
-    return data;
-  }
+  const api = global.KefuStaff.apiClient({ token: () => state.token, onExpired: () => expireSession(EXPIRED) });
 
   function errorText(err) {
     if (typeof err === "string") return err;
@@ -282,70 +171,18 @@
     return { wrap: $(`${prefix}-error`), text: $(`${prefix}-error-text`), list: withList ? $(`${prefix}-conflicts`) : null };
   }
 
-  // ---------------------------------------------------------------- toast
-
-  let toastTimer = null;
-
-  function toast(text, tone) {
-    els.toast.textContent = text;
-    els.toast.dataset.tone = tone || "";
-    els.toast.hidden = false;
-    els.toast.classList.remove("toast--in");
-    void els.toast.offsetWidth; // restart the animation
-    els.toast.classList.add("toast--in");
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => (els.toast.hidden = true), TOAST_MS);
-  }
-
   // ---------------------------------------------------------------- login
 
-  function showLogin(message) {
-    els.app.hidden = true;
-    els.loginView.hidden = false;
-    els.loginSubmit.disabled = false;
-    els.loginSubmit.textContent = "登录";
-    setLoginError(message || "");
-    setTimeout(() => (els.loginUser.value ? els.loginPass : els.loginUser).focus(), 0);
-  }
+  let login = null; // the login card: {show(message), hide()}, made in bindEvents()
 
-  function setLoginError(text) {
-    els.loginError.textContent = text;
-    els.loginError.hidden = !text;
-  }
-
-  function loginFailed(message) {
-    els.loginSubmit.disabled = false;
-    els.loginSubmit.textContent = "登录";
-    setLoginError(message);
-    els.loginPass.select();
-  }
-
-  async function onLoginSubmit(e) {
-    e.preventDefault();
-    const username = els.loginUser.value.trim();
-    const password = els.loginPass.value;
-    if (!username || !password) return setLoginError("请输入用户名和密码");
-    setLoginError("");
-    els.loginSubmit.disabled = true;
-    els.loginSubmit.textContent = "登录中…";
-    try {
-      const data = await api("/api/login", { method: "POST", body: { username, password }, auth: false });
-      if (!isObject(data) || typeof data.token !== "string" || !data.token) throw new ApiError(500, "", "登录应答无效", []);
-      const user = isObject(data.agent) ? data.agent : null;
-      if (!user || !ALLOWED_ROLES.includes(user.role)) return loginFailed(REFUSED);
-      els.loginPass.value = "";
-      startSession(data.token, user);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) loginFailed("用户名或密码错误");
-      else if (err instanceof ApiError && err.status === 429) loginFailed("尝试次数过多，请稍后再试");
-      else loginFailed(err instanceof ApiError && err.message ? err.message : errorText(err));
-    }
+  function allowed(user) {
+    return isObject(user) && ALLOWED_ROLES.includes(user.role);
   }
 
   function storedUser() {
     try {
       const user = JSON.parse(session.get(USER_KEY) || "null");
-      return isObject(user) && ALLOWED_ROLES.includes(user.role) ? user : null;
+      return allowed(user) ? user : null;
     } catch (_) {
       return null;
     }
@@ -370,8 +207,7 @@
     state.user = user;
     session.set(TOKEN_KEY, token);
     session.set(USER_KEY, JSON.stringify(user));
-    els.loginView.hidden = true;
-    els.app.hidden = false;
+    login.hide();
     els.meName.textContent = asText(user.name || user.display_name || user.username) || "—";
     els.meRole.textContent = label(ROLES, user.role);
     setTab("inbox");
@@ -392,7 +228,7 @@
     session.remove(USER_KEY);
     els.runPanel.hidden = true;
     els.newIntentForm.hidden = true;
-    showLogin(message);
+    login.show(message);
   }
 
   /** The token is no longer valid (401 from any call). */
@@ -1289,7 +1125,6 @@
 
   function bindElements() {
     for (const id of [
-      "login-view", "login-form", "login-username", "login-password", "login-error", "login-submit",
       "app", "me-name", "me-role", "logout", "pending", "inbox-total", "intent-total",
       "inbox", "inbox-empty", "inbox-refresh", "selection-count", "selection-clear", "intent-search",
       "intent-select", "label-submit", "new-intent-open", "dismiss", "new-intent-form", "new-intent-name",
@@ -1303,8 +1138,6 @@
       els[id.replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = $(id);
     }
     Object.assign(els, {
-      loginUser: els.loginUsername,
-      loginPass: els.loginPassword,
       runAccNew: els.runAccuracyNew,
       runAccServing: els.runAccuracyServing,
       tabs: [...document.querySelectorAll("[role=tab]")],
@@ -1318,7 +1151,18 @@
   }
 
   function bindEvents() {
-    els.loginForm.addEventListener("submit", onLoginSubmit);
+    login = global.KefuStaff.login($("login-view"), {
+      app: els.app,
+      mark: "训",
+      name: "kefu 训练工作台",
+      title: "训练师登录",
+      foot: "训练师或主管账号可用；账号由管理员在命令行创建。",
+      allowed,
+      refused: REFUSED,
+      failText: errorText,
+      onLogin: startSession,
+    });
+    toast = global.KefuStaff.toaster(els.toast);
     els.logout.addEventListener("click", () => endSession(""));
     for (const tab of els.tabs) tab.addEventListener("click", () => onTab(tab.dataset.tab));
     els.inboxRefresh.addEventListener("click", loadInbox);
@@ -1341,7 +1185,6 @@
     els.trainDeploy.addEventListener("click", startRun);
     els.overrideForm.addEventListener("submit", submitOverride);
     els.tryForm.addEventListener("submit", submitTry);
-    els.toast.addEventListener("click", () => (els.toast.hidden = true));
   }
 
   function init() {
@@ -1354,9 +1197,8 @@
     }, INBOX_EVERY_MS);
     const token = session.get(TOKEN_KEY);
     if (token) resume(token);
-    else showLogin();
+    else login.show();
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  global.KefuStaff.ready(init);
 })(window);
