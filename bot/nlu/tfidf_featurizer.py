@@ -18,6 +18,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -29,7 +30,7 @@ from bot.nlu.storage import load_arrays, save_arrays
 
 logger = logging.getLogger(__name__)
 
-ANALYZERS = ("char_wb", "char")
+ANALYZERS = ("char_wb", "char", "word")
 
 
 def smooth_idf(counts: scipy.sparse.spmatrix) -> np.ndarray:
@@ -55,11 +56,14 @@ class CharTfidfFeaturizer(SparseFeaturizer, GraphComponent):
         """The component's default config."""
         return {
             **SparseFeaturizer.get_default_config(),
-            # "char_wb" pads the text with spaces so n-grams also mark its edges.
+            # "char_wb" pads the text with spaces so n-grams also mark its edges;
+            # "word" takes n-grams of the tokenizer's words (jieba's, for Chinese).
             "analyzer": "char_wb",
             "min_ngram": 1,
             "max_ngram": 3,
             "lowercase": True,
+            # Scales the rows (L2 norm 1) against the other features a linear model sees.
+            "weight": 1.0,
         }
 
     def __init__(
@@ -79,8 +83,11 @@ class CharTfidfFeaturizer(SparseFeaturizer, GraphComponent):
         self._vectorizer = self._counter(vocabulary) if vocabulary is not None else None
 
     def _counter(self, vocabulary: list[str] | None = None) -> CountVectorizer:
+        words = self._config["analyzer"] == "word"
         return CountVectorizer(
             analyzer=self._config["analyzer"],
+            # Words arrive joined by spaces (see _documents); one word is one term.
+            token_pattern=r"\S+" if words else None,
             ngram_range=(int(self._config["min_ngram"]), int(self._config["max_ngram"])),
             lowercase=bool(self._config["lowercase"]),
             vocabulary=vocabulary,
@@ -111,9 +118,14 @@ class CharTfidfFeaturizer(SparseFeaturizer, GraphComponent):
     def _texts(messages: list[Message]) -> list[Message]:
         return [m for m in messages if isinstance(m.get(TEXT), str) and m.get(TEXT)]
 
+    def _documents(self, messages: list[Message]) -> list[str]:
+        if self._config["analyzer"] != "word":
+            return [m.get(TEXT) for m in messages]
+        return [" ".join(token.text for token in m.get(TOKENS_NAMES[TEXT]) or []) for m in messages]
+
     def train(self, training_data: TrainingData) -> Resource:
         """Learn the n-gram vocabulary and IDF of the training examples."""
-        texts = [m.get(TEXT) for m in self._texts(training_data.training_examples)]
+        texts = self._documents(self._texts(training_data.training_examples))
         if not texts:
             logger.debug("CharTfidfFeaturizer: no training texts, nothing learned.")
             return self._resource
@@ -163,7 +175,8 @@ class CharTfidfFeaturizer(SparseFeaturizer, GraphComponent):
         with_text = self._texts(messages)
         if not with_text:
             return messages
-        rows = tfidf(self._vectorizer.transform([m.get(TEXT) for m in with_text]), self._idf)
+        rows = tfidf(self._vectorizer.transform(self._documents(with_text)), self._idf)
+        rows = rows * float(self._config["weight"])
         for index, message in enumerate(with_text):
             self.add_features_to_message(None, rows[index].tocoo(), TEXT, message)
         return messages

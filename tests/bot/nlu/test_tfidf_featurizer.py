@@ -75,6 +75,33 @@ def test_untrained_or_missing_resource_adds_nothing(
 
 def test_invalid_config_is_rejected() -> None:
     with pytest.raises(ValueError):
-        CharTfidfFeaturizer.validate_config({"analyzer": "word"})
+        CharTfidfFeaturizer.validate_config({"analyzer": "sentence"})
     with pytest.raises(ValueError):
         CharTfidfFeaturizer.validate_config({"min_ngram": 3, "max_ngram": 2})
+
+
+def test_word_analyzer_uses_the_tokenizers_words_at_its_weight(
+    model_storage: ModelStorage, context: Callable[[str], ExecutionContext]
+) -> None:
+    from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
+
+    tokenizer = JiebaTokenizer.create(
+        {**JiebaTokenizer.get_default_config(), "dictionary_path": None},
+        model_storage,
+        Resource("jieba"),
+        context("jieba"),
+    )
+    data = TrainingData([Message(data={"text": t, "intent": "x"}) for t in TEXTS])
+    tokenizer.process_training_data(data)
+    config = {"analyzer": "word", "min_ngram": 1, "max_ngram": 2, "weight": 0.5}
+    featurizer = CharTfidfFeaturizer.create(config, model_storage, Resource("w"), context("w"))
+    featurizer.train(data)
+
+    known, unknown = tokenizer.process(
+        [Message(data={"text": "订单退款"}), Message(data={"text": "天气"})]
+    )
+    featurizer.process([known, unknown])
+
+    # 订单 and 退款 are words of the training data; single characters are not terms.
+    assert np.linalg.norm(sentence_vector(known)) == pytest.approx(0.5)
+    assert not sentence_vector(unknown).any()
