@@ -56,12 +56,15 @@ def api_routes(
 ) -> list[BaseRoute]:
     """The ``/api`` routes and the OpenAPI schema."""
 
-    async def current_agent(request: Request) -> AgentView:
+    async def current_user(request: Request) -> AgentView:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer":
             raise AuthError("send Authorization: Bearer <token>")
-        agent = await auth.agent_for(token.strip())
+        return await auth.agent_for(token.strip())
+
+    async def current_agent(request: Request) -> AgentView:
+        agent = await current_user(request)
         if agent.role == TRAINER:
             raise NotAllowed("trainers do not handle tickets")
         return agent
@@ -106,7 +109,7 @@ def api_routes(
           200: {description: the user}
           401: {description: missing or invalid token}
         """
-        return JSONResponse((await current_agent(request)).to_dict())
+        return JSONResponse((await current_user(request)).to_dict())
 
     async def tickets(request: Request) -> Response:
         """

@@ -89,12 +89,13 @@ async def test_console_refuses_missing_forged_and_trainer_tokens(desk: Desk) -> 
     async with httpx.AsyncClient(base_url=desk.url) as http:
         wrong = await http.post("/api/login", json={"username": "alice", "password": "nope"})
         anonymous = await http.get("/api/tickets")
-        trainer = await http.get(
-            "/api/tickets", headers={"Authorization": f"Bearer {await desk.login('tina')}"}
-        )
+        as_trainer = {"Authorization": f"Bearer {await desk.login('tina')}"}
+        trainer = await http.get("/api/tickets", headers=as_trainer)
+        me = await http.get("/api/me", headers=as_trainer)  # who they are, for their own page
     assert wrong.status_code == 401
     assert anonymous.status_code == 401
     assert trainer.status_code == 403
+    assert me.status_code == 200 and me.json()["role"] == "trainer"
 
 
 async def test_shopper_connection_cannot_reach_the_agent_namespace(desk: Desk) -> None:
