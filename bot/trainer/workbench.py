@@ -307,9 +307,13 @@ class Workbench:
         except asyncio.CancelledError:
             await self.history.update(run_id, status=FAILED, error="训练被中止")
             raise
-        except (TrainingFailed, RasaUnavailable, TrainerError, KeyError, OSError) as exc:
+        except (TrainingFailed, RasaUnavailable, TrainerError) as exc:
             logger.warning("Training run %s failed: %s", run_id, exc)
             await self.history.update(run_id, status=FAILED, stage="失败", error=str(exc))
+        except Exception as exc:  # a run left "training" would block every later one
+            logger.exception("Training run %s failed unexpectedly", run_id)
+            error = f"意外错误：{type(exc).__name__}: {exc}"
+            await self.history.update(run_id, status=FAILED, stage="失败", error=error)
 
     async def _train(self, run_id: int, baseline: Path | None) -> dict[str, Any]:
         async def on_stage(stage: str) -> None:

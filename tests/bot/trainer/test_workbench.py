@@ -164,6 +164,24 @@ async def test_only_one_run_at_a_time_and_failures_are_recorded(parts: tuple[Any
     assert rasa.loaded == []
 
 
+async def test_an_unexpected_error_fails_the_run_and_frees_the_next(
+    parts: tuple[Any, ...],
+) -> None:
+    bench, _, trainer = parts
+
+    async def broken(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise RuntimeError("a bug somewhere in training")
+
+    bench._trainer = broken
+    run = await bench.start_run("xunlian")
+    await bench.wait()
+    assert (await bench.history.get(run["id"]))["status"] == "failed"
+    bench._trainer = trainer
+    run = await bench.start_run("xunlian")
+    await bench.wait()
+    assert (await bench.history.get(run["id"]))["status"] == "deployed"
+
+
 async def test_stopped_and_interrupted_runs_are_marked_failed(parts: tuple[Any, ...]) -> None:
     bench, _, trainer = parts
     trainer.gate.clear()
