@@ -57,11 +57,7 @@ def api_routes(
     """The ``/api`` routes and the OpenAPI schema."""
 
     async def current_user(request: Request) -> AgentView:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer":
-            raise AuthError("send Authorization: Bearer <token>")
-        return await auth.agent_for(token.strip())
+        return await auth.user_for_header(request.headers.get("authorization", ""))
 
     async def current_agent(request: Request) -> AgentView:
         agent = await current_user(request)

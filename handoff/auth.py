@@ -34,6 +34,17 @@ class Authenticator:
         agent = await self._users.authenticate(username, password)
         return issue_token(self._secret, agent.id, agent.role, self._clock()), agent
 
+    async def user_for_header(self, authorization: str) -> AgentView:
+        """The active user of an ``Authorization: Bearer <token>`` header (REST APIs).
+
+        Raises:
+            AuthError: another scheme, or as :meth:`agent_for`.
+        """
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer":
+            raise AuthError("send Authorization: Bearer <token>")
+        return await self.agent_for(token.strip())
+
     async def agent_for(self, token: object) -> AgentView:
         """The active user a token belongs to.
 

@@ -82,10 +82,7 @@ def trainer_routes(auth: Authenticator, workbench: Workbench) -> list[BaseRoute]
     """The ``/trainer`` page and the ``/api/trainer`` routes."""
 
     async def current_trainer(request: Request) -> AgentView:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer":
-            raise AuthError("send Authorization: Bearer <token>")
-        user = await auth.agent_for(token.strip())
+        user = await auth.user_for_header(request.headers.get("authorization", ""))
         if user.role not in TRAINER_ROLES:
             raise NotAllowed("只有训练师和主管可以训练机器人")
         return user

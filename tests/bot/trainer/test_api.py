@@ -33,12 +33,13 @@ def user(role: str) -> AgentView:
 
 
 class FakeAuth:
-    """Tokens are role names."""
+    """``Bearer <role>`` is a user of that role."""
 
-    async def agent_for(self, token: object) -> AgentView:
-        if token not in ("trainer", "supervisor", "agent"):
+    async def user_for_header(self, authorization: str) -> AgentView:
+        scheme, _, token = authorization.partition(" ")
+        if scheme != "Bearer" or token not in ("trainer", "supervisor", "agent"):
             raise AuthError("bad token")
-        return user(str(token))
+        return user(token)
 
 
 class FakeRasa:
