@@ -23,7 +23,6 @@ from bot.trainer.models import (
     OPEN,
     NluMiss,
 )
-from bot.trainer.runs import iso_utc
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +66,7 @@ def _item(miss: NluMiss) -> dict[str, Any]:
         "intent": miss.intent,
         "confidence": None if miss.confidence is None else round(float(miss.confidence), 4),
         "reason": miss.reason,
-        "at": iso_utc(miss.created_at),
+        "at": miss.created_at.isoformat(),
         "conversation_id": miss.conversation_id,
         "status": miss.status,
         "labelled_intent": miss.labelled_intent,

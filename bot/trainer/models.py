@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Float, Index, Integer, String, Text
+from sqlalchemy import JSON, Column, Float, Index, Integer, String, Text
 from sqlalchemy.orm import declarative_base
+
+from actions.shop.models import UTCDateTime
 
 Base = declarative_base()
 
@@ -46,8 +48,8 @@ class NluMiss(Base):
     status = Column(String(16), nullable=False, default=OPEN)
     labelled_intent = Column(String(64), nullable=True)
     labelled_by = Column(String(64), nullable=True)
-    created_at = Column(DateTime(timezone=True), nullable=False)
-    resolved_at = Column(DateTime(timezone=True), nullable=True)
+    created_at = Column(UTCDateTime, nullable=False)
+    resolved_at = Column(UTCDateTime, nullable=True)
 
 
 class TrainingRun(Base):
@@ -69,5 +71,5 @@ class TrainingRun(Base):
     override_reason = Column(Text, nullable=True)
     error = Column(Text, nullable=True)
     seconds = Column(JSON, nullable=False, default=dict)
-    started_at = Column(DateTime(timezone=True), nullable=False)
-    finished_at = Column(DateTime(timezone=True), nullable=True)
+    started_at = Column(UTCDateTime, nullable=False)
+    finished_at = Column(UTCDateTime, nullable=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -13,13 +13,6 @@ from bot.trainer.models import DEPLOYED, FINAL, QUEUED, TrainingRun
 
 #: Metric keys kept in run lists; the full metrics come with one run.
 SUMMARY_KEYS = ("accuracy", "macro_f1", "n_test")
-
-
-def iso_utc(moment: datetime) -> str:
-    """ISO 8601 with the offset; SQLite hands back naive datetimes that were stored as UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.isoformat()
 
 
 def _summary(metrics: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -36,8 +29,8 @@ def to_dict(run: TrainingRun, full: bool = True) -> dict[str, Any]:
         "stage": run.stage,
         "triggered_by": run.triggered_by,
         "deploy": bool(run.deploy),
-        "started_at": iso_utc(run.started_at),
-        "finished_at": iso_utc(run.finished_at) if run.finished_at else None,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
         "data_hash": run.data_hash,
         "model": run.model,
         "metrics": run.metrics if full else _summary(run.metrics),

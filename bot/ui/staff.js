@@ -68,6 +68,13 @@
   }
 
   /** "14:05" today, "昨天 14:05", "11月23日 14:05", "2023年11月23日 14:05". */
+  /** An ISO time from the API (always with its offset) as a Date, or null. */
+  function parseTime(at) {
+    if (at === undefined || at === null || at === "") return null;
+    const d = new Date(at);
+    return Number.isNaN(d.getTime()) ? null : d;
+  }
+
   function fmtTime(d, now = new Date()) {
     if (!d) return "";
     const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
@@ -286,6 +293,7 @@
     label,
     pad2,
     sameDay,
+    parseTime,
     fmtTime,
     session,
     ApiError,

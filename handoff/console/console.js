@@ -12,7 +12,7 @@
 (function (global) {
   "use strict";
 
-  const { h, $, asText, isObject, label, pad2, sameDay, fmtTime, session } = global.KefuStaff;
+  const { h, $, asText, isObject, label, pad2, sameDay, parseTime, fmtTime, session } = global.KefuStaff;
 
   const TOKEN_KEY = "kefu.agent_token";
   const PRESENCE_KEY = "kefu.agent_presence";
@@ -111,12 +111,6 @@
   };
 
   // ---------------------------------------------------------------- helpers
-
-  function parseTime(at) {
-    if (at === undefined || at === null || at === "") return null;
-    const d = new Date(at);
-    return Number.isNaN(d.getTime()) ? null : d;
-  }
 
   function fmtDay(d, now = new Date()) {
     if (sameDay(d, now)) return "今天";

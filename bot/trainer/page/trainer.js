@@ -11,7 +11,7 @@
 (function (global) {
   "use strict";
 
-  const { append, h, $, asText, isObject, label, pad2, fmtTime, session, ApiError } = global.KefuStaff;
+  const { append, h, $, asText, isObject, label, pad2, parseTime, fmtTime, session, ApiError } = global.KefuStaff;
 
   const TOKEN_KEY = "kefu.trainer_token";
   const USER_KEY = "kefu.trainer_user"; // /api/me refuses trainers, so the login's answer is kept
@@ -86,14 +86,6 @@
       if (t) seen.add(t);
     }
     return [...seen];
-  }
-
-  function parseTime(at) {
-    if (at === undefined || at === null || at === "") return null;
-    // The server's clock is UTC; SQLite hands back times without their offset.
-    const iso = typeof at === "string" && /T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(at) ? `${at}Z` : at;
-    const d = new Date(iso);
-    return Number.isNaN(d.getTime()) ? null : d;
   }
 
   function fmtSeconds(v) {

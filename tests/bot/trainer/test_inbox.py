@@ -65,6 +65,7 @@ async def test_records_masked_once_and_hides_understood_messages(inbox: Inbox) -
     assert found["total"] == 1
     assert found["groups"][0]["representative"] == "电话1** 直播几点"
     assert found["groups"][0]["reasons"] == ["low_confidence"]
+    assert found["groups"][0]["newest_at"] == "2026-12-01T09:00:00+00:00"  # UTC, with its offset
 
 
 async def test_labelled_and_dismissed_messages_leave_the_inbox(inbox: Inbox) -> None:

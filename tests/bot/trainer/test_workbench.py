@@ -119,6 +119,7 @@ async def test_a_better_model_is_deployed_and_the_run_recorded(parts: tuple[Any,
     assert [Path(m).name for m in rasa.loaded] == [run["model"]]
     assert run["baseline"]["accuracy"] == 0.9 and run["metrics"]["accuracy"] == 0.95
     assert run["data_hash"] == "data-1" and run["triggered_by"] == "xunlian"
+    assert run["started_at"] == run["finished_at"] == "2026-12-01T09:00:00+00:00"
     assert set(run["seconds"]) == {"train", "evaluate", "deploy", "total"}
     assert (await bench.pending_changes())["changed"] is False
 
