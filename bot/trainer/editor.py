@@ -28,6 +28,7 @@ from bot.trainer.errors import (
     LabelConflict,
     UnknownIntent,
 )
+from bot.trainer.evaluation import FALLBACK_INTENT
 from bot.training import fingerprint
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,6 @@ DEFAULT_ACTIONS_DIR = Path(__file__).parents[2] / "actions"
 MAX_EXAMPLE_CHARS = 200
 MAX_ANSWER_CHARS = 500
 MIN_NEW_INTENT_EXAMPLES = 2
-FALLBACK_INTENT = "nlu_fallback"
 INTENT_NAME = re.compile(r"[a-z][a-z0-9_]{2,39}")
 RESERVED_PREFIXES = ("utter_", "action_")
 RESERVED_NAMES = ("nlu_fallback", "restart", "back", "session_start", "out_of_scope")

@@ -81,16 +81,22 @@ class Metrics:
         )
 
 
-def prediction_from_parse(text: str, gold: str, parsed: Mapping[str, Any]) -> Prediction:
-    """A Rasa parse result as a :class:`Prediction`, the fallback verdict undone.
+def best_guess(parsed: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The top intent of a Rasa parse with the FallbackClassifier's verdict undone.
 
     When the top intent is ``nlu_fallback`` the next intent of the ranking is
     used instead; a ranking with nothing else keeps ``nlu_fallback``.
     """
-    top = parsed.get("intent") or {}
+    top: Mapping[str, Any] = parsed.get("intent") or {}
     if top.get("name") == FALLBACK_INTENT:
         ranking = parsed.get("intent_ranking") or []
         top = next((r for r in ranking if r.get("name") != FALLBACK_INTENT), top)
+    return top
+
+
+def prediction_from_parse(text: str, gold: str, parsed: Mapping[str, Any]) -> Prediction:
+    """A Rasa parse result as a :class:`Prediction`, the fallback verdict undone."""
+    top = best_guess(parsed)
     return Prediction(
         text=text,
         gold=gold,

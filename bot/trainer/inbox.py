@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.nlu.encoder import SentenceEncoder
 from bot.trainer.errors import InvalidInput
+from bot.trainer.evaluation import FALLBACK_INTENT, best_guess
 from bot.trainer.grouping import group
 from bot.trainer.models import (
     DISMISSED,
@@ -26,7 +27,6 @@ from bot.trainer.models import (
 
 logger = logging.getLogger(__name__)
 
-FALLBACK_INTENT = "nlu_fallback"
 #: Intents that mean the shopper was understood even when a person takes over.
 UNDERSTOOD_HANDOFF_INTENTS = frozenset({"request_human"})
 MAX_IDS = 500
@@ -49,8 +49,9 @@ def miss_reason(
     top = parse.get("intent") or {}
     name, confidence = top.get("name"), top.get("confidence")
     if name == FALLBACK_INTENT:
-        guesses = [r for r in parse.get("intent_ranking") or [] if r.get("name") != name]
-        best = guesses[0] if guesses else {}
+        best = best_guess(parse)
+        if best.get("name") == FALLBACK_INTENT:
+            return FALLBACK, None, None  # nothing behind the fallback
         return FALLBACK, best.get("name"), best.get("confidence")
     if confidence is not None and confidence < low_confidence:
         return LOW_CONFIDENCE, name, confidence
