@@ -31,7 +31,7 @@ from bot.trainer.models import (
 )
 from bot.trainer.runs import RunHistory
 from bot.trainer.worker import TrainingFailed, run_worker
-from bot.training import model_path
+from bot.training import MODEL_INPUTS, model_path
 
 logger = logging.getLogger(__name__)
 
@@ -68,17 +68,20 @@ class TrainerPaths:
 
 
 def snapshot(root: Path, target: Path) -> None:
-    """Copy the model's inputs (see :data:`bot.training.MODEL_INPUTS`) to ``target``.
+    """Copy the model's inputs (:data:`bot.training.MODEL_INPUTS`) to ``target``.
 
     The NLU components' source comes from the installed package, so the model
     gets the name ``kefu train`` would give the same data.
     """
-    target.mkdir(parents=True)
-    for name in ("config.yml", "domain.yml"):
-        shutil.copy2(root / name, target / name)
-    shutil.copytree(root / "nlu_data", target / "nlu_data")
-    ignore = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(Path(bot.nlu.__file__).parent, target / "bot" / "nlu", ignore=ignore)
+    sources = {name: root / name for name in MODEL_INPUTS}
+    sources["bot/nlu"] = Path(bot.nlu.__file__).parent  # the code that will run
+    for name, source in sources.items():
+        if source.is_dir():
+            ignore = shutil.ignore_patterns("__pycache__")
+            shutil.copytree(source, target / name, ignore=ignore)
+        else:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
 
 
 class Workbench:
