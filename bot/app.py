@@ -13,18 +13,20 @@ import httpx
 import socketio
 from starlette.applications import Starlette
 
-from actions.shop.db import make_engine, make_sessionmaker
+from actions.shop.db import create_tables, make_engine, make_sessionmaker
 from bot import http
+from bot import models as gateway_models
 from bot.conversations import ConversationService, utc_now
 from bot.gateway import ShopperNamespace
 from bot.health import BackendHealth
-from bot.models import Base
 from bot.protocol import plain, plain_room, rich_room
 from bot.rasa_client import RasaClient
 from bot.redelivery import redeliver_forever
 from bot.settings import Settings
+from bot.trainer import models as trainer_models
 from bot.trainer import wiring as trainer_wiring
 from bot.trainer.api import trainer_routes
+from handoff import models as handoff_models
 from handoff.wiring import HumanSide, build_human_side
 
 logger = logging.getLogger(__name__)
@@ -106,10 +108,12 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with engine.begin() as connection:
-            await connection.run_sync(Base.metadata.create_all)
-        await HumanSide.create_schema(engine)
-        await trainer_wiring.create_schema(engine)
+        await create_tables(
+            engine,
+            gateway_models.Base.metadata,
+            handoff_models.Base.metadata,
+            trainer_models.Base.metadata,
+        )
         await workbench.fail_interrupted()
         await humans.start()
         redelivery = asyncio.create_task(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import declarative_base
+
+from actions.shop.models import UTCDateTime
 
 Base = declarative_base()
 
@@ -21,8 +23,8 @@ class Conversation(Base):
 
     id = Column(String(64), primary_key=True)
     shopper_id = Column(String(64), nullable=True, index=True)
-    created_at = Column(DateTime(timezone=True), nullable=False)
-    updated_at = Column(DateTime(timezone=True), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False)
+    updated_at = Column(UTCDateTime, nullable=False)
 
 
 class Message(Base):
@@ -37,4 +39,4 @@ class Message(Base):
     text = Column(Text, nullable=False, default="")
     payload = Column(JSON, nullable=False, default=dict)
     status = Column(String(16), nullable=True, index=True)
-    created_at = Column(DateTime(timezone=True), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False)

@@ -11,8 +11,8 @@ from typing import TextIO
 
 from actions.shop.db import ensure_sqlite_dir, make_engine, make_sessionmaker
 from bot.settings import Settings
+from handoff.db import create_schema
 from handoff.errors import HandoffError
-from handoff.models import Base
 from handoff.users import UserDirectory
 from handoff.vocab import ROLES
 
@@ -47,8 +47,7 @@ async def _with_users(settings: Settings, work: Callable[[UserDirectory], Awaita
     ensure_sqlite_dir(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
-        async with engine.begin() as connection:
-            await connection.run_sync(Base.metadata.create_all)
+        await create_schema(engine)
         await work(UserDirectory(make_sessionmaker(engine)))
     finally:
         await engine.dispose()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from actions.shop.db import make_engine, make_sessionmaker
+from actions.shop.db import create_tables, make_engine, make_sessionmaker
 from handoff.models import Base
 
 __all__ = ["create_schema", "drop_schema", "make_engine", "make_sessionmaker"]
@@ -16,8 +16,7 @@ __all__ = ["create_schema", "drop_schema", "make_engine", "make_sessionmaker"]
 
 async def create_schema(engine: AsyncEngine) -> None:
     """Create every handoff table that does not exist yet."""
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
+    await create_tables(engine, Base.metadata)
 
 
 async def drop_schema(engine: AsyncEngine) -> None:

@@ -31,7 +31,6 @@ from handoff.api import api_routes
 from handoff.audit import AuditLog
 from handoff.auth import Authenticator
 from handoff.desk import HelpDesk
-from handoff.models import Base
 from handoff.namespace import AgentNamespace
 from handoff.promises import PromiseBook
 from handoff.queue import HandoffQueue
@@ -70,12 +69,6 @@ class HumanSide:
         # Off the event loop: building spaCy's pipeline takes seconds.
         await asyncio.to_thread(self.masker.warm_up)
         self.clocks = asyncio.create_task(self.watchman.run_forever())
-
-    @staticmethod
-    async def create_schema(engine: AsyncEngine) -> None:
-        """Create the handoff tables in the gateway database."""
-        async with engine.begin() as connection:
-            await connection.run_sync(Base.metadata.create_all)
 
     async def close(self) -> None:
         """Stop timers and close the shop connection pool."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import MetaData, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import sessionmaker
@@ -109,10 +109,16 @@ def make_sessionmaker(engine: AsyncEngine) -> sessionmaker:
     return sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
+async def create_tables(engine: AsyncEngine, *metadata: MetaData) -> None:
+    """Create the tables of each ``metadata`` that do not exist yet, in one transaction."""
+    async with engine.begin() as conn:
+        for tables in metadata:
+            await conn.run_sync(tables.create_all)
+
+
 async def create_schema(engine: AsyncEngine) -> None:
     """Create every shop table that does not exist yet."""
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
+    await create_tables(engine, Base.metadata)
 
 
 async def drop_schema(engine: AsyncEngine) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from actions.shop.db import create_tables
 from bot.nlu.encoder import shared_encoder
 from bot.rasa_client import RasaClient
 from bot.settings import Settings
@@ -54,5 +55,4 @@ def build_workbench(
 
 async def create_schema(engine: AsyncEngine) -> None:
     """Create the inbox and run-history tables in the gateway database."""
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
+    await create_tables(engine, Base.metadata)

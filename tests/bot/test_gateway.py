@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
@@ -71,21 +72,40 @@ async def test_buttons_become_quick_replies(client: WidgetClient) -> None:
     ]
 
 
+async def reconnect(gateway: str, session_id: str) -> tuple[str, list[dict]]:
+    """Open a new connection to ``session_id``: its confirmed id and history."""
+    again = WidgetClient()
+    await again.connect(gateway)
+    try:
+        return await again.start_session(session_id)
+    finally:
+        await again.close()
+
+
 async def test_history_is_restored_on_reconnect(gateway: str, client: WidgetClient) -> None:
     session_id, _ = await client.start_session()
     await client.say("/inform", session_id, title="点了按钮")
     await client.next("bot_uttered")
-    again = WidgetClient()
-    await again.connect(gateway)
-    try:
-        confirmed, history = await again.start_session(session_id)
-    finally:
-        await again.close()
+    confirmed, history = await reconnect(gateway, session_id)
     assert confirmed == session_id
     assert [(m["sender"], m["text"]) for m in history] == [
         ("shopper", "点了按钮"),
         ("bot", "收到：/inform"),
     ]
+
+
+async def test_restored_history_times_carry_their_utc_offset(
+    gateway: str, client: WidgetClient
+) -> None:
+    # A time without an offset is local time to a browser: 8 hours off in China.
+    session_id, _ = await client.start_session()
+    await client.say("你好", session_id)
+    await client.next("bot_uttered")
+    _, history = await reconnect(gateway, session_id)
+    times = [datetime.fromisoformat(m["at"]) for m in history]
+    assert len(times) == 2
+    assert all(t.utcoffset() == timedelta(0) for t in times)
+    assert all(abs(datetime.now(timezone.utc) - t) < timedelta(minutes=1) for t in times)
 
 
 async def test_signed_identity_reaches_rasa_and_forged_one_does_not(
