@@ -135,10 +135,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# httpx logs every request at INFO: a health poll every few seconds, for ever.
+QUIET_LOGGERS = ("httpx", "httpcore")
+
+
+def configure_logging() -> None:
+    """INFO to stderr, except the libraries in :data:`QUIET_LOGGERS` (warnings only)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``kefu`` and ``python -m bot``."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_logging()
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
