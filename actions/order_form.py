@@ -16,6 +16,14 @@ from actions.text import find_order_id, split_tax_id
 
 ABORTED = "aborted"
 LOGIN_REQUIRED = "login_required"
+# Intents that ask for something about one order: each fills the form.
+REQUEST_KINDS = frozenset(
+    {
+        "order_status", "logistics_track", "urge_delivery", "cancel_order", "change_address",
+        "refund_request", "refund_progress", "return_goods", "exchange_goods", "price_protect",
+        "invoice",
+    }
+)  # fmt: skip
 # Slots answered in free text, where 「算了」 means stop rather than an answer.
 FREE_TEXT_SLOTS = {"order_id", "refund_reason", "new_address", "invoice_title"}
 CANCELLABLE = {"pending_payment", "paid"}
@@ -63,9 +71,17 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         if shopper_id_of(tracker) is None:
             return [SlotSet("request_kind", LOGIN_REQUIRED), SlotSet("requested_slot", None)]
         requested = tracker.get_slot("requested_slot")
-        if latest_intent(tracker) == "deny" and requested in FREE_TEXT_SLOTS:
+        intent = latest_intent(tracker)
+        if intent == "deny" and requested in FREE_TEXT_SLOTS:
             return [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
-        return await super().run(dispatcher, tracker, domain)
+        events = await super().run(dispatcher, tracker, domain)
+        if intent in REQUEST_KINDS and requested is not None:
+            # A new request while the form waits for an answer (「退款多久到账」 when
+            # asked for a refund reason) switches the form to it. Setting the slot
+            # here keeps Rasa from rejecting the form for the unanswered question,
+            # which would leave the shopper with "I did not understand".
+            events.append(SlotSet("request_kind", intent))
+        return events
 
     async def required_slots(
         self,

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.order_form import (
     ABORTED,
     LOGIN_REQUIRED,
+    REQUEST_KINDS,
     ActionAskOrderId,
     ValidateOrderForm,
     looks_like_address,
     slots_for,
 )
+from actions.order_request import HANDLERS
 from actions.shop.seed import DEMO_PAID_ORDER, DEMO_SHIPPED_ORDER, OTHER_SHOPPER_ORDER
 from actions.shop.service import ShopService
 from tests.factories import make_tracker
 
+ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = {"forms": {"order_form": {"required_slots": ["order_id", "refund_reason"]}}}
 
 
@@ -96,6 +102,43 @@ async def test_saying_no_to_a_free_text_question_stops_the_form(shop: ShopServic
     tracker = make_tracker("算了", "deny", slots={"requested_slot": "order_id"})
     events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
     assert events == [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
+
+
+async def test_a_new_request_while_the_form_waits_switches_the_form_to_it(
+    shop: ShopService,
+) -> None:
+    # Rasa has already set request_kind from the intent; the form must say so too,
+    # or Rasa rejects it for leaving refund_reason unanswered.
+    slots = {
+        "requested_slot": "refund_reason",
+        "request_kind": "logistics_track",
+        "order_id": DEMO_SHIPPED_ORDER,
+        "order_status": "shipped",
+    }
+    tracker = make_tracker("帮我查下物流", "logistics_track", slots=slots)
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert SlotSet("request_kind", "logistics_track") in events
+    assert SlotSet("requested_slot", None) in events  # nothing more to ask: answer it
+
+
+async def test_an_answer_to_the_forms_question_does_not_switch_the_request(
+    shop: ShopService,
+) -> None:
+    slots = {"requested_slot": "refund_reason", "request_kind": "refund_request"}
+    tracker = make_tracker("质量问题", "inform", slots=slots)
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert not [e for e in events if e.get("name") == "request_kind"]
+
+
+def test_every_request_kind_has_a_handler_and_a_slot_mapping() -> None:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    mapped = {m["value"] for m in domain["slots"]["request_kind"]["mappings"]}
+
+    assert set(HANDLERS) == REQUEST_KINDS == mapped
 
 
 async def test_company_invoice_title_needs_a_tax_id(shop: ShopService) -> None:

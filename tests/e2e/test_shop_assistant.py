@@ -83,6 +83,19 @@ async def test_refund_for_a_gold_member_is_approved_in_the_database(
     assert [(r.status, r.fast_track) for r in refunds] == [("approved", True)]
 
 
+async def test_a_new_question_while_the_form_waits_is_answered(
+    stack: Stack, shopper: Shopper
+) -> None:
+    [ask] = await shopper.say(f"订单{DEMO_SHIPPED_ORDER}我要退款")
+    assert "退款的原因" in ask["text"]
+
+    [answer] = await shopper.say("那先帮我查下物流到哪了")
+
+    assert DEMO_SHIPPED_TRACKING in answer["text"]
+    _, refunds = await _order(stack, DEMO_SHIPPED_ORDER)
+    assert refunds == []
+
+
 async def test_anonymous_shopper_is_asked_to_log_in(stack: Stack) -> None:
     client = WidgetClient(kefu=False)
     await client.connect(stack.gateway_url)
