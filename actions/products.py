@@ -1,4 +1,4 @@
-"""Product questions: stock, price, material and sizes of the product named."""
+"""Product questions: stock, price, material and sizes of the product named, or shop policy."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import UsesShop
+from actions.policy import PRE_SALE, topic_of
 from actions.shop.format import yuan
 
 
@@ -21,8 +22,12 @@ class ActionProductConsult(UsesShop, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Describe the best-matching product, or ask which product is meant."""
+        """Answer a policy question, describe the product named, or ask which one is meant."""
         text = (tracker.latest_message or {}).get("text") or ""
+        topic = topic_of(text, PRE_SALE)
+        if topic is not None:  # 「羽绒服包邮吗」 asks about shipping, not the coat
+            dispatcher.utter_message(response=topic.response)
+            return []
         products = await self.shop.match_products(text, limit=1)
         if not products:
             dispatcher.utter_message(response="utter_product_general")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -9,6 +10,7 @@ from actions.coupons import ActionListCoupons
 from actions.fallback import ActionHandleFallback, fallback_limit
 from actions.handoff import ActionRequestAgent
 from actions.membership import ActionMembershipInfo
+from actions.payments import ActionPaymentHelp
 from actions.products import ActionProductConsult
 from actions.shop.service import ShopService
 from tests.factories import make_tracker
@@ -53,9 +55,47 @@ async def test_sold_out_product_says_so(shop: ShopService) -> None:
 async def test_unknown_product_gets_the_general_answer(shop: ShopService) -> None:
     dispatcher = CollectingDispatcher()
     await ActionProductConsult(shop).run(
-        dispatcher, make_tracker("这个是正品吗", "product_consult"), {}
+        dispatcher, make_tracker("这个有没有大一号的", "product_consult"), {}
     )
     assert [m["response"] for m in dispatcher.messages] == ["utter_product_general"]
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [
+        ("羽绒服包邮吗", "utter_policy_shipping"),
+        ("运费多少钱", "utter_policy_shipping"),
+        ("你们从哪里发货", "utter_policy_ship_from"),
+        ("空气炸锅保修多久", "utter_policy_warranty"),
+        ("这个是正品吗", "utter_authentic"),
+        ("买这个有赠品吗", "utter_policy_gift"),
+    ],
+)
+async def test_policy_question_gets_the_shops_policy(
+    shop: ShopService, text: str, response: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionProductConsult(shop).run(dispatcher, make_tracker(text, "product_consult"), {})
+    assert [m["response"] for m in dispatcher.messages] == [response]
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [
+        ("可以货到付款吗", "utter_policy_payment_methods"),
+        ("能用花呗分期吗", "utter_policy_payment_methods"),
+        ("支持信用卡吗", "utter_policy_payment_methods"),
+        ("花呗付款失败了", "utter_payment_issue"),
+        ("微信支付扣了两次钱", "utter_payment_issue"),
+        ("付款一直没反应", "utter_payment_issue"),
+    ],
+)
+async def test_payment_question_is_told_how_to_pay_or_what_went_wrong(
+    text: str, response: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionPaymentHelp().run(dispatcher, make_tracker(text, "payment_issue"), {})
+    assert [m["response"] for m in dispatcher.messages] == [response]
 
 
 async def test_membership_reads_tier_and_points(shop: ShopService) -> None:

@@ -96,6 +96,17 @@ async def test_a_new_question_while_the_form_waits_is_answered(
     assert refunds == []
 
 
+@pytest.mark.parametrize(
+    ("question", "answer_has"),
+    [("羽绒服包邮吗", "满99元包邮"), ("可以货到付款吗", "暂不支持货到付款")],
+)
+async def test_pre_sale_question_gets_the_shops_policy(
+    shopper: Shopper, question: str, answer_has: str
+) -> None:
+    [answer] = await shopper.say(question)
+    assert answer_has in answer["text"]
+
+
 async def test_anonymous_shopper_is_asked_to_log_in(stack: Stack) -> None:
     client = WidgetClient(kefu=False)
     await client.connect(stack.gateway_url)

@@ -34,8 +34,8 @@ from bot.trainer.errors import (
 from bot.training import fingerprint
 
 REPO = Path(__file__).resolve().parents[3]
-NEW_EXAMPLES = ["运费怎么算", "你们家包邮吗", "满多少包邮？"]
-ANSWER = "全场满 99 元包邮🚚，不满 99 元运费 8 元；偏远地区以结算页为准。"
+NEW_EXAMPLES = ["能帮我包成礼物吗", "有没有礼品包装", "可以礼盒包装吗？"]
+ANSWER = "可以的🎁 下单时备注「礼品包装」，我们免费包成礼盒，不放价格单。"
 
 
 @pytest.fixture
@@ -212,9 +212,10 @@ def test_create_intent_writes_nlu_rules_and_domain(editor: TrainingDataEditor, r
     rules_before = (root / "nlu_data" / "rules.yml").read_text()
     before = snapshot(root)
 
-    info = editor.create_intent(" shipping_fee ", [*NEW_EXAMPLES, "运费怎么算。"], f"  {ANSWER}\n")
+    examples = [*NEW_EXAMPLES, "能帮我包成礼物吗。"]
+    info = editor.create_intent(" gift_wrap ", examples, f"  {ANSWER}\n")
 
-    assert info == IntentInfo("shipping_fee", 3, ANSWER)
+    assert info == IntentInfo("gift_wrap", 3, ANSWER)
     assert changed_files(before, snapshot(root)) == {
         "domain.yml",
         "nlu_data/rules.yml",
@@ -222,48 +223,48 @@ def test_create_intent_writes_nlu_rules_and_domain(editor: TrainingDataEditor, r
     }
     domain_after = (root / "domain.yml").read_text()
     assert appended_lines(domain_before, domain_after) == [
-        "  - shipping_fee",
-        "  utter_shipping_fee:",
+        "  - gift_wrap",
+        "  utter_gift_wrap:",
         f'    - text: "{ANSWER}"',
     ]
     expected = yaml.safe_load(domain_before)
-    expected["intents"].append("shipping_fee")
-    expected["responses"]["utter_shipping_fee"] = [{"text": ANSWER}]
+    expected["intents"].append("gift_wrap")
+    expected["responses"]["utter_gift_wrap"] = [{"text": ANSWER}]
     assert yaml.safe_load(domain_after) == expected
     assert "&main_menu" in domain_after and "*not_an_answer" in domain_after
     rules_after = (root / "nlu_data" / "rules.yml").read_text()
     assert appended_lines(rules_before, rules_after) == [
-        "  - rule: answer shipping_fee",
+        "  - rule: answer gift_wrap",
         "    steps:",
-        "      - intent: shipping_fee",
-        "      - action: utter_shipping_fee",
+        "      - intent: gift_wrap",
+        "      - action: utter_gift_wrap",
     ]
-    assert editor.examples("shipping_fee") == NEW_EXAMPLES
-    assert IntentInfo("shipping_fee", 3, ANSWER) in editor.intents()
+    assert editor.examples("gift_wrap") == NEW_EXAMPLES
+    assert IntentInfo("gift_wrap", 3, ANSWER) in editor.intents()
 
 
 def test_rasa_reads_the_new_intent(editor: TrainingDataEditor, root: Path) -> None:
     from rasa.shared.core.domain import Domain
     from rasa.shared.nlu.training_data.loading import load_data
 
-    editor.create_intent("shipping_fee", NEW_EXAMPLES, ANSWER)
+    editor.create_intent("gift_wrap", NEW_EXAMPLES, ANSWER)
 
     data = load_data(str(root / "nlu_data" / "nlu"))  # rules.yml is not NLU data
     labelled = {(m.get("text"), m.get("intent")) for m in data.training_examples}
-    assert {(text, "shipping_fee") for text in NEW_EXAMPLES} <= labelled
+    assert {(text, "gift_wrap") for text in NEW_EXAMPLES} <= labelled
     domain = Domain.load(root / "domain.yml")
-    assert "shipping_fee" in domain.intents
-    assert domain.responses["utter_shipping_fee"] == [{"text": ANSWER}]
+    assert "gift_wrap" in domain.intents
+    assert domain.responses["utter_gift_wrap"] == [{"text": ANSWER}]
 
 
 def test_later_examples_of_a_new_intent_join_its_block(
     editor: TrainingDataEditor, root: Path
 ) -> None:
-    editor.create_intent("shipping_fee", NEW_EXAMPLES, ANSWER)
-    editor.add_examples("shipping_fee", ["偏远地区运费多少"])
+    editor.create_intent("gift_wrap", NEW_EXAMPLES, ANSWER)
+    editor.add_examples("gift_wrap", ["礼品包装要加钱吗"])
 
     nlu = yaml.safe_load((root / "nlu_data" / "nlu" / "trainer.yml").read_text())["nlu"]
-    assert len(nlu) == 1 and nlu[0]["examples"].endswith("- 偏远地区运费多少\n")
+    assert len(nlu) == 1 and nlu[0]["examples"].endswith("- 礼品包装要加钱吗\n")
 
 
 @pytest.mark.parametrize(
@@ -318,8 +319,8 @@ def test_the_name_rule_speaks_chinese_and_allows_words_that_merely_start_alike(r
 @pytest.mark.parametrize(
     ("examples", "answer", "field"),
     [
-        (["运费怎么算", "运费怎么算？"], ANSWER, "examples"),
-        (["运费怎么算"], ANSWER, "examples"),
+        (["能帮我包成礼物吗", "能帮我包成礼物吗？"], ANSWER, "examples"),
+        (["能帮我包成礼物吗"], ANSWER, "examples"),
         (NEW_EXAMPLES, "   ", "answer"),
         (NEW_EXAMPLES, "长" * 501, "answer"),
         (NEW_EXAMPLES, "控制\x07字符", "answer"),
@@ -331,7 +332,7 @@ def test_a_new_intent_needs_two_examples_and_an_answer(
     before = snapshot(root)
 
     with pytest.raises(InvalidInput) as caught:
-        editor.create_intent("shipping_fee", examples, answer)
+        editor.create_intent("gift_wrap", examples, answer)
 
     assert caught.value.field == field and caught.value.code == "invalid_input"
     assert snapshot(root) == before
@@ -342,10 +343,10 @@ def test_an_answer_of_500_characters_over_two_lines_is_fine(
 ) -> None:
     answer = "第一行\n" + "长" * 496
 
-    editor.create_intent("shipping_fee", NEW_EXAMPLES, answer)
+    editor.create_intent("gift_wrap", NEW_EXAMPLES, answer)
 
     domain = yaml.safe_load((root / "domain.yml").read_text())
-    assert domain["responses"]["utter_shipping_fee"] == [{"text": answer}]
+    assert domain["responses"]["utter_gift_wrap"] == [{"text": answer}]
 
 
 def test_a_new_intent_with_another_intents_example_writes_nothing(
@@ -354,7 +355,7 @@ def test_a_new_intent_with_another_intents_example_writes_nothing(
     before = snapshot(root)
 
     with pytest.raises(LabelConflict) as caught:
-        editor.create_intent("shipping_fee", [*NEW_EXAMPLES, "你好"], ANSWER)
+        editor.create_intent("gift_wrap", [*NEW_EXAMPLES, "你好"], ANSWER)
 
     assert caught.value.conflicts == [Conflict("你好", "greet")]
     assert snapshot(root) == before
@@ -366,7 +367,7 @@ def test_a_failed_domain_write_puts_the_earlier_files_back(
 ) -> None:
     if trainer_file_existed:
         TrainingDataEditor(root).create_intent(
-            "gift_wrap", ["能包装成礼物吗", "送人用的能包好看点吗"], "可以的～"
+            "gift_card", ["你们有礼品卡卖吗", "礼品卡能买吗"], "有的～"
         )
     before = snapshot(root)
     attempts: list[str] = []
@@ -379,7 +380,7 @@ def test_a_failed_domain_write_puts_the_earlier_files_back(
 
     editor = TrainingDataEditor(root, write=disk_full_for_the_domain)
     with pytest.raises(OSError):
-        editor.create_intent("shipping_fee", NEW_EXAMPLES, ANSWER)
+        editor.create_intent("gift_wrap", NEW_EXAMPLES, ANSWER)
 
     assert attempts[:3] == ["trainer.yml", "rules.yml", "domain.yml"]
     assert snapshot(root) == before
@@ -528,7 +529,7 @@ def test_responses_sent_by_code_reads_literals_prefixes_and_filled_templates() -
 def test_the_real_rasa_validate_is_clean_after_create_intent(
     editor: TrainingDataEditor, root: Path
 ) -> None:
-    editor.create_intent("shipping_fee", NEW_EXAMPLES, ANSWER)
+    editor.create_intent("gift_wrap", NEW_EXAMPLES, ANSWER)
 
     report = editor.validate()
 

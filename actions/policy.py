@@ -1,0 +1,56 @@
+"""Which of the shop's policy answers a question asks for, by its words.
+
+Policy questions come under the intent of their subject: 「包邮吗」 and
+「是正品吗」 are product questions, 「能用花呗吗」 a payment one. The words
+pick the answer. Each answer is a response in ``domain.yml``, so the shop
+edits its policy text there like any other answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from actions.text import half_width
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A policy answer and the words that ask for it."""
+
+    response: str
+    words: tuple[str, ...]
+
+
+# Asked before buying; the first topic with a word in the question wins.
+PRE_SALE = (
+    Topic("utter_policy_shipping", ("包邮", "运费", "邮费", "快递费")),
+    Topic("utter_policy_ship_from", ("哪里发货", "哪发货", "哪儿发", "发货地", "从哪发", "哪个仓")),
+    Topic("utter_policy_warranty", ("保修", "质保", "保固", "保多久")),
+    Topic("utter_authentic", ("正品", "保真", "假货", "真货", "是真的吗")),
+    Topic("utter_policy_gift", ("赠品", "送什么", "有礼品", "送东西")),
+)
+PAYMENT_METHODS = Topic(
+    "utter_policy_payment_methods",
+    ("花呗", "信用卡", "分期", "货到付款", "支付方式", "付款方式", "怎么付", "怎么支付",
+     "微信付", "微信支付", "支付宝", "银行卡", "能付", "可以付"),
+)  # fmt: skip
+# A question about a payment that went wrong is not one about how to pay.
+PAYMENT_TROUBLE = (
+    "失败", "扣", "没到账", "拦截", "风险", "不成功", "报错", "付不了", "付不上", "没反应",
+    "两次", "重复", "退回",
+)  # fmt: skip
+
+
+def topic_of(text: str, topics: Sequence[Topic]) -> Topic | None:
+    """The first of ``topics`` that one of the words of ``text`` asks for."""
+    normal = half_width(text).lower()
+    return next((t for t in topics if any(word in normal for word in t.words)), None)
+
+
+def asks_how_to_pay(text: str) -> bool:
+    """Whether ``text`` asks about ways to pay rather than about a failed payment."""
+    normal = half_width(text)
+    if any(word in normal for word in PAYMENT_TROUBLE):
+        return False
+    return topic_of(normal, [PAYMENT_METHODS]) is not None
