@@ -8,32 +8,29 @@ Methods block on file and process I/O: callers run them in a thread.
 from __future__ import annotations
 
 import logging
-import re
 import subprocess
-import sys
 import threading
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.trainer import yaml_io
-from bot.trainer.errors import (
-    Conflict,
-    IntentExists,
-    InvalidExample,
-    InvalidInput,
-    InvalidIntentName,
-    LabelConflict,
-    UnknownIntent,
-)
+from bot.trainer.errors import Conflict, InvalidInput, LabelConflict, UnknownIntent
 from bot.trainer.evaluation import FALLBACK_INTENT
+from bot.trainer.labels import (
+    MIN_NEW_INTENT_EXAMPLES,
+    check_intent_name,
+    clean_answer,
+    clean_example,
+    normalize,
+)
+from bot.trainer.validation import Runner, ValidationReport, responses_sent_by_code, run_validate
+from bot.trainer.yaml_io import section_names
 from bot.training import fingerprint
 
 logger = logging.getLogger(__name__)
 
-Runner = Callable[..., "subprocess.CompletedProcess[str]"]
 Writer = Callable[[Path, bytes], None]
 
 DOMAIN = Path("domain.yml")
@@ -45,27 +42,7 @@ TRAINER_NLU_HEADER = (
     "# writes this file and only ever appends to it.\n"
     'version: "3.1"\n\nnlu:\n'
 )
-VALIDATE_ARGS = (
-    *("-m", "rasa", "data", "validate"),
-    *("--data", "nlu_data", "--domain", "domain.yml", "--config", "config.yml"),
-)
 DEFAULT_ACTIONS_DIR = Path(__file__).parents[2] / "actions"
-
-MAX_EXAMPLE_CHARS = 200
-MAX_ANSWER_CHARS = 500
-MIN_NEW_INTENT_EXAMPLES = 2
-INTENT_NAME = re.compile(r"[a-z][a-z0-9_]{2,39}")
-RESERVED_PREFIXES = ("utter_", "action_")
-RESERVED_NAMES = ("nlu_fallback", "restart", "back", "session_start", "out_of_scope")
-TRAILING_PUNCTUATION = "。！？!?.~～… "
-# Rasa's annotation syntax: [text](entity), [text](entity:value), [text]{...}, [text][...].
-ENTITY_MARKUP = re.compile(
-    r"\[(?P<text>[^\]]+?)\](?:\((?P<entity>[^:)]+?)(?::[^)]+)?\)|\{[^}]+?\}|\[.*?\])"
-)
-UNUSED_RESPONSE = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule\.")
-PROBLEM = re.compile(r"userwarning|error|conflict", re.IGNORECASE)
-NOT_A_PROBLEM = ("No story structure conflicts found", "for conflict analysis")
-ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @dataclass(frozen=True)
@@ -90,18 +67,6 @@ class AddResult:
 
     def to_dict(self) -> dict[str, Any]:
         """``{"added", "duplicates"}``."""
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class ValidationReport:
-    """What ``rasa data validate`` found wrong; ``ok`` when nothing."""
-
-    ok: bool
-    problems: list[str]
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"ok", "problems"}``."""
         return asdict(self)
 
 
@@ -159,7 +124,7 @@ class TrainingDataEditor:
         responses = domain.get("responses") or {}
         return [
             IntentInfo(name, len(examples.get(name, [])), _first_text(responses, f"utter_{name}"))
-            for name in sorted(_names(domain.get("intents")))
+            for name in sorted(section_names(domain.get("intents")))
         ]
 
     def examples(self, intent: str) -> list[str]:
@@ -168,7 +133,7 @@ class TrainingDataEditor:
         Raises:
             UnknownIntent: the domain has no such intent.
         """
-        if intent not in _names(self._domain().get("intents")):
+        if intent not in section_names(self._domain().get("intents")):
             raise UnknownIntent(intent)
         return list(self._examples().by_intent.get(intent, []))
 
@@ -187,10 +152,11 @@ class TrainingDataEditor:
             raise InvalidInput("examples", "请至少填写一条例句")
         with self._lock:
             domain = self._domain()
-            if intent not in _names(domain.get("intents")):
+            if intent not in section_names(domain.get("intents")):
                 raise UnknownIntent(intent)
             found = self._examples()
-            result, conflicts = _sort_out(intent, texts, found, _names(domain.get("entities")))
+            entities = section_names(domain.get("entities"))
+            result, conflicts = _sort_out(intent, texts, found, entities)
             if conflicts:
                 raise LabelConflict(conflicts)
             if result.added:
@@ -216,7 +182,8 @@ class TrainingDataEditor:
             domain = self._domain()
             name = check_intent_name(name, domain)
             found = self._examples()
-            result, conflicts = _sort_out(name, examples, found, _names(domain.get("entities")))
+            entities = section_names(domain.get("entities"))
+            result, conflicts = _sort_out(name, examples, found, entities)
             if len(result.added) < MIN_NEW_INTENT_EXAMPLES:
                 message = f"新意图至少需要 {MIN_NEW_INTENT_EXAMPLES} 条不同的例句"
                 raise InvalidInput("examples", message)
@@ -239,24 +206,7 @@ class TrainingDataEditor:
 
         Responses that only custom actions or forms send are not problems.
         """
-        command = [sys.executable, *VALIDATE_ARGS]
-        timeout = self._validate_timeout
-        try:
-            done = self._run(
-                command,
-                cwd=self._root,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            return ValidationReport(False, [f"rasa data validate 超过 {timeout:g} 秒仍未结束"])
-        output = f"{done.stdout or ''}\n{done.stderr or ''}"
-        problems = problem_lines(output, self._allowed_unused())
-        if done.returncode != 0 and not problems:
-            problems.append(f"rasa data validate 以退出码 {done.returncode} 结束")
-        return ValidationReport(done.returncode == 0 and not problems, problems)
+        return run_validate(self._root, self._run, self._validate_timeout, self._allowed_unused())
 
     def _domain(self) -> dict[str, Any]:
         return yaml_io.load((self._root / DOMAIN).read_text(encoding="utf-8")) or {}
@@ -326,109 +276,6 @@ class TrainingDataEditor:
         return responses_sent_by_code(sources, self._domain())
 
 
-def normalize(text: str) -> str:
-    """The form two examples are compared in: no annotations, NFKC, casefolded, tidy ends."""
-    plain = ENTITY_MARKUP.sub(lambda match: match.group("text"), text)
-    folded = " ".join(unicodedata.normalize("NFKC", plain).casefold().split())
-    return folded.rstrip(TRAILING_PUNCTUATION)
-
-
-def clean_example(text: Any, entities: Iterable[str]) -> str:
-    """``text`` stripped, if it can be a training example.
-
-    Raises:
-        InvalidExample: empty, too long, several lines, control characters, or entity
-            annotations Rasa would misread.
-    """
-    if not isinstance(text, str):
-        raise InvalidExample(str(text), "例句须为文本")
-    cleaned = text.strip()
-    if not normalize(cleaned):
-        raise InvalidExample(text, "例句不能为空，也不能只有标点")
-    if len(cleaned) > MAX_EXAMPLE_CHARS:
-        raise InvalidExample(text, f"例句最长 {MAX_EXAMPLE_CHARS} 个字")
-    if len(cleaned.splitlines()) > 1 or _has_control_characters(cleaned):
-        raise InvalidExample(text, "例句不能换行，也不能含制表符等控制字符")
-    known = set(entities)
-    if any(match.group("entity") not in known for match in ENTITY_MARKUP.finditer(cleaned)):
-        raise InvalidExample(text, "方括号加圆括号会被当作实体标注，只能写 [文字](已有实体名)")
-    return cleaned
-
-
-def clean_answer(answer: Any) -> str:
-    """``answer`` stripped, if it can be a response text.
-
-    Raises:
-        InvalidInput: empty, longer than 500 characters, or with control characters.
-    """
-    cleaned = answer.replace("\r\n", "\n").strip() if isinstance(answer, str) else ""
-    if not cleaned:
-        raise InvalidInput("answer", "请填写机器人的回答")
-    if len(cleaned) > MAX_ANSWER_CHARS:
-        raise InvalidInput("answer", f"回答最长 {MAX_ANSWER_CHARS} 个字")
-    if _has_control_characters(cleaned.replace("\n", "")):
-        raise InvalidInput("answer", "回答里不能有制表符等控制字符")
-    return cleaned
-
-
-def check_intent_name(name: Any, domain: dict[str, Any]) -> str:
-    """``name`` stripped, if a new intent may take it.
-
-    Raises:
-        InvalidIntentName: malformed, reserved, or the name of another domain item.
-        IntentExists: an intent already has it.
-    """
-    name = name.strip() if isinstance(name, str) else ""
-    if not INTENT_NAME.fullmatch(name):
-        raise InvalidIntentName("意图名只能用小写字母、数字和下划线，以字母开头，3–40 个字符")
-    reserved = any(name == word or name.startswith(f"{word}_") for word in RESERVED_NAMES)
-    if reserved or name.startswith(RESERVED_PREFIXES) or name in yaml_io.YAML_WORDS:
-        raise InvalidIntentName(f"「{name}」是系统保留的名字，请换一个")
-    if name in _names(domain.get("intents")):
-        raise IntentExists(name)
-    kinds = {"responses": "回复", "actions": "动作", "slots": "槽位"}
-    kinds |= {"forms": "表单", "entities": "实体"}
-    for key, kind in kinds.items():
-        if name in _names(domain.get(key)):
-            raise InvalidIntentName(f"「{name}」已经是一个{kind}的名字，请换一个")
-    if f"utter_{name}" in _names(domain.get("responses")):
-        raise InvalidIntentName(f"已经有名为 utter_{name} 的回复，请换一个意图名")
-    return name
-
-
-def problem_lines(output: str, allowed_unused: set[str]) -> list[str]:
-    """The lines of ``rasa data validate`` output that report a problem worth showing."""
-    problems = []
-    for raw in output.splitlines():
-        line = ANSI_ESCAPE.sub("", raw).strip()
-        if not PROBLEM.search(line) or any(fine in line for fine in NOT_A_PROBLEM):
-            continue
-        unused = UNUSED_RESPONSE.search(line)
-        if not (unused and unused.group(1) in allowed_unused):
-            problems.append(line)
-    return problems
-
-
-def responses_sent_by_code(sources: Iterable[str], domain: dict[str, Any]) -> set[str]:
-    """Responses that action source code names, and the ``utter_ask_<slot>`` of forms.
-
-    A literal ``"utter_x"`` names itself. An f-string ``f"utter_status_{s}"`` names every
-    response with that prefix; one with no prefix, ``f"utter_{kind}_{case}"``, is filled
-    with the words quoted in the same file.
-    """
-    responses = _names(domain.get("responses"))
-    sent = {f"utter_ask_{slot}" for slot in _names(domain.get("slots"))}
-    for source in sources:
-        sent |= set(re.findall(r"\butter_[a-z0-9_]+", source)) & responses
-        words = sorted(set(re.findall(r"""["']([a-z][a-z0-9_]*)["']""", source)))
-        for template in re.findall(r"""\bf["'](utter_[^"'\n]*\{[^"'\n]*)["']""", source):
-            pieces = re.split(r"\{[^}]*\}", template)
-            hole = "[a-z0-9_]+" if pieces[0] != "utter_" else f"(?:{'|'.join(words)})"
-            pattern = re.compile(hole.join(re.escape(piece) for piece in pieces))
-            sent |= {name for name in responses if pattern.fullmatch(name)}
-    return sent
-
-
 def _sort_out(
     intent: str, texts: Iterable[Any], found: _Examples, entities: Iterable[str]
 ) -> tuple[AddResult, list[Conflict]]:
@@ -458,19 +305,7 @@ def _entry_examples(value: Any) -> list[str]:
     return []
 
 
-def _names(items: Any) -> set[str]:
-    """Names of a domain section: a list of names or one-key mappings, or a mapping."""
-    if isinstance(items, dict):
-        return {str(name) for name in items}
-    names = (next(iter(item)) if isinstance(item, dict) else item for item in items or [])
-    return {str(name) for name in names}
-
-
 def _first_text(responses: dict[str, Any], name: str) -> str | None:
     variants = responses.get(name) or []
     first = variants[0] if isinstance(variants, list) and variants else {}
     return first.get("text") if isinstance(first, dict) else None
-
-
-def _has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text)

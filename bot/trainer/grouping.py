@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from bot.nlu.encoder import SentenceEncoder
-from bot.trainer.editor import normalize
+from bot.trainer.labels import normalize
 
 #: Cosine similarity from which two messages count as the same question. On the
 #: held-out split's 518 messages, pairs at or above 0.75 share their intent 82% of

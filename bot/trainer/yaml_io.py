@@ -244,3 +244,11 @@ def _printable(ch: str) -> bool:
 def _escape(ch: str) -> str:
     code = ord(ch)
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def section_names(items: Any) -> set[str]:
+    """Names of a domain section: a list of names or one-key mappings, or a mapping."""
+    if isinstance(items, dict):
+        return {str(name) for name in items}
+    names = (next(iter(item)) if isinstance(item, dict) else item for item in items or [])
+    return {str(name) for name in names}

@@ -12,16 +12,7 @@ import pytest
 import yaml
 
 from bot.trainer import yaml_io
-from bot.trainer.editor import (
-    AddResult,
-    IntentInfo,
-    TrainingDataEditor,
-    ValidationReport,
-    check_intent_name,
-    normalize,
-    problem_lines,
-    responses_sent_by_code,
-)
+from bot.trainer.editor import AddResult, IntentInfo, TrainingDataEditor
 from bot.trainer.errors import (
     Conflict,
     IntentExists,
@@ -31,6 +22,8 @@ from bot.trainer.errors import (
     LabelConflict,
     UnknownIntent,
 )
+from bot.trainer.labels import check_intent_name, normalize
+from bot.trainer.validation import ValidationReport, problem_lines
 from bot.training import fingerprint
 
 REPO = Path(__file__).resolve().parents[3]
@@ -504,26 +497,6 @@ def test_problem_lines_ignore_the_all_clear_lines() -> None:
     allowed = {"utter_coupons", "utter_orphan"}
 
     assert problem_lines(RASA_OUTPUT, allowed) == [SHARED, RULE_CONFLICT]
-
-
-def test_responses_sent_by_code_reads_literals_prefixes_and_filled_templates() -> None:
-    sources = [
-        'dispatcher.utter_message(response="utter_coupons")\n'
-        'dispatcher.utter_message(response=f"utter_order_status_{order.status}")\n',
-        'KINDS = ("return", "exchange")\nCASES = ("eligible", "in_transit")\n'
-        'dispatcher.utter_message(response=f"utter_{kind}_{case}")\n',
-    ]
-    names = ["utter_coupons", "utter_order_status_paid", "utter_return_eligible"]
-    names += ["utter_exchange_in_transit", "utter_greet", "utter_return_gift", "utter_ask_phone"]
-    domain = {"responses": {name: [{"text": "x"}] for name in names}, "slots": {"phone": {}}}
-
-    assert responses_sent_by_code(sources, domain) == {
-        "utter_coupons",
-        "utter_order_status_paid",
-        "utter_return_eligible",
-        "utter_exchange_in_transit",
-        "utter_ask_phone",
-    }
 
 
 def test_the_real_rasa_validate_is_clean_after_create_intent(
