@@ -37,6 +37,7 @@ def services(settings: Settings, model: Path, root: Path) -> list[Service]:
         "SHOP_DATABASE_URL": settings.shop_database_url,
         "KEFU_IDENTITY_SECRET": settings.identity_secret,
         "RASA_TOKEN": settings.rasa_token,
+        "KEFU_TRACKER_DB": str(Path(settings.tracker_db).resolve()) if settings.tracker_db else "",
     }
     return [
         Service(

@@ -70,6 +70,8 @@ class Settings:
     nlu_test: Path | None = None
     regression_margin: float = 0.02
     inbox_confidence: float = 0.6
+    # Rasa's conversations (slots, open forms), kept across its restarts; "" keeps them in memory.
+    tracker_db: str = "var/trackers.db"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -111,4 +113,5 @@ class Settings:
             nlu_test=_path(env, "KEFU_NLU_TEST"),
             regression_margin=_float(env, "KEFU_REGRESSION_MARGIN", cls.regression_margin),
             inbox_confidence=_float(env, "KEFU_INBOX_CONFIDENCE", cls.inbox_confidence),
+            tracker_db=env.get("KEFU_TRACKER_DB", str(var_dir / "trackers.db")),
         )

@@ -1,33 +1,213 @@
-"""A Rasa tracker store in memory whose conversations outlive a model swap.
+"""Rasa's tracker store for kefu: conversations in memory, written behind to SQLite.
 
 Rasa builds a new tracker store from ``endpoints.yml`` each time it loads a
 model (``PUT /model``, the trainer's deploy). The stock in-memory store would
 start empty and every conversation in progress would lose its slots and open
 form. This one keeps its conversations in the process, shared by every
-instance. A SQL store keeps them too, but Rasa's runs synchronously on the
-event loop: on SQLite it answered 20 messages/s here against 81 in memory
-(``bench/throughput.py --rasa-direct``). For conversations that outlive a
-restart of Rasa, configure its Redis or SQL store instead.
+instance, and, given a ``path``, a background thread writes each changed
+conversation to a SQLite file a moment later. After a restart of Rasa a
+conversation is read back from the file the first time it is asked for, so
+the order form a shopper was filling in carries on.
+
+Rasa's own SQL store writes on the event loop before it answers: on SQLite it
+answered 20 messages/s here against 81 in memory (``bench/throughput.py
+--rasa-direct``). Writing behind keeps the in-memory speed; a crash loses at
+most the last ``flush_interval`` seconds of dialogue state (the messages
+themselves are kept by the gateway). One Rasa process per file: several Rasa
+servers should share Rasa's Redis store instead.
 """
 
 from __future__ import annotations
 
+import atexit
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, MutableMapping
+from pathlib import Path
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 
-#: Serialised trackers by conversation id, for the life of the Rasa process.
-_CONVERSATIONS: dict[str, str] = {}
+logger = logging.getLogger(__name__)
+
+DEFAULT_FLUSH_INTERVAL = 0.5
 
 
-class SharedInMemoryTrackerStore(InMemoryTrackerStore):
-    """An :class:`InMemoryTrackerStore` over the process-wide conversations."""
+class ConversationFile:
+    """Serialised trackers by conversation id in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        """Open (and create if needed) the file at ``path``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # One connection, used by the event loop (reads) and the writer thread.
+        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._connection.execute("PRAGMA synchronous=NORMAL")
+            self._connection.execute(
+                "CREATE TABLE IF NOT EXISTS trackers ("
+                " sender_id TEXT PRIMARY KEY, tracker TEXT NOT NULL, saved_at REAL NOT NULL)"
+            )
+
+    def load(self, sender_id: str) -> str | None:
+        """The stored tracker of ``sender_id``, if any."""
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT tracker FROM trackers WHERE sender_id = ?", (sender_id,)
+            ).fetchone()
+        return row[0] if row else None
+
+    def sender_ids(self) -> set[str]:
+        """Every conversation id in the file."""
+        with self._lock:
+            return {row[0] for row in self._connection.execute("SELECT sender_id FROM trackers")}
+
+    def write(self, trackers: list[tuple[str, str]]) -> None:
+        """Insert or replace ``(sender_id, tracker)`` pairs in one transaction."""
+        now = time.time()
+        with self._lock:
+            self._connection.execute("BEGIN")
+            try:
+                self._connection.executemany(
+                    "INSERT INTO trackers (sender_id, tracker, saved_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (sender_id) DO UPDATE"
+                    " SET tracker = excluded.tracker, saved_at = excluded.saved_at",
+                    [(sender_id, tracker, now) for sender_id, tracker in trackers],
+                )
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+            self._connection.execute("COMMIT")
+
+
+class Conversations(MutableMapping[str, str]):
+    """Serialised trackers by conversation id: a dict, kept in a file too when given one.
+
+    Writes go to memory and are marked; :meth:`flush` (a background thread,
+    every ``flush_interval`` seconds, and at exit) copies the marked ones to
+    the file. Reads of an id not in memory look in the file.
+    """
 
     def __init__(
-        self, domain: Domain, event_broker: EventBroker | None = None, **kwargs: Any
+        self, file: ConversationFile | None, flush_interval: float = DEFAULT_FLUSH_INTERVAL
     ) -> None:
-        """Build it as Rasa does from ``endpoints.yml`` (``host`` and the like are ignored)."""
+        """Keep conversations in memory, and in ``file`` if it is given."""
+        self._file = file
+        self._flush_interval = flush_interval
+        self._memory: dict[str, str] = {}
+        self._unsaved: set[str] = set()
+        self._lock = threading.Lock()
+        self._writer: threading.Thread | None = None
+
+    def __getitem__(self, sender_id: str) -> str:
+        if sender_id not in self:
+            raise KeyError(sender_id)
+        return self._memory[sender_id]
+
+    def __contains__(self, sender_id: object) -> bool:
+        if not isinstance(sender_id, str):
+            return False
+        if sender_id in self._memory:
+            return True
+        stored = self._file.load(sender_id) if self._file is not None else None
+        if stored is None:
+            return False
+        with self._lock:
+            self._memory.setdefault(sender_id, stored)
+        return True
+
+    def __setitem__(self, sender_id: str, tracker: str) -> None:
+        with self._lock:
+            self._memory[sender_id] = tracker
+            if self._file is not None:
+                self._unsaved.add(sender_id)
+        self._start_writer()
+
+    def __delitem__(self, sender_id: str) -> None:
+        # Rasa never deletes a conversation; forgetting one would need the file too.
+        raise NotImplementedError("conversations are kept, not deleted")
+
+    def __iter__(self) -> Iterator[str]:
+        stored = self._file.sender_ids() if self._file is not None else set()
+        return iter(sorted(set(self._memory) | stored))
+
+    def __len__(self) -> int:
+        return len(set(self))
+
+    def flush(self) -> None:
+        """Write every conversation changed since the last flush to the file."""
+        if self._file is None:
+            return
+        with self._lock:
+            changed = [(sender_id, self._memory[sender_id]) for sender_id in self._unsaved]
+            self._unsaved.clear()
+        if not changed:
+            return
+        try:
+            self._file.write(changed)
+        except sqlite3.Error:
+            logger.exception("could not save %d conversations; will retry", len(changed))
+            with self._lock:
+                self._unsaved.update(sender_id for sender_id, _ in changed)
+
+    def _start_writer(self) -> None:
+        if self._file is None or self._writer is not None:
+            return
+        with self._lock:
+            if self._writer is not None:
+                return
+            self._writer = threading.Thread(
+                target=self._write_forever, name="tracker-writer", daemon=True
+            )
+            self._writer.start()
+        atexit.register(self.flush)
+
+    def _write_forever(self) -> None:
+        while True:
+            time.sleep(self._flush_interval)
+            self.flush()
+
+
+_SHARED: dict[Path | None, Conversations] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_conversations(path: Path | None, flush_interval: float) -> Conversations:
+    """The process's conversations kept in ``path`` (in memory only when ``None``)."""
+    key = path.resolve() if path is not None else None
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            file = ConversationFile(key) if key is not None else None
+            _SHARED[key] = Conversations(file, flush_interval)
+        return _SHARED[key]
+
+
+class KefuTrackerStore(InMemoryTrackerStore):
+    """An :class:`InMemoryTrackerStore` over the process-wide, file-backed conversations."""
+
+    def __init__(
+        self,
+        domain: Domain,
+        event_broker: EventBroker | None = None,
+        path: str | None = None,
+        flush_interval: float = DEFAULT_FLUSH_INTERVAL,
+        **kwargs: Any,
+    ) -> None:
+        """Build it as Rasa does from ``endpoints.yml``.
+
+        Args:
+            domain: the model's domain.
+            event_broker: where Rasa streams events, if anywhere.
+            path: the SQLite file conversations are written to; empty or
+                ``None`` keeps them in memory only.
+            flush_interval: seconds between writes to the file.
+            kwargs: the rest of the endpoint's settings (``host`` and the like),
+                which Rasa's base class takes.
+        """
         super().__init__(domain, event_broker, **kwargs)
-        self.store = _CONVERSATIONS
+        self.store = shared_conversations(Path(path) if path else None, float(flush_interval))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -12,7 +13,12 @@ from sqlalchemy import select
 
 from actions.shop.db import make_engine, make_sessionmaker
 from actions.shop.models import Order, Refund
-from actions.shop.seed import DEMO_DELIVERED_ORDER, DEMO_SHIPPED_ORDER, DEMO_SHIPPED_TRACKING
+from actions.shop.seed import (
+    DEMO_DELIVERED_ORDER,
+    DEMO_PAID_ORDER,
+    DEMO_SHIPPED_ORDER,
+    DEMO_SHIPPED_TRACKING,
+)
 from bot.identity import sign
 from tests.e2e.conftest import SECRET, Stack
 from tests.socket_clients import WidgetClient
@@ -131,6 +137,30 @@ async def test_health_is_ok_with_everything_up(stack: Stack) -> None:
             "rasa": True,
             "actions": True,
         }
+
+
+async def test_an_open_form_carries_on_after_rasa_restarts(stack: Stack, shopper: Shopper) -> None:
+    [ask] = await shopper.say(f"订单{DEMO_PAID_ORDER}我想改地址")
+    assert "新的收货地址" in ask["text"]
+    stack.stop("rasa")
+    stack.restart("rasa")
+    await _until_healthy(stack)
+
+    [confirm] = await shopper.say("浙江省杭州市西湖区文三路100号")
+
+    assert DEMO_PAID_ORDER in confirm["text"] and "文三路100号" in confirm["text"]
+    await shopper.say("不用了")
+    order, _ = await _order(stack, DEMO_PAID_ORDER)
+    assert "文三路" not in order.address
+
+
+async def _until_healthy(stack: Stack, timeout: float = 60.0) -> None:
+    async with httpx.AsyncClient(base_url=stack.gateway_url) as http:
+        for _ in range(int(timeout / 0.5)):
+            if (await http.get("/healthz")).json()["status"] == "ok":
+                return
+            await asyncio.sleep(0.5)
+    raise AssertionError("the gateway did not see Rasa again")
 
 
 async def test_question_asked_while_actions_are_down_is_answered_after(
