@@ -30,7 +30,8 @@ from bot.stack import LocalStack, local_stack
 from tests.socket_clients import WidgetClient
 
 SECRET = "bench-secret"
-# Each is answered by one bot message (a rule and a response), so an answer is one event.
+# Each is answered by one bot message (a rule, then a response or, for the payment
+# question, an action), so an answer is one event.
 QUESTIONS = ("你好", "谢谢", "你是机器人吗", "付款失败了怎么办", "今天天气怎么样")
 
 
