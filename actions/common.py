@@ -30,6 +30,23 @@ def latest_intent(tracker: Tracker) -> str | None:
     return name if isinstance(name, str) else None
 
 
+def question_text(tracker: Tracker) -> str:
+    """What the shopper asked in words.
+
+    A button (``/product_consult``) only names the intent; the words are in the
+    message before it, the one the bot asked 「您是不是想问」 about.
+    """
+    latest = str((tracker.latest_message or {}).get("text") or "")
+    if not latest.startswith("/"):
+        return latest
+    said = [e for e in tracker.events if e.get("event") == "user"]
+    for event in reversed(said[:-1]):
+        text = str(event.get("text") or "")
+        if not text.startswith("/"):
+            return text
+    return latest
+
+
 class UsesShop(ABC):
     """Gives an action the shop service; tests inject one, servers build it from env."""
 

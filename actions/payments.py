@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import question_text
 from actions.policy import PAYMENT_METHODS, asks_how_to_pay
 
 
@@ -21,7 +22,7 @@ class ActionPaymentHelp(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Answer 「能用花呗吗」 with the ways to pay, anything else as a payment problem."""
-        text = (tracker.latest_message or {}).get("text") or ""
+        text = question_text(tracker)
         response = PAYMENT_METHODS.response if asks_how_to_pay(text) else "utter_payment_issue"
         dispatcher.utter_message(response=response)
         return []

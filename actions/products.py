@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import UsesShop
+from actions.common import UsesShop, question_text
 from actions.policy import PRE_SALE, topic_of
 from actions.shop.format import yuan
 
@@ -23,7 +23,7 @@ class ActionProductConsult(UsesShop, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Answer a policy question, describe the product named, or ask which one is meant."""
-        text = (tracker.latest_message or {}).get("text") or ""
+        text = question_text(tracker)
         topic = topic_of(text, PRE_SALE)
         if topic is not None:  # 「羽绒服包邮吗」 asks about shipping, not the coat
             dispatcher.utter_message(response=topic.response)

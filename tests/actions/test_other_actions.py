@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -152,6 +153,53 @@ async def test_first_miss_asks_to_rephrase_the_second_hands_off() -> None:
     assert [m["response"] for m in once.messages] == ["utter_default"]
     assert twice.messages[1]["custom"]["handoff"]["reason"] == "bot_not_understanding"
     assert events == [ConversationPaused()]
+
+
+def _unsure(text: str, ranking: list[tuple[str, float]]) -> Tracker:
+    tracker = make_tracker(text, "nlu_fallback", events=[{"event": "user", "text": "你好"}])
+    tracker.latest_message["intent_ranking"] = [
+        {"name": name, "confidence": confidence} for name, confidence in ranking
+    ]
+    return tracker
+
+
+async def test_an_unsure_guess_offers_the_likely_intents_best_first() -> None:
+    tracker = _unsure(
+        "运费谁出",
+        [("nlu_fallback", 0.5), ("product_consult", 0.49), ("return_goods", 0.41),
+         ("greet", 0.06), ("invoice", 0.02)],
+    )  # fmt: skip
+    dispatcher = CollectingDispatcher()
+
+    await ActionHandleFallback(limit=2).run(dispatcher, tracker, {})
+
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_did_you_mean"
+    assert [b["payload"] for b in message["buttons"]] == [
+        "/product_consult",
+        "/return_goods",
+        "/request_human",
+    ]
+
+
+async def test_without_a_likely_shop_intent_the_bot_asks_to_rephrase() -> None:
+    tracker = _unsure("嗯嗯啊", [("nlu_fallback", 0.4), ("affirm", 0.38), ("coupon", 0.1)])
+    dispatcher = CollectingDispatcher()
+
+    await ActionHandleFallback(limit=2).run(dispatcher, tracker, {})
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_default"]
+
+
+async def test_a_suggestion_button_is_answered_from_the_words_asked_before(
+    shop: ShopService,
+) -> None:
+    tracker = make_tracker("/product_consult", "product_consult", events=[_missed("运费谁出")])
+    dispatcher = CollectingDispatcher()
+
+    await ActionProductConsult(shop).run(dispatcher, tracker, {})
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_policy_shipping"]
 
 
 def test_fallback_limit_is_configurable() -> None:

@@ -113,6 +113,17 @@ async def test_pre_sale_question_gets_the_shops_policy(
     assert answer_has in answer["text"]
 
 
+async def test_an_unsure_question_offers_what_it_may_mean(shopper: Shopper) -> None:
+    [offer] = await shopper.say("运费谁出")  # shipping before buying, or return postage?
+    payloads = [q["payload"] for q in offer["quick_replies"]]
+    assert {"/product_consult", "/return_goods"} <= set(payloads)
+    assert payloads[-1] == "/request_human"
+
+    [answer] = await shopper.say("/product_consult")
+
+    assert "满99元包邮" in answer["text"]
+
+
 async def test_anonymous_shopper_is_asked_to_log_in(stack: Stack) -> None:
     client = WidgetClient(kefu=False)
     await client.connect(stack.gateway_url)
