@@ -58,3 +58,16 @@ def test_every_response_is_used_by_a_rule_or_an_action() -> None:
 def test_every_custom_action_is_declared() -> None:
     names = set(re.findall(r'return "((?:action|validate)_[a-z_]+)"', _action_sources()))
     assert names == set(_domain()["actions"])
+
+
+def test_texts_with_a_member_tier_read_naturally_for_every_tier() -> None:
+    texts = [
+        variant["text"]
+        for variants in _domain()["responses"].values()
+        for variant in variants
+        if "{tier}" in variant.get("text", "")
+    ]
+    assert texts
+    for label in TIER_LABELS.values():
+        for text in texts:
+            assert "会员会员" not in text.replace("{tier}", label), text

@@ -29,11 +29,12 @@ INVOICE_STATUS_LABELS: dict[str, str] = {
     "issued": "已开具",
 }
 
+# The names the rest of the copy uses (utter_greet, the benefits): 银卡, 金卡, 白金.
 TIER_LABELS: dict[str, str] = {
     "normal": "普通会员",
-    "silver": "白银会员",
-    "gold": "黄金会员",
-    "platinum": "铂金会员",
+    "silver": "银卡会员",
+    "gold": "金卡会员",
+    "platinum": "白金会员",
 }
 
 

@@ -63,7 +63,7 @@
   const PROMISE_RED_MS = 5 * 60 * 1000; // countdown turns red this long before due
   const PROMISE_DONE = ["fulfilled", "cancelled", "canceled", "done"];
   const MAX_ALERTS_SHOWN = 3;
-  const TIERS = { normal: "普通会员", silver: "白银会员", gold: "黄金会员", platinum: "铂金会员" };
+  const TIERS = { normal: "普通会员", silver: "银卡会员", gold: "金卡会员", platinum: "白金会员" };
   const ORDER_STATUS = {
     pending_payment: "待付款",
     paid: "待发货",
