@@ -9,7 +9,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import UsesShop, latest_intent, shopper_id_of
+from actions.common import UsesShop, latest_intent, question_text, shopper_id_of
+from actions.policy import RETURN_POLICY, topic_of
 from actions.shop.errors import OrderNotFound
 from actions.shop.format import STATUS_LABELS, yuan
 from actions.text import find_order_id, split_tax_id
@@ -141,8 +142,26 @@ def is_company_title(title: str) -> bool:
     return any(word in title for word in ("公司", "有限", "集团", "厂", "店", "中心", "事务所"))
 
 
+ORDER_QUESTIONS = frozenset({"utter_ask_order_id", "utter_ask_order_id_choose", "utter_ask_again"})
+
+
+def asked_for_the_order_already(tracker: Tracker) -> bool:
+    """Whether this run of the order form has already asked which order."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == "order_form":
+            return False
+        utter = (event.get("metadata") or {}).get("utter_action")
+        if event.get("event") == "bot" and utter in ORDER_QUESTIONS:
+            return True
+    return False
+
+
 class ActionAskOrderId(UsesShop, Action):
-    """Asks which order, offering the shopper's recent orders as buttons."""
+    """Asks which order, offering the shopper's recent orders as buttons.
+
+    Back from a digression (「能用花呗吗」 answered in the middle of the form)
+    it asks again in one short line instead of repeating the whole list.
+    """
 
     def name(self) -> str:
         """Action name in the domain."""
@@ -152,6 +171,12 @@ class ActionAskOrderId(UsesShop, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Offer up to five recent orders, or ask for the number."""
+        if asked_for_the_order_already(tracker) and latest_intent(tracker) not in REQUEST_KINDS:
+            dispatcher.utter_message(response="utter_ask_again")
+            return []
+        kind = tracker.get_slot("request_kind")
+        if kind == "return_goods" and topic_of(question_text(tracker), [RETURN_POLICY]):
+            dispatcher.utter_message(response=RETURN_POLICY.response)
         shopper_id = shopper_id_of(tracker)
         orders = await self.shop.recent_orders(shopper_id=shopper_id, limit=5) if shopper_id else []
         if not orders:

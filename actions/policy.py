@@ -30,6 +30,11 @@ PRE_SALE = (
     Topic("utter_authentic", ("正品", "保真", "假货", "真货", "是真的吗")),
     Topic("utter_policy_gift", ("赠品", "送什么", "有礼品", "送东西")),
 )
+# Asked of a return before naming the order (「支持七天无理由吗」).
+RETURN_POLICY = Topic(
+    "utter_policy_returns",
+    ("无理由", "运费险", "退货运费", "退回运费", "拆封", "退货政策", "退换政策", "退货规则"),
+)
 PAYMENT_METHODS = Topic(
     "utter_policy_payment_methods",
     ("花呗", "信用卡", "分期", "货到付款", "支付方式", "付款方式", "怎么付", "怎么支付",

@@ -31,6 +31,7 @@ def _action_sources() -> str:
 def _responses_named_by_actions() -> set[str]:
     source = _action_sources()
     named = set(re.findall(r'"(utter_[a-z_]+)"', source))
+    named.discard("utter_action")  # Rasa's metadata key naming a bot message's response
     named |= {f"utter_order_status_{s}" for s in STATUS_LABELS}
     named |= {f"utter_refund_progress_{s}" for s in REFUND_STATUS_LABELS}
     named |= {f"utter_membership_benefits_{t}" for t in TIER_LABELS}

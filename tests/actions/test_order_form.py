@@ -178,6 +178,55 @@ async def test_order_question_offers_recent_orders_as_buttons(shop: ShopService)
     assert all(OTHER_SHOPPER_ORDER not in payload for payload in payloads)
 
 
+FORM_ASKED = [
+    {"event": "user", "text": "我要退款", "parse_data": {"intent": {"name": "refund_request"}}},
+    {"event": "action", "name": "order_form"},
+    {"event": "active_loop", "name": "order_form"},
+    {
+        "event": "bot",
+        "text": "请问是哪一笔订单呢？",
+        "metadata": {"utter_action": "utter_ask_order_id_choose"},
+    },
+    {"event": "action", "name": "action_listen"},
+]
+
+
+async def test_back_from_a_digression_the_order_is_asked_for_in_one_line(
+    shop: ShopService,
+) -> None:
+    answered = [{"event": "bot", "text": "支持支付宝…", "metadata": {"utter_action": "utter_x"}}]
+    tracker = make_tracker("能用花呗吗", "payment_issue", events=FORM_ASKED + answered)
+    dispatcher = CollectingDispatcher()
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    assert [(m["response"], m["buttons"]) for m in dispatcher.messages] == [("utter_ask_again", [])]
+
+
+async def test_a_new_request_in_the_form_gets_the_order_list_again(shop: ShopService) -> None:
+    tracker = make_tracker("帮我查物流", "logistics_track", events=FORM_ASKED)
+    dispatcher = CollectingDispatcher()
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_ask_order_id_choose" and len(message["buttons"]) == 5
+
+
+async def test_a_return_policy_question_is_answered_before_asking_for_the_order(
+    shop: ShopService,
+) -> None:
+    tracker = make_tracker(
+        "支持七天无理由吗", "return_goods", slots={"request_kind": "return_goods"}
+    )
+    dispatcher = CollectingDispatcher()
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses == ["utter_policy_returns", "utter_ask_order_id_choose"]
+
+
 async def test_shopper_without_orders_is_asked_for_the_number(shop: ShopService) -> None:
     dispatcher = CollectingDispatcher()
     await ActionAskOrderId(shop).run(dispatcher, make_tracker(shopper_id="nobody"), {})

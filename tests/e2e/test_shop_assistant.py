@@ -124,6 +124,19 @@ async def test_an_unsure_question_offers_what_it_may_mean(shopper: Shopper) -> N
     assert "满99元包邮" in answer["text"]
 
 
+async def test_a_pre_sale_return_question_and_a_digression_keep_the_chat_short(
+    shopper: Shopper,
+) -> None:
+    policy, ask = await shopper.say("支持七天无理由吗", replies=2)
+    assert "七天无理由退货" in policy["text"]
+    assert len(ask["quick_replies"]) == 5  # the shopper's recent orders
+
+    answer, reminder = await shopper.say("能用花呗吗", replies=2)
+
+    assert "花呗" in answer["text"]
+    assert "不需要了就说「算了」" in reminder["text"] and not reminder.get("quick_replies")
+
+
 async def test_anonymous_shopper_is_asked_to_log_in(stack: Stack) -> None:
     client = WidgetClient(kefu=False)
     await client.connect(stack.gateway_url)
