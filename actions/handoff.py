@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import latest_intent
+from actions.policy import SERVICE_HOURS, asks_when_people_work
 
 # intent → (reason, priority, team, what the shopper is told first)
 ROUTES: dict[str, tuple[str, str, str, str]] = {
@@ -70,5 +71,11 @@ class ActionRequestAgent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Reply by reason, then send the handoff payload."""
-        return request_agent(dispatcher, tracker, latest_intent(tracker))
+        """Reply by reason, then send the handoff payload; service hours are only told."""
+        intent = latest_intent(tracker)
+        # The raw text: the 转人工 button under the answer must hand off.
+        text = str((tracker.latest_message or {}).get("text") or "")
+        if intent == "request_human" and asks_when_people_work(text):
+            dispatcher.utter_message(response=SERVICE_HOURS.response)
+            return []
+        return request_agent(dispatcher, tracker, intent)

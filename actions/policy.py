@@ -35,6 +35,13 @@ RETURN_POLICY = Topic(
     "utter_policy_returns",
     ("无理由", "运费险", "退货运费", "退回运费", "拆封", "退货政策", "退换政策", "退货规则"),
 )
+# 「人工客服几点上班」 asks when people are there, not for one now.
+SERVICE_HOURS = Topic(
+    "utter_policy_service_hours",
+    ("几点上班", "几点下班", "上班时间", "下班时间", "工作时间", "服务时间", "什么时候上班",
+     "几点有人", "什么时候有人", "什么时候在", "几点在", "营业时间", "周末有人"),
+)  # fmt: skip
+ASKS_FOR_A_PERSON_NOW = ("转人工", "找人工", "要人工", "接人工", "转接", "现在", "马上", "立刻")
 PAYMENT_METHODS = Topic(
     "utter_policy_payment_methods",
     ("花呗", "信用卡", "分期", "货到付款", "支付方式", "付款方式", "怎么付", "怎么支付",
@@ -51,6 +58,13 @@ def topic_of(text: str, topics: Sequence[Topic]) -> Topic | None:
     """The first of ``topics`` that one of the words of ``text`` asks for."""
     normal = half_width(text).lower()
     return next((t for t in topics if any(word in normal for word in t.words)), None)
+
+
+def asks_when_people_work(text: str) -> bool:
+    """Whether ``text`` asks for the service hours rather than for a person now."""
+    if any(word in text for word in ASKS_FOR_A_PERSON_NOW):
+        return False
+    return topic_of(text, [SERVICE_HOURS]) is not None
 
 
 def asks_how_to_pay(text: str) -> bool:

@@ -129,6 +129,28 @@ async def test_emergency_hands_off_urgently_to_the_safety_team() -> None:
     assert events == [ConversationPaused()]
 
 
+@pytest.mark.parametrize(
+    ("text", "hands_off"),
+    [
+        ("人工客服几点上班", False),
+        ("周末有人吗", False),
+        ("人工客服现在在吗", True),
+        ("转人工", True),
+        ("/request_human", True),  # the button under the hours
+    ],
+)
+async def test_service_hours_are_told_and_a_person_is_brought_in_when_asked(
+    text: str, hands_off: bool
+) -> None:
+    dispatcher = CollectingDispatcher()
+
+    events = await ActionRequestAgent().run(dispatcher, make_tracker(text, "request_human"), {})
+
+    assert (ConversationPaused() in events) is hands_off
+    told = dispatcher.messages[0]["response"] == "utter_policy_service_hours"
+    assert told is not hands_off
+
+
 async def test_fallback_handoff_has_normal_priority() -> None:
     dispatcher = CollectingDispatcher()
     await ActionRequestAgent().run(dispatcher, make_tracker("？？", "nlu_fallback"), {})
