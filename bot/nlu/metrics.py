@@ -8,11 +8,11 @@ answer "what if the threshold were t" for every t.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.metrics import f1_score
 
 FALLBACK_INTENT = "nlu_fallback"
 
@@ -47,13 +47,35 @@ def accuracy(predictions: Sequence[Prediction]) -> float:
     return sum(p.intent == p.gold for p in predictions) / len(predictions)
 
 
+def label_scores(
+    pairs: Sequence[tuple[str, str]], labels: Iterable[str]
+) -> list[tuple[str, float, float, float, int]]:
+    """``(label, precision, recall, f1, support)`` of each of ``labels``.
+
+    From ``(gold, predicted)`` pairs, with scikit-learn's definitions and
+    ``zero_division=0``: a label never predicted has precision 0, one never
+    gold has recall 0.
+    """
+    support = Counter(gold for gold, _ in pairs)
+    predicted = Counter(guess for _, guess in pairs)
+    hits = Counter(gold for gold, guess in pairs if gold == guess)
+    scores = []
+    for label in labels:
+        tp, wanted, given = hits[label], support[label], predicted[label]
+        precision = tp / given if given else 0.0
+        recall = tp / wanted if wanted else 0.0
+        f1 = 2 * tp / (wanted + given) if wanted + given else 0.0
+        scores.append((label, precision, recall, f1, wanted))
+    return scores
+
+
 def macro_f1(predictions: Sequence[Prediction]) -> float:
     """Unweighted mean of per-intent F1 over gold and predicted intents."""
     if not predictions:
         return 0.0
-    gold = [p.gold for p in predictions]
-    predicted = [p.intent for p in predictions]
-    return float(f1_score(gold, predicted, average="macro", zero_division=0))
+    pairs = [(p.gold, p.intent) for p in predictions]
+    labels = sorted({label for pair in pairs for label in pair})
+    return sum(f1 for _, _, _, f1, _ in label_scores(pairs, labels)) / len(labels)
 
 
 def percentile_ms(seconds: Iterable[float], q: float) -> float:

@@ -8,13 +8,14 @@ Predictions ignore the FallbackClassifier (its verdict is undone as
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-FALLBACK_INTENT = "nlu_fallback"
+from bot.nlu.metrics import FALLBACK_INTENT, label_scores
+
 MAX_ERRORS = 200
 MAX_CONFUSED_PAIRS = 10
 MAX_PAIR_EXAMPLES = 3
@@ -124,19 +125,10 @@ def score(predictions: Sequence[Prediction]) -> Metrics:
 
 
 def _per_intent(predictions: Sequence[Prediction]) -> list[IntentScore]:
-    # Same definition as sklearn's f1_score(average="macro", labels=gold labels,
-    # zero_division=0): an intent never predicted has precision 0.
-    support = Counter(p.gold for p in predictions)
-    predicted = Counter(p.predicted for p in predictions)
-    hits = Counter(p.gold for p in predictions if p.gold == p.predicted)
-    scores = []
-    for intent in sorted(support):
-        tp = hits[intent]
-        precision = tp / predicted[intent] if predicted[intent] else 0.0
-        recall = tp / support[intent]
-        f1 = 2 * tp / (support[intent] + predicted[intent])
-        scores.append(IntentScore(intent, precision, recall, f1, support[intent]))
-    return scores
+    # Over the gold intents only: an intent a trainer just added has no test
+    # examples, and an F1 of 0 for it would say nothing about the model.
+    pairs = [(p.gold, p.predicted) for p in predictions]
+    return [IntentScore(*row) for row in label_scores(pairs, sorted({p.gold for p in predictions}))]
 
 
 def _confusion(predictions: Sequence[Prediction]) -> dict[str, Any]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.training_data.message import Message
+from sklearn.metrics import f1_score
 
 from bot.nlu.metrics import (
     Prediction,
@@ -24,6 +25,16 @@ PREDICTIONS = [
     Prediction("out_of_scope", "refund", 0.25, 0.2),  # caught by the threshold
     Prediction("out_of_scope", "greet", 0.9, 0.05),  # missed
 ]
+
+
+def test_macro_f1_matches_scikit_learn_over_gold_and_predicted_intents() -> None:
+    gold = ["a", "a", "b", "b", "c", "a"]
+    guessed = ["a", "b", "b", "d", "a", "a"]
+    predictions = [Prediction(g, p, 0.9) for g, p in zip(gold, guessed)]
+
+    expected = f1_score(gold, guessed, average="macro", zero_division=0)
+
+    assert macro_f1(predictions) == pytest.approx(expected)
 
 
 def test_accuracy_and_macro_f1() -> None:
