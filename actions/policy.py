@@ -54,22 +54,26 @@ PAYMENT_TROUBLE = (
 )  # fmt: skip
 
 
+def _mentions(normal: str, words: Sequence[str]) -> bool:
+    return any(word in normal for word in words)
+
+
 def topic_of(text: str, topics: Sequence[Topic]) -> Topic | None:
     """The first of ``topics`` that one of the words of ``text`` asks for."""
     normal = half_width(text).lower()
-    return next((t for t in topics if any(word in normal for word in t.words)), None)
+    return next((t for t in topics if _mentions(normal, t.words)), None)
+
+
+def _asks(text: str, topic: Topic, unless: Sequence[str]) -> bool:
+    normal = half_width(text).lower()
+    return _mentions(normal, topic.words) and not _mentions(normal, unless)
 
 
 def asks_when_people_work(text: str) -> bool:
     """Whether ``text`` asks for the service hours rather than for a person now."""
-    if any(word in text for word in ASKS_FOR_A_PERSON_NOW):
-        return False
-    return topic_of(text, [SERVICE_HOURS]) is not None
+    return _asks(text, SERVICE_HOURS, unless=ASKS_FOR_A_PERSON_NOW)
 
 
 def asks_how_to_pay(text: str) -> bool:
     """Whether ``text`` asks about ways to pay rather than about a failed payment."""
-    normal = half_width(text)
-    if any(word in normal for word in PAYMENT_TROUBLE):
-        return False
-    return topic_of(normal, [PAYMENT_METHODS]) is not None
+    return _asks(text, PAYMENT_METHODS, unless=PAYMENT_TROUBLE)
