@@ -43,6 +43,7 @@ from bot.nlu.metrics import (
     percentile_ms,
     sweep,
 )
+from bot.training import quiet_rasa
 
 ROOT = Path(__file__).resolve().parent.parent
 THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 19)]
@@ -292,17 +293,6 @@ def print_report(results: list[RunResult]) -> None:
     sys.stdout.flush()
 
 
-def quiet_rasa() -> None:
-    """Keep Rasa to warnings, so the per-message debug lines do not drown the report."""
-    import logging
-
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_logging_and_warnings(logging.WARNING)
-    configure_structlog(logging.WARNING)
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -323,7 +313,6 @@ def main(argv: list[str] | None = None) -> int:
     if (args.test is None) == (args.cv < 2):
         print("give either --test or --cv K (K >= 2)", file=sys.stderr)
         return 2
-    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     quiet_rasa()
     os.chdir(ROOT)  # config paths such as nlu_data/jieba are relative to the project
     config = read_config(args.config)

@@ -50,6 +50,22 @@ def _run(command: list[str]) -> int:
     return subprocess.run(command, check=False).returncode
 
 
+def quiet_rasa() -> None:
+    """Keep in-process Rasa to warnings and without telemetry.
+
+    For the training worker and the benchmark, whose own report would
+    otherwise drown in Rasa's per-message debug lines.
+    """
+    import logging
+
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+
 def rasa_command() -> list[str]:
     """The Rasa CLI of the running interpreter's environment."""
     return [sys.executable, "-m", "rasa"]

@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import inspect
 import json
-import logging
 import os
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from typing import Any
 import yaml
 
 from bot.trainer.evaluation import Prediction, load_test_split, prediction_from_parse, score
-from bot.training import fingerprint, model_path
+from bot.training import fingerprint, model_path, quiet_rasa
 
 STAGE_PREFIX = "stage: "
 OUTPUT_TAIL_LINES = 30
@@ -157,14 +156,6 @@ def write_json(path: Path, payload: dict[str, Any]) -> None:
     os.replace(scratch, path)
 
 
-def _quiet_rasa() -> None:
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_logging_and_warnings(logging.WARNING)
-    configure_structlog(logging.WARNING)
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The worker's command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -180,9 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the worker; returns the exit code (0 ok, 1 failed: the result holds the error)."""
     args = build_parser().parse_args(argv)
     out = args.out.resolve()
-    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     try:
-        _quiet_rasa()
+        quiet_rasa()
         result = run(args.root.resolve(), args.models.resolve(), args.test.resolve(),
                      args.baseline.resolve() if args.baseline else None)  # fmt: skip
     except (Exception, SystemExit) as error:  # Rasa exits on some errors: report those too
