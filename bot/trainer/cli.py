@@ -70,6 +70,9 @@ def _print_groups(found: dict[str, Any]) -> None:
         confidence = "" if g["confidence"] is None else f" {g['confidence']:.2f}"
         print(f"×{g['count']:<3} {g['intent'] or '?'}{confidence} [{'/'.join(g['reasons'])}] "
               f"{g['representative']}  (ids {ids})")  # fmt: skip
+        if g["shopper_choices"]:
+            picked = ", ".join(f"{c['intent']} ×{c['count']}" for c in g["shopper_choices"])
+            print(f"     shoppers picked: {picked}")
 
 
 def _print_run(run: dict[str, Any], full: bool = False) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,13 @@ class Group:
             "intent": lead["intent"],
             "confidence": lead["confidence"],
             "reasons": reasons,
+            # What the shoppers themselves picked from 「您是不是想问」, most picked first.
+            "shopper_choices": [
+                {"intent": name, "count": count}
+                for name, count in Counter(
+                    item["shopper_choice"] for item in self.items if item.get("shopper_choice")
+                ).most_common()
+            ],
             "items": sorted(self.items, key=lambda item: -item["id"]),
         }
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import Select
 
+from bot.models import Message
 from bot.nlu.encoder import SentenceEncoder
 from bot.trainer.errors import InvalidInput
 from bot.trainer.evaluation import FALLBACK_INTENT, best_guess
@@ -23,6 +26,7 @@ from bot.trainer.models import (
     LOW_CONFIDENCE,
     OPEN,
     NluMiss,
+    ShopperChoice,
 )
 
 logger = logging.getLogger(__name__)
@@ -30,6 +34,14 @@ logger = logging.getLogger(__name__)
 #: Intents that mean the shopper was understood even when a person takes over.
 UNDERSTOOD_HANDOFF_INTENTS = frozenset({"request_human"})
 MAX_IDS = 500
+#: A 「您是不是想问」 button sends its intent as the message, ``/logistics_track``.
+_BUTTON = re.compile(r"^/([a-z][a-z0-9_]{0,63})$")
+
+
+def button_choice(text: str) -> str | None:
+    """The intent a pressed button names, or None for anything the shopper typed."""
+    match = _BUTTON.match(text.strip())
+    return match.group(1) if match else None
 
 
 def miss_reason(
@@ -60,7 +72,7 @@ def miss_reason(
     return None, name, confidence
 
 
-def _item(miss: NluMiss) -> dict[str, Any]:
+def _item(miss: NluMiss, choice: str | None = None) -> dict[str, Any]:
     return {
         "id": miss.id,
         "text": miss.text,
@@ -71,6 +83,7 @@ def _item(miss: NluMiss) -> dict[str, Any]:
         "conversation_id": miss.conversation_id,
         "status": miss.status,
         "labelled_intent": miss.labelled_intent,
+        "shopper_choice": choice,
     }
 
 
@@ -123,7 +136,15 @@ class Inbox:
         parse: dict[str, Any],
         handed_off: bool,
     ) -> bool:
-        """Keep a message if the bot missed it; True if it was kept."""
+        """Keep a message if the bot missed it; True if it was kept.
+
+        A button pressed after a miss is not a miss itself: it is kept as the
+        shopper's answer to 「您是不是想问」 about their previous message.
+        """
+        choice = button_choice(text)
+        if choice is not None:
+            await self._note_choice(conversation_id, message_id, choice)
+            return False
         reason, intent, confidence = miss_reason(parse, handed_off, self.low_confidence)
         if reason is None:
             return False
@@ -146,12 +167,41 @@ class Inbox:
             return False  # a redelivered message, recorded already
         return True
 
+    async def _note_choice(self, conversation_id: str, message_id: int, choice: str) -> bool:
+        """Attach ``choice`` to the shopper's previous message if the bot fell back on it."""
+        try:
+            async with self._sessionmaker.begin() as s:
+                asked = await s.scalar(
+                    select(func.max(Message.id)).where(
+                        Message.conversation_id == conversation_id,
+                        Message.sender == "shopper",
+                        Message.id < message_id,
+                    )
+                )
+                if asked is None:
+                    return False
+                # Buttons are offered only on a fallback, and only the latest counts:
+                # a button of an older question pressed later says nothing about it.
+                miss_id = await s.scalar(
+                    select(NluMiss.id).where(
+                        NluMiss.message_id == asked,
+                        NluMiss.reason == FALLBACK,
+                        NluMiss.status == OPEN,
+                    )
+                )
+                if miss_id is None:
+                    return False
+                s.add(ShopperChoice(miss_id=miss_id, intent=choice, created_at=self._clock()))
+        except IntegrityError:
+            return False  # pressed twice or redelivered: the first press stands
+        return True
+
     async def groups(self, limit: int = 100) -> dict[str, Any]:
         """Open messages grouped by question, most frequent and newest first."""
         async with self._sessionmaker() as s:
             rows = (
-                await s.scalars(
-                    select(NluMiss)
+                await s.execute(
+                    _with_choice(select(NluMiss, ShopperChoice.intent))
                     .where(NluMiss.status == OPEN)
                     .order_by(NluMiss.id.desc())
                     # Grouping looks at the newest few thousand; older ones wait their turn.
@@ -159,7 +209,7 @@ class Inbox:
                 )
             ).all()
             total = await s.scalar(select(func.count()).where(NluMiss.status == OPEN))
-        items = [_item(row) for row in rows]
+        items = [_item(miss, choice) for miss, choice in rows]
         found = await asyncio.to_thread(group, items, self._encoder)
         return {"groups": [g.to_dict() for g in found[:limit]], "total": int(total or 0)}
 
@@ -167,11 +217,13 @@ class Inbox:
         """The open messages with these ids (others are silently left out)."""
         async with self._sessionmaker() as s:
             rows = (
-                await s.scalars(
-                    select(NluMiss).where(NluMiss.id.in_(list(ids)), NluMiss.status == OPEN)
+                await s.execute(
+                    _with_choice(select(NluMiss, ShopperChoice.intent)).where(
+                        NluMiss.id.in_(list(ids)), NluMiss.status == OPEN
+                    )
                 )
             ).all()
-        return [_item(row) for row in rows]
+        return [_item(miss, choice) for miss, choice in rows]
 
     async def resolve(self, ids: Sequence[int], intent: str, who: str) -> int:
         """Mark messages labelled with ``intent``; return how many were open."""
@@ -194,3 +246,7 @@ class Inbox:
                 )
             )
         return int(result.rowcount or 0)
+
+
+def _with_choice(query: Select) -> Select:
+    return query.outerjoin(ShopperChoice, ShopperChoice.miss_id == NluMiss.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Float, Index, Integer, String, Text
+from sqlalchemy import JSON, Column, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import declarative_base
 
 from actions.shop.models import UTCDateTime
@@ -50,6 +50,20 @@ class NluMiss(Base):
     labelled_by = Column(String(64), nullable=True)
     created_at = Column(UTCDateTime, nullable=False)
     resolved_at = Column(UTCDateTime, nullable=True)
+
+
+class ShopperChoice(Base):
+    """The 「您是不是想问」 button a shopper pressed after a missed message: their own label.
+
+    A table of its own rather than a column of ``nlu_misses``, so that gateway
+    databases made before it get it from ``create_all`` without a migration.
+    """
+
+    __tablename__ = "nlu_shopper_choices"
+
+    miss_id = Column(Integer, ForeignKey("nlu_misses.id"), primary_key=True)
+    intent = Column(String(64), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False)
 
 
 class TrainingRun(Base):

@@ -20,7 +20,7 @@ from actions.shop.seed import (
     DEMO_SHIPPED_TRACKING,
 )
 from bot.identity import sign
-from tests.e2e.conftest import SECRET, Stack
+from tests.e2e.conftest import SECRET, TRAINER, TRAINER_PASSWORD, Stack
 from tests.socket_clients import WidgetClient
 
 pytestmark = pytest.mark.e2e
@@ -113,7 +113,7 @@ async def test_pre_sale_question_gets_the_shops_policy(
     assert answer_has in answer["text"]
 
 
-async def test_an_unsure_question_offers_what_it_may_mean(shopper: Shopper) -> None:
+async def test_an_unsure_question_offers_what_it_may_mean(shopper: Shopper, stack: Stack) -> None:
     [offer] = await shopper.say("运费谁出")  # shipping before buying, or return postage?
     payloads = [q["payload"] for q in offer["quick_replies"]]
     assert {"/product_consult", "/return_goods"} <= set(payloads)
@@ -122,6 +122,29 @@ async def test_an_unsure_question_offers_what_it_may_mean(shopper: Shopper) -> N
     [answer] = await shopper.say("/product_consult")
 
     assert "满99元包邮" in answer["text"]
+    # The shopper's pick reaches the trainers' inbox beside the question it answers.
+    assert await _shopper_choice(stack, "运费谁出") == "product_consult"
+
+
+async def _shopper_choice(stack: Stack, question: str) -> str | None:
+    """The 「您是不是想问」 choice the inbox shows for ``question`` (waits up to 10 s)."""
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
+        login = await client.post(
+            "/api/login", json={"username": TRAINER, "password": TRAINER_PASSWORD}
+        )
+        client.headers["authorization"] = f"Bearer {login.json()['token']}"
+        for _ in range(40):  # the inbox records after the shopper has the answer
+            groups = (await client.get("/api/trainer/inbox")).json()["groups"]
+            choices = [
+                item["shopper_choice"]
+                for g in groups
+                for item in g["items"]
+                if item["text"] == question and item["shopper_choice"]
+            ]
+            if choices:
+                return choices[0]
+            await asyncio.sleep(0.25)
+    return None
 
 
 async def test_a_pre_sale_return_question_and_a_digression_keep_the_chat_short(

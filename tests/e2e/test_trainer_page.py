@@ -35,6 +35,23 @@ def _shopper_asks(browser: Browser, stack: Stack, text: str) -> None:
     context.close()
 
 
+def _shopper_picks(browser: Browser, stack: Stack, text: str, button: str, answer: str) -> None:
+    """Ask in the widget, press one of the 「您是不是想问」 buttons and see ``answer``."""
+    context = browser.new_context(locale="zh-CN")
+    widget = context.new_page()
+    widget.goto(stack.gateway_url + "/")
+    widget.get_by_test_id("input").fill(text)
+    widget.get_by_test_id("send").click()
+    widget.get_by_test_id("quick-reply").filter(has_text=button).click(timeout=30_000)
+    shopper = widget.locator("[data-testid=message][data-sender=shopper]")
+    expect(shopper).to_have_count(2)
+    expect(shopper.last).to_have_text(button)
+    bot = widget.locator("[data-testid=message][data-sender=bot]")
+    expect(bot).to_have_count(2, timeout=30_000)  # the offer and the answer
+    expect(bot.last).to_contain_text(answer)
+    context.close()
+
+
 def _wait_in_inbox(page: Page, text: str, timeout: float = 30) -> Locator:
     group = page.get_by_test_id("inbox-group").filter(has_text=text)
     deadline = time.monotonic() + timeout
@@ -106,6 +123,25 @@ def test_trainer_turns_a_missed_question_into_a_new_intent(
     runs = page.get_by_test_id("history-row").count()
     expect(chart.locator("circle")).to_have_count(runs)
     page.screenshot(path=str(stack.logs / "trainer-history.png"), full_page=True)
+
+
+def test_what_the_shopper_picked_labels_the_question_in_one_click(
+    stack: Stack, browser: Browser, page: Page
+) -> None:
+    _shopper_picks(browser, stack, "运费谁出", "商品咨询（规格、包邮、保修）", "满99元包邮")
+    _log_in(page, stack, TRAINER, TRAINER_PASSWORD)
+    group = _wait_in_inbox(page, "运费谁出")
+    pick = group.locator("[data-testid=shopper-choice][data-intent=product_consult]")
+    expect(pick).to_contain_text("顾客选了 product_consult")
+    expect(page.get_by_test_id("selection-count")).to_have_attribute("data-count", "0")
+
+    pick.click()  # once the intents have loaded it is a button
+    expect(group.get_by_test_id("group-select")).to_be_checked()
+    expect(page.get_by_test_id("intent-select")).to_have_value("product_consult")
+    page.screenshot(path=str(stack.logs / "trainer-shopper-choice.png"))
+    page.get_by_test_id("label-submit").click()
+    expect(page.get_by_test_id("toast")).to_contain_text("product_consult", timeout=15_000)
+    expect(page.get_by_test_id("inbox-group").filter(has_text="运费谁出")).to_have_count(0)
 
 
 def test_trainer_stays_logged_in_tries_a_sentence_and_logs_out(stack: Stack, page: Page) -> None:

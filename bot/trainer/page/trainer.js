@@ -310,6 +310,38 @@
     ]);
   }
 
+  /**
+   * What shoppers picked from 「您是不是想问」 for these messages. A pick of a
+   * known intent is a button: it ticks the group and chooses that intent.
+   */
+  function choiceTags(choices, keys) {
+    return [].concat(choices || []).filter(isObject).map((c) => {
+      const name = asText(c.intent);
+      const n = num(c.count) ?? 1;
+      const text = `顾客选了 ${name === "request_human" ? "都不是" : name}${n > 1 ? ` ×${n}` : ""}`;
+      const known = name !== "request_human" && state.intents.some((i) => i.name === name);
+      const attrs = { class: "tag tag--choice", "data-testid": "shopper-choice", "data-intent": name, text };
+      if (!known) return h("span", { ...attrs, title: "顾客在「您是不是想问」里的选择" });
+      return h("button", {
+        ...attrs,
+        type: "button",
+        title: "勾选这组，并选中这个意图",
+        onclick: (event) => {
+          event.preventDefault(); // inside the group's label: do not toggle its box
+          useChoice(keys, name);
+        },
+      });
+    });
+  }
+
+  function useChoice(keys, name) {
+    toggleKeys(keys, true);
+    els.intentSearch.value = "";
+    renderIntentOptions();
+    els.intentSelect.value = name;
+    onIntentPicked();
+  }
+
   function timeEl(at, testid) {
     const d = parseTime(at);
     return h("time", { class: "muted", "data-testid": testid, datetime: d ? d.toISOString() : null, text: fmtTime(d) });
@@ -334,6 +366,7 @@
           h("span", { class: "group-meta" }, [
             intentGuess(g.intent, g.confidence, "group-intent"),
             ...reasonTags(g.reasons),
+            ...choiceTags(g.shopper_choices, keys),
             timeEl(g.newest_at, "group-time"),
           ]),
         ]),
@@ -502,6 +535,7 @@
       state.intents.sort((a, b) => a.name.localeCompare(b.name));
       renderIntentOptions();
       renderIntents();
+      renderInbox(); // shoppers' picks of known intents become buttons
     } catch (err) {
       if (state.token) toast(`意图列表加载失败：${errorText(err)}`, "error");
     }

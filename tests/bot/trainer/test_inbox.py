@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
-from actions.shop.db import make_engine, make_sessionmaker
+from actions.shop.db import create_tables, make_engine, make_sessionmaker
+from bot import models as gateway_models
+from bot import store
 from bot.nlu.encoder import shared_encoder
 from bot.trainer.errors import InvalidInput
 from bot.trainer.grouping import group
-from bot.trainer.inbox import Inbox, check_ids, miss_reason
+from bot.trainer.inbox import Inbox, button_choice, check_ids, miss_reason
 from bot.trainer.models import Base
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
@@ -27,14 +30,25 @@ def parse(name: str, confidence: float, *ranking: tuple[str, float]) -> dict:
 
 
 @pytest.fixture
-async def inbox(tmp_path: Path) -> AsyncIterator[Inbox]:
+async def sessionmaker(tmp_path: Path) -> AsyncIterator[Any]:
+    """The gateway database: conversations and messages beside the inbox's tables."""
     engine = make_engine(f"sqlite:///{tmp_path / 'kefu.db'}")
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
-    yield Inbox(
-        make_sessionmaker(engine), lambda text: text.replace("13812345678", "1**"), lambda: NOW
-    )
+    await create_tables(engine, gateway_models.Base.metadata, Base.metadata)
+    yield make_sessionmaker(engine)
     await engine.dispose()
+
+
+@pytest.fixture
+def inbox(sessionmaker: Any) -> Inbox:
+    return Inbox(sessionmaker, lambda text: text.replace("13812345678", "1**"), lambda: NOW)
+
+
+async def say(sessionmaker: Any, conversation_id: str, text: str) -> int:
+    """Store a shopper message as the gateway does; its id."""
+    async with sessionmaker.begin() as s:
+        await store.ensure_conversation(s, conversation_id, "shopper-1", NOW)
+        message = await store.add_message(s, conversation_id, "shopper", text, {}, NOW)
+    return int(message.id)
 
 
 def test_a_fallback_is_a_miss_with_the_guess_behind_it() -> None:
@@ -77,6 +91,52 @@ async def test_labelled_and_dismissed_messages_leave_the_inbox(inbox: Inbox) -> 
     assert await inbox.dismiss(ids[2:], "xunlian") == 1
     assert (await inbox.groups())["total"] == 0
     assert await inbox.items(ids) == []
+
+
+async def test_a_pressed_suggestion_is_the_shoppers_label_for_the_question_before_it(
+    inbox: Inbox, sessionmaker: Any
+) -> None:
+    unsure = parse("nlu_fallback", 0.4, ("nlu_fallback", 0.4), ("logistics_track", 0.3))
+    asked = await say(sessionmaker, "c1", "东西到哪儿了呀")
+    assert await inbox.record("c1", asked, "东西到哪儿了呀", unsure, False)
+    pressed = await say(sessionmaker, "c1", "/logistics_track")
+    button = parse("logistics_track", 1.0)
+    assert not await inbox.record("c1", pressed, "/logistics_track", button, False)
+    # Pressed again (or redelivered): the first press stands, nothing breaks.
+    again = await say(sessionmaker, "c1", "/order_status")
+    assert not await inbox.record("c1", again, "/order_status", button, False)
+
+    (found,) = (await inbox.groups())["groups"]
+    assert found["items"][0]["shopper_choice"] == "logistics_track"
+    assert found["shopper_choices"] == [{"intent": "logistics_track", "count": 1}]
+    assert (await inbox.items([found["items"][0]["id"]]))[0]["shopper_choice"] == "logistics_track"
+
+
+async def test_only_a_button_right_after_a_fallback_counts(inbox: Inbox, sessionmaker: Any) -> None:
+    unsure = parse("nlu_fallback", 0.4, ("nlu_fallback", 0.4), ("coupon", 0.3))
+    first = await say(sessionmaker, "c1", "那个活动怎么弄")
+    await inbox.record("c1", first, "那个活动怎么弄", unsure, False)
+    typed = await say(sessionmaker, "c1", "优惠券怎么用")
+    await inbox.record("c1", typed, "优惠券怎么用", parse("coupon", 0.95), False)
+    late = await say(sessionmaker, "c1", "/coupon")  # an old button, pressed after typing
+    await inbox.record("c1", late, "/coupon", parse("coupon", 1.0), False)
+    low = await say(sessionmaker, "c2", "这个能便宜点吗")
+    await inbox.record("c2", low, "这个能便宜点吗", parse("coupon", 0.5), False)
+    pressed = await say(sessionmaker, "c2", "/coupon")  # no buttons follow a low-confidence answer
+    await inbox.record("c2", pressed, "/coupon", parse("coupon", 1.0), False)
+    other = await say(sessionmaker, "c3", "/coupon")  # another conversation, nothing before it
+    await inbox.record("c3", other, "/coupon", parse("coupon", 1.0), False)
+
+    groups = (await inbox.groups())["groups"]
+    assert [g["shopper_choices"] for g in groups] == [[], []]
+    assert all(item["shopper_choice"] is None for g in groups for item in g["items"])
+
+
+def test_button_payloads_are_told_from_typed_text() -> None:
+    assert button_choice("/logistics_track") == "logistics_track"
+    assert button_choice(" /request_human ") == "request_human"
+    for typed in ("物流/快递", "/", '/inform{"order_id": "1"}', "/Order", "logistics_track"):
+        assert button_choice(typed) is None
 
 
 def test_exact_duplicates_group_without_an_encoder() -> None:
