@@ -15,15 +15,22 @@ answered 20 messages/s here against 81 in memory (``bench/throughput.py
 most the last ``flush_interval`` seconds of dialogue state (the messages
 themselves are kept by the gateway). One Rasa process per file: several Rasa
 servers should share Rasa's Redis store instead.
+
+With a file, memory holds only the most recently used conversations
+(``memory_limit``); older ones are read back from the file when a shopper
+returns, so a long-running Rasa does not grow with every conversation it has
+ever had. Without a file nothing can be dropped and memory grows.
 """
 
 from __future__ import annotations
 
 import atexit
+import itertools
 import logging
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -35,6 +42,10 @@ from rasa.shared.core.domain import Domain
 logger = logging.getLogger(__name__)
 
 DEFAULT_FLUSH_INTERVAL = 0.5
+# Conversations kept in memory besides the file. A ten-turn chat takes about
+# 14 KB of memory (bench/tracker_memory.py): some 150 MB at most, several
+# times the conversations two cores keep going at once.
+DEFAULT_MEMORY_LIMIT = 10_000
 
 
 class ConversationFile:
@@ -90,40 +101,58 @@ class Conversations(MutableMapping[str, str]):
 
     Writes go to memory and are marked; :meth:`flush` (a background thread,
     every ``flush_interval`` seconds, and at exit) copies the marked ones to
-    the file. Reads of an id not in memory look in the file.
+    the file and then drops the least recently used saved ones from memory
+    beyond ``memory_limit``. Reads of an id not in memory look in the file.
     """
 
     def __init__(
-        self, file: ConversationFile | None, flush_interval: float = DEFAULT_FLUSH_INTERVAL
+        self,
+        file: ConversationFile | None,
+        flush_interval: float = DEFAULT_FLUSH_INTERVAL,
+        memory_limit: int = DEFAULT_MEMORY_LIMIT,
     ) -> None:
         """Keep conversations in memory, and in ``file`` if it is given."""
         self._file = file
         self._flush_interval = flush_interval
-        self._memory: dict[str, str] = {}
+        self._memory_limit = max(1, memory_limit)
+        self._memory: OrderedDict[str, str] = OrderedDict()  # least recently used first
         self._unsaved: set[str] = set()
         self._lock = threading.Lock()
         self._writer: threading.Thread | None = None
 
-    def __getitem__(self, sender_id: str) -> str:
-        if sender_id not in self:
-            raise KeyError(sender_id)
-        return self._memory[sender_id]
+    @property
+    def in_memory(self) -> int:
+        """How many conversations are held in memory now."""
+        return len(self._memory)
 
-    def __contains__(self, sender_id: object) -> bool:
-        if not isinstance(sender_id, str):
-            return False
-        if sender_id in self._memory:
-            return True
+    def _get(self, sender_id: str) -> str | None:
+        with self._lock:
+            tracker = self._memory.get(sender_id)
+            if tracker is not None:
+                self._memory.move_to_end(sender_id)
+                return tracker
         stored = self._file.load(sender_id) if self._file is not None else None
         if stored is None:
-            return False
+            return None
         with self._lock:
-            self._memory.setdefault(sender_id, stored)
-        return True
+            # A save that raced this read is newer than the file: keep it.
+            tracker = self._memory.setdefault(sender_id, stored)
+            self._memory.move_to_end(sender_id)
+        return tracker
+
+    def __getitem__(self, sender_id: str) -> str:
+        tracker = self._get(sender_id)
+        if tracker is None:
+            raise KeyError(sender_id)
+        return tracker
+
+    def __contains__(self, sender_id: object) -> bool:
+        return isinstance(sender_id, str) and self._get(sender_id) is not None
 
     def __setitem__(self, sender_id: str, tracker: str) -> None:
         with self._lock:
             self._memory[sender_id] = tracker
+            self._memory.move_to_end(sender_id)
             if self._file is not None:
                 self._unsaved.add(sender_id)
         self._start_writer()
@@ -154,6 +183,18 @@ class Conversations(MutableMapping[str, str]):
             logger.exception("could not save %d conversations; will retry", len(changed))
             with self._lock:
                 self._unsaved.update(sender_id for sender_id, _ in changed)
+            return
+        self._drop_least_recently_used()
+
+    def _drop_least_recently_used(self) -> None:
+        with self._lock:
+            excess = len(self._memory) - self._memory_limit
+            if excess <= 0:
+                return
+            # Only saved ones: a conversation changed since the write stays until the next.
+            saved = (s for s in self._memory if s not in self._unsaved)
+            for sender_id in list(itertools.islice(saved, excess)):
+                del self._memory[sender_id]
 
     def _start_writer(self) -> None:
         if self._file is None or self._writer is not None:
@@ -177,13 +218,15 @@ _SHARED: dict[Path | None, Conversations] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def shared_conversations(path: Path | None, flush_interval: float) -> Conversations:
+def shared_conversations(
+    path: Path | None, flush_interval: float, memory_limit: int = DEFAULT_MEMORY_LIMIT
+) -> Conversations:
     """The process's conversations kept in ``path`` (in memory only when ``None``)."""
     key = path.resolve() if path is not None else None
     with _SHARED_LOCK:
         if key not in _SHARED:
             file = ConversationFile(key) if key is not None else None
-            _SHARED[key] = Conversations(file, flush_interval)
+            _SHARED[key] = Conversations(file, flush_interval, memory_limit)
         return _SHARED[key]
 
 
@@ -196,6 +239,7 @@ class KefuTrackerStore(InMemoryTrackerStore):
         event_broker: EventBroker | None = None,
         path: str | None = None,
         flush_interval: float = DEFAULT_FLUSH_INTERVAL,
+        memory_limit: int = DEFAULT_MEMORY_LIMIT,
         **kwargs: Any,
     ) -> None:
         """Build it as Rasa does from ``endpoints.yml``.
@@ -206,8 +250,12 @@ class KefuTrackerStore(InMemoryTrackerStore):
             path: the SQLite file conversations are written to; empty or
                 ``None`` keeps them in memory only.
             flush_interval: seconds between writes to the file.
+            memory_limit: conversations kept in memory besides the file (the
+                most recently used); ignored without a file.
             kwargs: the rest of the endpoint's settings (``host`` and the like),
                 which Rasa's base class takes.
         """
         super().__init__(domain, event_broker, **kwargs)
-        self.store = shared_conversations(Path(path) if path else None, float(flush_interval))
+        self.store = shared_conversations(
+            Path(path) if path else None, float(flush_interval), int(memory_limit)
+        )

@@ -99,12 +99,48 @@ def test_a_failed_write_is_tried_again(tmp_path: Path) -> None:
     assert file.load("shopper-1") == '{"events": []}'
 
 
-def test_without_a_path_nothing_is_written(tmp_path: Path) -> None:
-    conversations = Conversations(None)
+def test_memory_keeps_the_recently_used_and_the_file_the_rest(tmp_path: Path) -> None:
+    conversations = Conversations(
+        ConversationFile(tmp_path / "trackers.db"), flush_interval=3600, memory_limit=2
+    )
+    for n in range(5):
+        conversations[f"shopper-{n}"] = f'{{"n": {n}}}'
+    assert conversations.in_memory == 5  # nothing is dropped before it is saved
+
+    conversations.flush()
+    assert conversations.in_memory == 2
+    assert conversations["shopper-0"] == '{"n": 0}'  # read back from the file
+    assert conversations.in_memory == 3
+    conversations["shopper-9"] = '{"n": 9}'
+    conversations.flush()
+
+    # shopper-3 and 4 were used least recently; 0 was just read, 9 just written.
+    assert conversations.in_memory == 2
+    assert sorted(conversations) == [f"shopper-{n}" for n in (0, 1, 2, 3, 4, 9)]
+    assert [conversations[f"shopper-{n}"] for n in (1, 9)] == ['{"n": 1}', '{"n": 9}']
+
+
+def test_a_conversation_not_yet_saved_stays_in_memory(tmp_path: Path) -> None:
+    file = FlakyFile(tmp_path / "trackers.db")
+    conversations = Conversations(file, flush_interval=3600, memory_limit=1)
     conversations["shopper-1"] = "{}"
+    conversations["shopper-2"] = "{}"
+
+    conversations.flush()  # the write fails: both are only in memory
+
+    assert conversations.in_memory == 2
+    conversations.flush()
+    assert conversations.in_memory == 1 and "shopper-1" in conversations
+
+
+def test_without_a_path_nothing_is_written(tmp_path: Path) -> None:
+    conversations = Conversations(None, memory_limit=1)
+    conversations["shopper-1"] = "{}"
+    conversations["shopper-2"] = "{}"
     conversations.flush()
 
     assert "shopper-1" in conversations and list(tmp_path.iterdir()) == []
+    assert conversations.in_memory == 2  # with nowhere else to keep them, none is dropped
 
 
 def test_endpoints_yml_selects_it_with_the_file_kefu_run_names(
