@@ -38,6 +38,7 @@ from typing import Any
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,11 @@ class ConversationFile:
         """Every conversation id in the file."""
         with self._lock:
             return {row[0] for row in self._connection.execute("SELECT sender_id FROM trackers")}
+
+    def delete(self, sender_id: str) -> None:
+        """Remove ``sender_id``'s tracker, if there is one."""
+        with self._lock:
+            self._connection.execute("DELETE FROM trackers WHERE sender_id = ?", (sender_id,))
 
     def write(self, trackers: list[tuple[str, str]]) -> None:
         """Insert or replace ``(sender_id, tracker)`` pairs in one transaction."""
@@ -118,6 +124,9 @@ class Conversations(MutableMapping[str, str]):
         self._memory: OrderedDict[str, str] = OrderedDict()  # least recently used first
         self._unsaved: set[str] = set()
         self._lock = threading.Lock()
+        # Held while writing to the file, so a deletion cannot fall between the
+        # writer's copy of a conversation and its write (which would bring it back).
+        self._file_lock = threading.Lock()
         self._writer: threading.Thread | None = None
 
     @property
@@ -158,8 +167,13 @@ class Conversations(MutableMapping[str, str]):
         self._start_writer()
 
     def __delitem__(self, sender_id: str) -> None:
-        # Rasa never deletes a conversation; forgetting one would need the file too.
-        raise NotImplementedError("conversations are kept, not deleted")
+        """Forget a conversation in memory and in the file (erasure, retention)."""
+        with self._file_lock:
+            with self._lock:
+                self._memory.pop(sender_id, None)
+                self._unsaved.discard(sender_id)
+            if self._file is not None:
+                self._file.delete(sender_id)
 
     def __iter__(self) -> Iterator[str]:
         stored = self._file.sender_ids() if self._file is not None else set()
@@ -172,18 +186,19 @@ class Conversations(MutableMapping[str, str]):
         """Write every conversation changed since the last flush to the file."""
         if self._file is None:
             return
-        with self._lock:
-            changed = [(sender_id, self._memory[sender_id]) for sender_id in self._unsaved]
-            self._unsaved.clear()
-        if not changed:
-            return
-        try:
-            self._file.write(changed)
-        except sqlite3.Error:
-            logger.exception("could not save %d conversations; will retry", len(changed))
+        with self._file_lock:
             with self._lock:
-                self._unsaved.update(sender_id for sender_id, _ in changed)
-            return
+                changed = [(sender_id, self._memory[sender_id]) for sender_id in self._unsaved]
+                self._unsaved.clear()
+            if not changed:
+                return
+            try:
+                self._file.write(changed)
+            except sqlite3.Error:
+                logger.exception("could not save %d conversations; will retry", len(changed))
+                with self._lock:
+                    self._unsaved.update(sender_id for sender_id, _ in changed)
+                return
         self._drop_least_recently_used()
 
     def _drop_least_recently_used(self) -> None:
@@ -259,3 +274,16 @@ class KefuTrackerStore(InMemoryTrackerStore):
         self.store = shared_conversations(
             Path(path) if path else None, float(flush_interval), int(memory_limit)
         )
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store a conversation; one without events is forgotten instead.
+
+        Replacing a conversation's events with none (``PUT
+        /conversations/{id}/tracker/events`` with ``[]``) is how the gateway
+        erases it from Rasa (``bot/erasure.py``). Rasa itself saves an empty
+        tracker only for a conversation it has just opened, which holds nothing.
+        """
+        if not tracker.events:
+            del self.store[tracker.sender_id]
+            return
+        await super().save(tracker)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -131,6 +132,46 @@ def test_a_conversation_not_yet_saved_stays_in_memory(tmp_path: Path) -> None:
     assert conversations.in_memory == 2
     conversations.flush()
     assert conversations.in_memory == 1 and "shopper-1" in conversations
+
+
+async def test_a_conversation_emptied_of_events_is_forgotten_everywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "trackers.db"
+    store = KefuTrackerStore(DOMAIN, path=str(path))
+    await store.save(asked_for_order())
+    await store.save(asked_for_order("shopper-2"))
+    store.store.flush()
+
+    # What Rasa does on PUT /conversations/shopper-1/tracker/events with [].
+    await store.save(DialogueStateTracker.from_dict("shopper-1", [], DOMAIN.slots))
+    store.store.flush()
+
+    assert await store.retrieve("shopper-1") is None
+    assert ConversationFile(path).load("shopper-1") is None
+    monkeypatch.setattr(tracker_store, "_SHARED", {})  # and after a restart
+    after = KefuTrackerStore(DOMAIN, path=str(path))
+    assert list(await after.keys()) == ["shopper-2"]
+
+
+def test_a_deletion_during_a_write_does_not_bring_the_conversation_back(tmp_path: Path) -> None:
+    class SlowFile(ConversationFile):
+        def write(self, trackers: list[tuple[str, str]]) -> None:
+            started.set()
+            time.sleep(0.2)  # the deletion arrives while this write is under way
+            super().write(trackers)
+
+    started = threading.Event()
+    conversations = Conversations(SlowFile(tmp_path / "trackers.db"), flush_interval=3600)
+    conversations["shopper-1"] = "{}"
+    writer = threading.Thread(target=conversations.flush)
+    writer.start()
+    started.wait(5)
+    del conversations["shopper-1"]
+    writer.join()
+
+    assert "shopper-1" not in conversations
+    assert ConversationFile(tmp_path / "trackers.db").load("shopper-1") is None
 
 
 def test_without_a_path_nothing_is_written(tmp_path: Path) -> None:
