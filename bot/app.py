@@ -13,20 +13,19 @@ import httpx
 import socketio
 from starlette.applications import Starlette
 
-from actions.shop.db import create_tables, make_engine, make_sessionmaker
+from actions.shop.db import make_engine, make_sessionmaker
 from bot import http
-from bot import models as gateway_models
 from bot.conversations import ConversationService, utc_now
+from bot.erasure import Eraser, purge_forever
 from bot.gateway import ShopperNamespace
 from bot.health import BackendHealth
 from bot.protocol import plain, plain_room, rich_room
 from bot.rasa_client import RasaClient
 from bot.redelivery import redeliver_forever
+from bot.schema import create_gateway_schema
 from bot.settings import Settings
-from bot.trainer import models as trainer_models
 from bot.trainer import wiring as trainer_wiring
 from bot.trainer.api import trainer_routes
-from handoff import models as handoff_models
 from handoff.wiring import HumanSide, build_human_side
 
 logger = logging.getLogger(__name__)
@@ -108,26 +107,27 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await create_tables(
-            engine,
-            gateway_models.Base.metadata,
-            handoff_models.Base.metadata,
-            trainer_models.Base.metadata,
-        )
+        await create_gateway_schema(engine)
         await workbench.fail_interrupted()
         await humans.start()
-        redelivery = asyncio.create_task(
-            redeliver_forever(conversations, health, settings.redelivery_interval)
-        )
+        background = [
+            asyncio.create_task(
+                redeliver_forever(conversations, health, settings.redelivery_interval)
+            )
+        ]
+        if settings.retention_days:
+            eraser = Eraser(sessionmaker, rasa, utc_now)
+            background.append(asyncio.create_task(purge_forever(eraser, settings.retention_days)))
         try:
             yield
         finally:
             await sio.shutdown()
             await workbench.close()
             await humans.close()
-            redelivery.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await redelivery
+            for task in background:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await conversations.drain()
             await rasa.aclose()
             await health.aclose()

@@ -1,4 +1,4 @@
-"""The ``kefu`` command line: run, serve, train, seed, users, trainer."""
+"""The ``kefu`` command line: run, serve, train, seed, users, erase, trainer."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from bot import processes, users_cli
+from bot import erasure_cli, processes, users_cli
 from bot.settings import Settings, SettingsError
 from bot.trainer import cli as trainer_cli
 from bot.training import ensure_model
@@ -128,6 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("seed", help="create the demo shop database").set_defaults(func=cmd_seed)
     users_cli.add_parser(commands)
     commands.choices["users"].set_defaults(func=users_cli.cmd_users)
+    erasure_cli.add_parser(commands)
+    commands.choices["erase"].set_defaults(
+        func=lambda settings, args: erasure_cli.cmd_erase(_with_secrets(settings), args)
+    )
     trainer_cli.add_parser(commands)
     commands.choices["trainer"].set_defaults(
         func=lambda settings, args: trainer_cli.cmd_trainer(_with_secrets(settings), args)

@@ -84,6 +84,19 @@ class RasaClient:
             params={**self._params, "include_events": "NONE"},
         )
 
+    async def forget(self, sender_id: str) -> None:
+        """Erase a conversation from Rasa: its events are replaced by none.
+
+        kefu's tracker store deletes a conversation left without events
+        (``bot/tracker_store.py``), in memory and in its file.
+        """
+        await self._api(
+            "PUT",
+            f"/conversations/{sender_id}/tracker/events",
+            json=[],
+            params={**self._params, "include_events": "NONE"},
+        )
+
     async def parse(self, text: str) -> dict[str, Any]:
         """What the model understands of ``text`` (intent ranking and entities)."""
         response = await self._api("POST", "/model/parse", json={"text": text}, params=self._params)

@@ -37,6 +37,13 @@ def _path(environ: Mapping[str, str], name: str) -> Path | None:
     return Path(raw) if raw else None
 
 
+def _retention_days(environ: Mapping[str, str]) -> float:
+    days = _float(environ, "KEFU_RETENTION_DAYS", 0.0)
+    if days < 0:
+        raise SettingsError(f"KEFU_RETENTION_DAYS must be 0 (keep) or more, got {days:g}")
+    return days
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the processes of kefu are configured with.
@@ -72,6 +79,8 @@ class Settings:
     inbox_confidence: float = 0.6
     # Rasa's conversations (slots, open forms), kept across its restarts; "" keeps them in memory.
     tracker_db: str = "var/trackers.db"
+    # Conversations idle for longer are erased (bot/erasure.py); 0 keeps them.
+    retention_days: float = 0.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -114,4 +123,5 @@ class Settings:
             regression_margin=_float(env, "KEFU_REGRESSION_MARGIN", cls.regression_margin),
             inbox_confidence=_float(env, "KEFU_INBOX_CONFIDENCE", cls.inbox_confidence),
             tracker_db=env.get("KEFU_TRACKER_DB", str(var_dir / "trackers.db")),
+            retention_days=_retention_days(env),
         )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import PENDING, RECEIVED, Conversation, Message
@@ -98,3 +99,37 @@ async def conversation_shopper(s: AsyncSession, conversation_id: str) -> str | N
     """The verified shopper a conversation belongs to, if any."""
     conversation = await s.get(Conversation, conversation_id)
     return conversation.shopper_id if conversation else None
+
+
+async def idle_conversations(
+    s: AsyncSession, idle_since: datetime, after: str = "", limit: int = 200
+) -> list[str]:
+    """Ids of conversations the shopper has not written in since ``idle_since``.
+
+    In id order from after ``after``, so a caller can page through them.
+    """
+    rows = await s.scalars(
+        select(Conversation.id)
+        .where(Conversation.updated_at < idle_since, Conversation.id > after)
+        .order_by(Conversation.id)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def shopper_conversations(s: AsyncSession, shopper_id: str) -> list[str]:
+    """Ids of every conversation of a verified shopper."""
+    rows = await s.scalars(
+        select(Conversation.id)
+        .where(Conversation.shopper_id == shopper_id)
+        .order_by(Conversation.id)
+    )
+    return list(rows)
+
+
+async def forget_conversations(s: AsyncSession, conversation_ids: Sequence[str]) -> int:
+    """Delete conversations with all their messages; how many conversations there were."""
+    ids = list(conversation_ids)
+    await s.execute(delete(Message).where(Message.conversation_id.in_(ids)))
+    result = await s.execute(delete(Conversation).where(Conversation.id.in_(ids)))
+    return int(result.rowcount or 0)

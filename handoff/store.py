@@ -11,13 +11,13 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
 from handoff.errors import AgentNotFound, ConcurrentUpdate, TicketNotFound, UsernameTaken
-from handoff.models import Agent, Ticket, TicketEvent
+from handoff.models import Agent, Promise, Ticket, TicketEvent
 from handoff.views import TicketView
 from handoff.vocab import ASSIGNED, CLOSED, OPEN_STATUSES, QUEUED
 
@@ -262,3 +262,48 @@ async def urgent_unclaimed_since(s: AsyncSession, before: datetime) -> list[Tick
         )
     )
     return await views_of(s, list(rows.scalars()))
+
+
+#: What an erased conversation's tickets are filed under instead of its id
+#: (session ids have at least 8 characters, so it names no real conversation).
+ERASED = "erased"
+
+
+async def conversations_in_use(
+    s: AsyncSession, conversation_ids: Sequence[str], closed_since: datetime | None = None
+) -> set[str]:
+    """Those of ``conversation_ids`` people still work on.
+
+    That is: with a queued or assigned ticket, a promise to the shopper not yet
+    kept, or (given ``closed_since``) a ticket closed since then.
+    """
+    ids = list(conversation_ids)
+    busy = Ticket.status.in_(OPEN_STATUSES)
+    if closed_since is not None:
+        busy = or_(busy, Ticket.closed_at >= closed_since)
+    ticketed = select(Ticket.conversation_id).where(Ticket.conversation_id.in_(ids), busy)
+    promised = (
+        select(Ticket.conversation_id)
+        .join(Promise, Promise.ticket_id == Ticket.id)
+        .where(Ticket.conversation_id.in_(ids), Promise.status != "fulfilled")
+    )
+    return set(await s.scalars(ticketed.union(promised)))
+
+
+async def forget_conversations(s: AsyncSession, conversation_ids: Sequence[str]) -> int:
+    """Remove what the handoff kept of these conversations; how many tickets they had.
+
+    The tickets themselves stay, anonymous (no shopper, conversation, summary
+    or note), because the statistics count them and the audit log, which is
+    never changed, refers to them; their events and promises are deleted.
+    """
+    ids = list(conversation_ids)
+    tickets = list(await s.scalars(select(Ticket.id).where(Ticket.conversation_id.in_(ids))))
+    await s.execute(delete(TicketEvent).where(TicketEvent.ticket_id.in_(tickets)))
+    await s.execute(delete(Promise).where(Promise.ticket_id.in_(tickets)))
+    await s.execute(
+        update(Ticket)
+        .where(Ticket.id.in_(tickets))
+        .values(conversation_id=ERASED, shopper_id=None, summary=[], resolution_note=None)
+    )
+    return len(tickets)

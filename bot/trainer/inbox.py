@@ -9,8 +9,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
 from bot.models import Message
@@ -101,6 +102,15 @@ def check_ids(ids: object) -> list[int]:
     ):
         raise InvalidInput("miss_ids", f"miss_ids 须为 1–{MAX_IDS} 个消息编号")
     return sorted(set(ids))
+
+
+async def forget_misses(s: AsyncSession, conversation_ids: Sequence[str]) -> int:
+    """Delete these conversations' messages from the inbox, labelled or not; how many."""
+    ids = list(conversation_ids)
+    misses = list(await s.scalars(select(NluMiss.id).where(NluMiss.conversation_id.in_(ids))))
+    await s.execute(delete(ShopperChoice).where(ShopperChoice.miss_id.in_(misses)))
+    await s.execute(delete(NluMiss).where(NluMiss.id.in_(misses)))
+    return len(misses)
 
 
 class Inbox:

@@ -15,6 +15,7 @@ class FakeRasa:
         self.up = True
         self.received: list[dict[str, Any]] = []
         self.recorded: dict[str, list[dict[str, Any]]] = {}
+        self.forgotten: list[str] = []  # conversations whose events were replaced by none
 
     def reply_for(self, text: str) -> list[dict[str, Any]]:
         """Echo the text, with two buttons when asked for 「菜单」."""
@@ -49,6 +50,8 @@ class FakeRasa:
             )
         if request.url.path.startswith("/conversations/"):
             sender = request.url.path.split("/")[2]
+            if request.method == "PUT" and json.loads(request.content) == []:
+                self.forgotten.append(sender)
             self.recorded.setdefault(sender, []).extend(json.loads(request.content))
             return httpx.Response(200, json={})
         if request.url.path == "/model/parse":
