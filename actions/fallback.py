@@ -13,32 +13,18 @@ from rasa_sdk.types import DomainDict
 from actions.handoff import request_agent
 
 FALLBACK_INTENT = "nlu_fallback"
-# 「您是不是想问」 buttons: the intents worth offering when the model is unsure,
-# with the words the shopper sees. Chit-chat and out_of_scope are not offered.
-SUGGESTIONS = {
-    "order_status": "查订单状态",
-    "logistics_track": "查物流",
-    "urge_delivery": "催发货、催派送",
-    "change_address": "改收货地址",
-    "cancel_order": "取消订单",
-    "refund_request": "申请退款",
-    "refund_progress": "查退款进度",
-    "return_goods": "退货、退货运费",
-    "exchange_goods": "换货",
-    "invoice": "开发票",
-    "price_protect": "价格保护、退差价",
-    "coupon": "优惠券、优惠活动",
-    "payment_issue": "付款问题、付款方式",
-    "product_consult": "商品咨询（规格、包邮、保修）",
-    "membership": "会员和积分",
-    "account_security": "账号安全",
-    "complaint": "投诉",
-    "emergency": "遇到危险，需要帮助",
-}
+# The last button, when there are others: the shopper wants none of them.
+NONE_OF_THEM = "utter_none_of_these"
 # Below this the guess is noise; the ranking's confidences are calibrated probabilities.
 MIN_SUGGESTION_CONFIDENCE = 0.15
 MAX_SUGGESTIONS = 3
-NONE_OF_THEM = {"title": "都不是，转人工", "payload": "/request_human"}
+
+
+def response_text(domain: DomainDict, name: str) -> str | None:
+    """The text of a response's first variation in the domain, if it has one."""
+    variations = (domain.get("responses") or {}).get(name) or []
+    text = variations[0].get("text") if variations else None
+    return text if isinstance(text, str) and text else None
 
 
 def fallbacks_in_a_row(tracker: Tracker) -> int:
@@ -54,16 +40,24 @@ def fallbacks_in_a_row(tracker: Tracker) -> int:
     return count
 
 
-def suggestions(tracker: Tracker) -> list[dict[str, str]]:
-    """Buttons for the intents the model thought likely for the latest message, best first."""
+def suggestions(tracker: Tracker, domain: DomainDict) -> list[dict[str, str]]:
+    """Buttons for the intents the model thought likely for the latest message, best first.
+
+    An intent is offered only if the domain has a response ``utter_suggest_<intent>``:
+    its text is the button's title (chit-chat and out_of_scope have none). With
+    any, the last button hands over to a person (``NONE_OF_THEM``).
+    """
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-    likely = [
-        entry["name"]
-        for entry in ranking
-        if entry.get("name") in SUGGESTIONS
-        and (entry.get("confidence") or 0.0) >= MIN_SUGGESTION_CONFIDENCE
-    ][:MAX_SUGGESTIONS]
-    return [{"title": SUGGESTIONS[name], "payload": f"/{name}"} for name in likely]
+    buttons = []
+    for entry in ranking:
+        name = entry.get("name")
+        title = response_text(domain, f"utter_suggest_{name}") if name else None
+        if title and (entry.get("confidence") or 0.0) >= MIN_SUGGESTION_CONFIDENCE:
+            buttons.append({"title": title, "payload": f"/{name}"})
+    if not buttons:
+        return []
+    none = response_text(domain, NONE_OF_THEM) or "转人工"
+    return [*buttons[:MAX_SUGGESTIONS], {"title": none, "payload": "/request_human"}]
 
 
 def fallback_limit(environ: Mapping[str, str] = os.environ) -> int:
@@ -89,9 +83,8 @@ class ActionHandleFallback(Action):
         limit = self._limit or fallback_limit()
         if fallbacks_in_a_row(tracker) >= limit:
             return request_agent(dispatcher, tracker, FALLBACK_INTENT)
-        buttons = suggestions(tracker)
+        buttons = suggestions(tracker, domain)
         if buttons:
-            buttons.append(NONE_OF_THEM)
             dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)
         else:
             dispatcher.utter_message(response="utter_default")

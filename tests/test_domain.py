@@ -36,6 +36,8 @@ def _responses_named_by_actions() -> set[str]:
     named |= {f"utter_refund_progress_{s}" for s in REFUND_STATUS_LABELS}
     named |= {f"utter_membership_benefits_{t}" for t in TIER_LABELS}
     named |= {f"utter_{k}_{c}" for k in ("return", "exchange") for c in AFTER_SALES_CASES}
+    # actions/fallback.py reads the 「您是不是想问」 titles: utter_suggest_<intent>.
+    named |= {name for name in _domain()["responses"] if name.startswith("utter_suggest_")}
     return named
 
 
@@ -54,6 +56,13 @@ def test_every_response_is_used_by_a_rule_or_an_action() -> None:
     form_asks = {f"utter_ask_{slot}" for slot in _domain()["slots"]}
     unused = set(_domain()["responses"]) - used_in_rules - _responses_named_by_actions() - form_asks
     assert unused == set()
+
+
+def test_every_did_you_mean_title_names_an_intent_the_bot_answers() -> None:
+    responses = _domain()["responses"]
+    titled = {r.removeprefix("utter_suggest_") for r in responses if r.startswith("utter_suggest_")}
+    chit_chat = {"greet", "goodbye", "thanks", "affirm", "deny", "bot_challenge", "out_of_scope"}
+    assert titled and titled <= set(_domain()["intents"]) - chit_chat - {"request_human"}
 
 
 def test_every_custom_action_is_declared() -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,6 +18,14 @@ from actions.payments import ActionPaymentHelp
 from actions.products import ActionProductConsult
 from actions.shop.service import ShopService
 from tests.factories import make_tracker
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def domain() -> dict:
+    """The project's domain, as Rasa sends it to the action server."""
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 async def test_coupons_are_listed_soonest_expiry_first(shop: ShopService) -> None:
@@ -166,12 +177,12 @@ def _missed(text: str) -> dict:
     return {"event": "user", "text": text, "parse_data": {"intent": {"name": "nlu_fallback"}}}
 
 
-async def test_first_miss_asks_to_rephrase_the_second_hands_off() -> None:
+async def test_first_miss_asks_to_rephrase_the_second_hands_off(domain: dict) -> None:
     first = make_tracker("啊吧啊吧", "nlu_fallback", events=[{"event": "user", "text": "你好"}])
     second = make_tracker("乱七八糟", "nlu_fallback", events=[_missed("啊吧啊吧")])
     once, twice = CollectingDispatcher(), CollectingDispatcher()
-    assert await ActionHandleFallback(limit=2).run(once, first, {}) == []
-    events = await ActionHandleFallback(limit=2).run(twice, second, {})
+    assert await ActionHandleFallback(limit=2).run(once, first, domain) == []
+    events = await ActionHandleFallback(limit=2).run(twice, second, domain)
     assert [m["response"] for m in once.messages] == ["utter_default"]
     assert twice.messages[1]["custom"]["handoff"]["reason"] == "bot_not_understanding"
     assert events == [ConversationPaused()]
@@ -185,7 +196,7 @@ def _unsure(text: str, ranking: list[tuple[str, float]]) -> Tracker:
     return tracker
 
 
-async def test_an_unsure_guess_offers_the_likely_intents_best_first() -> None:
+async def test_an_unsure_guess_offers_the_likely_intents_best_first(domain: dict) -> None:
     tracker = _unsure(
         "运费谁出",
         [("nlu_fallback", 0.5), ("product_consult", 0.49), ("return_goods", 0.41),
@@ -193,22 +204,37 @@ async def test_an_unsure_guess_offers_the_likely_intents_best_first() -> None:
     )  # fmt: skip
     dispatcher = CollectingDispatcher()
 
-    await ActionHandleFallback(limit=2).run(dispatcher, tracker, {})
+    await ActionHandleFallback(limit=2).run(dispatcher, tracker, domain)
 
     [message] = dispatcher.messages
     assert message["response"] == "utter_did_you_mean"
-    assert [b["payload"] for b in message["buttons"]] == [
-        "/product_consult",
-        "/return_goods",
-        "/request_human",
+    assert [(b["title"], b["payload"]) for b in message["buttons"]] == [
+        ("商品咨询（规格、包邮、保修）", "/product_consult"),
+        ("退货、退货运费", "/return_goods"),
+        ("都不是，转人工", "/request_human"),
     ]
 
 
-async def test_without_a_likely_shop_intent_the_bot_asks_to_rephrase() -> None:
+async def test_an_owner_chooses_which_intents_are_offered_and_their_titles(domain: dict) -> None:
+    tracker = _unsure(
+        "运费谁出", [("nlu_fallback", 0.5), ("product_consult", 0.49), ("coupon", 0.3)]
+    )
+    responses = dict(domain["responses"])
+    del responses["utter_suggest_product_consult"]
+    responses["utter_suggest_coupon"] = [{"text": "领券"}]
+    dispatcher = CollectingDispatcher()
+
+    await ActionHandleFallback(limit=2).run(dispatcher, tracker, {**domain, "responses": responses})
+
+    [message] = dispatcher.messages
+    assert [b["title"] for b in message["buttons"]] == ["领券", "都不是，转人工"]
+
+
+async def test_without_a_likely_shop_intent_the_bot_asks_to_rephrase(domain: dict) -> None:
     tracker = _unsure("嗯嗯啊", [("nlu_fallback", 0.4), ("affirm", 0.38), ("coupon", 0.1)])
     dispatcher = CollectingDispatcher()
 
-    await ActionHandleFallback(limit=2).run(dispatcher, tracker, {})
+    await ActionHandleFallback(limit=2).run(dispatcher, tracker, domain)
 
     assert [m["response"] for m in dispatcher.messages] == ["utter_default"]
 
