@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from actions.text import half_width
+from actions.text import half_width, simplified
 
 
 @dataclass(frozen=True)
@@ -54,18 +54,23 @@ PAYMENT_TROUBLE = (
 )  # fmt: skip
 
 
+def _normal(text: str) -> str:
+    # The words are written simplified, lower case and half-width.
+    return simplified(half_width(text)).lower()
+
+
 def _mentions(normal: str, words: Sequence[str]) -> bool:
     return any(word in normal for word in words)
 
 
 def topic_of(text: str, topics: Sequence[Topic]) -> Topic | None:
     """The first of ``topics`` that one of the words of ``text`` asks for."""
-    normal = half_width(text).lower()
+    normal = _normal(text)
     return next((t for t in topics if _mentions(normal, t.words)), None)
 
 
 def _asks(text: str, topic: Topic, unless: Sequence[str]) -> bool:
-    normal = half_width(text).lower()
+    normal = _normal(text)
     return _mentions(normal, topic.words) and not _mentions(normal, unless)
 
 

@@ -12,15 +12,17 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.text import half_width
+from actions.text import half_width, simplified
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class TextNormalizer(GraphComponent):
-    """Maps full-width digits, letters and punctuation to ASCII, in place.
+    """Maps full-width characters to ASCII and traditional characters to simplified, in place.
 
-    Shoppers typing on phone keyboards send ``２６１１…`` for order numbers;
-    the regexes and features downstream then see the same text either way.
+    Shoppers typing on phone keyboards send ``２６１１…`` for order numbers, and
+    shoppers from Hong Kong or Taiwan write 「退貨運費誰出」; the regexes, the
+    features and the actions downstream then see the same text either way.
+    Both maps are one character for one, so entity offsets hold.
     """
 
     @classmethod
@@ -39,7 +41,7 @@ class TextNormalizer(GraphComponent):
         for message in messages:
             text = message.get(TEXT)
             if isinstance(text, str):
-                message.set(TEXT, half_width(text))
+                message.set(TEXT, simplified(half_width(text)))
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.safety import lexicon
 from bot.safety.context import ContextJudge
 from bot.safety.lexicon.terms import MASK_PATTERNS, MASKS, TERMS
-from bot.safety.normalize import BLANK, Normaliser, load_t2s_table
+from bot.safety.normalize import BLANK, Normaliser
 from bot.safety.pinyin import PinyinFolder, load_readings
 from bot.safety.rules import CategoryMatcher, ComplaintMatcher, compile_any
 from bot.safety.verdict import HIGH, SAFE, SafetyVerdict
@@ -24,7 +24,7 @@ class SafetyScreen:
     """
 
     def __init__(self) -> None:
-        self._normalise = Normaliser(load_t2s_table())
+        self._normalise = Normaliser()
         self._fold = PinyinFolder(_pinyin_words(), lexicon.HOMOPHONE_WORDS, load_readings())
         self._masks = compile_any(MASKS, MASK_PATTERNS, TERMS)
         self._urgent = [CategoryMatcher(c, TERMS) for c in lexicon.URGENT]

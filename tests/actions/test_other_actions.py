@@ -81,6 +81,7 @@ async def test_unknown_product_gets_the_general_answer(shop: ShopService) -> Non
         ("空气炸锅保修多久", "utter_policy_warranty"),
         ("这个是正品吗", "utter_authentic"),
         ("买这个有赠品吗", "utter_policy_gift"),
+        ("羽絨服包郵嗎", "utter_policy_shipping"),  # written in traditional characters
     ],
 )
 async def test_policy_question_gets_the_shops_policy(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from bot.safety import SafetyScreen
-from bot.safety.normalize import Normaliser, load_t2s_table, merge_spelled_out
+from bot.safety.normalize import Normaliser, merge_spelled_out
 
 
 @pytest.fixture(scope="module")
 def normalise() -> Normaliser:
-    return Normaliser(load_t2s_table())
+    return Normaliser()
 
 
 @pytest.mark.parametrize(

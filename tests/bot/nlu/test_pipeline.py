@@ -59,6 +59,15 @@ async def test_full_width_text_is_normalised_before_classifying(agent: Agent) ->
     assert result["intent"]["name"] == "refund_request"
 
 
+async def test_traditional_characters_are_read_as_simplified(agent: Agent) -> None:
+    result = await agent.parse_message("我要退款，訂單２５３５９８６１７５９６８３４９")
+
+    assert result["text"] == "我要退款,订单2535986175968349"
+    assert result["intent"]["name"] == "refund_request"
+    [entity] = result["entities"]
+    assert (entity["value"], entity["start"], entity["end"]) == ("2535986175968349", 7, 23)
+
+
 async def test_full_width_order_number_is_extracted_by_the_regex(agent: Agent) -> None:
     result = await agent.parse_message("帮我查下订单２５３５９８６１７５９６８３４９")
 
