@@ -854,7 +854,8 @@
 
   function priorityBadge(p, extra = "") {
     const pr = PRIORITIES[p] ? p : "normal";
-    return h("span", { class: `badge badge--${pr} ${extra}`.trim(), text: PRIORITIES[pr].label });
+    const label = PRIORITIES[pr].label;
+    return h("span", { class: `badge badge--${pr} ${extra}`.trim(), title: `优先级：${label}`, text: label });
   }
 
   function shopperName(t) {
@@ -1165,7 +1166,11 @@
     const t = open.ticket;
     els.convTitle.textContent = shopperName(t);
     els.convBadges.textContent = "";
-    els.convBadges.append(priorityBadge(t.priority), h("span", { class: "tag", text: label(TEAMS, t.team) }));
+    // Beside the shopper's name a plain 「普通」 would read as a member tier: only raised priorities show.
+    els.convBadges.append(
+      t.priority && t.priority !== "normal" ? priorityBadge(t.priority) : "",
+      h("span", { class: "tag", text: label(TEAMS, t.team) })
+    );
     if (t.status === "closed") els.convBadges.append(h("span", { class: "tag tag--muted", text: "已结束" }));
     const meta = [ticketLabel(t)];
     if (t.shopper_id) meta.push(`顾客ID ${asText(t.shopper_id)}`);

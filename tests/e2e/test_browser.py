@@ -74,6 +74,8 @@ def test_agent_takes_over_in_the_console_and_hands_back(
     expect(queued).to_be_visible(timeout=30_000)
     queued.get_by_test_id("claim").click()
     expect(console.get_by_test_id("transcript")).to_contain_text("转人工", timeout=15_000)
+    # A normal priority is not shown beside the name, where 「普通」 would read as a member tier.
+    expect(console.get_by_test_id("conv-badges")).to_have_text("通用")
     console.get_by_test_id("reply-input").fill("您好，我是小美，请问有什么可以帮您？")
     console.get_by_test_id("reply-send").click()
 
