@@ -67,8 +67,8 @@ def quiet_rasa() -> None:
 
 
 def rasa_command() -> list[str]:
-    """The Rasa CLI of the running interpreter's environment."""
-    return [sys.executable, "-m", "rasa"]
+    """Rasa's CLI in this interpreter's environment, with kefu's fixes (bot/rasa_fixes.py)."""
+    return [sys.executable, "-m", "bot.rasa_cli"]
 
 
 def ensure_model(
