@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -27,4 +29,55 @@ async def serving(app: Any, port: int | None = None) -> AsyncIterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        await task
+        await _stopped(server, task)
+
+
+#: Far longer than a clean stop takes (well under a second).
+STOP_TIMEOUT = 60.0
+
+
+async def _stopped(server: uvicorn.Server, task: asyncio.Task[None]) -> None:
+    """Wait for the server to stop; if it hangs, fail with every task's stack instead.
+
+    A full test run once hung here for good (all threads idle): a failure that
+    shows what was still waiting is worth more than a CI run that never ends.
+    """
+    try:
+        await asyncio.wait_for(asyncio.shield(task), STOP_TIMEOUT)
+    except asyncio.TimeoutError:
+        stuck = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for pending in stuck:
+            print(await_chain(pending), file=sys.stderr)
+        server.force_exit = True
+        for pending in stuck:
+            pending.cancel()
+        await asyncio.gather(*stuck, return_exceptions=True)
+        raise AssertionError(
+            f"the server did not stop within {STOP_TIMEOUT:g} s; the stacks of the tasks"
+            " still running are on stderr"
+        ) from None
+
+
+def await_chain(task: asyncio.Task[Any]) -> str:
+    """Where a task waits, down the chain of awaits (``print_stack`` shows only the top)."""
+    lines = [repr(task)]
+    awaiting: Any = task.get_coro()
+    while awaiting is not None:
+        frame = getattr(awaiting, "cr_frame", None) or getattr(awaiting, "ag_frame", None)
+        if frame is None:
+            break
+        code = frame.f_code
+        lines.append(f'  File "{code.co_filename}", line {frame.f_lineno}, in {code.co_name}')
+        awaiting = getattr(awaiting, "cr_await", None) or getattr(awaiting, "ag_await", None)
+        if awaiting is not None and not hasattr(awaiting, "cr_frame"):
+            # ``await anext(gen)`` hides the generator: find it among the frame's locals.
+            awaiting = _running_generator(frame) or awaiting
+    return "\n".join(lines)
+
+
+def _running_generator(frame: Any) -> Any:
+    for value in frame.f_locals.values():
+        for candidate in (value, getattr(value, "gen", None)):
+            if inspect.isasyncgen(candidate) and candidate.ag_running:
+                return candidate
+    return None
