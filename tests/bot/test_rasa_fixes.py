@@ -8,6 +8,8 @@ import pytest
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
+from rasa.shared.utils import common
 
 from bot import rasa_fixes
 
@@ -23,6 +25,7 @@ def installed(monkeypatch: pytest.MonkeyPatch) -> Iterator[RemoteAction]:
     monkeypatch.setattr(
         RemoteAction, "_validate_action_result", RemoteAction._validate_action_result
     )
+    monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
     rasa_fixes.action_result_validator.cache_clear()
     rasa_fixes.install()
     rasa_fixes.install()  # twice changes nothing
@@ -54,20 +57,80 @@ def test_an_invalid_answer_raises_rasas_own_error(installed: RemoteAction) -> No
         installed._validate_action_result({"events": [{"event": 42}]})
 
 
+def test_stored_events_come_back_as_the_same_classes(installed: RemoteAction) -> None:
+    events = [
+        UserUttered("我要退款", {"name": "refund_request", "confidence": 0.93}),
+        ActionExecuted("action_listen"),
+        SlotSet("order_id", "2611210930418825"),
+        BotUttered("好的", metadata={"utter_action": "utter_ok"}),
+    ]
+
+    restored = [Event.from_parameters(event.as_dict()) for event in events]
+
+    assert restored == events
+    for name in ("user", "bot", "slot", "action", "pause", "resume", "session_started"):
+        assert Event.resolve_by_type(name).type_name == name
+
+
+def test_the_subclasses_are_walked_once_not_per_event(
+    installed: RemoteAction, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walks: list[type] = []
+    real_walk = common.all_subclasses
+
+    def counted(cls: type) -> list:
+        if cls is Event:
+            walks.append(cls)
+        return real_walk(cls)
+
+    monkeypatch.setattr(common, "all_subclasses", counted)
+
+    stored = [event.as_dict() for event in (ActionExecuted("action_listen"), UserUttered("在吗"))]
+    for _ in range(50):
+        for parameters in stored:
+            Event.from_parameters(parameters)
+
+    assert len(walks) == 1
+
+
+def test_an_event_class_defined_later_is_found(installed: RemoteAction) -> None:
+    assert Event.resolve_by_type("action") is ActionExecuted  # the table is built
+
+    class TicketOpened(Event):
+        type_name = "kefu_test_ticket_opened"
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, TicketOpened)
+
+        def as_story_string(self) -> str:
+            return self.type_name
+
+    assert Event.resolve_by_type("kefu_test_ticket_opened") is TicketOpened
+
+
+def test_unknown_names_behave_as_in_rasa(installed: RemoteAction) -> None:
+    assert Event.resolve_by_type("topic") is None  # Rasa's old TopicSet
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        Event.resolve_by_type("no_such_event")
+
+
 def test_the_launcher_runs_rasa_with_the_fixes(monkeypatch: pytest.MonkeyPatch) -> None:
     import rasa.__main__
 
-    ran: list[bool] = []
+    ran: list[tuple[bool, bool]] = []
     monkeypatch.setattr(
         RemoteAction, "_validate_action_result", RemoteAction._validate_action_result
     )
+    monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
     monkeypatch.setattr(
-        rasa.__main__, "main", lambda: ran.append(getattr(
-            RemoteAction._validate_action_result, "_kefu_fix", False
+        rasa.__main__, "main", lambda: ran.append((
+            getattr(RemoteAction._validate_action_result, "_kefu_fix", False),
+            getattr(Event.resolve_by_type, "_kefu_fix", False),
         ))
     )  # fmt: skip
     from bot import rasa_cli
 
     rasa_cli.main()
 
-    assert ran == [True]
+    assert ran == [(True, True)]
