@@ -120,7 +120,12 @@ def trainer_routes(auth: Authenticator, workbench: Workbench) -> list[BaseRoute]
             raise InvalidInput("examples", "examples 须为文本列表")
         ids = check_ids(body["miss_ids"]) if body.get("miss_ids") else []
         result = await workbench.create_intent(
-            _text(body, "name"), examples, _text(body, "answer"), ids, user.username
+            _text(body, "name"),
+            examples,
+            _text(body, "answer"),
+            ids,
+            user.username,
+            title=_text(body, "title", required=False) or None,
         )
         return JSONResponse(result, status_code=201)
 

@@ -46,6 +46,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     new = actions.add_parser("new-intent", help="create an intent with examples and an answer")
     new.add_argument("--name", required=True)
     new.add_argument("--answer", required=True)
+    new.add_argument("--title", help="how 「您是不是想问」 offers it when the bot is unsure")
     new.add_argument("--example", action="append", default=[], help="repeat for each example")
     new.add_argument("--ids", type=_ids, default=[], help="inbox messages to use as examples")
     dismiss = actions.add_parser("dismiss", help="drop inbox messages without labelling")
@@ -137,7 +138,8 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         if args.json:
             show(found)
         for info in [] if args.json else found:
-            print(f"{info['name']:<24} {info['examples']:>4}  {info.get('response') or ''}")
+            title = f"「{info['title']}」 " if info.get("title") else ""
+            print(f"{info['name']:<24} {info['examples']:>4}  {title}{info.get('response') or ''}")
         return 0
 
     async def label(w: Workbench) -> int:
@@ -148,7 +150,9 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     async def new_intent(w: Workbench) -> int:
-        result = await w.create_intent(args.name, args.example, args.answer, args.ids, who)
+        result = await w.create_intent(
+            args.name, args.example, args.answer, args.ids, who, title=args.title
+        )
         show(result) if args.json else print(f"created intent {args.name}")
         return 0
 

@@ -23,6 +23,7 @@ from bot.trainer.labels import (
     check_intent_name,
     clean_answer,
     clean_example,
+    clean_title,
     normalize,
 )
 from bot.trainer.validation import Runner, ValidationReport, responses_sent_by_code, run_validate
@@ -37,6 +38,8 @@ DOMAIN = Path("domain.yml")
 NLU_DIR = Path("nlu_data") / "nlu"
 TRAINER_NLU = NLU_DIR / "trainer.yml"
 RULES = Path("nlu_data") / "rules.yml"
+# actions/fallback.py offers an intent among 「您是不是想问」's buttons by this response.
+SUGGESTION_PREFIX = "utter_suggest_"
 TRAINER_NLU_HEADER = (
     "# Examples labelled by bot trainers. The trainer's workbench (bot/trainer/editor.py)\n"
     "# writes this file and only ever appends to it.\n"
@@ -47,14 +50,20 @@ DEFAULT_ACTIONS_DIR = Path(__file__).parents[2] / "actions"
 
 @dataclass(frozen=True)
 class IntentInfo:
-    """An intent with its number of examples and its ``utter_<intent>`` text, if any."""
+    """An intent: its number of examples, its ``utter_<intent>`` text and its button title.
+
+    ``title`` is the ``utter_suggest_<intent>`` text: how the bot offers the
+    intent among 「您是不是想问」's buttons when unsure (``actions/fallback.py``);
+    an intent without one is never offered.
+    """
 
     name: str
     examples: int
     response: str | None
+    title: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"name", "examples", "response"}``."""
+        """``{"name", "examples", "response", "title"}``."""
         return asdict(self)
 
 
@@ -123,7 +132,12 @@ class TrainingDataEditor:
         examples = self._examples().by_intent
         responses = domain.get("responses") or {}
         return [
-            IntentInfo(name, len(examples.get(name, [])), _first_text(responses, f"utter_{name}"))
+            IntentInfo(
+                name,
+                len(examples.get(name, [])),
+                _first_text(responses, f"utter_{name}"),
+                _first_text(responses, f"{SUGGESTION_PREFIX}{name}"),
+            )
             for name in sorted(section_names(domain.get("intents")))
         ]
 
@@ -163,9 +177,13 @@ class TrainingDataEditor:
                 self._write_all([self._examples_edit(intent, result.added, found)])
             return result
 
-    def create_intent(self, name: str, examples: Sequence[str], answer: str) -> IntentInfo:
+    def create_intent(
+        self, name: str, examples: Sequence[str], answer: str, title: str | None = None
+    ) -> IntentInfo:
         """Create intent ``name`` with ``examples``, answered by ``answer`` through a rule.
 
+        With a ``title`` the bot also offers the intent by that name among
+        「您是不是想问」's buttons when it is unsure (``utter_suggest_<name>``).
         Writes nlu_data/nlu/trainer.yml, nlu_data/rules.yml and domain.yml, in that order;
         when a write fails the files already written get their old bytes back.
 
@@ -173,7 +191,8 @@ class TrainingDataEditor:
             InvalidIntentName: the name is malformed, reserved or used by something else.
             IntentExists: there is already an intent of that name.
             InvalidExample: an example is empty, too long or spans lines.
-            InvalidInput: fewer than two distinct examples, or no usable answer.
+            InvalidInput: fewer than two distinct examples, no usable answer, or
+                an unusable title.
             LabelConflict: an example belongs to another intent; nothing is written.
         """
         if isinstance(examples, str):
@@ -188,10 +207,11 @@ class TrainingDataEditor:
                 message = f"新意图至少需要 {MIN_NEW_INTENT_EXAMPLES} 条不同的例句"
                 raise InvalidInput("examples", message)
             answer = clean_answer(answer)
+            title = clean_title(title)
             if conflicts:
                 raise LabelConflict(conflicts)
-            self._write_all(self._new_intent_edits(name, result.added, answer))
-            return IntentInfo(name, len(result.added), answer)
+            self._write_all(self._new_intent_edits(name, result.added, answer, title))
+            return IntentInfo(name, len(result.added), answer, title)
 
     def data_hash(self) -> str:
         """A 16-hex sha256 of the model's inputs: config, domain, nlu_data/ and bot/nlu/.
@@ -238,11 +258,15 @@ class TrainingDataEditor:
         text = path.read_text(encoding="utf-8") if path.exists() else TRAINER_NLU_HEADER
         return path, yaml_io.append_nlu_entry(text, intent, texts)
 
-    def _new_intent_edits(self, name: str, texts: list[str], answer: str) -> list[tuple[Path, str]]:
+    def _new_intent_edits(
+        self, name: str, texts: list[str], answer: str, title: str | None
+    ) -> list[tuple[Path, str]]:
         response = f"utter_{name}"
         rules = (self._root / RULES).read_text(encoding="utf-8")
         domain = (self._root / DOMAIN).read_text(encoding="utf-8")
         domain = yaml_io.append_response(yaml_io.append_intent(domain, name), response, answer)
+        if title is not None:
+            domain = yaml_io.append_response(domain, f"{SUGGESTION_PREFIX}{name}", title)
         return [
             self._new_entry_edit(name, texts),
             (self._root / RULES, yaml_io.append_rule(rules, f"answer {name}", name, response)),

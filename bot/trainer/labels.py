@@ -1,4 +1,4 @@
-"""What a bot trainer may type: example texts, answers and new intent names.
+"""What a bot trainer may type: example texts, answers, button titles and new intent names.
 
 Each check returns the cleaned value or raises the trainer error that says,
 in Chinese, what to change.
@@ -17,6 +17,8 @@ from bot.trainer.yaml_io import section_names
 
 MAX_EXAMPLE_CHARS = 200
 MAX_ANSWER_CHARS = 500
+# A 「您是不是想问」 button title: the bot's own read "查物流", "申请退款".
+MAX_TITLE_CHARS = 20
 MIN_NEW_INTENT_EXAMPLES = 2
 INTENT_NAME = re.compile(r"[a-z][a-z0-9_]{2,39}")
 RESERVED_PREFIXES = ("utter_", "action_")
@@ -70,6 +72,27 @@ def clean_answer(answer: Any) -> str:
         raise InvalidInput("answer", f"回答最长 {MAX_ANSWER_CHARS} 个字")
     if _has_control_characters(cleaned.replace("\n", "")):
         raise InvalidInput("answer", "回答里不能有制表符等控制字符")
+    return cleaned
+
+
+def clean_title(title: Any) -> str | None:
+    """``title`` stripped, if it can name an intent on a 「您是不是想问」 button; ``None`` if empty.
+
+    Raises:
+        InvalidInput: not text, longer than 20 characters, or several lines or
+            control characters.
+    """
+    if title is None:
+        return None
+    if not isinstance(title, str):
+        raise InvalidInput("title", "按钮说法须为文本")
+    cleaned = title.strip()
+    if not cleaned:
+        return None
+    if len(cleaned) > MAX_TITLE_CHARS:
+        raise InvalidInput("title", f"按钮说法最长 {MAX_TITLE_CHARS} 个字")
+    if len(cleaned.splitlines()) > 1 or _has_control_characters(cleaned):
+        raise InvalidInput("title", "按钮说法不能换行，也不能含制表符等控制字符")
     return cleaned
 
 

@@ -148,13 +148,23 @@ class Workbench:
         return {"added": result.added, "duplicates": result.duplicates, "labelled": labelled}
 
     async def create_intent(
-        self, name: str, examples: list[str], answer: str, ids: list[int], who: str
+        self,
+        name: str,
+        examples: list[str],
+        answer: str,
+        ids: list[int],
+        who: str,
+        title: str | None = None,
     ) -> dict[str, Any]:
-        """Create an intent answered by ``answer`` from inbox messages and more examples."""
+        """Create an intent answered by ``answer`` from inbox messages and more examples.
+
+        ``title`` names it on 「您是不是想问」's buttons (none: never offered there).
+        """
         texts = (await self._open_texts(ids)) if ids else []
         texts += [text for text in examples if text.strip() not in texts]
         async with self._files:
-            info = await asyncio.to_thread(self._editor.create_intent, name, texts, answer)
+            create = self._editor.create_intent
+            info = await asyncio.to_thread(create, name, texts, answer, title)
         labelled = await self.inbox.resolve(ids, name, who) if ids else 0
         return {"intent": info.to_dict(), "labelled": labelled}
 

@@ -30,6 +30,7 @@ QUESTION = "你们店铺的直播几点开始"
 PARAPHRASE = "今晚直播间几点开播呀"
 EXAMPLES = ["直播什么时候开始", "你们几点直播", "直播间每天几点开", "店里今天有直播吗几点"]
 ANSWER = "店铺直播每晚 20:00 开始，在店铺首页点「直播」进入，直播间有专属优惠券～"
+TITLE = "直播时间"
 FINAL = ("deployed", "blocked", "failed", "trained")
 
 
@@ -103,8 +104,9 @@ async def test_a_new_question_goes_from_the_inbox_to_the_live_bot(
 
     created = await api.post(
         "/api/trainer/intents",
-        json={"name": "live_stream_time", "examples": EXAMPLES, "answer": ANSWER, "miss_ids": ids},
-    )
+        json={"name": "live_stream_time", "examples": EXAMPLES, "answer": ANSWER,
+              "title": TITLE, "miss_ids": ids},
+    )  # fmt: skip
     assert created.status_code == 201, created.text
     inbox = (await api.get("/api/trainer/inbox")).json()
     assert all(item["id"] not in ids for g in inbox["groups"] for item in g["items"])
@@ -141,8 +143,16 @@ async def test_a_new_question_goes_from_the_inbox_to_the_live_bot(
             f"{rasa}/conversations/{session}/tracker",
             params={"token": trainer_stack.environ["RASA_TOKEN"]},
         )
+        # The live model's domain, which Rasa sends the action server with every
+        # call: 「您是不是想问」 can now offer the new intent by its title.
+        domain = await client.get(
+            f"{rasa}/domain",
+            params={"token": trainer_stack.environ["RASA_TOKEN"]},
+            headers={"accept": "application/json"},
+        )
     texts = [e.get("text") for e in tracker.json()["events"] if e["event"] == "user"]
     assert "我的订单到哪了" in texts
+    assert domain.json()["responses"]["utter_suggest_live_stream_time"] == [{"text": TITLE}]
     history = (await api.get("/api/trainer/runs")).json()["runs"]
     assert history[0]["id"] == run["id"] and history[0]["triggered_by"] == TRAINER
 
@@ -197,6 +207,8 @@ def test_the_cli_sees_the_same_history_and_data(trainer_stack: LocalStack) -> No
     assert runs[0]["verdict"]["overridden"] is True
     intents = {i["name"] for i in json.loads(kefu("--json", "intents").stdout)}
     assert {"live_stream_time", "careless_label", "greet"} <= intents
+    listed = kefu("intents").stdout.splitlines()
+    assert any(line.startswith("live_stream_time") and f"「{TITLE}」" in line for line in listed)
     refused = kefu("new-intent", "--name", "Bad Name", "--answer", "x", "--example", "a")
     assert refused.returncode == 1 and "意图名" in refused.stderr
     assert kefu("validate").returncode == 0

@@ -14,6 +14,7 @@ MISSED = "你们店铺的直播几点开始"
 NEW_INTENT = "live_stream_time"
 MORE_EXAMPLES = ["直播间什么时候开播", "今晚有直播吗", "你们每天几点直播"]
 ANSWER = "店铺直播每天晚上 8 点开始，关注店铺即可收到开播提醒。"
+TITLE = "直播时间"
 TAKEN_EXAMPLE = "帮我查下订单"  # already an order_status example
 
 
@@ -100,6 +101,7 @@ def test_trainer_turns_a_missed_question_into_a_new_intent(
     page.screenshot(path=str(stack.logs / "trainer-conflict.png"))
 
     examples.fill("\n".join([MISSED, *MORE_EXAMPLES]))
+    page.get_by_test_id("new-intent-title").fill(TITLE)
     page.get_by_test_id("new-intent-submit").click()
     expect(page.get_by_test_id("toast")).to_contain_text(NEW_INTENT, timeout=15_000)
     expect(page.get_by_test_id("inbox-group").filter(has_text=MISSED)).to_have_count(0)
@@ -114,6 +116,9 @@ def test_trainer_turns_a_missed_question_into_a_new_intent(
     row = page.locator(f"[data-testid=intent-row][data-intent={NEW_INTENT}]")
     expect(row).to_be_visible()
     expect(row).to_contain_text(ANSWER)
+    expect(row.get_by_test_id("intent-title")).to_have_text(TITLE)
+    greet = page.locator("[data-testid=intent-row][data-intent=greet]")
+    expect(greet.get_by_test_id("intent-title")).to_have_text("（不推荐）")
     page.screenshot(path=str(stack.logs / "trainer-intents.png"))
 
     page.get_by_test_id("tab-history").click()

@@ -542,7 +542,7 @@
   }
 
   function matches(intent, q) {
-    return !q || intent.name.toLowerCase().includes(q) || asText(intent.response).toLowerCase().includes(q);
+    return !q || [intent.name, asText(intent.response), asText(intent.title)].some((t) => t.toLowerCase().includes(q));
   }
 
   /** The searchable select: the search box narrows the options and picks the best match. */
@@ -575,12 +575,15 @@
       h("tr", { "data-testid": "intent-row", "data-intent": i.name }, [
         h("td", { class: "mono", "data-testid": "intent-name", text: i.name }),
         h("td", { class: "num", text: String(countOf(i.examples)) }),
+        i.title
+          ? h("td", { "data-testid": "intent-title", text: asText(i.title) })
+          : h("td", { class: "muted", "data-testid": "intent-title", text: "（不推荐）" }),
         i.response
           ? h("td", { class: "response", text: asText(i.response) })
           : h("td", { class: "muted", text: "（由业务流程回答）" }),
       ])
     );
-    if (!rows.length) rows.push(h("tr", {}, h("td", { class: "empty", colspan: 3, text: q ? "没有匹配的意图" : "还没有意图" })));
+    if (!rows.length) rows.push(h("tr", {}, h("td", { class: "empty", colspan: 4, text: q ? "没有匹配的意图" : "还没有意图" })));
     els.intentList.replaceChildren(...rows);
     els.intentTotal.textContent = String(state.intents.length);
   }
@@ -603,10 +606,11 @@
 
   async function submitNewIntent(e) {
     e.preventDefault();
-    const fields = { name: els.newIntentName, examples: els.newIntentExamples, answer: els.newIntentAnswer };
+    const fields = { name: els.newIntentName, examples: els.newIntentExamples, answer: els.newIntentAnswer, title: els.newIntentTitle };
     const name = fields.name.value.trim();
     const examples = lines(fields.examples.value);
     const answer = fields.answer.value.trim();
+    const title = fields.title.value.trim();
     const problem = newIntentProblem(name, examples, answer);
     for (const [k, el] of Object.entries(fields)) el.classList.toggle("input--invalid", !!problem && problem[0] === k);
     if (problem) {
@@ -616,7 +620,7 @@
     }
     const ids = selectedIds();
     await act(errs.newIntent, async () => {
-      const data = await api("/api/trainer/intents", { method: "POST", body: { name, examples, answer, miss_ids: ids } });
+      const data = await api("/api/trainer/intents", { method: "POST", body: { name, examples, answer, title, miss_ids: ids } });
       const created = isObject(data) && isObject(data.intent) ? data.intent : { name };
       removeMisses(ids);
       addPending(examples.length);
@@ -1154,7 +1158,7 @@
       "app", "me-name", "me-role", "logout", "pending", "inbox-total", "intent-total",
       "inbox", "inbox-empty", "inbox-refresh", "selection-count", "selection-clear", "intent-search",
       "intent-select", "label-submit", "new-intent-open", "dismiss", "new-intent-form", "new-intent-name",
-      "new-intent-examples", "new-intent-answer", "new-intent-submit", "new-intent-cancel", "new-intent-miss",
+      "new-intent-examples", "new-intent-answer", "new-intent-title", "new-intent-submit", "new-intent-cancel", "new-intent-miss",
       "intents-filter", "intent-list", "history-refresh", "chart-box", "history-rows", "latest", "latest-title",
       "heatmap-box", "confused-pairs", "per-intent-rows", "train-deploy", "run-panel", "run-status", "run-id",
       "run-elapsed", "run-steps", "run-stage", "run-done", "run-failed", "run-blocked", "run-verdict",

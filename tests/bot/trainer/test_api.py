@@ -103,10 +103,14 @@ async def test_labelling_writes_examples_and_closes_the_messages(setup: Any) -> 
     created = await client.post(
         "/api/trainer/intents",
         json={"name": "live_stream_time", "examples": ["直播什么时候开始", "几点开播"],
-              "answer": "每晚 20:00 开播", "miss_ids": [ids["直播几点开始"]]},
+              "answer": "每晚 20:00 开播", "title": "直播时间", "miss_ids": [ids["直播几点开始"]]},
     )  # fmt: skip
     assert created.status_code == 201, created.text
     assert created.json()["intent"]["response"] == "每晚 20:00 开播"
+    assert created.json()["intent"]["title"] == "直播时间"
+    listed = (await client.get("/api/trainer/intents")).json()["intents"]
+    assert {"name": "live_stream_time", "examples": 3, "response": "每晚 20:00 开播",
+            "title": "直播时间"} in listed  # fmt: skip
     assert (await client.get("/api/trainer/inbox")).json()["total"] == 0
 
 
@@ -128,6 +132,14 @@ async def test_errors_have_codes_and_the_right_status(setup: Any) -> None:
     )
     assert bad_name.status_code == 400
     assert bad_name.json()["error"]["code"] == "invalid_intent_name"
+    bad_title = await client.post(
+        "/api/trainer/intents",
+        json={"name": "live_stream_time", "examples": ["直播几点", "几点开播"], "answer": "20:00",
+              "title": "直" * 21},
+    )  # fmt: skip
+    assert bad_title.status_code == 400
+    assert bad_title.json()["error"]["message"] == "按钮说法最长 20 个字"
+    assert "live_stream_time" not in (root / "domain.yml").read_text()
     not_json = await client.post("/api/trainer/label", content=b"{", headers={"content-type": "x"})
     assert not_json.status_code == 400
     missing = await client.get("/api/trainer/runs/99")

@@ -72,7 +72,9 @@ def test_intents_lists_every_domain_intent_with_its_count_and_answer(
     assert found["greet"].examples == len(editor.examples("greet")) > 20
     assert found["greet"].response == domain["responses"]["utter_greet"][0]["text"]
     assert found["deny"].response is None  # deny is answered by utter_anything_else
-    assert found["greet"].to_dict().keys() == {"name", "examples", "response"}
+    assert found["greet"].title is None  # greetings are never offered as a guess
+    assert found["invoice"].title == domain["responses"]["utter_suggest_invoice"][0]["text"]
+    assert found["greet"].to_dict().keys() == {"name", "examples", "response", "title"}
 
 
 def test_examples_of_an_unknown_intent_is_an_error(editor: TrainingDataEditor) -> None:
@@ -234,6 +236,56 @@ def test_create_intent_writes_nlu_rules_and_domain(editor: TrainingDataEditor, r
     ]
     assert editor.examples("gift_wrap") == NEW_EXAMPLES
     assert IntentInfo("gift_wrap", 3, ANSWER) in editor.intents()
+
+
+def test_a_new_intent_with_a_title_is_offered_by_it_when_the_bot_is_unsure(
+    editor: TrainingDataEditor, root: Path
+) -> None:
+    from actions.fallback import suggestions
+    from tests.factories import make_tracker
+
+    domain_before = (root / "domain.yml").read_text()
+
+    info = editor.create_intent("gift_wrap", NEW_EXAMPLES, ANSWER, title=" 礼品包装 ")
+
+    assert info == IntentInfo("gift_wrap", 3, ANSWER, "礼品包装")
+    assert IntentInfo("gift_wrap", 3, ANSWER, "礼品包装") in editor.intents()
+    domain_after = (root / "domain.yml").read_text()
+    assert appended_lines(domain_before, domain_after)[-2:] == [
+        "  utter_suggest_gift_wrap:",
+        '    - text: "礼品包装"',
+    ]
+    # What the action server offers with the domain the trainer just wrote.
+    tracker = make_tracker("能包一下吗", "nlu_fallback")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "gift_wrap", "confidence": 0.45},
+    ]
+    buttons = suggestions(tracker, yaml.safe_load(domain_after))
+    assert [(b["title"], b["payload"]) for b in buttons][0] == ("礼品包装", "/gift_wrap")
+
+
+def test_without_a_title_the_new_intent_is_not_offered(
+    editor: TrainingDataEditor, root: Path
+) -> None:
+    editor.create_intent("gift_wrap", NEW_EXAMPLES, ANSWER, title="   ")
+
+    domain = yaml.safe_load((root / "domain.yml").read_text())
+    assert "utter_suggest_gift_wrap" not in domain["responses"]
+    assert IntentInfo("gift_wrap", 3, ANSWER, None) in editor.intents()
+
+
+@pytest.mark.parametrize("title", ["礼" * 21, "礼品\n包装", "礼品\t包装", 42])
+def test_an_unusable_title_writes_nothing(
+    editor: TrainingDataEditor, root: Path, title: object
+) -> None:
+    before = snapshot(root)
+
+    with pytest.raises(InvalidInput) as caught:
+        editor.create_intent("gift_wrap", NEW_EXAMPLES, ANSWER, title=title)  # type: ignore[arg-type]
+
+    assert caught.value.field == "title"
+    assert snapshot(root) == before
 
 
 def test_rasa_reads_the_new_intent(editor: TrainingDataEditor, root: Path) -> None:
@@ -502,7 +554,8 @@ def test_problem_lines_ignore_the_all_clear_lines() -> None:
 def test_the_real_rasa_validate_is_clean_after_create_intent(
     editor: TrainingDataEditor, root: Path
 ) -> None:
-    editor.create_intent("gift_wrap", NEW_EXAMPLES, ANSWER)
+    # The title is sent by actions/fallback.py, not by a rule: not an unused response.
+    editor.create_intent("gift_wrap", NEW_EXAMPLES, ANSWER, title="礼品包装")
 
     report = editor.validate()
 
