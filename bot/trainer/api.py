@@ -129,6 +129,10 @@ def trainer_routes(auth: Authenticator, workbench: Workbench) -> list[BaseRoute]
         )
         return JSONResponse(result, status_code=201)
 
+    async def set_title(request: Request, user: AgentView) -> Response:
+        title = _text(await _body(request), "title", required=False) or None
+        return JSONResponse(await workbench.set_title(request.path_params["name"], title))
+
     async def dismiss(request: Request, user: AgentView) -> Response:
         ids = check_ids((await _body(request)).get("miss_ids"))
         return JSONResponse({"dismissed": await workbench.dismiss(ids, user.username)})
@@ -175,6 +179,7 @@ def trainer_routes(auth: Authenticator, workbench: Workbench) -> list[BaseRoute]
         Route("/api/trainer/inbox", guarded(inbox), methods=["GET"]),
         Route("/api/trainer/intents", guarded(intents), methods=["GET"]),
         Route("/api/trainer/intents", guarded(create_intent), methods=["POST"]),
+        Route("/api/trainer/intents/{name}/title", guarded(set_title), methods=["PUT"]),
         Route("/api/trainer/label", guarded(label), methods=["POST"]),
         Route("/api/trainer/dismiss", guarded(dismiss), methods=["POST"]),
         Route("/api/trainer/status", guarded(status), methods=["GET"]),

@@ -49,6 +49,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     new.add_argument("--title", help="how 「您是不是想问」 offers it when the bot is unsure")
     new.add_argument("--example", action="append", default=[], help="repeat for each example")
     new.add_argument("--ids", type=_ids, default=[], help="inbox messages to use as examples")
+    title = actions.add_parser("title", help="how 「您是不是想问」 offers an intent")
+    title.add_argument("--intent", required=True)
+    title.add_argument("--title", default="", help="empty: never offer the intent there")
     dismiss = actions.add_parser("dismiss", help="drop inbox messages without labelling")
     dismiss.add_argument("--ids", type=_ids, required=True)
     train = actions.add_parser("train", help="retrain, evaluate and deploy unless it regresses")
@@ -156,6 +159,14 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         show(result) if args.json else print(f"created intent {args.name}")
         return 0
 
+    async def set_title(w: Workbench) -> int:
+        result = await w.set_title(args.intent, args.title or None)
+        shown = result["intent"]["title"]
+        show(result) if args.json else print(
+            f"{args.intent}: 「{shown}」" if shown else f"{args.intent}: not offered"
+        )
+        return 0
+
     async def dismiss(w: Workbench) -> int:
         print(f"dismissed {await w.dismiss(args.ids, who)}")
         return 0
@@ -194,8 +205,8 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
 
     commands = {
         "inbox": inbox, "intents": intents, "label": label, "new-intent": new_intent,
-        "dismiss": dismiss, "train": train, "deploy": deploy, "runs": runs, "show": one,
-        "validate": validate,
+        "title": set_title, "dismiss": dismiss, "train": train, "deploy": deploy, "runs": runs,
+        "show": one, "validate": validate,
     }  # fmt: skip
     return await with_workbench(commands[args.trainer_command])
 

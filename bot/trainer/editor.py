@@ -213,6 +213,30 @@ class TrainingDataEditor:
             self._write_all(self._new_intent_edits(name, result.added, answer, title))
             return IntentInfo(name, len(result.added), answer, title)
 
+    def set_title(self, intent: str, title: str | None) -> IntentInfo:
+        """Offer ``intent`` by ``title`` among 「您是不是想问」's buttons; no title: never offer it.
+
+        Replaces or removes the intent's ``utter_suggest_<intent>`` in domain.yml
+        (appends it if it has none), touching no other line.
+
+        Raises:
+            UnknownIntent: the domain has no such intent.
+            InvalidInput: ``intent`` is the fallback intent, or the title is unusable.
+        """
+        if intent == FALLBACK_INTENT:
+            raise InvalidInput("intent", "nlu_fallback 是兜底意图，不能被推荐")
+        title = clean_title(title)
+        with self._lock:
+            domain = self._domain()
+            if intent not in section_names(domain.get("intents")):
+                raise UnknownIntent(intent)
+            path = self._root / DOMAIN
+            text = path.read_text(encoding="utf-8")
+            edited = yaml_io.set_response(text, f"{SUGGESTION_PREFIX}{intent}", title)
+            if edited != text:
+                self._write_all([(path, edited)])
+            return next(info for info in self.intents() if info.name == intent)
+
     def data_hash(self) -> str:
         """A 16-hex sha256 of the model's inputs: config, domain, nlu_data/ and bot/nlu/.
 

@@ -168,6 +168,12 @@ class Workbench:
         labelled = await self.inbox.resolve(ids, name, who) if ids else 0
         return {"intent": info.to_dict(), "labelled": labelled}
 
+    async def set_title(self, intent: str, title: str | None) -> dict[str, Any]:
+        """Name ``intent`` on 「您是不是想问」's buttons, or stop offering it (``None``)."""
+        async with self._files:
+            info = await asyncio.to_thread(self._editor.set_title, intent, title)
+        return {"intent": info.to_dict()}
+
     async def dismiss(self, ids: list[int], who: str) -> int:
         """Take messages out of the inbox without labelling them."""
         return await self.inbox.dismiss(ids, who)

@@ -122,6 +122,24 @@ def append_response(text: str, name: str, answer: str) -> str:
     return _append_entry(text, "responses", fragment, 2, _key_added("responses", name, answer))
 
 
+def set_response(text: str, name: str, answer: str | None) -> str:
+    """Domain ``text`` with response ``name`` as one text variant, or without it if ``None``.
+
+    A response the domain has is replaced where it stands; a new one is appended.
+    """
+    document = YAML().load(text) or CommentedMap()
+    responses = document.get("responses")
+    if not isinstance(responses, CommentedMap) or name not in responses:
+        return text if answer is None else append_response(text, name, answer)
+    lines = text.split("\n")
+    first, base = responses.lc.key(name)
+    end = _node_end(lines, first, base, same_indent_dash=True)
+    fragment = [] if answer is None else [f"{scalar(name)}:", f"  - text: {double_quoted(answer)}"]
+    ending = "\r" if "\r\n" in text else ""
+    replaced = lines[:first] + [" " * base + line + ending for line in fragment] + lines[end:]
+    return _checked(text, "\n".join(replaced), _response_set(name, answer))
+
+
 def _append_entry(
     text: str, key: str, fragment: list[str], indent: int, expect: Callable[[Any], None]
 ) -> str:
@@ -224,6 +242,17 @@ def _item_appended(key: str, item: Any) -> Callable[[Any], None]:
 def _key_added(key: str, name: str, answer: str) -> Callable[[Any], None]:
     def expect(data: Any) -> None:
         data[key] = {**(data.get(key) or {}), name: [{"text": answer}]}
+
+    return expect
+
+
+def _response_set(name: str, answer: str | None) -> Callable[[Any], None]:
+    def expect(data: Any) -> None:
+        responses = data["responses"]
+        if answer is None:
+            del responses[name]
+        else:
+            responses[name] = [{"text": answer}]
 
     return expect
 

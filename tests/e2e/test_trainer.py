@@ -209,6 +209,11 @@ def test_the_cli_sees_the_same_history_and_data(trainer_stack: LocalStack) -> No
     assert {"live_stream_time", "careless_label", "greet"} <= intents
     listed = kefu("intents").stdout.splitlines()
     assert any(line.startswith("live_stream_time") and f"「{TITLE}」" in line for line in listed)
+    renamed = kefu("title", "--intent", "live_stream_time", "--title", "几点直播")
+    assert renamed.returncode == 0 and "「几点直播」" in renamed.stdout
+    assert kefu("title", "--intent", "live_stream_time", "--title", TITLE).returncode == 0
+    unknown = kefu("title", "--intent", "no_such_intent", "--title", "x")
+    assert unknown.returncode == 1 and "no_such_intent" in unknown.stderr
     refused = kefu("new-intent", "--name", "Bad Name", "--answer", "x", "--example", "a")
     assert refused.returncode == 1 and "意图名" in refused.stderr
     assert kefu("validate").returncode == 0

@@ -575,9 +575,7 @@
       h("tr", { "data-testid": "intent-row", "data-intent": i.name }, [
         h("td", { class: "mono", "data-testid": "intent-name", text: i.name }),
         h("td", { class: "num", text: String(countOf(i.examples)) }),
-        i.title
-          ? h("td", { "data-testid": "intent-title", text: asText(i.title) })
-          : h("td", { class: "muted", "data-testid": "intent-title", text: "（不推荐）" }),
+        titleCell(i),
         i.response
           ? h("td", { class: "response", text: asText(i.response) })
           : h("td", { class: "muted", text: "（由业务流程回答）" }),
@@ -586,6 +584,59 @@
     if (!rows.length) rows.push(h("tr", {}, h("td", { class: "empty", colspan: 4, text: q ? "没有匹配的意图" : "还没有意图" })));
     els.intentList.replaceChildren(...rows);
     els.intentTotal.textContent = String(state.intents.length);
+  }
+
+  /** The intent's 「您是不是想问」 title, with a button that edits it in place. */
+  function titleCell(intent) {
+    const shown = h("span", {
+      class: intent.title ? "" : "muted", "data-testid": "intent-title",
+      text: intent.title ? asText(intent.title) : "（不推荐）",
+    });
+    const edit = h("button", {
+      class: "btn btn--sm btn--ghost", type: "button", "data-testid": "title-edit",
+      "aria-label": `修改「${intent.name}」的推荐按钮`, text: "修改",
+      onclick: () => editTitle(cell, intent),
+    });
+    const cell = h("td", { class: "intent-title" }, [shown, " ", edit]);
+    return cell;
+  }
+
+  function editTitle(cell, intent) {
+    const input = h("input", {
+      class: "input input--sm", maxlength: "20", "data-testid": "title-input",
+      placeholder: "不填则不推荐", "aria-label": `「${intent.name}」的推荐按钮`,
+    });
+    input.value = asText(intent.title);
+    const error = h("span", { class: "form-error-text small", "data-testid": "title-error", role: "alert" });
+    const save = async () => {
+      if (save.busy) return;
+      save.busy = true;
+      try {
+        const data = await api(`/api/trainer/intents/${encodeURIComponent(intent.name)}/title`,
+                               { method: "PUT", body: { title: input.value.trim() } });
+        const updated = isObject(data) && isObject(data.intent) ? data.intent : null;
+        intent.title = updated ? updated.title : input.value.trim() || null;
+        renderIntents();
+        loadStatus();
+        toast(intent.title ? `「${intent.name}」将以「${intent.title}」推荐，训练上线后生效`
+                           : `「${intent.name}」不再被推荐，训练上线后生效`, "ok");
+      } catch (err) {
+        error.textContent = errorText(err);
+        input.focus();
+      } finally {
+        save.busy = false;
+      }
+    };
+    const buttons = [
+      h("button", { class: "btn btn--sm btn--primary", type: "button", "data-testid": "title-save", text: "保存", onclick: save }),
+      h("button", { class: "btn btn--sm", type: "button", "data-testid": "title-cancel", text: "取消", onclick: renderIntents }),
+    ];
+    input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") save();
+      else if (e.key === "Escape") renderIntents();
+    });
+    cell.replaceChildren(input, " ", ...buttons, error);
+    input.focus();
   }
 
   function openNewIntent() {

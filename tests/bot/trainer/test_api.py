@@ -111,6 +111,12 @@ async def test_labelling_writes_examples_and_closes_the_messages(setup: Any) -> 
     listed = (await client.get("/api/trainer/intents")).json()["intents"]
     assert {"name": "live_stream_time", "examples": 3, "response": "每晚 20:00 开播",
             "title": "直播时间"} in listed  # fmt: skip
+    title_url = "/api/trainer/intents/live_stream_time/title"
+    renamed = await client.put(title_url, json={"title": "开播"})
+    assert renamed.status_code == 200 and renamed.json()["intent"]["title"] == "开播"
+    hidden = await client.put(title_url, json={"title": ""})
+    assert hidden.json()["intent"]["title"] is None
+    assert "utter_suggest_live_stream_time" not in (root / "domain.yml").read_text()
     assert (await client.get("/api/trainer/inbox")).json()["total"] == 0
 
 
@@ -140,6 +146,8 @@ async def test_errors_have_codes_and_the_right_status(setup: Any) -> None:
     assert bad_title.status_code == 400
     assert bad_title.json()["error"]["message"] == "按钮说法最长 20 个字"
     assert "live_stream_time" not in (root / "domain.yml").read_text()
+    nobody = await client.put("/api/trainer/intents/nope/title", json={"title": "x"})
+    assert nobody.status_code == 404
     not_json = await client.post("/api/trainer/label", content=b"{", headers={"content-type": "x"})
     assert not_json.status_code == 400
     missing = await client.get("/api/trainer/runs/99")

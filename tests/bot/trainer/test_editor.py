@@ -572,3 +572,76 @@ def test_the_real_rasa_validate_still_reports_an_unused_response(
 
     assert not report.ok
     assert [p for p in report.problems if "'utter_orphan' is not used" in p] != []
+
+
+def test_a_title_is_replaced_where_it_stands(editor: TrainingDataEditor, root: Path) -> None:
+    before = (root / "domain.yml").read_text()
+
+    info = editor.set_title("invoice", "开发票、改抬头")
+
+    assert info == IntentInfo("invoice", len(editor.examples("invoice")), None, "开发票、改抬头")
+    after = (root / "domain.yml").read_text()
+    changed = [
+        (old, new)
+        for old, new in zip(before.splitlines(), after.splitlines(), strict=True)
+        if old != new
+    ]
+    assert changed == [('    - text: "开发票"', '    - text: "开发票、改抬头"')]
+
+
+def test_a_title_is_added_to_an_intent_without_one_and_removed_again(
+    editor: TrainingDataEditor, root: Path
+) -> None:
+    original = (root / "domain.yml").read_bytes()
+    editor.create_intent("gift_wrap", NEW_EXAMPLES, ANSWER)
+    created = (root / "domain.yml").read_text()
+
+    assert editor.set_title("gift_wrap", "礼品包装").title == "礼品包装"
+    assert appended_lines(created, (root / "domain.yml").read_text()) == [
+        "  utter_suggest_gift_wrap:",
+        '    - text: "礼品包装"',
+    ]
+    assert editor.set_title("gift_wrap", "").title is None
+    assert (root / "domain.yml").read_text() == created
+    assert editor.set_title("invoice", None).title is None
+    assert (
+        "utter_suggest_invoice"
+        not in yaml.safe_load((root / "domain.yml").read_text())["responses"]
+    )
+    assert original != (root / "domain.yml").read_bytes()
+
+
+def test_the_same_title_again_writes_nothing(editor: TrainingDataEditor, root: Path) -> None:
+    domain = root / "domain.yml"
+    stamp = domain.stat().st_mtime_ns
+    title = editor_title(root, "invoice")
+
+    assert editor.set_title("invoice", title).title == title
+    assert editor.set_title("greet", None).title is None  # has none: nothing to remove
+
+    assert domain.stat().st_mtime_ns == stamp
+
+
+@pytest.mark.parametrize(
+    ("intent", "title", "error"),
+    [
+        ("no_such_intent", "随便", UnknownIntent),
+        ("nlu_fallback", "兜底", InvalidInput),
+        ("invoice", "发" * 21, InvalidInput),
+        ("invoice", "开\n发票", InvalidInput),
+    ],
+)
+def test_an_unusable_title_change_writes_nothing(
+    editor: TrainingDataEditor, root: Path, intent: str, title: str, error: type
+) -> None:
+    before = snapshot(root)
+
+    with pytest.raises(error):
+        editor.set_title(intent, title)
+
+    assert snapshot(root) == before
+
+
+def editor_title(root: Path, intent: str) -> str:
+    responses = yaml.safe_load((root / "domain.yml").read_text())["responses"]
+    return responses[f"utter_suggest_{intent}"][0]["text"]
