@@ -1,10 +1,11 @@
-"""Append to Rasa's YAML files without touching a byte of what is already there.
+"""Append to Rasa's YAML files, or replace one response, without touching any other byte.
 
 Dumping a whole file back through ruamel would re-wrap domain.yml's multi-line flow
 mappings, escape its emoji and drop the explicit ``null`` steps of rules.yml. So every edit
-here is a splice: ruamel's round-trip loader says where a collection ends, new lines go in
-right after it, and the result is parsed again and compared with the old data plus the
-addition before anybody writes it (:class:`SpliceError` otherwise).
+here is a splice: ruamel's round-trip loader says where a collection or a response ends,
+new lines go in right after it (or in its place), and the result is parsed again and
+compared with the old data plus the change before anybody writes it (:class:`SpliceError`
+otherwise).
 """
 
 from __future__ import annotations
