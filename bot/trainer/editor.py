@@ -289,8 +289,8 @@ class TrainingDataEditor:
         rules = (self._root / RULES).read_text(encoding="utf-8")
         domain = (self._root / DOMAIN).read_text(encoding="utf-8")
         domain = yaml_io.append_response(yaml_io.append_intent(domain, name), response, answer)
-        if title is not None:
-            domain = yaml_io.append_response(domain, f"{SUGGESTION_PREFIX}{name}", title)
+        if title is not None:  # replaces a title left behind by a removed intent
+            domain = yaml_io.set_response(domain, f"{SUGGESTION_PREFIX}{name}", title)
         return [
             self._new_entry_edit(name, texts),
             (self._root / RULES, yaml_io.append_rule(rules, f"answer {name}", name, response)),

@@ -645,3 +645,15 @@ def test_an_unusable_title_change_writes_nothing(
 def editor_title(root: Path, intent: str) -> str:
     responses = yaml.safe_load((root / "domain.yml").read_text())["responses"]
     return responses[f"utter_suggest_{intent}"][0]["text"]
+
+
+def test_a_title_left_behind_by_a_removed_intent_is_replaced(
+    editor: TrainingDataEditor, root: Path
+) -> None:
+    domain = root / "domain.yml"
+    domain.write_text(yaml_io.append_response(domain.read_text(), "utter_suggest_gift_wrap", "旧"))
+
+    editor.create_intent("gift_wrap", NEW_EXAMPLES, ANSWER, title="礼品包装")
+
+    assert domain.read_text().count("utter_suggest_gift_wrap:") == 1
+    assert editor_title(root, "gift_wrap") == "礼品包装"
