@@ -16,6 +16,12 @@ replaces one method and behaves as the original did, only faster.
   conversations here. :class:`EventTypes` keeps the name-to-class table and
   walks again only for a name it does not know (a subclass imported later);
   names that are no event's go to Rasa's own method (its default or error).
+- Rasa runs its model graph (the NLU pipeline, then the policies, twice per
+  message) through dask's scheduler, whose bookkeeping cost about 2 ms per
+  message here for graphs of a dozen nodes that run one after another anyway.
+  :func:`run_in_order` evaluates the same graph (``{node: (callable,
+  *needed nodes)}``, as Rasa builds it) depth-first, each node once; the
+  nodes, their inputs and their errors are Rasa's own.
 """
 
 from __future__ import annotations
@@ -65,10 +71,60 @@ class EventTypes:
         return classes
 
 
+def run_in_order(graph: dict[str, Any], targets: list[str]) -> list[Any]:
+    """The values of ``targets`` in a dask-style graph, as ``dask.get`` gives them.
+
+    A task is a tuple of a callable and its arguments; an argument that names
+    another node stands for that node's value. Anything else (Rasa's inputs
+    are ``(name, value)`` tuples) is a value as it is.
+    """
+    values: dict[str, Any] = {}
+
+    def value(key: str) -> Any:
+        if key not in values:
+            task = graph[key]
+            if isinstance(task, tuple) and task and callable(task[0]):
+                arguments = [value(a) if isinstance(a, str) and a in graph else a for a in task[1:]]
+                values[key] = task[0](*arguments)
+            else:
+                values[key] = task
+        return values[key]
+
+    return [value(target) for target in targets]
+
+
 def install() -> None:
     """Replace Rasa's slow methods with the faster equivalents above."""
     _install_action_result_check()
     _install_event_lookup()
+    _install_graph_runner()
+
+
+def _install_graph_runner() -> None:
+    from rasa.engine.exceptions import GraphRunError
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    if getattr(DaskGraphRunner.run, _INSTALLED, False):
+        return
+
+    def run(
+        self: DaskGraphRunner,
+        inputs: dict[str, Any] | None = None,
+        targets: list[str] | None = None,
+    ) -> dict[str, Any]:
+        # Rasa 3.6's DaskGraphRunner.run with run_in_order in place of dask.get.
+        run_targets = targets if targets else self._graph_schema.target_names
+        minimal_schema = self._graph_schema.minimal_graph_schema(run_targets)
+        run_graph = self._build_dask_graph(minimal_schema)
+        if inputs:
+            self._add_inputs_to_graph(inputs, run_graph)
+        try:
+            return dict(run_in_order(run_graph, run_targets))
+        except RuntimeError as e:
+            raise GraphRunError("Error running runner.") from e
+
+    setattr(run, _INSTALLED, True)
+    DaskGraphRunner.run = run  # type: ignore[method-assign]
 
 
 def _install_event_lookup() -> None:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
+from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.utils import common
 
@@ -26,6 +31,7 @@ def installed(monkeypatch: pytest.MonkeyPatch) -> Iterator[RemoteAction]:
         RemoteAction, "_validate_action_result", RemoteAction._validate_action_result
     )
     monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
+    monkeypatch.setattr(DaskGraphRunner, "run", DaskGraphRunner.run)
     rasa_fixes.action_result_validator.cache_clear()
     rasa_fixes.install()
     rasa_fixes.install()  # twice changes nothing
@@ -115,6 +121,91 @@ def test_unknown_names_behave_as_in_rasa(installed: RemoteAction) -> None:
         Event.resolve_by_type("no_such_event")
 
 
+class Shout(GraphComponent):
+    """A graph component that upper-cases text and counts its runs."""
+
+    runs: list[str] = []
+
+    @classmethod
+    def create(
+        cls, config: dict, model_storage: Any, resource: Any, execution_context: Any
+    ) -> Shout:
+        return cls()
+
+    def shout(self, text: str) -> str:
+        Shout.runs.append(text)
+        return text.upper()
+
+    def join(self, left: str, right: str) -> str:
+        if left == right == "BOOM":
+            raise RuntimeError("boom")
+        return f"{left}+{right}"
+
+
+def _runner(tmp_path: Path) -> DaskGraphRunner:
+    def node(fn: str, needs: dict[str, str]) -> SchemaNode:
+        return SchemaNode(needs=needs, uses=Shout, constructor_name="create", fn=fn, config={})
+
+    schema = GraphSchema(
+        {
+            "shout": node("shout", {"text": "__text__"}),
+            "left": node("join", {"left": "shout", "right": "shout"}),
+            "both": node("join", {"left": "left", "right": "shout"}),
+            "unused": node("shout", {"text": "__other__"}),
+        }
+    )
+    context = ExecutionContext(graph_schema=schema, model_id="test")
+    return DaskGraphRunner(schema, LocalModelStorage(tmp_path), context)
+
+
+def test_the_graph_runs_as_with_dask_each_node_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = _runner(tmp_path)
+    Shout.runs = []
+    with_dask = runner.run(inputs={"__text__": "ni hao"}, targets=["both", "shout"])
+    monkeypatch.setattr(DaskGraphRunner, "run", DaskGraphRunner.run)
+    rasa_fixes.install()
+    Shout.runs = []
+
+    without = runner.run(inputs={"__text__": "ni hao"}, targets=["both", "shout"])
+
+    assert without == with_dask == {"both": "NI HAO+NI HAO+NI HAO", "shout": "NI HAO"}
+    assert Shout.runs == ["ni hao"]  # shared by three nodes, run once; "unused" not at all
+
+
+def test_a_failing_node_raises_the_error_it_raised_with_dask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rasa.engine.exceptions import GraphComponentException
+
+    runner = _runner(tmp_path)
+    with pytest.raises(GraphComponentException) as with_dask:
+        runner.run(inputs={"__text__": "boom"}, targets=["left"])
+    monkeypatch.setattr(DaskGraphRunner, "run", DaskGraphRunner.run)
+    rasa_fixes.install()
+
+    with pytest.raises(GraphComponentException) as without:
+        runner.run(inputs={"__text__": "boom"}, targets=["left"])
+
+    assert (
+        str(without.value) == str(with_dask.value) == "Error running graph component for node left."
+    )
+    assert (
+        repr(without.value.__cause__) == repr(with_dask.value.__cause__) == "RuntimeError('boom')"
+    )
+
+
+def test_run_in_order_takes_values_and_node_names_as_dask_does() -> None:
+    graph = {
+        "x": ("x", 2),  # an input: a tuple whose head is no callable
+        "double": (lambda pair: pair[1] * 2, "x"),
+        "sum": (lambda a, b, c: a + b + c, "double", "double", 10),
+    }
+
+    assert rasa_fixes.run_in_order(graph, ["sum", "x"]) == [18, ("x", 2)]
+
+
 def test_the_launcher_runs_rasa_with_the_fixes(monkeypatch: pytest.MonkeyPatch) -> None:
     import rasa.__main__
 
@@ -123,14 +214,16 @@ def test_the_launcher_runs_rasa_with_the_fixes(monkeypatch: pytest.MonkeyPatch) 
         RemoteAction, "_validate_action_result", RemoteAction._validate_action_result
     )
     monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
+    monkeypatch.setattr(DaskGraphRunner, "run", DaskGraphRunner.run)
     monkeypatch.setattr(
         rasa.__main__, "main", lambda: ran.append((
             getattr(RemoteAction._validate_action_result, "_kefu_fix", False),
             getattr(Event.resolve_by_type, "_kefu_fix", False),
+            getattr(DaskGraphRunner.run, "_kefu_fix", False),
         ))
     )  # fmt: skip
     from bot import rasa_cli
 
     rasa_cli.main()
 
-    assert ran == [(True, True)]
+    assert ran == [(True, True, True)]
