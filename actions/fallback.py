@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.handoff import request_agent
+from actions.responses import response_text, suggestion_response
 
 FALLBACK_INTENT = "nlu_fallback"
 # The last button, when there are others: the shopper wants none of them.
@@ -18,13 +19,6 @@ NONE_OF_THEM = "utter_none_of_these"
 # Below this the guess is noise; the ranking's confidences are calibrated probabilities.
 MIN_SUGGESTION_CONFIDENCE = 0.15
 MAX_SUGGESTIONS = 3
-
-
-def response_text(domain: DomainDict, name: str) -> str | None:
-    """The text of a response's first variation in the domain, if it has one."""
-    variations = (domain.get("responses") or {}).get(name) or []
-    text = variations[0].get("text") if variations else None
-    return text if isinstance(text, str) and text else None
 
 
 def fallbacks_in_a_row(tracker: Tracker) -> int:
@@ -43,7 +37,7 @@ def fallbacks_in_a_row(tracker: Tracker) -> int:
 def suggestions(tracker: Tracker, domain: DomainDict) -> list[dict[str, str]]:
     """Buttons for the intents the model thought likely for the latest message, best first.
 
-    An intent is offered only if the domain has a response ``utter_suggest_<intent>``:
+    An intent is offered only if the domain has its ``utter_suggest_<intent>`` response:
     its text is the button's title (chit-chat and out_of_scope have none). With
     any, the last button hands over to a person (``NONE_OF_THEM``).
     """
@@ -51,7 +45,7 @@ def suggestions(tracker: Tracker, domain: DomainDict) -> list[dict[str, str]]:
     buttons = []
     for entry in ranking:
         name = entry.get("name")
-        title = response_text(domain, f"utter_suggest_{name}") if name else None
+        title = response_text(domain, suggestion_response(name)) if name else None
         if title and (entry.get("confidence") or 0.0) >= MIN_SUGGESTION_CONFIDENCE:
             buttons.append({"title": title, "payload": f"/{name}"})
     if not buttons:

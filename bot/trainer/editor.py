@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from actions.responses import response_text, suggestion_response
 from bot.trainer import yaml_io
 from bot.trainer.errors import Conflict, InvalidInput, LabelConflict, UnknownIntent
 from bot.trainer.evaluation import FALLBACK_INTENT
@@ -38,8 +39,6 @@ DOMAIN = Path("domain.yml")
 NLU_DIR = Path("nlu_data") / "nlu"
 TRAINER_NLU = NLU_DIR / "trainer.yml"
 RULES = Path("nlu_data") / "rules.yml"
-# actions/fallback.py offers an intent among 「您是不是想问」's buttons by this response.
-SUGGESTION_PREFIX = "utter_suggest_"
 TRAINER_NLU_HEADER = (
     "# Examples labelled by bot trainers. The trainer's workbench (bot/trainer/editor.py)\n"
     "# writes this file and only ever appends to it.\n"
@@ -130,13 +129,12 @@ class TrainingDataEditor:
         """Every intent of the domain, sorted by name."""
         domain = self._domain()
         examples = self._examples().by_intent
-        responses = domain.get("responses") or {}
         return [
             IntentInfo(
                 name,
                 len(examples.get(name, [])),
-                _first_text(responses, f"utter_{name}"),
-                _first_text(responses, f"{SUGGESTION_PREFIX}{name}"),
+                response_text(domain, f"utter_{name}"),
+                response_text(domain, suggestion_response(name)),
             )
             for name in sorted(section_names(domain.get("intents")))
         ]
@@ -232,7 +230,7 @@ class TrainingDataEditor:
                 raise UnknownIntent(intent)
             path = self._root / DOMAIN
             text = path.read_text(encoding="utf-8")
-            edited = yaml_io.set_response(text, f"{SUGGESTION_PREFIX}{intent}", title)
+            edited = yaml_io.set_response(text, suggestion_response(intent), title)
             if edited != text:
                 self._write_all([(path, edited)])
             return next(info for info in self.intents() if info.name == intent)
@@ -290,7 +288,7 @@ class TrainingDataEditor:
         domain = (self._root / DOMAIN).read_text(encoding="utf-8")
         domain = yaml_io.append_response(yaml_io.append_intent(domain, name), response, answer)
         if title is not None:  # replaces a title left behind by a removed intent
-            domain = yaml_io.set_response(domain, f"{SUGGESTION_PREFIX}{name}", title)
+            domain = yaml_io.set_response(domain, suggestion_response(name), title)
         return [
             self._new_entry_edit(name, texts),
             (self._root / RULES, yaml_io.append_rule(rules, f"answer {name}", name, response)),
@@ -351,9 +349,3 @@ def _entry_examples(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(item["text"]) for item in value if isinstance(item, dict) and "text" in item]
     return []
-
-
-def _first_text(responses: dict[str, Any], name: str) -> str | None:
-    variants = responses.get(name) or []
-    first = variants[0] if isinstance(variants, list) and variants else {}
-    return first.get("text") if isinstance(first, dict) else None
