@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import UsesShop, latest_intent, question_text, shopper_id_of
+from actions.order_choice import OFFERED_ORDERS, chosen_order
 from actions.policy import RETURN_POLICY, topic_of
 from actions.shop.errors import OrderNotFound
 from actions.shop.format import STATUS_LABELS, yuan
@@ -53,6 +54,15 @@ def slots_for(kind: str | None, status: str | None, tracking_no: str | None) -> 
     return needed
 
 
+def picked_from_list(tracker: Tracker, events: list[EventType]) -> bool:
+    """Whether the reply chose an order without giving its number (see ``extract_order_id``)."""
+    if next(tracker.get_latest_entity_values("order_id"), None) is not None:
+        return False
+    return any(
+        e.get("event") == "slot" and e.get("name") == "order_id" and e.get("value") for e in events
+    )
+
+
 def looks_like_address(text: str) -> bool:
     """A loose check that a reply is a postal address and not chit-chat."""
     return len(text.strip()) >= 8 and any(word in text for word in _REGION_WORDS)
@@ -76,11 +86,16 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         if intent == "deny" and requested in FREE_TEXT_SLOTS:
             return [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
         events = await super().run(dispatcher, tracker, domain)
-        if intent in REQUEST_KINDS and requested is not None:
+        if (
+            intent in REQUEST_KINDS
+            and requested is not None
+            and not picked_from_list(tracker, events)
+        ):
             # A new request while the form waits for an answer (「退款多久到账」 when
             # asked for a refund reason) switches the form to it. Setting the slot
             # here keeps Rasa from rejecting the form for the unanswered question,
-            # which would leave the shopper with "I did not understand".
+            # which would leave the shopper with "I did not understand". A reply
+            # that picks one of the offered orders (「已发货的那个」) answers it.
             events.append(SlotSet("request_kind", intent))
         return events
 
@@ -97,6 +112,27 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             tracker.get_slot("order_status") if tracker.get_slot("order_id") else None,
             tracker.get_slot("tracking_no"),
         )
+
+    async def extract_order_id(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The order a typed reply to 「是哪一笔订单」 picks from those offered.
+
+        Only when the form asked for the order and the reply holds no order
+        number: 「第二个」, 「590142」, 「耳机那单」 (see :mod:`actions.order_choice`).
+        """
+        if tracker.get_slot("requested_slot") != "order_id":
+            return {}
+        if next(tracker.get_latest_entity_values("order_id"), None) is not None:
+            return {}
+        text = (tracker.latest_message or {}).get("text") or ""
+        shopper_id = shopper_id_of(tracker)
+        if not text or text.startswith("/") or shopper_id is None:
+            return {}
+        orders = await self.shop.recent_orders(shopper_id=shopper_id, limit=OFFERED_ORDERS)
+        products = await self.shop.match_products(text)
+        order = chosen_order(text, orders, products)
+        return {"order_id": order.id} if order else {}
 
     async def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -178,7 +214,11 @@ class ActionAskOrderId(UsesShop, Action):
         if kind == "return_goods" and topic_of(question_text(tracker), [RETURN_POLICY]):
             dispatcher.utter_message(response=RETURN_POLICY.response)
         shopper_id = shopper_id_of(tracker)
-        orders = await self.shop.recent_orders(shopper_id=shopper_id, limit=5) if shopper_id else []
+        orders = (
+            await self.shop.recent_orders(shopper_id=shopper_id, limit=OFFERED_ORDERS)
+            if shopper_id
+            else []
+        )
         if not orders:
             dispatcher.utter_message(response="utter_ask_order_id")
             return []

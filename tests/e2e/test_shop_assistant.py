@@ -73,6 +73,19 @@ async def test_where_is_my_order_answers_from_the_shop_database(shopper: Shopper
     assert DEMO_SHIPPED_TRACKING in text
 
 
+async def test_a_typed_reply_picks_one_of_the_offered_orders(shopper: Shopper) -> None:
+    await shopper.say("我的订单到哪了")
+    [answer, _] = await shopper.say("羽绒服那个", replies=2)
+    assert DEMO_SHIPPED_ORDER in answer["text"] and "发货" in answer["text"]
+
+
+async def test_picking_an_order_by_its_status_keeps_the_request(shopper: Shopper) -> None:
+    # 「已发货的那个」 reads like an order-status question; here it answers the refund's.
+    await shopper.say("我要退款")
+    [ask] = await shopper.say("已发货的那个")
+    assert "退款的原因" in ask["text"]
+
+
 async def test_order_number_in_the_question_is_used_directly(shopper: Shopper) -> None:
     [answer, _] = await shopper.say(f"帮我查一下订单{DEMO_SHIPPED_ORDER}的状态", replies=2)
     assert DEMO_SHIPPED_ORDER in answer["text"] and "发货" in answer["text"]
