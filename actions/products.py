@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -11,9 +11,16 @@ from actions.common import UsesShop, question_text
 from actions.policy import PRE_SALE, topic_of
 from actions.shop.format import yuan
 
+# The product last described: 「多少钱」 after 「羽绒服有货吗」 asks about the coat.
+PRODUCT_SLOT = "product_name"
+
 
 class ActionProductConsult(UsesShop, Action):
-    """Answers from the product catalogue when the message names a product."""
+    """Answers from the product catalogue when the message names a product.
+
+    A follow-up that names none (「有M码吗」, 「多少钱」) is about the product
+    described last in the conversation, if any.
+    """
 
     def name(self) -> str:
         """Action name in the domain."""
@@ -29,6 +36,8 @@ class ActionProductConsult(UsesShop, Action):
             dispatcher.utter_message(response=topic.response)
             return []
         products = await self.shop.match_products(text, limit=1)
+        if not products and tracker.get_slot(PRODUCT_SLOT):
+            products = await self.shop.match_products(tracker.get_slot(PRODUCT_SLOT), limit=1)
         if not products:
             dispatcher.utter_message(response="utter_product_general")
             return []
@@ -45,4 +54,4 @@ class ActionProductConsult(UsesShop, Action):
         dispatcher.utter_message(response=stock_response, name=product.name, stock=product.stock)
         if product.authentic_guarantee:
             dispatcher.utter_message(response="utter_authentic")
-        return []
+        return [SlotSet(PRODUCT_SLOT, product.name)]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 from rasa_sdk import Tracker
-from rasa_sdk.events import ConversationPaused
+from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coupons import ActionListCoupons
@@ -54,6 +54,28 @@ async def test_product_named_in_the_message_is_described(shop: ShopService) -> N
     responses = [m["response"] for m in dispatcher.messages]
     assert responses[:2] == ["utter_product_info", "utter_product_in_stock"]
     assert dispatcher.messages[0]["name"] == "轻薄羽绒服"
+
+
+async def test_the_product_described_is_remembered_for_follow_ups(shop: ShopService) -> None:
+    first = await ActionProductConsult(shop).run(
+        CollectingDispatcher(), make_tracker("羽绒服有货吗", "product_consult"), {}
+    )
+    assert first == [SlotSet("product_name", "轻薄羽绒服")]
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("多少钱", "product_consult", slots={"product_name": "轻薄羽绒服"})
+    await ActionProductConsult(shop).run(dispatcher, tracker, {})
+
+    assert dispatcher.messages[0]["response"] == "utter_product_info"
+    assert dispatcher.messages[0]["name"] == "轻薄羽绒服"
+
+
+async def test_a_product_named_again_replaces_the_one_remembered(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("耳机多少钱", "product_consult", slots={"product_name": "轻薄羽绒服"})
+    events = await ActionProductConsult(shop).run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["name"] == "降噪蓝牙耳机"
+    assert events == [SlotSet("product_name", "降噪蓝牙耳机")]
 
 
 async def test_sold_out_product_says_so(shop: ShopService) -> None:

@@ -115,6 +115,14 @@ async def test_a_new_question_while_the_form_waits_is_answered(
     assert refunds == []
 
 
+async def test_a_follow_up_product_question_is_about_the_product_described(
+    shopper: Shopper,
+) -> None:
+    await shopper.say("羽绒服有货吗", replies=3)  # description, stock, authenticity
+    [answer, *_] = await shopper.say("多少钱")
+    assert "轻薄羽绒服" in answer["text"] and "¥399.00" in answer["text"]
+
+
 @pytest.mark.parametrize(
     ("question", "answer_has"),
     [("羽绒服包邮吗", "满99元包邮"), ("可以货到付款吗", "暂不支持货到付款")],
