@@ -54,6 +54,12 @@ def suggestions(tracker: Tracker, domain: DomainDict) -> list[dict[str, str]]:
     return [*buttons[:MAX_SUGGESTIONS], {"title": none, "payload": "/request_human"}]
 
 
+def waiting_for_the_order(tracker: Tracker) -> bool:
+    """Whether the order form has asked which order and awaits the answer."""
+    loop = (tracker.active_loop or {}).get("name")
+    return loop == "order_form" and tracker.get_slot("requested_slot") == "order_id"
+
+
 def fallback_limit(environ: Mapping[str, str] = os.environ) -> int:
     """Fallbacks in a row before handing off (``KEFU_FALLBACKS_BEFORE_HANDOFF``, default 2)."""
     raw = environ.get("KEFU_FALLBACKS_BEFORE_HANDOFF", "").strip()
@@ -77,6 +83,10 @@ class ActionHandleFallback(Action):
         limit = self._limit or fallback_limit()
         if fallbacks_in_a_row(tracker) >= limit:
             return request_agent(dispatcher, tracker, FALLBACK_INTENT)
+        if waiting_for_the_order(tracker):
+            # The main menu would start another request; the question is still which order.
+            dispatcher.utter_message(response="utter_which_order_not_understood")
+            return []
         buttons = suggestions(tracker, domain)
         if buttons:
             dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)

@@ -54,6 +54,11 @@ def slots_for(kind: str | None, status: str | None, tracking_no: str | None) -> 
     return needed
 
 
+def touched(events: list[EventType], slot: str) -> bool:
+    """Whether ``events`` set ``slot`` (to anything, ``None`` included)."""
+    return any(e.get("event") == "slot" and e.get("name") == slot for e in events)
+
+
 def picked_from_list(tracker: Tracker, events: list[EventType]) -> bool:
     """Whether the reply chose an order without giving its number (see ``extract_order_id``)."""
     if next(tracker.get_latest_entity_values("order_id"), None) is not None:
@@ -97,6 +102,10 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             # which would leave the shopper with "I did not understand". A reply
             # that picks one of the offered orders (「已发货的那个」) answers it.
             events.append(SlotSet("request_kind", intent))
+        elif requested == "order_id" and intent == "inform" and not touched(events, "order_id"):
+            # Details instead of the order (「已经五天了」, 「屏幕碎了」): ask which order
+            # again rather than let Rasa reject the form into the generic fallback.
+            events.append(SlotSet("order_id", None))
         return events
 
     async def required_slots(
@@ -207,8 +216,12 @@ class ActionAskOrderId(UsesShop, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Offer up to five recent orders, or ask for the number."""
-        if asked_for_the_order_already(tracker) and latest_intent(tracker) not in REQUEST_KINDS:
-            dispatcher.utter_message(response="utter_ask_again")
+        intent = latest_intent(tracker)
+        if asked_for_the_order_already(tracker) and intent not in REQUEST_KINDS:
+            # After a digression, a short reminder; after details it could not
+            # use as an order, say so.
+            again = "utter_which_order_not_understood" if intent == "inform" else "utter_ask_again"
+            dispatcher.utter_message(response=again)
             return []
         kind = tracker.get_slot("request_kind")
         if kind == "return_goods" and topic_of(question_text(tracker), [RETURN_POLICY]):

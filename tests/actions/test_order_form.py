@@ -203,6 +203,29 @@ async def test_back_from_a_digression_the_order_is_asked_for_in_one_line(
     assert [(m["response"], m["buttons"]) for m in dispatcher.messages] == [("utter_ask_again", [])]
 
 
+async def test_details_instead_of_the_order_keep_the_form_asking(shop: ShopService) -> None:
+    slots = {"requested_slot": "order_id", "request_kind": "logistics_track"}
+    tracker = make_tracker("已经五天了", "inform", slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+
+    # A slot event besides requested_slot keeps Rasa from rejecting the form
+    # into the generic fallback.
+    assert SlotSet("order_id", None) in events
+    assert not [e for e in events if e.get("name") == "request_kind"]
+
+
+async def test_after_details_it_could_not_use_it_says_it_still_needs_the_order(
+    shop: ShopService,
+) -> None:
+    tracker = make_tracker("屏幕碎了", "inform", events=FORM_ASKED)
+    dispatcher = CollectingDispatcher()
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_which_order_not_understood"]
+
+
 async def test_a_new_request_in_the_form_gets_the_order_list_again(shop: ShopService) -> None:
     tracker = make_tracker("帮我查物流", "logistics_track", events=FORM_ASKED)
     dispatcher = CollectingDispatcher()

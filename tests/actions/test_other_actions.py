@@ -211,6 +211,20 @@ async def test_first_miss_asks_to_rephrase_the_second_hands_off(domain: dict) ->
     assert events == [ConversationPaused()]
 
 
+async def test_a_miss_while_asked_which_order_asks_for_the_order_again(domain: dict) -> None:
+    slots = {"requested_slot": "order_id", "request_kind": "logistics_track"}
+    tracker = make_tracker(
+        "已经五天了",
+        "nlu_fallback",
+        slots=slots,
+        events=[{"event": "user", "text": "快递一直不动"}],
+        active_loop="order_form",
+    )
+    dispatcher = CollectingDispatcher()
+    assert await ActionHandleFallback(limit=2).run(dispatcher, tracker, domain) == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_which_order_not_understood"]
+
+
 def _unsure(text: str, ranking: list[tuple[str, float]]) -> Tracker:
     tracker = make_tracker(text, "nlu_fallback", events=[{"event": "user", "text": "你好"}])
     tracker.latest_message["intent_ranking"] = [

@@ -79,6 +79,16 @@ async def test_a_typed_reply_picks_one_of_the_offered_orders(shopper: Shopper) -
     assert DEMO_SHIPPED_ORDER in answer["text"] and "发货" in answer["text"]
 
 
+async def test_details_instead_of_the_order_get_the_order_question_again(
+    shopper: Shopper,
+) -> None:
+    await shopper.say("快递一直不动")
+    [again] = await shopper.say("已经五天了")
+    assert "还不确定是哪一笔订单" in again["text"]
+    [answer] = await shopper.say("羽绒服那个")
+    assert DEMO_SHIPPED_TRACKING in answer["text"]
+
+
 async def test_picking_an_order_by_its_status_keeps_the_request(shopper: Shopper) -> None:
     # 「已发货的那个」 reads like an order-status question; here it answers the refund's.
     await shopper.say("我要退款")
