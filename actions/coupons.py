@@ -7,7 +7,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import UsesShop, shopper_id_of
+from actions.common import UsesShop, question_text, shopper_id_of
+from actions.policy import COUPON_RULES, asks_coupon_rules
 from actions.shop.format import local_time, yuan
 from actions.shop.views import CouponView
 
@@ -23,7 +24,7 @@ def coupon_line(coupon: CouponView) -> str:
 
 
 class ActionListCoupons(UsesShop, Action):
-    """Lists usable coupons from the shop database."""
+    """Lists usable coupons from the shop database, or tells how coupons work."""
 
     def name(self) -> str:
         """Action name in the domain."""
@@ -32,7 +33,10 @@ class ActionListCoupons(UsesShop, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """List coupons, or say there are none, or ask to log in."""
+        """Tell the rules if asked; else list coupons, say there are none, or ask to log in."""
+        if asks_coupon_rules(question_text(tracker)):
+            dispatcher.utter_message(response=COUPON_RULES.response)
+            return []
         shopper_id = shopper_id_of(tracker)
         if shopper_id is None:
             dispatcher.utter_message(response="utter_login_required")

@@ -7,7 +7,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import UsesShop, shopper_id_of
+from actions.common import UsesShop, question_text, shopper_id_of
+from actions.policy import MEMBERSHIP_RULES, topic_of
 from actions.shop.format import TIER_LABELS
 
 
@@ -21,11 +22,14 @@ class ActionMembershipInfo(UsesShop, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Tier, points and the tier's benefits; the general rules when anonymous."""
+        """Tier, points and benefits (or how to go up); the general rules when anonymous."""
         shopper_id = shopper_id_of(tracker)
         shopper = await self.shop.shopper(shopper_id) if shopper_id else None
         if shopper is None:
-            dispatcher.utter_message(response="utter_membership_general")
+            general = topic_of(question_text(tracker), [MEMBERSHIP_RULES])
+            dispatcher.utter_message(
+                response=general.response if general else "utter_membership_general"
+            )
             return []
         dispatcher.utter_message(
             response="utter_membership",
@@ -33,5 +37,8 @@ class ActionMembershipInfo(UsesShop, Action):
             tier=TIER_LABELS[shopper.tier],
             points=shopper.points,
         )
-        dispatcher.utter_message(response=f"utter_membership_benefits_{shopper.tier}")
+        if topic_of(question_text(tracker), [MEMBERSHIP_RULES]):
+            dispatcher.utter_message(response=MEMBERSHIP_RULES.response)
+        else:
+            dispatcher.utter_message(response=f"utter_membership_benefits_{shopper.tier}")
         return []

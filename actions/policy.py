@@ -47,6 +47,18 @@ PAYMENT_METHODS = Topic(
     ("花呗", "信用卡", "分期", "货到付款", "支付方式", "付款方式", "怎么付", "怎么支付",
      "微信付", "微信支付", "支付宝", "银行卡", "能付", "可以付"),
 )  # fmt: skip
+# 「怎么用」, 「过期了怎么办」 after the list of coupons ask for the rules.
+COUPON_RULES = Topic(
+    "utter_policy_coupon_rules",
+    ("怎么用", "怎么使用", "如何使用", "用不了", "不能用", "叠加", "过期", "一起用", "同时用"),
+)
+# 「怎么升级」 asks for the tiers' thresholds, not the shopper's own tier again.
+MEMBERSHIP_RULES = Topic(
+    "utter_membership_upgrade",
+    ("升级", "升到", "怎么成为", "等级规则", "会员规则", "降级", "保级", "多少钱能", "消费多少"),
+)
+# 「哪些券快过期了」 asks for the list, not the rules.
+ASKS_FOR_THE_LIST = ("快过期", "要过期", "即将过期", "哪些", "有没有", "有什么", "几张", "多少张")
 # A question about a payment that went wrong is not one about how to pay.
 PAYMENT_TROUBLE = (
     "失败", "扣", "没到账", "拦截", "风险", "不成功", "报错", "付不了", "付不上", "没反应",
@@ -77,6 +89,11 @@ def _asks(text: str, topic: Topic, unless: Sequence[str]) -> bool:
 def asks_when_people_work(text: str) -> bool:
     """Whether ``text`` asks for the service hours rather than for a person now."""
     return _asks(text, SERVICE_HOURS, unless=ASKS_FOR_A_PERSON_NOW)
+
+
+def asks_coupon_rules(text: str) -> bool:
+    """Whether ``text`` asks how coupons work rather than which ones the shopper has."""
+    return _asks(text, COUPON_RULES, unless=ASKS_FOR_THE_LIST)
 
 
 def asks_how_to_pay(text: str) -> bool:

@@ -133,6 +133,41 @@ async def test_payment_question_is_told_how_to_pay_or_what_went_wrong(
     assert [m["response"] for m in dispatcher.messages] == [response]
 
 
+@pytest.mark.parametrize(
+    ("text", "shopper_id", "response"),
+    [
+        ("怎么用", "demo", "utter_policy_coupon_rules"),
+        ("优惠券过期了怎么办", "demo", "utter_policy_coupon_rules"),
+        ("两张券能叠加吗", None, "utter_policy_coupon_rules"),  # rules need no login
+        ("哪些券快过期了", "demo", "utter_coupons"),
+        ("我有优惠券吗", "demo", "utter_coupons"),
+    ],
+)
+async def test_a_question_about_how_coupons_work_gets_the_rules(
+    shop: ShopService, text: str, shopper_id: str | None, response: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, "coupon", shopper_id=shopper_id)
+    await ActionListCoupons(shop).run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == [response]
+
+
+@pytest.mark.parametrize(
+    ("shopper_id", "responses"),
+    [
+        ("demo", ["utter_membership", "utter_membership_upgrade"]),
+        (None, ["utter_membership_upgrade"]),
+    ],
+)
+async def test_how_to_go_up_a_tier_gets_the_thresholds(
+    shop: ShopService, shopper_id: str | None, responses: list[str]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("怎么升级", "membership", shopper_id=shopper_id)
+    await ActionMembershipInfo(shop).run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == responses
+
+
 async def test_membership_reads_tier_and_points(shop: ShopService) -> None:
     dispatcher = CollectingDispatcher()
     await ActionMembershipInfo(shop).run(dispatcher, make_tracker("我有多少积分", "membership"), {})

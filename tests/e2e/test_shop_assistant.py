@@ -96,6 +96,17 @@ async def test_picking_an_order_by_its_status_keeps_the_request(shopper: Shopper
     assert "退款的原因" in ask["text"]
 
 
+async def test_how_coupons_and_tiers_work_is_answered_not_the_list_again(
+    shopper: Shopper,
+) -> None:
+    [listed] = await shopper.say("我有哪些优惠券")
+    assert "可用的优惠券" in listed["text"]
+    [rules] = await shopper.say("怎么用")
+    assert "不能叠加" in rules["text"]
+    [_, upgrade] = await shopper.say("会员怎么升级", replies=2)
+    assert "满5000元金卡" in upgrade["text"]
+
+
 async def test_order_number_in_the_question_is_used_directly(shopper: Shopper) -> None:
     [answer, _] = await shopper.say(f"帮我查一下订单{DEMO_SHIPPED_ORDER}的状态", replies=2)
     assert DEMO_SHIPPED_ORDER in answer["text"] and "发货" in answer["text"]
