@@ -67,8 +67,15 @@ async def price_protect(
     order_id = tracker.get_slot("order_id")
     try:
         drops = await shop.price_protect(shopper_id=shopper_id, order_id=order_id)
-    except InvalidOrderState:
-        dispatcher.utter_message(response="utter_price_protect_not_allowed", order_id=order_id)
+    except InvalidOrderState as exc:
+        if exc.reason == "too_late":
+            dispatcher.utter_message(response="utter_price_protect_too_late", order_id=order_id)
+        else:
+            dispatcher.utter_message(
+                response="utter_price_protect_not_allowed",
+                order_id=order_id,
+                status=STATUS_LABELS[exc.status],
+            )
         return []
     if not drops:
         dispatcher.utter_message(response="utter_price_protect_none", order_id=order_id)

@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shop.errors import InvalidInput, InvalidOrderState, InvoiceAlreadyRequested
-from actions.shop.format import INVOICE_STATUS_LABELS
+from actions.shop.format import INVOICE_STATUS_LABELS, STATUS_LABELS
 from actions.shop.service import ShopService
 
 
@@ -19,7 +19,8 @@ async def invoice(
     title = tracker.get_slot("invoice_title")
     try:
         if not title:  # the order was not ready for an invoice: say why
-            raise InvalidOrderState(order_id, tracker.get_slot("order_status"), "invoice")
+            order = await shop.order(shopper_id=shopper_id, order_id=order_id)
+            raise InvalidOrderState(order_id, order.status, "invoice")
         requested = await shop.request_invoice(
             shopper_id=shopper_id, order_id=order_id, title=title, tax_id=tracker.get_slot("tax_id")
         )
@@ -31,8 +32,12 @@ async def invoice(
             invoice_status=INVOICE_STATUS_LABELS[exc.invoice.status],
         )
         return []
-    except InvalidOrderState:
-        dispatcher.utter_message(response="utter_invoice_not_allowed", order_id=order_id)
+    except InvalidOrderState as exc:
+        dispatcher.utter_message(
+            response="utter_invoice_not_allowed",
+            order_id=order_id,
+            status=STATUS_LABELS[exc.status],
+        )
         return []
     except InvalidInput:
         dispatcher.utter_message(response="utter_invoice_need_tax_id")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -41,6 +42,24 @@ def _responses_named_by_actions() -> set[str]:
     return named
 
 
+def _utterances_with_arguments() -> list[tuple[str, str, set[str]]]:
+    """Each ``utter_message(response="utter_…", …)`` in the actions: where, response, arguments."""
+    calls = []
+    for path in sorted((ROOT / "actions").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "utter_message"
+            ):
+                continue
+            if any(k.arg is None for k in node.keywords):
+                continue  # **fields: the arguments are not known here
+            arguments = {k.arg: k.value for k in node.keywords}
+            response = arguments.pop("response", None)
+            if isinstance(response, ast.Constant) and isinstance(response.value, str):
+                calls.append((f"{path.name}:{node.lineno}", response.value, set(arguments)))
+    return calls
+
+
 def test_intent_catalogue_is_complete() -> None:
     assert set(CATALOGUE) <= set(_domain()["intents"])
 
@@ -48,6 +67,21 @@ def test_intent_catalogue_is_complete() -> None:
 def test_every_response_an_action_sends_exists() -> None:
     missing = _responses_named_by_actions() - set(_domain()["responses"])
     assert missing == set()
+
+
+def test_every_placeholder_of_a_response_is_filled_by_the_action_that_sends_it() -> None:
+    # Rasa fills {name} from the call's arguments or the slots; one it cannot
+    # fill leaves the whole text unfilled (「订单 {order_id} 当前是「{status}」…」).
+    domain = _domain()
+    calls = _utterances_with_arguments()
+    assert len(calls) > 40  # the walk found the actions' calls
+    unfilled = []
+    for where, name, given in calls:
+        for variation in domain["responses"].get(name, []):
+            needed = set(re.findall(r"{(\w+)}", variation.get("text", "")))
+            if needed - given - set(domain["slots"]):
+                unfilled.append((where, name, sorted(needed - given - set(domain["slots"]))))
+    assert unfilled == []
 
 
 def test_every_response_is_used_by_a_rule_or_an_action() -> None:

@@ -7,7 +7,9 @@ from typing import Any
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import after_sales
 from actions.order_request import ONE_REQUEST_SLOTS, ActionHandleOrderRequest
+from actions.shop.errors import InvalidOrderState
 from actions.shop.seed import (
     DEMO_CANCELLED_ORDER,
     DEMO_DELIVERED_ORDER,
@@ -186,6 +188,31 @@ async def test_return_depends_on_delivery(shop: ShopService) -> None:
 async def test_price_protection_answers_from_current_prices(shop: ShopService) -> None:
     messages, _ = await handle(shop, "price_protect", order_id=DEMO_DELIVERED_ORDER)
     assert responses(messages)[0] in {"utter_price_protect_found", "utter_price_protect_none"}
+
+
+async def test_price_protection_of_a_cancelled_order_says_its_status(shop: ShopService) -> None:
+    messages, _ = await handle(shop, "price_protect", order_id=DEMO_CANCELLED_ORDER)
+    assert responses(messages) == ["utter_price_protect_not_allowed"]
+    assert messages[0]["status"] == "已取消"
+
+
+class PaidLongAgo:
+    """A shop whose orders are all past the price-protection window."""
+
+    async def price_protect(self, shopper_id: str, order_id: str) -> list[Any]:
+        raise InvalidOrderState(order_id, "delivered", "price_protect", "too_late")
+
+
+async def test_price_protection_after_fifteen_days_says_the_window_has_passed() -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(slots={"order_id": DEMO_DELIVERED_ORDER})
+    await after_sales.price_protect(PaidLongAgo(), "demo", tracker, dispatcher)  # type: ignore[arg-type]
+    assert responses(dispatcher.messages) == ["utter_price_protect_too_late"]
+
+
+async def test_invoice_for_an_unpaid_order_says_its_status(shop: ShopService) -> None:
+    messages, _ = await handle(shop, "invoice", order_id=DEMO_PENDING_ORDER)
+    assert messages[0]["status"] == "待付款"
 
 
 async def test_another_shoppers_order_is_never_answered(shop: ShopService) -> None:
