@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import UsesShop, latest_intent, question_text, shopper_id_of
 from actions.order_choice import OFFERED_ORDERS, chosen_order
 from actions.policy import RETURN_POLICY, topic_of
+from actions.responses import button_payloads
 from actions.shop.errors import OrderNotFound
 from actions.shop.format import STATUS_LABELS, yuan
 from actions.text import find_order_id, split_tax_id
@@ -54,6 +55,12 @@ def slots_for(kind: str | None, status: str | None, tracking_no: str | None) -> 
     return needed
 
 
+def offered_answer(tracker: Tracker, domain: DomainDict, slot: str) -> str | None:
+    """The latest message, if it is what one of ``utter_ask_<slot>``'s buttons sends."""
+    text = (tracker.latest_message or {}).get("text")
+    return text if text and text in button_payloads(domain, f"utter_ask_{slot}") else None
+
+
 def touched(events: list[EventType], slot: str) -> bool:
     """Whether ``events`` set ``slot`` (to anything, ``None`` included)."""
     return any(e.get("event") == "slot" and e.get("name") == slot for e in events)
@@ -88,7 +95,11 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             return [SlotSet("request_kind", LOGIN_REQUIRED), SlotSet("requested_slot", None)]
         requested = tracker.get_slot("requested_slot")
         intent = latest_intent(tracker)
-        if intent == "deny" and requested in FREE_TEXT_SLOTS:
+        if (
+            intent == "deny"
+            and requested in FREE_TEXT_SLOTS
+            and offered_answer(tracker, domain, requested) is None
+        ):
             return [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
         events = await super().run(dispatcher, tracker, domain)
         if (
@@ -142,6 +153,15 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         products = await self.shop.match_products(text)
         order = chosen_order(text, orders, products)
         return {"order_id": order.id} if order else {}
+
+    async def extract_refund_reason(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """An offered reason is the reason, even 「不想要了」, which parses as 「算了」 (deny)."""
+        if tracker.get_slot("requested_slot") != "refund_reason":
+            return {}
+        answer = offered_answer(tracker, domain, "refund_reason")
+        return {"refund_reason": answer} if answer else {}
 
     async def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -14,9 +14,21 @@ def suggestion_response(intent: str) -> str:
     return f"utter_suggest_{intent}"
 
 
-def response_text(domain: Mapping[str, Any], name: str) -> str | None:
-    """The text of response ``name``'s first variation in ``domain``, if it has one."""
+def _first_variation(domain: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     variations = (domain.get("responses") or {}).get(name) or []
     first = variations[0] if isinstance(variations, list) and variations else {}
-    text = first.get("text") if isinstance(first, dict) else None
+    return first if isinstance(first, dict) else {}
+
+
+def response_text(domain: Mapping[str, Any], name: str) -> str | None:
+    """The text of response ``name``'s first variation in ``domain``, if it has one."""
+    text = _first_variation(domain, name).get("text")
     return text if isinstance(text, str) and text else None
+
+
+def button_payloads(domain: Mapping[str, Any], name: str) -> list[str]:
+    """What the buttons of response ``name``'s first variation send."""
+    buttons = _first_variation(domain, name).get("buttons") or []
+    return [
+        b["payload"] for b in buttons if isinstance(b, dict) and isinstance(b.get("payload"), str)
+    ]

@@ -104,6 +104,25 @@ async def test_saying_no_to_a_free_text_question_stops_the_form(shop: ShopServic
     assert events == [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
 
 
+async def test_the_offered_reason_no_longer_wanted_is_a_reason_not_a_stop(
+    shop: ShopService,
+) -> None:
+    # 「不想要了」 parses as deny, like 「算了」; it is also the first reason button.
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    slots = {
+        "requested_slot": "refund_reason",
+        "request_kind": "refund_request",
+        "order_id": DEMO_SHIPPED_ORDER,
+        "order_status": "shipped",
+    }
+    tracker = make_tracker("不想要了", "deny", slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, domain)
+
+    assert SlotSet("refund_reason", "不想要了") in events
+    assert SlotSet("request_kind", ABORTED) not in events
+
+
 async def test_a_new_request_while_the_form_waits_switches_the_form_to_it(
     shop: ShopService,
 ) -> None:

@@ -18,6 +18,8 @@ from actions.shop.seed import (
     DEMO_PAID_ORDER,
     DEMO_SHIPPED_ORDER,
     DEMO_SHIPPED_TRACKING,
+    OTHER_SHIPPED_ORDER,
+    OTHER_SHOPPER,
 )
 from bot.identity import sign
 from tests.e2e.conftest import SECRET, TRAINER, TRAINER_PASSWORD, Stack
@@ -121,6 +123,25 @@ async def test_refund_for_a_gold_member_is_approved_in_the_database(
     _, refunds = await _order(stack, DEMO_DELIVERED_ORDER)
     assert "极速退款" in done["text"]
     assert [(r.status, r.fast_track) for r in refunds] == [("approved", True)]
+
+
+async def test_the_reason_no_longer_wanted_files_the_refund(stack: Stack) -> None:
+    # The first reason button sends 「不想要了」, which also reads as 「算了」. Another
+    # shopper's order, so that the demo shopper's stay as the other tests expect.
+    client = WidgetClient()
+    await client.connect(stack.gateway_url)
+    session_id, _ = await client.start_session()
+    shopper = Shopper(
+        client, session_id, {"shopper_id": OTHER_SHOPPER, "signature": sign(SECRET, OTHER_SHOPPER)}
+    )
+    try:
+        [ask] = await shopper.say(f"订单{OTHER_SHIPPED_ORDER}我要退款")
+        assert "不想要了" in [q["payload"] for q in ask["quick_replies"]]
+        [done] = await shopper.say("不想要了")
+    finally:
+        await client.close()
+    _, refunds = await _order(stack, OTHER_SHIPPED_ORDER)
+    assert [r.reason for r in refunds] == ["不想要了"], done["text"]
 
 
 async def test_a_new_question_while_the_form_waits_is_answered(
