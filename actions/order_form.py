@@ -102,16 +102,17 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         ):
             return [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
         events = await super().run(dispatcher, tracker, domain)
-        if (
-            intent in REQUEST_KINDS
-            and requested is not None
-            and not picked_from_list(tracker, events)
-        ):
+        # A pick among the offered orders (「已发货的那个」) or a tapped button
+        # answers the question, whatever its words parse as.
+        answered = (
+            picked_from_list(tracker, events)
+            or offered_answer(tracker, domain, str(requested)) is not None
+        )
+        if intent in REQUEST_KINDS and requested is not None and not answered:
             # A new request while the form waits for an answer (「退款多久到账」 when
             # asked for a refund reason) switches the form to it. Setting the slot
             # here keeps Rasa from rejecting the form for the unanswered question,
-            # which would leave the shopper with "I did not understand". A reply
-            # that picks one of the offered orders (「已发货的那个」) answers it.
+            # which would leave the shopper with "I did not understand".
             events.append(SlotSet("request_kind", intent))
         elif requested == "order_id" and intent == "inform" and not touched(events, "order_id"):
             # Details instead of the order (「已经五天了」, 「屏幕碎了」): ask which order

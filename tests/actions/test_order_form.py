@@ -123,6 +123,24 @@ async def test_the_offered_reason_no_longer_wanted_is_a_reason_not_a_stop(
     assert SlotSet("request_kind", ABORTED) not in events
 
 
+async def test_a_tapped_reason_does_not_switch_the_request_whatever_it_parses_as(
+    shop: ShopService,
+) -> None:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    slots = {
+        "requested_slot": "refund_reason",
+        "request_kind": "refund_request",
+        "order_id": DEMO_SHIPPED_ORDER,
+        "order_status": "shipped",
+    }
+    tracker = make_tracker("没有收到货", "logistics_track", slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, domain)
+
+    assert SlotSet("refund_reason", "没有收到货") in events
+    assert not [e for e in events if e.get("name") == "request_kind"]
+
+
 async def test_a_new_request_while_the_form_waits_switches_the_form_to_it(
     shop: ShopService,
 ) -> None:
