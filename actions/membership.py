@@ -25,11 +25,10 @@ class ActionMembershipInfo(UsesShop, Action):
         """Tier, points and benefits (or how to go up); the general rules when anonymous."""
         shopper_id = shopper_id_of(tracker)
         shopper = await self.shop.shopper(shopper_id) if shopper_id else None
+        asks_how_to_go_up = topic_of(question_text(tracker), [MEMBERSHIP_RULES]) is not None
         if shopper is None:
-            general = topic_of(question_text(tracker), [MEMBERSHIP_RULES])
-            dispatcher.utter_message(
-                response=general.response if general else "utter_membership_general"
-            )
+            general = MEMBERSHIP_RULES.response if asks_how_to_go_up else "utter_membership_general"
+            dispatcher.utter_message(response=general)
             return []
         dispatcher.utter_message(
             response="utter_membership",
@@ -37,8 +36,10 @@ class ActionMembershipInfo(UsesShop, Action):
             tier=TIER_LABELS[shopper.tier],
             points=shopper.points,
         )
-        if topic_of(question_text(tracker), [MEMBERSHIP_RULES]):
-            dispatcher.utter_message(response=MEMBERSHIP_RULES.response)
-        else:
-            dispatcher.utter_message(response=f"utter_membership_benefits_{shopper.tier}")
+        more = (
+            MEMBERSHIP_RULES.response
+            if asks_how_to_go_up
+            else f"utter_membership_benefits_{shopper.tier}"
+        )
+        dispatcher.utter_message(response=more)
         return []

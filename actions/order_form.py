@@ -66,11 +66,14 @@ def touched(events: list[EventType], slot: str) -> bool:
     return any(e.get("event") == "slot" and e.get("name") == slot for e in events)
 
 
+def gave_an_order_number(tracker: Tracker) -> bool:
+    """Whether the latest message holds an order number (or a button sent one)."""
+    return next(tracker.get_latest_entity_values("order_id"), None) is not None
+
+
 def picked_from_list(tracker: Tracker, events: list[EventType]) -> bool:
     """Whether the reply chose an order without giving its number (see ``extract_order_id``)."""
-    if next(tracker.get_latest_entity_values("order_id"), None) is not None:
-        return False
-    return any(
+    return not gave_an_order_number(tracker) and any(
         e.get("event") == "slot" and e.get("name") == "order_id" and e.get("value") for e in events
     )
 
@@ -142,9 +145,7 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         Only when the form asked for the order and the reply holds no order
         number: 「第二个」, 「590142」, 「耳机那单」 (see :mod:`actions.order_choice`).
         """
-        if tracker.get_slot("requested_slot") != "order_id":
-            return {}
-        if next(tracker.get_latest_entity_values("order_id"), None) is not None:
+        if tracker.get_slot("requested_slot") != "order_id" or gave_an_order_number(tracker):
             return {}
         text = (tracker.latest_message or {}).get("text") or ""
         shopper_id = shopper_id_of(tracker)
