@@ -99,5 +99,10 @@ def _by_goods(
     names = [word for p in products for word in (p.name, *p.aliases) if word in reply]
     if not names or _rest(reply, *names):
         return None
+    return _only(orders_with(orders, products))
+
+
+def orders_with(orders: Sequence[OrderView], products: Iterable[ProductView]) -> list[OrderView]:
+    """The orders that hold any of ``products``, in the order given."""
     wanted = {p.id for p in products}
-    return _only([o for o in orders if wanted & {item.product_id for item in o.items}])
+    return [o for o in orders if wanted & {item.product_id for item in o.items}]

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import UsesShop, latest_intent, question_text, shopper_id_of
-from actions.order_choice import OFFERED_ORDERS, chosen_order
+from actions.order_choice import OFFERED_ORDERS, chosen_order, orders_with
 from actions.policy import RETURN_POLICY, topic_of
 from actions.responses import button_payloads
 from actions.shop.errors import OrderNotFound
@@ -209,7 +209,12 @@ def is_company_title(title: str) -> bool:
     return any(word in title for word in ("公司", "有限", "集团", "厂", "店", "中心", "事务所"))
 
 
-ORDER_QUESTIONS = frozenset({"utter_ask_order_id", "utter_ask_order_id_choose", "utter_ask_again"})
+ORDER_QUESTIONS = frozenset(
+    {
+        "utter_ask_order_id", "utter_ask_order_id_choose", "utter_ask_order_id_named",
+        "utter_ask_again", "utter_which_order_not_understood",
+    }
+)  # fmt: skip
 
 
 def asked_for_the_order_already(tracker: Tracker) -> bool:
@@ -257,6 +262,10 @@ class ActionAskOrderId(UsesShop, Action):
         if not orders:
             dispatcher.utter_message(response="utter_ask_order_id")
             return []
+        # 「耳机没声音想退货」 names the goods: offer their order first, to confirm.
+        named = orders_with(orders, await self.shop.match_products(question_text(tracker)))
+        if len(named) == 1:
+            orders = named + [o for o in orders if o is not named[0]]
         buttons = [
             {
                 "title": f"{o.id[-6:]} · {o.item_summary} · {STATUS_LABELS[o.status]}",
@@ -264,7 +273,8 @@ class ActionAskOrderId(UsesShop, Action):
             }
             for o in orders
         ]
-        dispatcher.utter_message(response="utter_ask_order_id_choose", buttons=buttons)
+        question = "utter_ask_order_id_named" if len(named) == 1 else "utter_ask_order_id_choose"
+        dispatcher.utter_message(response=question, buttons=buttons)
         return []
 
 

@@ -19,7 +19,12 @@ from actions.order_form import (
     slots_for,
 )
 from actions.order_request import HANDLERS
-from actions.shop.seed import DEMO_PAID_ORDER, DEMO_SHIPPED_ORDER, OTHER_SHOPPER_ORDER
+from actions.shop.seed import (
+    DEMO_DELIVERED_ORDER,
+    DEMO_PAID_ORDER,
+    DEMO_SHIPPED_ORDER,
+    OTHER_SHOPPER_ORDER,
+)
 from actions.shop.service import ShopService
 from tests.factories import make_tracker
 
@@ -213,6 +218,26 @@ async def test_order_question_offers_recent_orders_as_buttons(shop: ShopService)
     assert len(payloads) == 5
     assert f'/inform{{"order_id":"{DEMO_PAID_ORDER}"}}' in payloads
     assert all(OTHER_SHOPPER_ORDER not in payload for payload in payloads)
+
+
+async def test_goods_named_in_the_request_put_their_order_first(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("耳机没声音了，我要退货", "return_goods")
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_ask_order_id_named"
+    assert DEMO_DELIVERED_ORDER in message["buttons"][0]["payload"]
+    assert len(message["buttons"]) == 5
+
+
+async def test_goods_in_two_offered_orders_leave_the_list_as_it_is(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAskOrderId(shop).run(
+        dispatcher, make_tracker("耳机和口红都要退", "return_goods"), {}
+    )
+    assert dispatcher.messages[0]["response"] == "utter_ask_order_id_choose"
 
 
 FORM_ASKED = [

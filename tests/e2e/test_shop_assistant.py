@@ -75,6 +75,12 @@ async def test_where_is_my_order_answers_from_the_shop_database(shopper: Shopper
     assert DEMO_SHIPPED_TRACKING in text
 
 
+async def test_goods_named_in_a_request_offer_their_order_first(shopper: Shopper) -> None:
+    [question] = await shopper.say("耳机没声音了，我想退货")
+    first = question["quick_replies"][0]["payload"]
+    assert DEMO_DELIVERED_ORDER in first, question["text"]
+
+
 async def test_a_typed_reply_picks_one_of_the_offered_orders(shopper: Shopper) -> None:
     await shopper.say("我的订单到哪了")
     [answer, _] = await shopper.say("羽绒服那个", replies=2)
