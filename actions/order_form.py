@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import UsesShop, latest_intent, question_text, shopper_id_of
 from actions.order_choice import OFFERED_ORDERS, chosen_order, orders_with
 from actions.policy import RETURN_POLICY, topic_of
-from actions.responses import button_payloads
+from actions.responses import button_answer
 from actions.shop.errors import OrderNotFound
 from actions.shop.format import STATUS_LABELS, yuan
 from actions.text import find_order_id, split_tax_id
@@ -29,6 +29,8 @@ REQUEST_KINDS = frozenset(
 )  # fmt: skip
 # Slots answered in free text, where 「算了」 means stop rather than an answer.
 FREE_TEXT_SLOTS = {"order_id", "refund_reason", "new_address", "invoice_title"}
+# What the confirmation buttons send.
+YES_NO = {"/affirm": True, "/deny": False}
 CANCELLABLE = {"pending_payment", "paid"}
 NOT_REFUNDABLE = {"pending_payment", "cancelled"}
 INVOICE_READY = {"paid", "shipped", "delivered", "completed"}
@@ -56,9 +58,17 @@ def slots_for(kind: str | None, status: str | None, tracking_no: str | None) -> 
 
 
 def offered_answer(tracker: Tracker, domain: DomainDict, slot: str) -> str | None:
-    """The latest message, if it is what one of ``utter_ask_<slot>``'s buttons sends."""
-    text = (tracker.latest_message or {}).get("text")
-    return text if text and text in button_payloads(domain, f"utter_ask_{slot}") else None
+    """The payload of the ``utter_ask_<slot>`` button the latest message sent or typed."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    return button_answer(domain, f"utter_ask_{slot}", text)
+
+
+def confirmation(tracker: Tracker, domain: DomainDict, slot: str) -> dict[str, Any]:
+    """A yes/no slot set from the button its question offers, tapped or typed."""
+    if tracker.get_slot("requested_slot") != slot:
+        return {}
+    answer = offered_answer(tracker, domain, slot)
+    return {slot: YES_NO[answer]} if answer in YES_NO else {}
 
 
 def touched(events: list[EventType], slot: str) -> bool:
@@ -164,6 +174,18 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             return {}
         answer = offered_answer(tracker, domain, "refund_reason")
         return {"refund_reason": answer} if answer else {}
+
+    async def extract_cancel_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """「确认取消」 typed rather than tapped confirms (its words parse as cancel_order)."""
+        return confirmation(tracker, domain, "cancel_confirmed")
+
+    async def extract_address_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """「确认修改」 typed rather than tapped confirms."""
+        return confirmation(tracker, domain, "address_confirmed")
 
     async def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

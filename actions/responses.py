@@ -26,9 +26,15 @@ def response_text(domain: Mapping[str, Any], name: str) -> str | None:
     return text if isinstance(text, str) and text else None
 
 
-def button_payloads(domain: Mapping[str, Any], name: str) -> list[str]:
-    """What the buttons of response ``name``'s first variation send."""
-    buttons = _first_variation(domain, name).get("buttons") or []
-    return [
-        b["payload"] for b in buttons if isinstance(b, dict) and isinstance(b.get("payload"), str)
-    ]
+def button_answer(domain: Mapping[str, Any], name: str, text: str) -> str | None:
+    """What a reply to response ``name`` answers through its buttons.
+
+    The payload of the button the reply sent, or whose title it typed
+    (「确认取消」 for the button that sends ``/affirm``); None for other replies.
+    """
+    reply = text.strip()
+    for button in _first_variation(domain, name).get("buttons") or []:
+        payload = button.get("payload") if isinstance(button, dict) else None
+        if isinstance(payload, str) and reply and reply in (payload, button.get("title")):
+            return payload
+    return None

@@ -146,6 +146,34 @@ async def test_a_tapped_reason_does_not_switch_the_request_whatever_it_parses_as
     assert not [e for e in events if e.get("name") == "request_kind"]
 
 
+@pytest.mark.parametrize(
+    ("slot", "reply", "intent", "value"),
+    [
+        ("cancel_confirmed", "确认取消", "cancel_order", True),  # the title, typed
+        ("cancel_confirmed", "/affirm", "affirm", True),  # the button, tapped
+        ("address_confirmed", "确认修改", "affirm", True),
+        ("address_confirmed", "不改了", "deny", False),
+    ],
+)
+async def test_a_confirmation_button_counts_tapped_or_typed(
+    shop: ShopService, slot: str, reply: str, intent: str, value: bool
+) -> None:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    slots = {
+        "requested_slot": slot,
+        "request_kind": "cancel_order" if slot == "cancel_confirmed" else "change_address",
+        "order_id": DEMO_PAID_ORDER,
+        "order_status": "paid",
+        "new_address": "浙江省杭州市西湖区文三路100号",
+    }
+    tracker = make_tracker(reply, intent, slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, domain)
+
+    assert SlotSet(slot, value) in events
+    assert not [e for e in events if e.get("name") == "request_kind"]
+
+
 async def test_a_new_request_while_the_form_waits_switches_the_form_to_it(
     shop: ShopService,
 ) -> None:

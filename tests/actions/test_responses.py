@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actions.responses import button_payloads, response_text, suggestion_response
+from actions.responses import button_answer, response_text, suggestion_response
 
 
 def test_the_first_variation_is_the_text() -> None:
@@ -26,17 +26,27 @@ def test_missing_empty_or_malformed_responses_have_no_text() -> None:
     assert response_text({}, "utter_absent") is None
 
 
-def test_button_payloads_are_read_from_the_first_variation() -> None:
+def test_a_reply_answers_through_the_button_it_sent_or_whose_title_it_typed() -> None:
     domain = {
         "responses": {
-            "utter_ask_refund_reason": [
-                {"text": "原因？", "buttons": [{"title": "不想要了", "payload": "不想要了"}, {}]},
-                {"text": "为什么？", "buttons": [{"title": "x", "payload": "y"}]},
+            "utter_ask_cancel_confirmed": [
+                {
+                    "text": "确认吗？",
+                    "buttons": [
+                        {"title": "确认取消", "payload": "/affirm"},
+                        {"title": "先不取消", "payload": "/deny"},
+                        {"title": "坏的"},
+                    ],
+                },
+                {"text": "真的吗？", "buttons": [{"title": "是", "payload": "/affirm"}]},
             ],
             "utter_plain": [{"text": "好的"}],
         }
     }
 
-    assert button_payloads(domain, "utter_ask_refund_reason") == ["不想要了"]
-    assert button_payloads(domain, "utter_plain") == []
-    assert button_payloads(domain, "utter_absent") == []
+    assert button_answer(domain, "utter_ask_cancel_confirmed", "确认取消") == "/affirm"
+    assert button_answer(domain, "utter_ask_cancel_confirmed", " /deny ") == "/deny"
+    assert button_answer(domain, "utter_ask_cancel_confirmed", "是") is None  # second variation
+    assert button_answer(domain, "utter_ask_cancel_confirmed", "") is None
+    assert button_answer(domain, "utter_plain", "好的") is None
+    assert button_answer(domain, "utter_absent", "确认取消") is None

@@ -18,6 +18,7 @@ from actions.shop.seed import (
     DEMO_PAID_ORDER,
     DEMO_SHIPPED_ORDER,
     DEMO_SHIPPED_TRACKING,
+    OTHER_PAID_ORDER,
     OTHER_SHIPPED_ORDER,
     OTHER_SHOPPER,
 )
@@ -148,6 +149,23 @@ async def test_the_reason_no_longer_wanted_files_the_refund(stack: Stack) -> Non
         await client.close()
     _, refunds = await _order(stack, OTHER_SHIPPED_ORDER)
     assert [r.reason for r in refunds] == ["不想要了"], done["text"]
+
+
+async def test_typing_the_confirm_buttons_title_cancels_the_order(stack: Stack) -> None:
+    # 「确认取消」 typed parses as cancel_order; it is the button that sends /affirm.
+    client = WidgetClient()
+    await client.connect(stack.gateway_url)
+    session_id, _ = await client.start_session()
+    identity = {"shopper_id": OTHER_SHOPPER, "signature": sign(SECRET, OTHER_SHOPPER)}
+    shopper = Shopper(client, session_id, identity)
+    try:
+        [ask] = await shopper.say(f"帮我取消订单{OTHER_PAID_ORDER}")
+        assert "确认取消" in [q["title"] for q in ask["quick_replies"]]
+        [done] = await shopper.say("确认取消")
+    finally:
+        await client.close()
+    order, _ = await _order(stack, OTHER_PAID_ORDER)
+    assert order.status == "cancelled", done["text"]
 
 
 async def test_a_new_question_while_the_form_waits_is_answered(
