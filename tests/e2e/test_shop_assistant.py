@@ -55,6 +55,18 @@ async def shopper(stack: Stack) -> AsyncIterator[Shopper]:
     await client.close()
 
 
+@pytest.fixture
+async def other_shopper(stack: Stack) -> AsyncIterator[Shopper]:
+    """Another shopper, whose orders tests may change without touching the demo shopper's."""
+    client = WidgetClient()
+    await client.connect(stack.gateway_url)
+    session_id, _ = await client.start_session()
+    yield Shopper(
+        client, session_id, {"shopper_id": OTHER_SHOPPER, "signature": sign(SECRET, OTHER_SHOPPER)}
+    )
+    await client.close()
+
+
 async def _order(stack: Stack, order_id: str) -> tuple[Order, list[Refund]]:
     engine = make_engine(stack.settings.shop_database_url)
     try:
@@ -132,38 +144,24 @@ async def test_refund_for_a_gold_member_is_approved_in_the_database(
     assert [(r.status, r.fast_track) for r in refunds] == [("approved", True)]
 
 
-async def test_the_reason_no_longer_wanted_files_the_refund(stack: Stack) -> None:
-    # The first reason button sends 「不想要了」, which also reads as 「算了」. Another
-    # shopper's order, so that the demo shopper's stay as the other tests expect.
-    client = WidgetClient()
-    await client.connect(stack.gateway_url)
-    session_id, _ = await client.start_session()
-    shopper = Shopper(
-        client, session_id, {"shopper_id": OTHER_SHOPPER, "signature": sign(SECRET, OTHER_SHOPPER)}
-    )
-    try:
-        [ask] = await shopper.say(f"订单{OTHER_SHIPPED_ORDER}我要退款")
-        assert "不想要了" in [q["payload"] for q in ask["quick_replies"]]
-        [done] = await shopper.say("不想要了")
-    finally:
-        await client.close()
+async def test_the_reason_no_longer_wanted_files_the_refund(
+    stack: Stack, other_shopper: Shopper
+) -> None:
+    # The first reason button sends 「不想要了」, which also reads as 「算了」.
+    [ask] = await other_shopper.say(f"订单{OTHER_SHIPPED_ORDER}我要退款")
+    assert "不想要了" in [q["payload"] for q in ask["quick_replies"]]
+    [done] = await other_shopper.say("不想要了")
     _, refunds = await _order(stack, OTHER_SHIPPED_ORDER)
     assert [r.reason for r in refunds] == ["不想要了"], done["text"]
 
 
-async def test_typing_the_confirm_buttons_title_cancels_the_order(stack: Stack) -> None:
+async def test_typing_the_confirm_buttons_title_cancels_the_order(
+    stack: Stack, other_shopper: Shopper
+) -> None:
     # 「确认取消」 typed parses as cancel_order; it is the button that sends /affirm.
-    client = WidgetClient()
-    await client.connect(stack.gateway_url)
-    session_id, _ = await client.start_session()
-    identity = {"shopper_id": OTHER_SHOPPER, "signature": sign(SECRET, OTHER_SHOPPER)}
-    shopper = Shopper(client, session_id, identity)
-    try:
-        [ask] = await shopper.say(f"帮我取消订单{OTHER_PAID_ORDER}")
-        assert "确认取消" in [q["title"] for q in ask["quick_replies"]]
-        [done] = await shopper.say("确认取消")
-    finally:
-        await client.close()
+    [ask] = await other_shopper.say(f"帮我取消订单{OTHER_PAID_ORDER}")
+    assert "确认取消" in [q["title"] for q in ask["quick_replies"]]
+    [done] = await other_shopper.say("确认取消")
     order, _ = await _order(stack, OTHER_PAID_ORDER)
     assert order.status == "cancelled", done["text"]
 
