@@ -37,6 +37,13 @@ INVOICE_READY = {"paid", "shipped", "delivered", "completed"}
 _REGION_WORDS = ("省", "市", "区", "县", "镇", "乡", "路", "街", "道", "号", "村", "巷")
 
 
+def request_of(kind: str | None, tracking_no: str | None) -> str:
+    """The request a message makes; a bare number (「运单号SF…」) asks after its parcel or order."""
+    if kind is not None:
+        return kind
+    return "logistics_track" if tracking_no else "order_status"
+
+
 def slots_for(kind: str | None, status: str | None, tracking_no: str | None) -> list[str]:
     """The slots a request needs, given what is known of its order."""
     if kind in (ABORTED, LOGIN_REQUIRED):
@@ -141,10 +148,11 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         domain: DomainDict,
     ) -> list[str]:
         """Only the slots the current request needs."""
+        tracking_no = tracker.get_slot("tracking_no")
         return slots_for(
-            tracker.get_slot("request_kind"),
+            request_of(tracker.get_slot("request_kind"), tracking_no),
             tracker.get_slot("order_status") if tracker.get_slot("order_id") else None,
-            tracker.get_slot("tracking_no"),
+            tracking_no,
         )
 
     async def extract_order_id(

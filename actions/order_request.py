@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import address, after_sales, cancellation, invoices, orders, refunds
 from actions.common import UsesShop, shopper_id_of
-from actions.order_form import ABORTED, LOGIN_REQUIRED
+from actions.order_form import ABORTED, LOGIN_REQUIRED, request_of
 from actions.shop.errors import OrderNotFound
 from actions.shop.service import ShopService
 
@@ -54,8 +54,8 @@ class ActionHandleOrderRequest(UsesShop, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Dispatch on ``request_kind``; an order lookup is the default."""
-        kind = tracker.get_slot("request_kind") or "order_status"
+        """Dispatch on ``request_kind``; without one, a parcel or an order lookup."""
+        kind = request_of(tracker.get_slot("request_kind"), tracker.get_slot("tracking_no"))
         shopper_id = shopper_id_of(tracker)
         events: list[EventType] = []
         if kind == ABORTED:

@@ -16,6 +16,7 @@ from actions.order_form import (
     ActionAskOrderId,
     ValidateOrderForm,
     looks_like_address,
+    request_of,
     slots_for,
 )
 from actions.order_request import HANDLERS
@@ -59,6 +60,22 @@ def test_slots_depend_on_request_and_order_state(
     kind: str, status: str | None, tracking: str | None, needed: list[str]
 ) -> None:
     assert slots_for(kind, status, tracking) == needed
+
+
+def test_a_bare_number_asks_after_its_parcel_or_its_order() -> None:
+    assert request_of(None, "SF142836770592") == "logistics_track"
+    assert request_of(None, None) == "order_status"
+    assert request_of("refund_request", "SF142836770592") == "refund_request"
+
+
+async def test_a_bare_tracking_number_needs_no_order(shop: ShopService) -> None:
+    tracker = make_tracker(
+        "运单号SF142836770592", "inform", slots={"tracking_no": "SF142836770592"}
+    )
+    needed = await ValidateOrderForm(shop).required_slots(
+        [], CollectingDispatcher(), tracker, DOMAIN
+    )
+    assert needed == []
 
 
 async def test_own_order_is_accepted_with_its_state(shop: ShopService) -> None:

@@ -215,6 +215,14 @@ async def test_invoice_for_an_unpaid_order_says_its_status(shop: ShopService) ->
     assert messages[0]["status"] == "待付款"
 
 
+async def test_a_bare_tracking_number_is_looked_up_as_a_parcel(shop: ShopService) -> None:
+    # 「运单号SF…」 alone parses as inform: no request kind, only the number.
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(slots={"tracking_no": DEMO_SHIPPED_TRACKING})
+    await ActionHandleOrderRequest(shop).run(dispatcher, tracker, {})
+    assert responses(dispatcher.messages) == ["utter_shipment_progress"]
+
+
 async def test_another_shoppers_order_is_never_answered(shop: ShopService) -> None:
     messages, events = await handle(shop, "order_status", order_id=OTHER_SHOPPER_ORDER)
     assert responses(messages) == ["utter_order_not_found"]

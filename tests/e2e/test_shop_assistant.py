@@ -128,6 +128,11 @@ async def test_how_coupons_and_tiers_work_is_answered_not_the_list_again(
     assert "满5000元金卡" in upgrade["text"]
 
 
+async def test_a_bare_tracking_number_is_answered_with_the_parcel(shopper: Shopper) -> None:
+    [answer] = await shopper.say(f"运单号{DEMO_SHIPPED_TRACKING}")
+    assert DEMO_SHIPPED_TRACKING in answer["text"] and "最新进度" in answer["text"]
+
+
 async def test_order_number_in_the_question_is_used_directly(shopper: Shopper) -> None:
     [answer, _] = await shopper.say(f"帮我查一下订单{DEMO_SHIPPED_ORDER}的状态", replies=2)
     assert DEMO_SHIPPED_ORDER in answer["text"] and "发货" in answer["text"]
