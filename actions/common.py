@@ -30,13 +30,18 @@ def latest_intent(tracker: Tracker) -> str | None:
     return name if isinstance(name, str) else None
 
 
+def latest_text(tracker: Tracker) -> str:
+    """The latest user message as sent: typed words, or a button's payload."""
+    return str((tracker.latest_message or {}).get("text") or "")
+
+
 def question_text(tracker: Tracker) -> str:
     """What the shopper asked in words.
 
     A button (``/product_consult``) only names the intent; the words are in the
     message before it, the one the bot asked 「您是不是想问」 about.
     """
-    latest = str((tracker.latest_message or {}).get("text") or "")
+    latest = latest_text(tracker)
     if not latest.startswith("/"):
         return latest
     said = [e for e in tracker.events if e.get("event") == "user"]

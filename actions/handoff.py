@@ -13,7 +13,7 @@ from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import latest_intent
+from actions.common import latest_intent, latest_text
 from actions.policy import SERVICE_HOURS, asks_when_people_work
 
 # intent → (reason, priority, team, what the shopper is told first)
@@ -74,7 +74,7 @@ class ActionRequestAgent(Action):
         """Reply by reason, then send the handoff payload; service hours are only told."""
         intent = latest_intent(tracker)
         # The raw text: the 转人工 button under the answer must hand off.
-        text = str((tracker.latest_message or {}).get("text") or "")
+        text = latest_text(tracker)
         if intent == "request_human" and asks_when_people_work(text):
             dispatcher.utter_message(response=SERVICE_HOURS.response)
             return []

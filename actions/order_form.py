@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import UsesShop, latest_intent, question_text, shopper_id_of
+from actions.common import UsesShop, latest_intent, latest_text, question_text, shopper_id_of
 from actions.order_choice import OFFERED_ORDERS, chosen_order, orders_with
 from actions.policy import RETURN_POLICY, topic_of
 from actions.responses import button_answer
@@ -66,8 +66,7 @@ def slots_for(kind: str | None, status: str | None, tracking_no: str | None) -> 
 
 def offered_answer(tracker: Tracker, domain: DomainDict, slot: str) -> str | None:
     """The payload of the ``utter_ask_<slot>`` button the latest message sent or typed."""
-    text = (tracker.latest_message or {}).get("text") or ""
-    return button_answer(domain, f"utter_ask_{slot}", text)
+    return button_answer(domain, f"utter_ask_{slot}", latest_text(tracker))
 
 
 def confirmation(tracker: Tracker, domain: DomainDict, slot: str) -> dict[str, Any]:
@@ -78,9 +77,9 @@ def confirmation(tracker: Tracker, domain: DomainDict, slot: str) -> dict[str, A
     return {slot: YES_NO[answer]} if answer in YES_NO else {}
 
 
-def touched(events: list[EventType], slot: str) -> bool:
-    """Whether ``events`` set ``slot`` (to anything, ``None`` included)."""
-    return any(e.get("event") == "slot" and e.get("name") == slot for e in events)
+def slot_values(events: list[EventType], slot: str) -> list[Any]:
+    """The values ``events`` set ``slot`` to, ``None`` included."""
+    return [e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == slot]
 
 
 def gave_an_order_number(tracker: Tracker) -> bool:
@@ -90,9 +89,7 @@ def gave_an_order_number(tracker: Tracker) -> bool:
 
 def picked_from_list(tracker: Tracker, events: list[EventType]) -> bool:
     """Whether the reply chose an order without giving its number (see ``extract_order_id``)."""
-    return not gave_an_order_number(tracker) and any(
-        e.get("event") == "slot" and e.get("name") == "order_id" and e.get("value") for e in events
-    )
+    return not gave_an_order_number(tracker) and any(slot_values(events, "order_id"))
 
 
 def looks_like_address(text: str) -> bool:
@@ -115,26 +112,20 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             return [SlotSet("request_kind", LOGIN_REQUIRED), SlotSet("requested_slot", None)]
         requested = tracker.get_slot("requested_slot")
         intent = latest_intent(tracker)
-        if (
-            intent == "deny"
-            and requested in FREE_TEXT_SLOTS
-            and offered_answer(tracker, domain, requested) is None
-        ):
+        # A tapped (or typed) button answers the question, whatever its words parse as.
+        tapped = offered_answer(tracker, domain, str(requested)) is not None
+        if intent == "deny" and requested in FREE_TEXT_SLOTS and not tapped:
             return [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
         events = await super().run(dispatcher, tracker, domain)
-        # A pick among the offered orders (「已发货的那个」) or a tapped button
-        # answers the question, whatever its words parse as.
-        answered = (
-            picked_from_list(tracker, events)
-            or offered_answer(tracker, domain, str(requested)) is not None
-        )
+        # So does a pick among the offered orders (「已发货的那个」).
+        answered = tapped or picked_from_list(tracker, events)
         if intent in REQUEST_KINDS and requested is not None and not answered:
             # A new request while the form waits for an answer (「退款多久到账」 when
             # asked for a refund reason) switches the form to it. Setting the slot
             # here keeps Rasa from rejecting the form for the unanswered question,
             # which would leave the shopper with "I did not understand".
             events.append(SlotSet("request_kind", intent))
-        elif requested == "order_id" and intent == "inform" and not touched(events, "order_id"):
+        elif requested == "order_id" and intent == "inform" and not slot_values(events, "order_id"):
             # Details instead of the order (「已经五天了」, 「屏幕碎了」): ask which order
             # again rather than let Rasa reject the form into the generic fallback.
             events.append(SlotSet("order_id", None))
@@ -165,7 +156,7 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         """
         if tracker.get_slot("requested_slot") != "order_id" or gave_an_order_number(tracker):
             return {}
-        text = (tracker.latest_message or {}).get("text") or ""
+        text = latest_text(tracker)
         shopper_id = shopper_id_of(tracker)
         if not text or text.startswith("/") or shopper_id is None:
             return {}
