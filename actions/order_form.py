@@ -249,6 +249,20 @@ def asked_for_the_order_already(tracker: Tracker) -> bool:
     return False
 
 
+def asked_since_the_shopper_spoke(tracker: Tracker) -> bool:
+    """Whether the bot already asked which order in answer to the latest message.
+
+    The fallback does (「我还不确定是哪一笔订单」) before the form asks again.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        utter = (event.get("metadata") or {}).get("utter_action")
+        if event.get("event") == "bot" and utter in ORDER_QUESTIONS:
+            return True
+    return False
+
+
 class ActionAskOrderId(UsesShop, Action):
     """Asks which order, offering the shopper's recent orders as buttons.
 
@@ -264,6 +278,8 @@ class ActionAskOrderId(UsesShop, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Offer up to five recent orders, or ask for the number."""
+        if asked_since_the_shopper_spoke(tracker):
+            return []  # one question per message is enough
         intent = latest_intent(tracker)
         if asked_for_the_order_already(tracker) and intent not in REQUEST_KINDS:
             # After a digression, a short reminder; after details it could not

@@ -325,6 +325,24 @@ async def test_after_details_it_could_not_use_it_says_it_still_needs_the_order(
     assert [m["response"] for m in dispatcher.messages] == ["utter_which_order_not_understood"]
 
 
+async def test_after_the_fallback_asked_for_the_order_the_form_does_not_ask_again(
+    shop: ShopService,
+) -> None:
+    tracker = make_tracker("忘了是哪个", "nlu_fallback", events=FORM_ASKED)
+    tracker.events.append(
+        {
+            "event": "bot",
+            "text": "抱歉，我还不确定是哪一笔订单",
+            "metadata": {"utter_action": "utter_which_order_not_understood"},
+        }
+    )
+    dispatcher = CollectingDispatcher()
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    assert dispatcher.messages == []
+
+
 async def test_a_new_request_in_the_form_gets_the_order_list_again(shop: ShopService) -> None:
     tracker = make_tracker("帮我查物流", "logistics_track", events=FORM_ASKED)
     dispatcher = CollectingDispatcher()
