@@ -97,6 +97,19 @@ class RasaClient:
             params={**self._params, "include_events": "NONE"},
         )
 
+    async def events(self, sender_id: str) -> list[dict[str, Any]]:
+        """A conversation's tracker events since its last restart."""
+        response = await self._api(
+            "GET",
+            f"/conversations/{sender_id}/tracker",
+            params={**self._params, "include_events": "AFTER_RESTART"},
+        )
+        try:
+            events = response.json().get("events")
+        except (ValueError, AttributeError) as exc:
+            raise RasaUnavailable("Rasa's tracker is not a JSON object") from exc
+        return [e for e in events if isinstance(e, dict)] if isinstance(events, list) else []
+
     async def parse(self, text: str) -> dict[str, Any]:
         """What the model understands of ``text`` (intent ranking and entities)."""
         response = await self._api("POST", "/model/parse", json={"text": text}, params=self._params)

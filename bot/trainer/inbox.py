@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -122,6 +122,9 @@ class Inbox:
         clock: the current time.
         encoder: embeds texts for grouping; None groups exact duplicates only.
         low_confidence: confidences below this are recorded as misses.
+        form_answered: whether a conversation's open form took a message (its
+            text) as the answer it asked for; such a message is no miss however
+            unsure the NLU was (``bot.trainer.form_answers``).
     """
 
     def __init__(
@@ -131,8 +134,10 @@ class Inbox:
         clock: Callable[[], datetime],
         encoder: SentenceEncoder | None = None,
         low_confidence: float = 0.6,
+        form_answered: Callable[[str, str], Awaitable[bool]] | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
+        self._form_answered = form_answered
         self._mask = mask
         self._clock = clock
         self._encoder = encoder
@@ -157,6 +162,12 @@ class Inbox:
             return False
         reason, intent, confidence = miss_reason(parse, handed_off, self.low_confidence)
         if reason is None:
+            return False
+        if (
+            reason in (FALLBACK, LOW_CONFIDENCE)
+            and self._form_answered is not None
+            and await self._form_answered(conversation_id, text)
+        ):
             return False
         masked = await asyncio.to_thread(self._mask, text)
         try:

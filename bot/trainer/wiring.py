@@ -13,6 +13,7 @@ from bot.nlu.encoder import shared_encoder
 from bot.rasa_client import RasaClient
 from bot.settings import Settings
 from bot.trainer.editor import TrainingDataEditor
+from bot.trainer.form_answers import FormAnswers
 from bot.trainer.guard import RegressionGuard
 from bot.trainer.inbox import Inbox
 from bot.trainer.models import Base
@@ -42,7 +43,14 @@ def build_workbench(
 ) -> Workbench:
     """The workbench over the gateway database and the running Rasa server."""
     paths = trainer_paths(settings, root)
-    inbox = Inbox(sessionmaker, mask, clock, shared_encoder(1), settings.inbox_confidence)
+    inbox = Inbox(
+        sessionmaker,
+        mask,
+        clock,
+        shared_encoder(1),
+        settings.inbox_confidence,
+        form_answered=FormAnswers(rasa),
+    )
     return Workbench(
         TrainingDataEditor(paths.root),
         inbox,

@@ -100,6 +100,23 @@ async def test_a_typed_reply_picks_one_of_the_offered_orders(shopper: Shopper) -
     assert DEMO_SHIPPED_ORDER in answer["text"] and "发货" in answer["text"]
 
 
+async def test_an_unsure_reply_that_picks_the_order_is_no_miss_for_the_trainers(
+    shopper: Shopper, stack: Stack
+) -> None:
+    await shopper.say("我的订单到哪了")
+    [again] = await shopper.say("忘了是哪个")  # the bot falls back: a miss
+    assert "还不确定是哪一笔订单" in again["text"]
+    # As unsure as the NLU is of it (it falls back too), the order form takes it.
+    [answer, _] = await shopper.say("羽绒服那个", replies=2)
+    assert DEMO_SHIPPED_ORDER in answer["text"]  # so the fallback was asked once, not twice
+    # Answered only after the inbox has seen the message before it.
+    await shopper.say("谢谢")
+
+    missed = [item["text"] for item in await _inbox(stack)
+              if item["conversation_id"] == shopper.session_id]  # fmt: skip
+    assert missed == ["忘了是哪个"]
+
+
 async def test_details_instead_of_the_order_get_the_order_question_again(
     shopper: Shopper,
 ) -> None:
@@ -218,23 +235,27 @@ async def test_an_unsure_question_offers_what_it_may_mean(shopper: Shopper, stac
 
 async def _shopper_choice(stack: Stack, question: str) -> str | None:
     """The 「您是不是想问」 choice the inbox shows for ``question`` (waits up to 10 s)."""
+    for _ in range(40):  # the inbox records after the shopper has the answer
+        choices = [
+            item["shopper_choice"]
+            for item in await _inbox(stack)
+            if item["text"] == question and item["shopper_choice"]
+        ]
+        if choices:
+            return choices[0]
+        await asyncio.sleep(0.25)
+    return None
+
+
+async def _inbox(stack: Stack) -> list[dict[str, Any]]:
+    """The open items of the trainers' inbox, as a trainer sees them."""
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
         login = await client.post(
             "/api/login", json={"username": TRAINER, "password": TRAINER_PASSWORD}
         )
         client.headers["authorization"] = f"Bearer {login.json()['token']}"
-        for _ in range(40):  # the inbox records after the shopper has the answer
-            groups = (await client.get("/api/trainer/inbox")).json()["groups"]
-            choices = [
-                item["shopper_choice"]
-                for g in groups
-                for item in g["items"]
-                if item["text"] == question and item["shopper_choice"]
-            ]
-            if choices:
-                return choices[0]
-            await asyncio.sleep(0.25)
-    return None
+        groups = (await client.get("/api/trainer/inbox")).json()["groups"]
+    return [item for g in groups for item in g["items"]]
 
 
 async def test_a_pre_sale_return_question_and_a_digression_keep_the_chat_short(

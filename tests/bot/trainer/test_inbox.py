@@ -82,6 +82,29 @@ async def test_records_masked_once_and_hides_understood_messages(inbox: Inbox) -
     assert found["groups"][0]["newest_at"] == "2026-12-01T09:00:00+00:00"  # UTC, with its offset
 
 
+async def test_an_unsure_message_an_open_form_took_as_its_answer_is_no_miss(
+    sessionmaker: Any,
+) -> None:
+    asked: list[tuple[str, str]] = []
+
+    async def form_answered(conversation_id: str, text: str) -> bool:
+        asked.append((conversation_id, text))
+        return text == "羽绒服那个"
+
+    inbox = Inbox(sessionmaker, lambda text: text, lambda: NOW, form_answered=form_answered)
+    fallback = parse("nlu_fallback", 0.5, ("nlu_fallback", 0.5), ("inform", 0.53))
+
+    assert not await inbox.record("c1", 1, "羽绒服那个", fallback, False)
+    assert not await inbox.record("c1", 2, "羽绒服那个", parse("inform", 0.53), False)
+    assert await inbox.record("c1", 3, "已经五天了", parse("inform", 0.53), False)
+    # Confident messages and handoffs never cost a look at the tracker.
+    assert not await inbox.record("c1", 4, "我的订单到哪了", parse("order_status", 0.95), False)
+    assert await inbox.record("c1", 5, "羽绒服那个", parse("complaint", 0.9), True)
+
+    assert [text for _, text in asked] == ["羽绒服那个", "羽绒服那个", "已经五天了"]
+    assert (await inbox.groups())["total"] == 2
+
+
 async def test_labelled_and_dismissed_messages_leave_the_inbox(inbox: Inbox) -> None:
     for message_id, text in enumerate(["直播几点", "直播几点？", "能开发票吗"], start=1):
         await inbox.record("c1", message_id, text, parse("nlu_fallback", 0.4), False)
