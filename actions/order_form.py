@@ -27,8 +27,11 @@ REQUEST_KINDS = frozenset(
         "invoice",
     }
 )  # fmt: skip
+PERSONAL = "个人"  # the invoice title of a shopper who is not a company
+# Asked again, not rejected, when the reply is details instead of the answer.
+ASKED_AGAIN = ("order_id", "tax_id")
 # Slots answered in free text, where 「算了」 means stop rather than an answer.
-FREE_TEXT_SLOTS = {"order_id", "refund_reason", "new_address", "invoice_title"}
+FREE_TEXT_SLOTS = {"order_id", "refund_reason", "new_address", "invoice_title", "tax_id"}
 # What the confirmation buttons send.
 YES_NO = {"/affirm": True, "/deny": False}
 CANCELLABLE = {"pending_payment", "paid"}
@@ -44,8 +47,13 @@ def request_of(kind: str | None, tracking_no: str | None) -> str:
     return "logistics_track" if tracking_no else "order_status"
 
 
-def slots_for(kind: str | None, status: str | None, tracking_no: str | None) -> list[str]:
-    """The slots a request needs, given what is known of its order."""
+def slots_for(
+    kind: str | None,
+    status: str | None,
+    tracking_no: str | None,
+    invoice_title: str | None = None,
+) -> list[str]:
+    """The slots a request needs, given what is known of its order and invoice."""
     if kind in (ABORTED, LOGIN_REQUIRED):
         return []
     if kind == "logistics_track" and tracking_no:
@@ -61,6 +69,8 @@ def slots_for(kind: str | None, status: str | None, tracking_no: str | None) -> 
         needed.append("refund_reason")
     elif kind == "invoice" and status in INVOICE_READY:
         needed.append("invoice_title")
+        if invoice_title and is_company_title(invoice_title):
+            needed.append("tax_id")  # filled with the title, or asked next
     return needed
 
 
@@ -125,10 +135,10 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             # here keeps Rasa from rejecting the form for the unanswered question,
             # which would leave the shopper with "I did not understand".
             events.append(SlotSet("request_kind", intent))
-        elif requested == "order_id" and intent == "inform" and not slot_values(events, "order_id"):
-            # Details instead of the order (「已经五天了」, 「屏幕碎了」): ask which order
-            # again rather than let Rasa reject the form into the generic fallback.
-            events.append(SlotSet("order_id", None))
+        elif requested in ASKED_AGAIN and intent == "inform" and not slot_values(events, requested):
+            # Details instead of the order (「已经五天了」, 「屏幕碎了」) or of the tax id:
+            # ask again rather than let Rasa reject the form into the generic fallback.
+            events.append(SlotSet(requested, None))
         return events
 
     async def required_slots(
@@ -144,6 +154,7 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             request_of(tracker.get_slot("request_kind"), tracking_no),
             tracker.get_slot("order_status") if tracker.get_slot("order_id") else None,
             tracking_no,
+            tracker.get_slot("invoice_title"),
         )
 
     async def extract_order_id(
@@ -211,18 +222,29 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         dispatcher.utter_message(response="utter_address_invalid")
         return {"new_address": None}
 
+    async def extract_tax_id(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The tax id asked for after a company title; 「个人」 switches to a personal invoice.
+
+        A full 「公司全称 税号」 sent again replaces the title too.
+        """
+        if tracker.get_slot("requested_slot") != "tax_id":
+            return {}
+        title, tax_id = split_tax_id(latest_text(tracker))
+        if tax_id is None:
+            return {"invoice_title": title} if title == PERSONAL else {}
+        return {"invoice_title": title, "tax_id": tax_id} if title else {"tax_id": tax_id}
+
     async def validate_invoice_title(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Split 「公司全称 税号」 and insist on a tax id for company titles."""
+        """Split 「公司全称 税号」; a company title without one is kept and its tax id asked."""
         title, tax_id = split_tax_id(str(value or ""))
         if not title:
             dispatcher.utter_message(response="utter_ask_invoice_title")
             return {"invoice_title": None}
-        if tax_id is None and is_company_title(title):
-            dispatcher.utter_message(response="utter_invoice_need_tax_id")
-            return {"invoice_title": None}
-        return {"invoice_title": title, "tax_id": tax_id}
+        return {"invoice_title": title, "tax_id": tax_id or tracker.get_slot("tax_id")}
 
 
 def is_company_title(title: str) -> bool:
@@ -249,16 +271,21 @@ def asked_for_the_order_already(tracker: Tracker) -> bool:
     return False
 
 
+# Replies to a wrong order number, which ask for another themselves.
+ORDER_NUMBER_REFUSED = frozenset({"utter_order_id_invalid", "utter_order_not_found"})
+
+
 def asked_since_the_shopper_spoke(tracker: Tracker) -> bool:
     """Whether the bot already asked which order in answer to the latest message.
 
-    The fallback does (「我还不确定是哪一笔订单」) before the form asks again.
+    The fallback does (「我还不确定是哪一笔订单」), and so does the refusal of an
+    order number (「没有在您的账号下找到订单…请核对」), before the form asks again.
     """
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             return False
         utter = (event.get("metadata") or {}).get("utter_action")
-        if event.get("event") == "bot" and utter in ORDER_QUESTIONS:
+        if event.get("event") == "bot" and utter in ORDER_QUESTIONS | ORDER_NUMBER_REFUSED:
             return True
     return False
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -220,25 +221,87 @@ def test_every_request_kind_has_a_handler_and_a_slot_mapping(domain: dict) -> No
     assert set(HANDLERS) == REQUEST_KINDS == mapped
 
 
-async def test_company_invoice_title_needs_a_tax_id(shop: ShopService) -> None:
+COMPANY = "杭州某某科技有限公司"
+TAX_ID = "91330100MA2B3C4D5E"
+
+
+async def test_an_invoice_title_is_split_from_its_tax_id_and_kept_without_one(
+    shop: ShopService,
+) -> None:
     form = ValidateOrderForm(shop)
     dispatcher = CollectingDispatcher()
-    refused = await form.validate_invoice_title(
-        "杭州某某科技有限公司", dispatcher, make_tracker(), DOMAIN
+
+    def validate(title: str) -> Any:
+        return form.validate_invoice_title(title, dispatcher, make_tracker(), DOMAIN)
+
+    assert await validate(f"{COMPANY} 税号{TAX_ID}") == {"invoice_title": COMPANY, "tax_id": TAX_ID}
+    # Kept: the form asks for the tax id next, in one message (utter_ask_tax_id).
+    assert await validate(COMPANY) == {"invoice_title": COMPANY, "tax_id": None}
+    assert await validate("个人") == {"invoice_title": "个人", "tax_id": None}
+    assert dispatcher.messages == []
+
+
+def test_a_company_title_needs_a_tax_id_too() -> None:
+    asked = slots_for("invoice", "completed", None, COMPANY)
+    assert asked == ["order_id", "invoice_title", "tax_id"]
+    assert slots_for("invoice", "completed", None, "个人") == ["order_id", "invoice_title"]
+
+
+async def test_a_tax_id_sent_alone_completes_the_company_invoice(shop: ShopService) -> None:
+    slots = {
+        "requested_slot": "tax_id",
+        "request_kind": "invoice",
+        "order_id": DEMO_DELIVERED_ORDER,
+        "order_status": "delivered",
+        "invoice_title": COMPANY,
+    }
+    tracker = make_tracker(
+        f"税号 {TAX_ID.lower()}", "inform", slots=slots, active_loop="order_form"
     )
-    accepted = await form.validate_invoice_title(
-        "杭州某某科技有限公司 税号91330100MA2B3C4D5E",
-        CollectingDispatcher(),
-        make_tracker(),
-        DOMAIN,
-    )
-    personal = await form.validate_invoice_title(
-        "个人", CollectingDispatcher(), make_tracker(), DOMAIN
-    )
-    assert refused == {"invoice_title": None}
-    assert dispatcher.messages[0]["response"] == "utter_invoice_need_tax_id"
-    assert accepted == {"invoice_title": "杭州某某科技有限公司", "tax_id": "91330100MA2B3C4D5E"}
-    assert personal == {"invoice_title": "个人", "tax_id": None}
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert SlotSet("tax_id", TAX_ID) in events
+    assert SlotSet("requested_slot", None) in events  # nothing more to ask
+
+
+@pytest.mark.parametrize(
+    ("reply", "extracted"),
+    [
+        (TAX_ID.lower(), {"tax_id": TAX_ID}),
+        (f"税号：{TAX_ID}", {"tax_id": TAX_ID}),
+        (
+            f"杭州某某网络有限公司 {TAX_ID}",
+            {"invoice_title": "杭州某某网络有限公司", "tax_id": TAX_ID},
+        ),
+        ("个人", {"invoice_title": "个人"}),
+        ("稍等我找一下", {}),
+    ],
+)
+async def test_the_reply_to_the_tax_id_question(
+    shop: ShopService, reply: str, extracted: dict[str, Any]
+) -> None:
+    slots = {"requested_slot": "tax_id", "invoice_title": COMPANY}
+    tracker = make_tracker(reply, "inform", slots=slots, active_loop="order_form")
+
+    found = await ValidateOrderForm(shop).extract_tax_id(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert found == extracted
+
+
+async def test_details_instead_of_the_tax_id_keep_the_form_asking(shop: ShopService) -> None:
+    slots = {
+        "requested_slot": "tax_id",
+        "request_kind": "invoice",
+        "order_id": DEMO_DELIVERED_ORDER,
+        "order_status": "delivered",
+        "invoice_title": COMPANY,
+    }
+    tracker = make_tracker("稍等我找一下", "inform", slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert SlotSet("tax_id", None) in events
 
 
 def test_address_check_rejects_chit_chat() -> None:
@@ -325,17 +388,18 @@ async def test_after_details_it_could_not_use_it_says_it_still_needs_the_order(
     assert [m["response"] for m in dispatcher.messages] == ["utter_which_order_not_understood"]
 
 
-async def test_after_the_fallback_asked_for_the_order_the_form_does_not_ask_again(
-    shop: ShopService,
+@pytest.mark.parametrize(
+    ("text", "intent", "said"),
+    [
+        ("忘了是哪个", "nlu_fallback", "utter_which_order_not_understood"),
+        ("2611180930263307", "inform", "utter_order_not_found"),
+    ],
+)
+async def test_once_the_bot_said_it_needs_another_order_the_form_does_not_ask_again(
+    shop: ShopService, text: str, intent: str, said: str
 ) -> None:
-    tracker = make_tracker("忘了是哪个", "nlu_fallback", events=FORM_ASKED)
-    tracker.events.append(
-        {
-            "event": "bot",
-            "text": "抱歉，我还不确定是哪一笔订单",
-            "metadata": {"utter_action": "utter_which_order_not_understood"},
-        }
-    )
+    tracker = make_tracker(text, intent, events=FORM_ASKED)
+    tracker.events.append({"event": "bot", "text": "…", "metadata": {"utter_action": said}})
     dispatcher = CollectingDispatcher()
 
     await ActionAskOrderId(shop).run(dispatcher, tracker, {})

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from actions.shop.db import make_engine, make_sessionmaker
-from actions.shop.models import Order, Refund
+from actions.shop.models import Invoice, Order, Refund
 from actions.shop.seed import (
     DEMO_DELIVERED_ORDER,
     DEMO_PAID_ORDER,
@@ -65,6 +65,15 @@ async def other_shopper(stack: Stack) -> AsyncIterator[Shopper]:
         client, session_id, {"shopper_id": OTHER_SHOPPER, "signature": sign(SECRET, OTHER_SHOPPER)}
     )
     await client.close()
+
+
+async def _invoice(stack: Stack, order_id: str) -> Invoice | None:
+    engine = make_engine(stack.settings.shop_database_url)
+    try:
+        async with make_sessionmaker(engine)() as s:
+            return await s.scalar(select(Invoice).where(Invoice.order_id == order_id))
+    finally:
+        await engine.dispose()
 
 
 async def _order(stack: Stack, order_id: str) -> tuple[Order, list[Refund]]:
@@ -127,6 +136,16 @@ async def test_details_instead_of_the_order_get_the_order_question_again(
     assert DEMO_SHIPPED_TRACKING in answer["text"]
 
 
+async def test_an_order_number_not_the_shoppers_is_refused_in_one_message(
+    shopper: Shopper,
+) -> None:
+    await shopper.say("我的订单到哪了")
+    [refused] = await shopper.say(OTHER_SHIPPED_ORDER)
+    assert "没有在您的账号下找到订单" in refused["text"]
+    [answer, _] = await shopper.say("羽绒服那个", replies=2)
+    assert DEMO_SHIPPED_ORDER in answer["text"]  # no second 「还不确定是哪一笔」 came first
+
+
 async def test_picking_an_order_by_its_status_keeps_the_request(shopper: Shopper) -> None:
     # 「已发货的那个」 reads like an order-status question; here it answers the refund's.
     await shopper.say("我要退款")
@@ -186,6 +205,22 @@ async def test_typing_the_confirm_buttons_title_cancels_the_order(
     [done] = await other_shopper.say("确认取消")
     order, _ = await _order(stack, OTHER_PAID_ORDER)
     assert order.status == "cancelled", done["text"]
+
+
+async def test_a_company_invoice_asks_for_the_tax_id_alone_and_files_it(
+    other_shopper: Shopper, stack: Stack
+) -> None:
+    await other_shopper.say("我要开发票")
+    [ask_title] = await other_shopper.say(f'/inform{{"order_id":"{OTHER_SHIPPED_ORDER}"}}')
+    assert "发票抬头" in ask_title["text"]
+
+    [ask_tax_id] = await other_shopper.say("杭州某某科技有限公司")
+    assert "「杭州某某科技有限公司」还需要税号" in ask_tax_id["text"]
+    [done] = await other_shopper.say("税号 91330100ma2b3c4d5e")
+
+    assert "抬头：杭州某某科技有限公司" in done["text"], done["text"]
+    invoice = await _invoice(stack, OTHER_SHIPPED_ORDER)
+    assert (invoice.title, invoice.tax_id) == ("杭州某某科技有限公司", "91330100MA2B3C4D5E")
 
 
 async def test_a_new_question_while_the_form_waits_is_answered(
