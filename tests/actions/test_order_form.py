@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -247,7 +248,8 @@ def test_a_company_title_needs_a_tax_id_too() -> None:
     assert slots_for("invoice", "completed", None, "个人") == ["order_id", "invoice_title"]
 
 
-async def test_a_tax_id_sent_alone_completes_the_company_invoice(shop: ShopService) -> None:
+def asked_for_the_tax_id(reply: str) -> Tracker:
+    """The form of a company invoice has asked for the tax id; ``reply`` answers."""
     slots = {
         "requested_slot": "tax_id",
         "request_kind": "invoice",
@@ -255,9 +257,11 @@ async def test_a_tax_id_sent_alone_completes_the_company_invoice(shop: ShopServi
         "order_status": "delivered",
         "invoice_title": COMPANY,
     }
-    tracker = make_tracker(
-        f"税号 {TAX_ID.lower()}", "inform", slots=slots, active_loop="order_form"
-    )
+    return make_tracker(reply, "inform", slots=slots, active_loop="order_form")
+
+
+async def test_a_tax_id_sent_alone_completes_the_company_invoice(shop: ShopService) -> None:
+    tracker = asked_for_the_tax_id(f"税号 {TAX_ID.lower()}")
 
     events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
 
@@ -281,8 +285,7 @@ async def test_a_tax_id_sent_alone_completes_the_company_invoice(shop: ShopServi
 async def test_the_reply_to_the_tax_id_question(
     shop: ShopService, reply: str, extracted: dict[str, Any]
 ) -> None:
-    slots = {"requested_slot": "tax_id", "invoice_title": COMPANY}
-    tracker = make_tracker(reply, "inform", slots=slots, active_loop="order_form")
+    tracker = asked_for_the_tax_id(reply)
 
     found = await ValidateOrderForm(shop).extract_tax_id(CollectingDispatcher(), tracker, DOMAIN)
 
@@ -290,14 +293,7 @@ async def test_the_reply_to_the_tax_id_question(
 
 
 async def test_details_instead_of_the_tax_id_keep_the_form_asking(shop: ShopService) -> None:
-    slots = {
-        "requested_slot": "tax_id",
-        "request_kind": "invoice",
-        "order_id": DEMO_DELIVERED_ORDER,
-        "order_status": "delivered",
-        "invoice_title": COMPANY,
-    }
-    tracker = make_tracker("稍等我找一下", "inform", slots=slots, active_loop="order_form")
+    tracker = asked_for_the_tax_id("稍等我找一下")
 
     events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
 
