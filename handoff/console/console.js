@@ -43,6 +43,11 @@
     bot_unavailable: "系统故障",
   };
   const TEAMS = { general: "通用", after_sales: "售后", security: "账号安全", safety: "安全专组" };
+  /** 「售后组」, but 「安全专组」 as it is (not 「安全专组组」). */
+  const teamGroup = (code) => {
+    const name = label(TEAMS, code);
+    return name.endsWith("组") ? name : `${name}组`;
+  };
   const RESOLUTIONS = {
     resolved: "已解决",
     no_response: "顾客未回复",
@@ -1758,7 +1763,7 @@
     sel.textContent = "";
     sel.appendChild(h("option", { value: "", text: "转接到…" }));
     for (const [code, name] of Object.entries(TEAMS)) {
-      sel.appendChild(h("option", { value: code, text: code === current ? `${name}组（当前）` : `${name}组` }));
+      sel.appendChild(h("option", { value: code, text: code === current ? `${teamGroup(code)}（当前）` : teamGroup(code) }));
     }
     sel.value = "";
   }
@@ -1802,9 +1807,9 @@
       if (state.openId === k && state.open) state.open.ticket = nt;
       renderConv();
       renderMine();
-      toast(`已转接到${label(TEAMS, team)}组，仍由您接待`, "info");
+      toast(`已转接到${teamGroup(team)}，仍由您接待`, "info");
     } else {
-      finishOpen(k, `${ticketLabel(t)} 已转接到${label(TEAMS, team)}组`);
+      finishOpen(k, `${ticketLabel(t)} 已转接到${teamGroup(team)}`);
     }
   }
 

@@ -76,6 +76,8 @@ def test_agent_takes_over_in_the_console_and_hands_back(
     expect(console.get_by_test_id("transcript")).to_contain_text("转人工", timeout=15_000)
     # A normal priority is not shown beside the name, where 「普通」 would read as a member tier.
     expect(console.get_by_test_id("conv-badges")).to_have_text("通用")
+    options = console.get_by_test_id("transfer").locator("option")
+    expect(options).to_have_text(["转接到…", "通用组（当前）", "售后组", "账号安全组", "安全专组"])
     console.get_by_test_id("reply-input").fill("您好，我是小美，请问有什么可以帮您？")
     console.get_by_test_id("reply-send").click()
 

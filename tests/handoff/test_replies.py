@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+import yaml
+
 from handoff.replies import agent_replies, suggest
 
+ROOT = Path(__file__).resolve().parents[2]
+
 DOMAIN = {
-    "responses": {"utter_greet": [{"text": "您好"}], "utter_iamabot": [{"text": "我是机器人"}]}
+    "responses": {"utter_goodbye": [{"text": "再见"}], "utter_iamabot": [{"text": "我是机器人"}]}
 }
 RULES = {
     "rules": [
-        {"rule": "greet", "steps": [{"intent": "greet"}, {"action": "utter_greet"}]},
+        {"rule": "goodbye", "steps": [{"intent": "goodbye"}, {"action": "utter_goodbye"}]},
         {
             "rule": "inside a form",
             "condition": [{"active_loop": "order_form"}],
@@ -21,8 +28,8 @@ RULES = {
 
 def test_rule_answers_and_written_replies_are_combined() -> None:
     replies = agent_replies(DOMAIN, RULES)
-    assert replies["greet"] == "您好"
-    assert "bot_challenge" not in replies  # only unconditional one-step rules count
+    assert replies["goodbye"] == "再见"
+    assert "我是机器人" not in replies.values()  # only unconditional one-step rules count
     assert "退款" in replies["refund_request"]
 
 
@@ -39,3 +46,15 @@ def test_suggestions_follow_the_ranking_and_skip_guesses() -> None:
         {"intent": "refund_request", "confidence": 0.7, "text": "我来帮您退款"}
     ]
     assert suggest({}, replies) == []
+
+
+@pytest.mark.parametrize("intent", ["greet", "bot_challenge", "out_of_scope", "thanks", "goodbye"])
+def test_no_suggestion_has_the_agent_speak_as_the_bot(intent: str) -> None:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    rules = yaml.safe_load((ROOT / "nlu_data" / "rules.yml").read_text(encoding="utf-8"))
+
+    reply = agent_replies(domain, rules)[intent]
+
+    assert not any(
+        word in reply for word in ("机器人", "小蜜", "智能客服", "不是真人", "我还不太擅长")
+    )
