@@ -131,6 +131,11 @@
     return `${pad2(Math.floor(s / 60))}:${pad2(s % 60)}`;
   }
 
+  /** How long a ticket has waited: 「已等 08:35」 reads as a wait, a bare 08:35 as a clock time. */
+  function queuedFor(ms) {
+    return `已等 ${fmtClock(ms)}`;
+  }
+
   /** A countdown: mm:ss under an hour, h:mm:ss under a day, then "N天 hh:mm:ss". */
   function fmtClock(ms) {
     const s = Math.max(0, Math.floor(ms / 1000));
@@ -1005,7 +1010,7 @@
                   "data-testid": "wait",
                   "data-since": created ? String(created.getTime()) : "",
                   title: created ? `创建于 ${fmtTime(created)}` : "",
-                  text: created ? fmtWait(Date.now() - created.getTime()) : "--:--",
+                  text: created ? queuedFor(Date.now() - created.getTime()) : "",
                 }),
               ]),
               h("div", { class: "qi-reason", text: label(REASONS, t.reason) }),
@@ -1024,7 +1029,7 @@
     const now = Date.now();
     for (const el of document.querySelectorAll("[data-since]")) {
       const since = Number(el.dataset.since);
-      if (since) el.textContent = fmtWait(now - since);
+      if (since) el.textContent = queuedFor(now - since);
     }
   }
 

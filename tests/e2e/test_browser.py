@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -72,6 +74,7 @@ def test_agent_takes_over_in_the_console_and_hands_back(
 
     queued = console.get_by_test_id("queue-item").first
     expect(queued).to_be_visible(timeout=30_000)
+    expect(queued.get_by_test_id("wait")).to_have_text(re.compile(r"^已等 \d\d:\d\d$"))
     queued.get_by_test_id("claim").click()
     expect(console.get_by_test_id("transcript")).to_contain_text("转人工", timeout=15_000)
     # A normal priority is not shown beside the name, where 「普通」 would read as a member tier.
