@@ -39,7 +39,9 @@ class ActionProductConsult(UsesShop, Action):
         if not products and tracker.get_slot(PRODUCT_SLOT):
             products = await self.shop.match_products(tracker.get_slot(PRODUCT_SLOT), limit=1)
         if not products:
-            dispatcher.utter_message(response="utter_product_general")
+            # 「猫粮有无谷的吗」 in a shop without pet food: say what it does sell.
+            categories = "、".join(await self.shop.categories())
+            dispatcher.utter_message(response="utter_product_general", categories=categories)
             return []
         product = products[0]
         stock_response = "utter_product_in_stock" if product.stock > 0 else "utter_product_sold_out"

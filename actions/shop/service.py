@@ -274,6 +274,12 @@ class ShopService:
             products = [product_view(p) for p in await store.all_products(s)]
         return rank_products(products, text, limit)
 
+    async def categories(self) -> list[str]:
+        """The catalogue's categories, in catalogue order (「服装」, 「数码」…)."""
+        async with self._sessionmaker.begin() as s:
+            products = await store.all_products(s)
+        return list(dict.fromkeys(p.category for p in products))
+
     async def price_protect(self, shopper_id: str, order_id: str) -> list[tuple[ItemView, int]]:
         """Return items now cheaper than paid, with the difference in fen.
 

@@ -86,12 +86,13 @@ async def test_sold_out_product_says_so(shop: ShopService) -> None:
     assert dispatcher.messages[1]["response"] == "utter_product_sold_out"
 
 
-async def test_unknown_product_gets_the_general_answer(shop: ShopService) -> None:
+@pytest.mark.parametrize("text", ["这个有没有大一号的", "你们家的猫粮有没有无谷的"])
+async def test_a_product_not_found_gets_what_the_shop_sells(shop: ShopService, text: str) -> None:
     dispatcher = CollectingDispatcher()
-    await ActionProductConsult(shop).run(
-        dispatcher, make_tracker("这个有没有大一号的", "product_consult"), {}
-    )
-    assert [m["response"] for m in dispatcher.messages] == ["utter_product_general"]
+    await ActionProductConsult(shop).run(dispatcher, make_tracker(text, "product_consult"), {})
+    [answer] = dispatcher.messages
+    assert answer["response"] == "utter_product_general"
+    assert answer["categories"].startswith("服装、数码、")
 
 
 @pytest.mark.parametrize(

@@ -236,6 +236,11 @@ async def test_a_new_question_while_the_form_waits_is_answered(
     assert refunds == []
 
 
+async def test_a_product_the_shop_does_not_sell_gets_what_it_sells(shopper: Shopper) -> None:
+    [answer] = await shopper.say("你们家的猫粮有没有无谷的")
+    assert "本店目前在售服装、数码、" in answer["text"]
+
+
 async def test_a_follow_up_product_question_is_about_the_product_described(
     shopper: Shopper,
 ) -> None:

@@ -116,6 +116,12 @@ async def test_invoice_for_another_shoppers_order(shop: ShopService, count_rows:
     assert await count_rows(Invoice) == 1
 
 
+async def test_categories_come_once_each_in_catalogue_order(shop: ShopService) -> None:
+    categories = await shop.categories()
+    assert categories[:2] == ["服装", "数码"]
+    assert len(categories) == len(set(categories)) == 6
+
+
 async def test_match_products_longest_first(shop: ShopService) -> None:
     found = await shop.match_products("我想问下降噪蓝牙耳机和充电器有货吗")
     assert [p.id for p in found] == ["P2001", "P2002"]
