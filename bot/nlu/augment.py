@@ -24,7 +24,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 REPEATABLE = "啊哈嗯额呃哦噢嘿呵哇唉hkjz.。?？!！~"
-EMOJI = "😂🤣😭😅👍🙏🔥💯🤔😡🐶🌚"
+# Not 👍, 👌 or 🙏: alone they mean 「好的」 and 「谢谢」 (affirm and thanks in nlu_data).
+EMOJI = "😂🤣😭😅🔥🤔😡🐶🌚🍉🎈🌈"
 PUNCTUATION = ".。,，?？!！~…、;；"
 
 

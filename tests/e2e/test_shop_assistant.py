@@ -323,6 +323,16 @@ async def test_anonymous_shopper_is_asked_to_log_in(stack: Stack) -> None:
     assert set(reply) == {"text"} and "登录" in reply["text"]
 
 
+@pytest.mark.parametrize(
+    ("emoji", "answer_has"), [("👍", "还有其他需要帮忙的吗"), ("🙏", "不客气")]
+)
+async def test_a_thumbs_up_or_thanks_emoji_is_understood(
+    shopper: Shopper, emoji: str, answer_has: str
+) -> None:
+    [answer] = await shopper.say(emoji)
+    assert answer_has in answer["text"]
+
+
 async def test_greeting_offers_the_main_menu(shopper: Shopper) -> None:
     [reply] = await shopper.say("你好呀")
     assert [q["title"] for q in reply["quick_replies"]][-1] == "转人工"
