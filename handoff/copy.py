@@ -5,6 +5,9 @@ QUEUED_FIRST = "已为您转接人工客服，您是下一位，预计等待约 
 AFTER_HOURS = (
     "现在暂时没有在线的人工客服。您可以直接留言，您的消息都会保存，客服上线后会第一时间回复您。"
 )
+# The first message a waiting shopper sends, once per ticket: it was not lost.
+MESSAGE_LEFT = "已收到您的留言，客服上线后会第一时间回复您，不用重复发送。"
+MESSAGE_WAITING = "已收到，客服接入后会先看到您的消息，请稍候。"
 AGENT_JOINED = "人工客服「{name}」已接入，正在为您服务。"
 AGENT_LEFT = "客服暂时离开了，正在为您重新排队，您的聊天记录都在，不用重复描述。"
 TRANSFERRED = "正在为您转接到更合适的客服，请稍候。"

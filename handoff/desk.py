@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 ALL_AGENTS = "agents"
 SUPERVISORS = "supervisors"
 CSAT = re.compile(r"^/csat\{\"score\":\s*([1-5])\}$")
+MESSAGE_LEFT = "message_left"  # the ticket event of the acknowledgement
 AgentBus = Callable[[str, Any, str], Awaitable[None]]
 
 
@@ -167,14 +168,25 @@ class HelpDesk:
         if ticket is None:
             return False
         parsed = await self._record_shopper(conversation_id, message)
-        if ticket.agent_id is not None:
-            payload = {
-                "ticket_id": ticket.id,
-                "message": message,
-                "suggestions": suggest(parsed, self._replies),
-            }
-            await self._to_agents("ticket_message", payload, agent_room(ticket.agent_id))
+        if ticket.agent_id is None:
+            await self._acknowledge_waiting(ticket)
+            return True
+        payload = {
+            "ticket_id": ticket.id,
+            "message": message,
+            "suggestions": suggest(parsed, self._replies),
+        }
+        await self._to_agents("ticket_message", payload, agent_room(ticket.agent_id))
         return True
+
+    async def _acknowledge_waiting(self, ticket: TicketView) -> None:
+        """Tell a waiting shopper, once per ticket, that what they wrote is kept."""
+        events = await self._queue.recent_events(ticket.id)
+        if any(event["kind"] == MESSAGE_LEFT for event in events):
+            return
+        await self._queue.record_event(ticket.id, MESSAGE_LEFT, {})
+        text = copy.MESSAGE_LEFT if self._online_for(ticket.team) == 0 else copy.MESSAGE_WAITING
+        await self._conversations.post(ticket.conversation_id, "system", {"text": text})
 
     async def shopper_typing(self, conversation_id: str, typing: bool) -> None:
         """Show the agent that the shopper is typing."""

@@ -206,6 +206,8 @@ async def test_waiting_shoppers_see_their_place_move(desk: Desk) -> None:
     told = await _next_system(third, "前面还有 1 位")
     statuses = [data for event, data in third.seen if event == "queue_status"]
     assert statuses[-1]["position"] == 2
+    await third.say("我先说下问题：快递一直没到", third_id)
+    assert await _next_system(third, "客服接入后会先看到您的消息")
     await carl.ask("close_ticket", {"ticket_id": ticket["id"], "resolution_code": "resolved"})
     moved = await third.next("queue_status")
     taken = (await carl.next("ticket_assigned"))["ticket"]
@@ -224,11 +226,16 @@ async def test_after_hours_the_ticket_waits_and_nothing_is_lost(desk: Desk) -> N
     await widget.say("转人工", session_id)
     notice = await _next_system(widget, "没有在线")
     await widget.say("我留个言：快递一直没到", session_id)
+    acknowledged = await _next_system(widget, "已收到您的留言")
+    await widget.say("订单号2611210930418825", session_id)
     alice = await desk.agent("alice")
     ticket = (await alice.next("ticket_assigned"))["ticket"]
     opened = await alice.ask("open_ticket", {"ticket_id": ticket["id"]})
-    assert notice
-    assert "我留个言：快递一直没到" in [m["text"] for m in opened["transcript"]]
+    assert notice and acknowledged
+    texts = [m["text"] for m in opened["transcript"]]
+    assert "我留个言：快递一直没到" in texts and "订单号2611210930418825" in texts
+    # Acknowledged once, not for every message left.
+    assert sum("已收到您的留言" in text for text in texts) == 1
     await widget.close()
     await alice.close()
 
