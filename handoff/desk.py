@@ -26,7 +26,8 @@ logger = logging.getLogger(__name__)
 ALL_AGENTS = "agents"
 SUPERVISORS = "supervisors"
 CSAT = re.compile(r"^/csat\{\"score\":\s*([1-5])\}$")
-MESSAGE_LEFT = "message_left"  # the ticket event of the acknowledgement
+MESSAGE_LEFT = "message_left"
+URGENT = "urgent"  # the ticket event of the acknowledgement
 AgentBus = Callable[[str, Any, str], Awaitable[None]]
 
 
@@ -116,8 +117,8 @@ class HelpDesk:
             team=team,
             summary=[str(text) for text in signal.get("summary") or []][-10:],
         )
-        newly_urgent = before is None or before.priority != "urgent"
-        if ticket.priority == "urgent" and newly_urgent:
+        newly_urgent = before is None or before.priority != URGENT
+        if ticket.priority == URGENT and newly_urgent:
             await self._to_agents("urgent_ticket", {"ticket": self.public(ticket)}, ALL_AGENTS)
         await self.dispatch()
         ticket = await self._queue.ticket(ticket.id)
@@ -139,7 +140,7 @@ class HelpDesk:
         await self._conversations.post(conversation_id, "system", {"text": reply})
         signal = {
             "reason": "emergency" if urgent else "complaint",
-            "priority": "urgent" if urgent else "high",
+            "priority": URGENT if urgent else "high",
             "team": "safety" if urgent else "after_sales",
             "summary": [text],
         }
@@ -185,7 +186,10 @@ class HelpDesk:
         if any(event["kind"] == MESSAGE_LEFT for event in events):
             return
         await self._queue.record_event(ticket.id, MESSAGE_LEFT, {})
-        text = copy.MESSAGE_LEFT if self._online_for(ticket.team) == 0 else copy.MESSAGE_WAITING
+        if self._online_for(ticket.team) > 0:
+            text = copy.MESSAGE_WAITING
+        else:
+            text = copy.MESSAGE_LEFT_URGENT if ticket.priority == URGENT else copy.MESSAGE_LEFT
         await self._conversations.post(ticket.conversation_id, "system", {"text": text})
 
     async def shopper_typing(self, conversation_id: str, typing: bool) -> None:
@@ -343,7 +347,7 @@ class HelpDesk:
         if not stored:
             return
         if online == 0:
-            text = copy.AFTER_HOURS
+            text = copy.URGENT_NOBODY_ONLINE if ticket.priority == URGENT else copy.AFTER_HOURS
         elif position <= 1:
             text = copy.QUEUED_FIRST.format(minutes=minutes)
         else:

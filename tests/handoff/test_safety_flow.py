@@ -119,6 +119,25 @@ async def test_safety_agent_gets_the_alert_then_the_ticket(desk: Desk) -> None:
     await sofia.close()
 
 
+async def test_with_nobody_online_an_urgent_shopper_is_told_to_call_for_help_now(
+    desk: Desk,
+) -> None:
+    widget, session_id = await _shopper(desk)
+    await widget.say("有人在门口不肯走", session_id, **DEMO)
+    first = await _next_system(widget, "110")
+    nobody = await _next_system(widget, "暂时没有专员在线")
+    await widget.say("他还在敲门", session_id, **DEMO)
+    kept = await _next_system(widget, "已收到")
+
+    assert "马上就到" not in first  # no one may come: do not promise it
+    assert "请不要等待我们，立即拨打110" in nobody
+    assert "立即拨打110" in kept
+    texts = [text for event, body in widget.seen if event == "bot_uttered"
+             for text in [body.get("text", "")]]  # fmt: skip
+    assert not any("客服上线后会第一时间回复您" in text for text in texts)
+    await widget.close()
+
+
 async def test_flagged_message_never_reaches_the_bot_even_if_closed_at_once(desk: Desk) -> None:
     sofia = await desk.agent("sofia")
     widget, session_id = await _shopper(desk)
