@@ -553,6 +553,8 @@
 
       if (sender === "system") {
         li.appendChild(h("div", { class: "kefu-notice", text: rec.text || "" }));
+        // The rating after an agent closes the chat comes as buttons on a notice.
+        this.renderQuickReplies(li, rec.quick_replies);
         return li;
       }
 
@@ -590,43 +592,47 @@
       if (rec.attachment) this.renderAttachment(main, rec.attachment);
       if (rec.custom !== undefined) this.renderCustom(main, rec.custom);
 
-      if (rec.quick_replies && rec.quick_replies.length) {
-        const group = h("div", { class: "kefu-quick-replies", role: "group", "aria-label": T.quickReplies });
-        for (const qr of rec.quick_replies) {
-          const url = qr.type === "web_url" ? safeUrl(qr.url) : null;
-          if (url) {
-            group.appendChild(
-              h("a", {
-                class: "kefu-qr kefu-qr--link",
-                href: url,
-                target: "_blank",
-                rel: "noopener noreferrer",
-                text: qr.title || T.openLink,
-              })
-            );
-            continue;
-          }
-          group.appendChild(
-            h("button", {
-              type: "button",
-              class: "kefu-qr",
-              "data-testid": "quick-reply",
-              text: qr.title || qr.payload,
-              onclick: (e) => {
-                if (group.dataset.used) return;
-                group.dataset.used = "1";
-                e.currentTarget.classList.add("kefu-qr--chosen");
-                this.sendText(qr.payload || qr.title, qr.title && qr.title !== qr.payload ? qr.title : undefined);
-              },
-            })
-          );
-        }
-        main.appendChild(group);
-      }
+      this.renderQuickReplies(main, rec.quick_replies);
 
       li.appendChild(main);
       if (sender === "shopper") this.updateSendState(rec);
       return li;
+    }
+
+    /** Buttons under a message: each sends its payload once, showing its title. */
+    renderQuickReplies(parent, replies) {
+      if (!replies || !replies.length) return;
+      const group = h("div", { class: "kefu-quick-replies", role: "group", "aria-label": T.quickReplies });
+      for (const qr of replies) {
+        const url = qr.type === "web_url" ? safeUrl(qr.url) : null;
+        if (url) {
+          group.appendChild(
+            h("a", {
+              class: "kefu-qr kefu-qr--link",
+              href: url,
+              target: "_blank",
+              rel: "noopener noreferrer",
+              text: qr.title || T.openLink,
+            })
+          );
+          continue;
+        }
+        group.appendChild(
+          h("button", {
+            type: "button",
+            class: "kefu-qr",
+            "data-testid": "quick-reply",
+            text: qr.title || qr.payload,
+            onclick: (e) => {
+              if (group.dataset.used) return;
+              group.dataset.used = "1";
+              e.currentTarget.classList.add("kefu-qr--chosen");
+              this.sendText(qr.payload || qr.title, qr.title && qr.title !== qr.payload ? qr.title : undefined);
+            },
+          })
+        );
+      }
+      parent.appendChild(group);
     }
 
     renderAttachment(main, att) {
@@ -805,14 +811,17 @@
       return rec;
     }
 
-    /** Only the last bot/agent message's quick replies stay clickable, and only until the shopper replies. */
+    /**
+     * Only the last bot/agent message's quick replies stay clickable, and only until the
+     * shopper replies; a notice with buttons (the rating after an agent closes) counts too.
+     */
     refreshQuickReplies() {
       const msgs = this.listEl.querySelectorAll('[data-testid="message"]');
       let active = null;
       for (let i = msgs.length - 1; i >= 0; i--) {
         const s = msgs[i].dataset.sender;
-        if (s === "system") continue;
-        if (s === "bot" || s === "agent") active = msgs[i];
+        if (s === "system" && !msgs[i].querySelector(".kefu-quick-replies")) continue;
+        if (s === "bot" || s === "agent" || s === "system") active = msgs[i];
         break;
       }
       for (const group of this.listEl.querySelectorAll(".kefu-quick-replies")) {

@@ -53,9 +53,8 @@ def test_community_rasa_webchat_works_unchanged(stack: Stack, page: Page) -> Non
     expect(page.get_by_text("智能客服机器人", exact=False)).to_be_visible(timeout=30_000)
 
 
-def test_agent_takes_over_in_the_console_and_hands_back(
-    stack: Stack, browser: Browser, page: Page
-) -> None:
+def _console(stack: Stack, browser: Browser) -> Page:
+    """The agent's console, logged in and online."""
     console = browser.new_context(
         locale="zh-CN", viewport={"width": 1440, "height": 900}
     ).new_page()
@@ -65,6 +64,14 @@ def test_agent_takes_over_in_the_console_and_hands_back(
     console.get_by_test_id("login-submit").click()
     presence = console.get_by_test_id("presence")
     expect(presence).to_have_attribute("data-status", "online", timeout=15_000)
+    return console
+
+
+def test_agent_takes_over_in_the_console_and_hands_back(
+    stack: Stack, browser: Browser, page: Page
+) -> None:
+    console = _console(stack, browser)
+    presence = console.get_by_test_id("presence")
     presence.click()  # away: the ticket waits in the queue to be claimed by hand
     expect(presence).to_have_attribute("data-status", "away")
 
@@ -98,4 +105,25 @@ def test_agent_takes_over_in_the_console_and_hands_back(
     expect(page.locator("[data-testid=message][data-sender=bot]").last).to_contain_text(
         "优惠券", timeout=30_000
     )
+    console.context.close()
+
+
+def test_after_the_agent_closes_the_shopper_rates_with_a_tap(
+    stack: Stack, browser: Browser, page: Page
+) -> None:
+    console = _console(stack, browser)
+    page.goto(stack.gateway_url + "/")
+    page.get_by_test_id("input").fill("转人工")
+    page.get_by_test_id("send").click()
+    agent_joined = page.locator("[data-testid=message][data-sender=system]")
+    expect(agent_joined.filter(has_text="已接入")).to_have_count(1, timeout=30_000)
+
+    console.get_by_test_id("close").click()
+    console.get_by_test_id("close-confirm").click()
+
+    rating = page.locator("[data-testid=message][data-sender=system] [data-testid=quick-reply]")
+    expect(rating).to_have_count(5, timeout=15_000)
+    page.screenshot(path=str(stack.logs / "widget-rating.png"))
+    rating.filter(has_text="5分").click()
+    expect(agent_joined.filter(has_text="感谢您的评价")).to_have_count(1, timeout=15_000)
     console.context.close()
