@@ -15,6 +15,15 @@ from actions.policy import RETURN_POLICY, topic_of
 from actions.responses import button_answer
 from actions.shop.errors import OrderNotFound
 from actions.shop.format import STATUS_LABELS, yuan
+from actions.shop.policy import (
+    ADDRESS_STATES,
+    CANCEL_STATES,
+    INVOICE_STATES,
+    PRICE_PROTECT_STATES,
+    REFUND_STATES,
+    URGE_STATES,
+)
+from actions.shop.views import OrderView
 from actions.text import find_order_id, split_tax_id
 
 ABORTED = "aborted"
@@ -32,6 +41,18 @@ PERSONAL = "个人"  # the invoice title of a shopper who is not a company
 ASKED_AGAIN = ("order_id", "tax_id")
 # Slots answered in free text, where 「算了」 means stop rather than an answer.
 FREE_TEXT_SLOTS = {"order_id", "refund_reason", "new_address", "invoice_title", "tax_id"}
+# The order states a request can be carried out in: an order carried over from an
+# earlier request in another state is not assumed (「改地址」 after a delivered order).
+REQUEST_STATES = {
+    "cancel_order": CANCEL_STATES,
+    "change_address": ADDRESS_STATES,
+    "refund_request": REFUND_STATES,
+    "invoice": INVOICE_STATES,
+    "price_protect": PRICE_PROTECT_STATES,
+    "urge_delivery": URGE_STATES,
+    "return_goods": frozenset({"delivered", "completed"}),
+    "exchange_goods": frozenset({"delivered", "completed"}),
+}
 # What the confirmation buttons send.
 YES_NO = {"/affirm": True, "/deny": False}
 CANCELLABLE = {"pending_payment", "paid"}
@@ -167,14 +188,47 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         """
         if tracker.get_slot("requested_slot") != "order_id" or gave_an_order_number(tracker):
             return {}
+        order = await self._typed_pick(tracker)
+        return {"order_id": order.id} if order else {}
+
+    async def _typed_pick(self, tracker: Tracker) -> OrderView | None:
+        """The recent order the latest message refers to and says nothing more about."""
         text = latest_text(tracker)
         shopper_id = shopper_id_of(tracker)
         if not text or text.startswith("/") or shopper_id is None:
-            return {}
+            return None
         orders = await self.shop.recent_orders(shopper_id=shopper_id, limit=OFFERED_ORDERS)
-        products = await self.shop.match_products(text)
-        order = chosen_order(text, orders, products)
-        return {"order_id": order.id} if order else {}
+        return chosen_order(text, orders, await self.shop.match_products(text))
+
+    async def _carried_order(self, tracker: Tracker) -> dict[str, Any] | None:
+        """The slots that replace or drop the order kept from an earlier request.
+
+        The order number stays after a request for follow-ups (「这个能开发票吗」),
+        but a new request starting the form may be about another order: one the
+        message picks (「590142」, 「口红那单」) replaces it, and one the request
+        cannot be carried out for, or whose goods the message does not name,
+        is dropped so the form asks which order. None keeps it.
+        """
+        carried = tracker.get_slot("order_id")
+        if not carried:
+            return None
+        picked = await self._typed_pick(tracker)
+        if picked is not None:
+            return {"order_id": picked.id, "order_status": picked.status}
+        kind = request_of(tracker.get_slot("request_kind"), tracker.get_slot("tracking_no"))
+        dropped = {"order_id": None, "order_status": None}
+        allowed = REQUEST_STATES.get(kind)
+        if allowed is not None and tracker.get_slot("order_status") not in allowed:
+            return dropped
+        named = await self.shop.match_products(question_text(tracker))
+        if named:
+            try:
+                order = await self.shop.order(shopper_id=shopper_id_of(tracker), order_id=carried)
+            except OrderNotFound:
+                return dropped
+            if not orders_with([order], named):
+                return dropped
+        return None
 
     async def extract_refund_reason(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -200,7 +254,15 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
     async def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Accept an order number only if it is one of this shopper's orders."""
+        """Accept an order number only if it is one of this shopper's orders.
+
+        When the form starts, Rasa also passes the order kept from an earlier
+        request here; it may be replaced or dropped (``_carried_order``).
+        """
+        if tracker.get_slot("requested_slot") is None and not gave_an_order_number(tracker):
+            carried = await self._carried_order(tracker)
+            if carried is not None:
+                return carried
         order_id = find_order_id(str(value or ""))
         if order_id is None:
             dispatcher.utter_message(response="utter_order_id_invalid")

@@ -95,6 +95,57 @@ async def test_own_order_is_accepted_with_its_state(shop: ShopService) -> None:
     assert dispatcher.messages == []
 
 
+def starting_with_a_kept_order(text: str, kind: str | None, order_id: str, status: str) -> Tracker:
+    """The form starts for ``text`` with the order an earlier request left in the slot."""
+    slots = {"request_kind": kind, "order_id": order_id, "order_status": status}
+    return make_tracker(text, kind or "inform", slots=slots, active_loop="order_form")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "kept", "status", "validated"),
+    [
+        # The kept order cannot have its address changed: ask which order.
+        ("改一下收货地址", "change_address", DEMO_DELIVERED_ORDER, "delivered", None),
+        # The request names goods the kept order does not hold.
+        ("口红也想退", "refund_request", DEMO_SHIPPED_ORDER, "shipped", None),
+        # The message picks another recent order by the number its button shows.
+        ("590142", None, DEMO_DELIVERED_ORDER, "delivered", DEMO_PAID_ORDER),
+        ("耳机那单", None, DEMO_SHIPPED_ORDER, "shipped", DEMO_DELIVERED_ORDER),
+        # A follow-up the kept order allows keeps it.
+        ("能开发票吗", "invoice", DEMO_DELIVERED_ORDER, "delivered", DEMO_DELIVERED_ORDER),
+        ("耳机能开发票吗", "invoice", DEMO_DELIVERED_ORDER, "delivered", DEMO_DELIVERED_ORDER),
+    ],
+)
+async def test_an_order_kept_from_an_earlier_request_is_used_only_where_it_fits(
+    shop: ShopService,
+    text: str,
+    kind: str | None,
+    kept: str,
+    status: str,
+    validated: str | None,
+) -> None:
+    tracker = starting_with_a_kept_order(text, kind, kept, status)
+
+    result = await ValidateOrderForm(shop).validate_order_id(
+        kept, CollectingDispatcher(), tracker, DOMAIN
+    )
+
+    assert result["order_id"] == validated
+
+
+async def test_while_the_form_asks_the_order_is_validated_as_given(shop: ShopService) -> None:
+    tracker = starting_with_a_kept_order(
+        "改地址", "change_address", DEMO_DELIVERED_ORDER, "delivered"
+    )
+    tracker.slots["requested_slot"] = "new_address"
+
+    result = await ValidateOrderForm(shop).validate_order_id(
+        DEMO_DELIVERED_ORDER, CollectingDispatcher(), tracker, DOMAIN
+    )
+
+    assert result == {"order_id": DEMO_DELIVERED_ORDER, "order_status": "delivered"}
+
+
 async def test_full_width_order_number_is_accepted(shop: ShopService) -> None:
     full_width = DEMO_PAID_ORDER.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})
     result = await ValidateOrderForm(shop).validate_order_id(

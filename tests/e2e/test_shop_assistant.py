@@ -146,6 +146,22 @@ async def test_an_order_number_not_the_shoppers_is_refused_in_one_message(
     assert DEMO_SHIPPED_ORDER in answer["text"]  # no second 「还不确定是哪一笔」 came first
 
 
+async def test_a_new_request_does_not_assume_the_last_order_where_it_cannot_apply(
+    shopper: Shopper,
+) -> None:
+    await shopper.say("降价了能补差价吗")
+    [protected] = await shopper.say(f'/inform{{"order_id":"{DEMO_DELIVERED_ORDER}"}}')
+    assert DEMO_DELIVERED_ORDER in protected["text"]
+
+    # The delivered order is kept for follow-ups, but its address cannot change.
+    [which] = await shopper.say("改一下收货地址")
+    assert which["quick_replies"] and DEMO_DELIVERED_ORDER not in which["text"]
+    [ask_address] = await shopper.say(DEMO_PAID_ORDER[-6:])  # typed as its button shows it
+    assert "新的收货地址" in ask_address["text"]
+    [stopped] = await shopper.say("算了")
+    assert "已为您取消本次操作" in stopped["text"]  # and the demo order keeps its address
+
+
 async def test_picking_an_order_by_its_status_keeps_the_request(shopper: Shopper) -> None:
     # 「已发货的那个」 reads like an order-status question; here it answers the refund's.
     await shopper.say("我要退款")
