@@ -41,8 +41,9 @@ PERSONAL = "个人"  # the invoice title of a shopper who is not a company
 ASKED_AGAIN = ("order_id", "tax_id")
 # Slots answered in free text, where 「算了」 means stop rather than an answer.
 FREE_TEXT_SLOTS = {"order_id", "refund_reason", "new_address", "invoice_title", "tax_id"}
-# The order states a request can be carried out in: an order carried over from an
-# earlier request in another state is not assumed (「改地址」 after a delivered order).
+# The order states a request can be carried out in (the shop's rules): only then
+# does the form ask for the request's details, and an order kept from an earlier
+# request in another state is not assumed (「改地址」 after a delivered order).
 REQUEST_STATES = {
     "cancel_order": CANCEL_STATES,
     "change_address": ADDRESS_STATES,
@@ -55,9 +56,6 @@ REQUEST_STATES = {
 }
 # What the confirmation buttons send.
 YES_NO = {"/affirm": True, "/deny": False}
-CANCELLABLE = {"pending_payment", "paid"}
-NOT_REFUNDABLE = {"pending_payment", "cancelled"}
-INVOICE_READY = {"paid", "shipped", "delivered", "completed"}
 _REGION_WORDS = ("省", "市", "区", "县", "镇", "乡", "路", "街", "道", "号", "村", "巷")
 
 
@@ -82,13 +80,15 @@ def slots_for(
     needed = ["order_id"]
     if status is None:
         return needed
-    if kind == "cancel_order" and status in CANCELLABLE:
+    if status not in REQUEST_STATES.get(str(kind), ()):
+        return needed  # the request's handler says why not
+    if kind == "cancel_order":
         needed.append("cancel_confirmed")
-    elif kind == "change_address" and status in CANCELLABLE:
+    elif kind == "change_address":
         needed += ["new_address", "address_confirmed"]
-    elif kind == "refund_request" and status not in NOT_REFUNDABLE:
+    elif kind == "refund_request":
         needed.append("refund_reason")
-    elif kind == "invoice" and status in INVOICE_READY:
+    elif kind == "invoice":
         needed.append("invoice_title")
         if invoice_title and is_company_title(invoice_title):
             needed.append("tax_id")  # filled with the title, or asked next
@@ -320,6 +320,8 @@ ORDER_QUESTIONS = frozenset(
         "utter_ask_again", "utter_which_order_not_understood",
     }
 )  # fmt: skip
+# Replies to a wrong order number, which ask for another themselves.
+ORDER_NUMBER_REFUSED = frozenset({"utter_order_id_invalid", "utter_order_not_found"})
 
 
 def asked_for_the_order_already(tracker: Tracker) -> bool:
@@ -331,10 +333,6 @@ def asked_for_the_order_already(tracker: Tracker) -> bool:
         if event.get("event") == "bot" and utter in ORDER_QUESTIONS:
             return True
     return False
-
-
-# Replies to a wrong order number, which ask for another themselves.
-ORDER_NUMBER_REFUSED = frozenset({"utter_order_id_invalid", "utter_order_not_found"})
 
 
 def asked_since_the_shopper_spoke(tracker: Tracker) -> bool:
