@@ -183,10 +183,12 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
     ) -> dict[str, Any]:
         """The order a typed reply to 「是哪一笔订单」 picks from those offered.
 
-        Only when the form asked for the order and the reply holds no order
+        Only when the form asks for the order, or starts with the message
+        (「263307」 before anything was asked), and the reply holds no order
         number: 「第二个」, 「590142」, 「耳机那单」 (see :mod:`actions.order_choice`).
         """
-        if tracker.get_slot("requested_slot") != "order_id" or gave_an_order_number(tracker):
+        asking = tracker.get_slot("requested_slot") in (None, "order_id")
+        if not asking or gave_an_order_number(tracker):
             return {}
         order = await self._typed_pick(tracker)
         return {"order_id": order.id} if order else {}

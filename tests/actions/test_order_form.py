@@ -133,6 +133,19 @@ async def test_an_order_kept_from_an_earlier_request_is_used_only_where_it_fits(
     assert result["order_id"] == validated
 
 
+@pytest.mark.parametrize(
+    ("requested", "picked"), [(None, {"order_id": DEMO_DELIVERED_ORDER}), ("refund_reason", {})]
+)
+async def test_an_order_typed_before_it_was_asked_for_is_picked(
+    shop: ShopService, requested: str | None, picked: dict[str, str]
+) -> None:
+    tracker = make_tracker("263307", "inform", slots={"requested_slot": requested})
+
+    found = await ValidateOrderForm(shop).extract_order_id(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert found == picked
+
+
 async def test_while_the_form_asks_the_order_is_validated_as_given(shop: ShopService) -> None:
     tracker = starting_with_a_kept_order(
         "改地址", "change_address", DEMO_DELIVERED_ORDER, "delivered"

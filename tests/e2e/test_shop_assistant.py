@@ -128,6 +128,11 @@ async def test_an_unsure_reply_that_picks_the_order_is_no_miss_for_the_trainers(
     assert missed == ["忘了是哪个"]
 
 
+async def test_an_order_typed_before_any_question_is_looked_up(shopper: Shopper) -> None:
+    [answer] = await shopper.say(DEMO_DELIVERED_ORDER[-6:])  # as the order buttons show it
+    assert DEMO_DELIVERED_ORDER in answer["text"] and "签收" in answer["text"]
+
+
 async def test_details_instead_of_the_order_get_the_order_question_again(
     shopper: Shopper,
 ) -> None:
