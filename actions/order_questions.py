@@ -1,0 +1,147 @@
+"""The order form's questions: which order, and the confirmations before a change.
+
+Each asks once per message, in one short line when it has asked before, so a
+shopper never gets the same question twice in a row.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import UsesShop, latest_intent, question_text, shopper_id_of
+from actions.order_choice import OFFERED_ORDERS, orders_with
+from actions.order_form import REQUEST_KINDS
+from actions.policy import RETURN_POLICY, topic_of
+from actions.shop.format import STATUS_LABELS, yuan
+
+ORDER_QUESTIONS = frozenset(
+    {
+        "utter_ask_order_id", "utter_ask_order_id_choose", "utter_ask_order_id_named",
+        "utter_ask_again", "utter_which_order_not_understood",
+    }
+)  # fmt: skip
+# Replies to a wrong order number, which ask for another themselves.
+ORDER_NUMBER_REFUSED = frozenset({"utter_order_id_invalid", "utter_order_not_found"})
+
+
+def asked_for_the_order_already(tracker: Tracker) -> bool:
+    """Whether this run of the order form has already asked which order."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == "order_form":
+            return False
+        utter = (event.get("metadata") or {}).get("utter_action")
+        if event.get("event") == "bot" and utter in ORDER_QUESTIONS:
+            return True
+    return False
+
+
+def asked_since_the_shopper_spoke(tracker: Tracker) -> bool:
+    """Whether the bot already asked which order in answer to the latest message.
+
+    The fallback does (「我还不确定是哪一笔订单」), and so does the refusal of an
+    order number (「没有在您的账号下找到订单…请核对」), before the form asks again.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        utter = (event.get("metadata") or {}).get("utter_action")
+        if event.get("event") == "bot" and utter in ORDER_QUESTIONS | ORDER_NUMBER_REFUSED:
+            return True
+    return False
+
+
+class ActionAskOrderId(UsesShop, Action):
+    """Asks which order, offering the shopper's recent orders as buttons.
+
+    Back from a digression (「能用花呗吗」 answered in the middle of the form)
+    it asks again in one short line instead of repeating the whole list.
+    """
+
+    def name(self) -> str:
+        """Action name in the domain."""
+        return "action_ask_order_id"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Offer up to five recent orders, or ask for the number."""
+        if asked_since_the_shopper_spoke(tracker):
+            return []  # one question per message is enough
+        intent = latest_intent(tracker)
+        if asked_for_the_order_already(tracker) and intent not in REQUEST_KINDS:
+            # After a digression, a short reminder; after details it could not
+            # use as an order, say so.
+            again = "utter_which_order_not_understood" if intent == "inform" else "utter_ask_again"
+            dispatcher.utter_message(response=again)
+            return []
+        kind = tracker.get_slot("request_kind")
+        if kind == "return_goods" and topic_of(question_text(tracker), [RETURN_POLICY]):
+            dispatcher.utter_message(response=RETURN_POLICY.response)
+        shopper_id = shopper_id_of(tracker)
+        orders = (
+            await self.shop.recent_orders(shopper_id=shopper_id, limit=OFFERED_ORDERS)
+            if shopper_id
+            else []
+        )
+        if not orders:
+            dispatcher.utter_message(response="utter_ask_order_id")
+            return []
+        # 「耳机没声音想退货」 names the goods: offer their order first, to confirm.
+        named = orders_with(orders, await self.shop.match_products(question_text(tracker)))
+        if len(named) == 1:
+            orders = named + [o for o in orders if o is not named[0]]
+        buttons = [
+            {
+                "title": f"{o.id[-6:]} · {o.item_summary} · {STATUS_LABELS[o.status]}",
+                "payload": f'/inform{{"order_id":"{o.id}"}}',
+            }
+            for o in orders
+        ]
+        question = "utter_ask_order_id_named" if len(named) == 1 else "utter_ask_order_id_choose"
+        dispatcher.utter_message(response=question, buttons=buttons)
+        return []
+
+
+class ActionAskCancelConfirmed(UsesShop, Action):
+    """Shows the order before asking to confirm its cancellation."""
+
+    def name(self) -> str:
+        """Action name in the domain."""
+        return "action_ask_cancel_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Ask 「确认取消吗？」 with the order's items and total."""
+        order = await self.shop.order(
+            shopper_id=shopper_id_of(tracker), order_id=tracker.get_slot("order_id")
+        )
+        dispatcher.utter_message(
+            response="utter_ask_cancel_confirmed",
+            order_id=order.id,
+            items=order.item_summary,
+            total=yuan(order.total_fen),
+        )
+        return []
+
+
+class ActionAskAddressConfirmed(Action):
+    """Repeats the new address back before changing it."""
+
+    def name(self) -> str:
+        """Action name in the domain."""
+        return "action_ask_address_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Ask to confirm the address as understood."""
+        dispatcher.utter_message(
+            response="utter_ask_address_confirmed",
+            order_id=tracker.get_slot("order_id"),
+            new_address=tracker.get_slot("new_address"),
+        )
+        return []

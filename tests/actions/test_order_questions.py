@@ -1,0 +1,127 @@
+"""The order form's questions ask once per message and offer the shopper's orders."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.order_questions import ActionAskOrderId
+from actions.shop.seed import DEMO_DELIVERED_ORDER, DEMO_PAID_ORDER, OTHER_SHOPPER_ORDER
+from actions.shop.service import ShopService
+from tests.factories import make_tracker
+
+
+async def test_order_question_offers_recent_orders_as_buttons(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAskOrderId(shop).run(dispatcher, make_tracker("我的订单到哪了"), {})
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_ask_order_id_choose"
+    payloads = [button["payload"] for button in message["buttons"]]
+    assert len(payloads) == 5
+    assert f'/inform{{"order_id":"{DEMO_PAID_ORDER}"}}' in payloads
+    assert all(OTHER_SHOPPER_ORDER not in payload for payload in payloads)
+
+
+async def test_goods_named_in_the_request_put_their_order_first(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("耳机没声音了，我要退货", "return_goods")
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_ask_order_id_named"
+    assert DEMO_DELIVERED_ORDER in message["buttons"][0]["payload"]
+    assert len(message["buttons"]) == 5
+
+
+async def test_goods_in_two_offered_orders_leave_the_list_as_it_is(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAskOrderId(shop).run(
+        dispatcher, make_tracker("耳机和口红都要退", "return_goods"), {}
+    )
+    assert dispatcher.messages[0]["response"] == "utter_ask_order_id_choose"
+
+
+FORM_ASKED = [
+    {"event": "user", "text": "我要退款", "parse_data": {"intent": {"name": "refund_request"}}},
+    {"event": "action", "name": "order_form"},
+    {"event": "active_loop", "name": "order_form"},
+    {
+        "event": "bot",
+        "text": "请问是哪一笔订单呢？",
+        "metadata": {"utter_action": "utter_ask_order_id_choose"},
+    },
+    {"event": "action", "name": "action_listen"},
+]
+
+
+async def test_back_from_a_digression_the_order_is_asked_for_in_one_line(
+    shop: ShopService,
+) -> None:
+    answered = [{"event": "bot", "text": "支持支付宝…", "metadata": {"utter_action": "utter_x"}}]
+    tracker = make_tracker("能用花呗吗", "payment_issue", events=FORM_ASKED + answered)
+    dispatcher = CollectingDispatcher()
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    assert [(m["response"], m["buttons"]) for m in dispatcher.messages] == [("utter_ask_again", [])]
+
+
+async def test_after_details_it_could_not_use_it_says_it_still_needs_the_order(
+    shop: ShopService,
+) -> None:
+    tracker = make_tracker("屏幕碎了", "inform", events=FORM_ASKED)
+    dispatcher = CollectingDispatcher()
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_which_order_not_understood"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "said"),
+    [
+        ("忘了是哪个", "nlu_fallback", "utter_which_order_not_understood"),
+        ("2611180930263307", "inform", "utter_order_not_found"),
+    ],
+)
+async def test_once_the_bot_said_it_needs_another_order_the_form_does_not_ask_again(
+    shop: ShopService, text: str, intent: str, said: str
+) -> None:
+    tracker = make_tracker(text, intent, events=FORM_ASKED)
+    tracker.events.append({"event": "bot", "text": "…", "metadata": {"utter_action": said}})
+    dispatcher = CollectingDispatcher()
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    assert dispatcher.messages == []
+
+
+async def test_a_new_request_in_the_form_gets_the_order_list_again(shop: ShopService) -> None:
+    tracker = make_tracker("帮我查物流", "logistics_track", events=FORM_ASKED)
+    dispatcher = CollectingDispatcher()
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_ask_order_id_choose" and len(message["buttons"]) == 5
+
+
+async def test_a_return_policy_question_is_answered_before_asking_for_the_order(
+    shop: ShopService,
+) -> None:
+    tracker = make_tracker(
+        "支持七天无理由吗", "return_goods", slots={"request_kind": "return_goods"}
+    )
+    dispatcher = CollectingDispatcher()
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses == ["utter_policy_returns", "utter_ask_order_id_choose"]
+
+
+async def test_shopper_without_orders_is_asked_for_the_number(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionAskOrderId(shop).run(dispatcher, make_tracker(shopper_id="nobody"), {})
+    assert dispatcher.messages[0]["response"] == "utter_ask_order_id"
