@@ -189,7 +189,7 @@ def gibberish(count: int, seed: int = 7) -> list[str]:
         ),
         lambda: "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 6))),
         lambda: rng.choice("啊哈嗯额呃哦6.?!") * rng.randint(3, 8),
-        # Not 👍 or 🙏, which mean 「好的」 and 「谢谢」 (until 2026-12-05 they counted as nonsense).
+        # Not 👍 or 🙏: they mean 「好的」 and 「谢谢」 (counted as nonsense until 2026-12-05).
         lambda: "".join(rng.choice("😂🤣😭🤔🔥😡") for _ in range(rng.randint(1, 5))),
     ]
     return [makers[i % len(makers)]() for i in range(count)]
