@@ -12,7 +12,9 @@ URGENT_NOBODY_ONLINE = (
 )
 # The first message a waiting shopper sends, once per ticket: it was not lost.
 MESSAGE_LEFT = "已收到您的留言，客服上线后会第一时间回复您，不用重复发送。"
-MESSAGE_LEFT_URGENT = "已收到，专员一上线会最先看到。如果有危险，请立即拨打110（急救120、火警119）。"
+MESSAGE_LEFT_URGENT = (
+    "已收到，专员一上线会最先看到。如果有危险，请立即拨打110（急救120、火警119）。"
+)
 MESSAGE_WAITING = "已收到，客服接入后会先看到您的消息，请稍候。"
 AGENT_JOINED = "人工客服「{name}」已接入，正在为您服务。"
 AGENT_LEFT = "客服暂时离开了，正在为您重新排队，您的聊天记录都在，不用重复描述。"
