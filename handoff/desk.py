@@ -26,8 +26,8 @@ logger = logging.getLogger(__name__)
 ALL_AGENTS = "agents"
 SUPERVISORS = "supervisors"
 CSAT = re.compile(r"^/csat\{\"score\":\s*([1-5])\}$")
-MESSAGE_LEFT = "message_left"
-URGENT = "urgent"  # the ticket event of the acknowledgement
+MESSAGE_LEFT = "message_left"  # the ticket event of the waiting shopper's acknowledgement
+URGENT = "urgent"
 AgentBus = Callable[[str, Any, str], Awaitable[None]]
 
 

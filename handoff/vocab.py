@@ -39,6 +39,7 @@ EVENT_KINDS = (
     "deadline_missed",
     "promise_overdue",
     "safety_flagged",
+    "message_left",
 )
 MAX_NOTE_CHARS = 2000
 MAX_SUMMARY_ITEMS = 20
