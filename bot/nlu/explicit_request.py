@@ -33,13 +33,15 @@ logger = logging.getLogger(__name__)
 _ASKS = re.compile(r"(?:转|找|要|叫|接|换|呼叫|联系|来)(?:到|给我|一?个|一下|下)?(?:人工|真人)")
 _NEGATED = re.compile(r"不|别|无需|没必要")
 _NEGATION_REACH = 4  # characters before the request: 「我不想转人工」, 「不用了别转人工」
+_CLAUSE_END = re.compile(r"[,，.。!！?？;；~～\s]")  # 「不行，叫人工」 is no negation
 
 
 def asks_for_a_person(text: str) -> bool:
     """Whether ``text`` plainly asks to be put through to a person."""
     for match in _ASKS.finditer(text):
         before = text[max(0, match.start() - _NEGATION_REACH) : match.start()]
-        if not _NEGATED.search(before):
+        clause = _CLAUSE_END.split(before)[-1]
+        if not _NEGATED.search(clause):
             return True
     return False
 

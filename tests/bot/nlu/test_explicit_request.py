@@ -27,6 +27,8 @@ REQUEST = "退货的话运费谁出？我要找人工"
         "能转到人工吗",
         "找个真人聊",
         "不行，给我叫人工",
+        "不行，叫人工",
+        "别废话了 转人工",
     ],
 )
 def test_requests_for_a_person(text: str) -> None:
