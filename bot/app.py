@@ -26,6 +26,7 @@ from bot.schema import create_gateway_schema
 from bot.settings import Settings
 from bot.trainer import wiring as trainer_wiring
 from bot.trainer.api import trainer_routes
+from handoff.escalation import Escalation
 from handoff.wiring import HumanSide, build_human_side
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,9 @@ def create_app(
         root,
         settings.urgent_claim_seconds,
         screen,
+        Escalation(settings.escalation_url, settings.console_url)
+        if settings.escalation_url
+        else None,
     )
     workbench = trainer_wiring.build_workbench(
         settings, sessionmaker, rasa, humans.masker.mask, utc_now, root

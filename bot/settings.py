@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from handoff.escalation import check_url
+
 
 class SettingsError(ValueError):
     """An environment variable has a value kefu cannot use."""
@@ -35,6 +37,16 @@ def _float(environ: Mapping[str, str], name: str, default: float) -> float:
 def _path(environ: Mapping[str, str], name: str) -> Path | None:
     raw = environ.get(name, "").strip()
     return Path(raw) if raw else None
+
+
+def _escalation_url(environ: Mapping[str, str]) -> str:
+    url = environ.get("KEFU_ESCALATION_URL", "").strip()
+    if not url:
+        return ""
+    try:
+        return check_url(url)
+    except ValueError as exc:
+        raise SettingsError(f"KEFU_ESCALATION_URL {exc}") from exc
 
 
 def _retention_days(environ: Mapping[str, str]) -> float:
@@ -66,6 +78,9 @@ class Settings:
     rasa_token: str = ""
     agent_grace: float = 60.0
     urgent_claim_seconds: float = 30.0
+    # An on-call endpoint told of urgent tickets nobody claimed (handoff/escalation.py).
+    escalation_url: str = ""
+    console_url: str = "http://127.0.0.1:8000/console"
     demo_shopper: str | None = "demo"
     rasa_timeout: float = 15.0
     redelivery_interval: float = 5.0
@@ -91,9 +106,10 @@ class Settings:
         action_host = env.get("ACTION_HOST", cls.action_host)
         action_port = _int(env, "ACTION_PORT", cls.action_port)
         var_dir = Path(env.get("KEFU_VAR_DIR", str(cls.var_dir)))
+        host, port = env.get("KEFU_HOST", cls.host), _int(env, "KEFU_PORT", cls.port)
         return cls(
-            host=env.get("KEFU_HOST", cls.host),
-            port=_int(env, "KEFU_PORT", cls.port),
+            host=host,
+            port=port,
             rasa_host=rasa_host,
             rasa_port=rasa_port,
             action_host=action_host,
@@ -107,6 +123,8 @@ class Settings:
             rasa_token=env.get("RASA_TOKEN", ""),
             agent_grace=_float(env, "KEFU_AGENT_GRACE", cls.agent_grace),
             urgent_claim_seconds=_float(env, "KEFU_URGENT_CLAIM_SECONDS", cls.urgent_claim_seconds),
+            escalation_url=_escalation_url(env),
+            console_url=env.get("KEFU_CONSOLE_URL") or f"http://{host}:{port}/console",
             demo_shopper=env.get("KEFU_DEMO_SHOPPER", "demo") or None,
             rasa_timeout=_float(env, "RASA_TIMEOUT", cls.rasa_timeout),
             redelivery_interval=_float(env, "KEFU_REDELIVERY_INTERVAL", cls.redelivery_interval),

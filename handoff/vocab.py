@@ -40,6 +40,7 @@ EVENT_KINDS = (
     "promise_overdue",
     "safety_flagged",
     "message_left",
+    "escalated",
 )
 MAX_NOTE_CHARS = 2000
 MAX_SUMMARY_ITEMS = 20

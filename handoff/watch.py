@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from handoff.desk import ALL_AGENTS, SUPERVISORS, AgentBus, agent_room
 from handoff.models import utc_now
 from handoff.promises import PromiseBook
 from handoff.queue import HandoffQueue
+from handoff.views import TicketView
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,8 @@ class Watchman:
         to_agents: emits to a room of the ``/agent`` namespace.
         claim_deadline: how long an urgent ticket may wait unclaimed.
         clock: the current time.
+        escalate: also tells someone outside the console of a missed deadline
+            (``handoff.escalation``); True if delivered. Runs beside the clocks.
     """
 
     def __init__(
@@ -35,8 +38,11 @@ class Watchman:
         to_agents: AgentBus,
         claim_deadline: timedelta,
         clock: Callable[[], datetime] = utc_now,
+        escalate: Callable[[TicketView, int], Awaitable[bool]] | None = None,
     ) -> None:
         self._queue = queue
+        self._escalate = escalate
+        self._escalations: set[asyncio.Task[None]] = set()
         self._promises = promises
         self._to_agents = to_agents
         self._deadline = claim_deadline
@@ -55,6 +61,21 @@ class Watchman:
             await self._queue.record_event(ticket.id, "deadline_missed", {"waited_seconds": waited})
             payload = {"ticket": ticket.to_dict(), "waited_seconds": waited}
             await self._to_agents("claim_deadline_missed", payload, ALL_AGENTS)
+            if self._escalate is not None:
+                # Retries may take seconds; the other clocks keep their time meanwhile.
+                task = asyncio.create_task(self._escalated(ticket, waited))
+                self._escalations.add(task)
+                task.add_done_callback(self._escalations.discard)
+
+    async def _escalated(self, ticket: TicketView, waited: int) -> None:
+        assert self._escalate is not None
+        delivered = await self._escalate(ticket, waited)
+        await self._queue.record_event(ticket.id, "escalated", {"delivered": delivered})
+
+    async def settled(self) -> None:
+        """Wait for escalations under way (tests, and a clean shutdown)."""
+        if self._escalations:
+            await asyncio.gather(*self._escalations, return_exceptions=True)
 
     async def _reminders(self) -> None:
         for promise in await self._promises.due_for_reminder():

@@ -31,6 +31,7 @@ from handoff.api import api_routes
 from handoff.audit import AuditLog
 from handoff.auth import Authenticator
 from handoff.desk import HelpDesk
+from handoff.escalation import Escalation
 from handoff.namespace import AgentNamespace
 from handoff.promises import PromiseBook
 from handoff.queue import HandoffQueue
@@ -62,6 +63,7 @@ class HumanSide:
     watchman: Watchman
     masker: PrivacyMasker
     auth: Authenticator
+    escalation: Escalation | None = None
     clocks: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -76,6 +78,9 @@ class HumanSide:
             self.clocks.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.clocks
+        await self.watchman.settled()
+        if self.escalation is not None:
+            await self.escalation.aclose()
         await self.desk.close_all()
         await self.shop_engine.dispose()
 
@@ -91,6 +96,7 @@ def build_human_side(
     root: Path,
     urgent_claim_seconds: float = 30.0,
     screen: Callable[[str], Any] | None = None,
+    escalation: Escalation | None = None,
 ) -> HumanSide:
     """Wire queue, desk, workspace, the ``/agent`` namespace and the API routes."""
     queue = HandoffQueue(sessionmaker)
@@ -115,9 +121,11 @@ def build_human_side(
     workspace = Workspace(queue, conversations, rasa, shop, replies, audit, mask)
     promises = PromiseBook(sessionmaker)
     sio.register_namespace(AgentNamespace(desk, workspace, auth, promises))
-    watchman = Watchman(queue, promises, to_agents, timedelta(seconds=urgent_claim_seconds))
+    watchman = Watchman(
+        queue, promises, to_agents, timedelta(seconds=urgent_claim_seconds), escalate=escalation
+    )
     routes = api_routes(auth, queue, conversations, mask) + [
         Route("/console", _console_page),
         Route("/console/static/{name}", asset_files(CONSOLE_DIR, CONSOLE_ASSETS)),
     ]
-    return HumanSide(desk, routes, shop_engine, watchman, masker, auth)
+    return HumanSide(desk, routes, shop_engine, watchman, masker, auth, escalation)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from bot.settings import Settings
 from handoff.audit import AuditLog
 from handoff.models import utc_now
 from tests.bot.fake_rasa import FakeRasa
+from tests.handoff.test_escalation import OnCall
 from tests.handoff.test_live_handoff import SECRET, Desk, _add_users, _next_system
 from tests.servers import serving
 from tests.socket_clients import WidgetClient
@@ -39,14 +41,16 @@ def fake_screen(text: str) -> Verdict:
     return Verdict(None)
 
 
-@pytest.fixture
-async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
+@contextlib.asynccontextmanager
+async def running_desk(tmp_path: Path, escalation_url: str = "") -> AsyncIterator[Desk]:
+    """The gateway with the human side, a demo shop and a fake Rasa, on loopback."""
     settings = Settings(
         database_url=f"sqlite:///{tmp_path}/kefu.db",
         shop_database_url=f"sqlite:///{tmp_path}/shop.db",
         identity_secret=SECRET,
         urgent_claim_seconds=0.5,
         var_dir=tmp_path,
+        escalation_url=escalation_url,
     )
     await _add_users(settings.database_url)
     shop_engine = make_engine(settings.shop_database_url)
@@ -57,6 +61,12 @@ async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
     app = create_app(settings, rasa_transport=rasa.transport(), screen=fake_screen)
     async with serving(app) as url:
         yield Desk(url, rasa, settings)
+
+
+@pytest.fixture
+async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
+    async with running_desk(tmp_path) as running:
+        yield running
 
 
 async def _shopper(desk: Desk) -> tuple[WidgetClient, str]:
@@ -136,6 +146,24 @@ async def test_with_nobody_online_an_urgent_shopper_is_told_to_call_for_help_now
              for text in [body.get("text", "")]]  # fmt: skip
     assert not any("客服上线后会第一时间回复您" in text for text in texts)
     await widget.close()
+
+
+async def test_with_nobody_online_the_on_call_endpoint_is_alerted(tmp_path: Path) -> None:
+    endpoint = OnCall()
+    async with (
+        serving(endpoint.app()) as on_call,
+        running_desk(tmp_path, escalation_url=f"{on_call}/alert") as desk,
+    ):
+        widget, session_id = await _shopper(desk)
+        await widget.say("有人在门口不肯走", session_id, **DEMO)
+        for _ in range(100):  # the claim deadline is 0.5 s; the clocks tick every second
+            if endpoint.received:
+                break
+            await asyncio.sleep(0.1)
+        await widget.close()
+    [alert] = endpoint.received
+    assert alert["ticket"]["team"] == "safety" and alert["ticket"]["priority"] == "urgent"
+    assert "不肯走" not in str(alert)
 
 
 async def test_flagged_message_never_reaches_the_bot_even_if_closed_at_once(desk: Desk) -> None:
