@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import UsesShop, latest_intent, question_text, shopper_id_of
 from actions.order_choice import OFFERED_ORDERS, orders_with
 from actions.order_form import REQUEST_KINDS
-from actions.policy import RETURN_POLICY, topic_of
+from actions.policy import INVOICE_KINDS, RETURN_POLICY, Topic, topic_of
 from actions.shop.format import STATUS_LABELS, yuan
 
 ORDER_QUESTIONS = frozenset(
@@ -23,6 +23,9 @@ ORDER_QUESTIONS = frozenset(
         "utter_ask_again", "utter_which_order_not_understood",
     }
 )  # fmt: skip
+# A request's policy question (「支持七天无理由吗」, 「可以开专票吗」) is answered
+# before the order is asked for.
+POLICY_FIRST: dict[str | None, Topic] = {"return_goods": RETURN_POLICY, "invoice": INVOICE_KINDS}
 # Replies to a wrong order number, which ask for another themselves.
 ORDER_NUMBER_REFUSED = frozenset({"utter_order_id_invalid", "utter_order_not_found"})
 
@@ -77,9 +80,9 @@ class ActionAskOrderId(UsesShop, Action):
             again = "utter_which_order_not_understood" if intent == "inform" else "utter_ask_again"
             dispatcher.utter_message(response=again)
             return []
-        kind = tracker.get_slot("request_kind")
-        if kind == "return_goods" and topic_of(question_text(tracker), [RETURN_POLICY]):
-            dispatcher.utter_message(response=RETURN_POLICY.response)
+        policy = POLICY_FIRST.get(tracker.get_slot("request_kind"))
+        if policy is not None and topic_of(question_text(tracker), [policy]):
+            dispatcher.utter_message(response=policy.response)
         shopper_id = shopper_id_of(tracker)
         orders = (
             await self.shop.recent_orders(shopper_id=shopper_id, limit=OFFERED_ORDERS)

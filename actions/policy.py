@@ -35,6 +35,12 @@ RETURN_POLICY = Topic(
     "utter_policy_returns",
     ("无理由", "运费险", "退货运费", "退回运费", "拆封", "退货政策", "退换政策", "退货规则"),
 )
+# Asked of an invoice before naming the order (「可以开专票吗」): the shop issues
+# electronic ordinary invoices; special VAT invoices go through a person.
+INVOICE_KINDS = Topic(
+    "utter_policy_invoice_kinds",
+    ("专票", "专用发票", "增值税专用", "纸质发票", "纸质的发票", "纸质版", "普票", "电子发票吗"),
+)
 # 「人工客服几点上班」 asks when people are there, not for one now.
 SERVICE_HOURS = Topic(
     "utter_policy_service_hours",

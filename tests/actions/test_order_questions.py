@@ -125,3 +125,22 @@ async def test_shopper_without_orders_is_asked_for_the_number(shop: ShopService)
     dispatcher = CollectingDispatcher()
     await ActionAskOrderId(shop).run(dispatcher, make_tracker(shopper_id="nobody"), {})
     assert dispatcher.messages[0]["response"] == "utter_ask_order_id"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "policy"),
+    [
+        ("可以开专票吗", "invoice", "utter_policy_invoice_kinds"),
+        ("我要开发票", "invoice", None),
+    ],
+)
+async def test_an_invoice_kind_question_is_answered_before_the_order_is_asked(
+    shop: ShopService, text: str, kind: str, policy: str | None
+) -> None:
+    tracker = make_tracker(text, kind, slots={"request_kind": kind})
+    dispatcher = CollectingDispatcher()
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses == [r for r in (policy, "utter_ask_order_id_choose") if r]

@@ -259,6 +259,13 @@ async def test_a_new_question_while_the_form_waits_is_answered(
     assert refunds == []
 
 
+async def test_a_special_invoice_question_is_answered_before_the_order_question(
+    shopper: Shopper,
+) -> None:
+    [policy, which] = await shopper.say("可以开专票吗", replies=2)
+    assert "增值税专用发票" in policy["text"] and which["quick_replies"]
+
+
 async def test_a_product_the_shop_does_not_sell_gets_what_it_sells(shopper: Shopper) -> None:
     [answer] = await shopper.say("你们家的猫粮有没有无谷的")
     assert "本店目前在售服装、数码、" in answer["text"]
