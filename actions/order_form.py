@@ -26,6 +26,7 @@ from actions.text import find_order_id, split_tax_id
 
 ABORTED = "aborted"
 LOGIN_REQUIRED = "login_required"
+NO_REFUNDS = "no_refunds"  # 「我的退款呢」 from a shopper who has none: no order to ask for
 # Intents that ask for something about one order: each fills the form.
 REQUEST_KINDS = frozenset(
     {
@@ -71,7 +72,7 @@ def slots_for(
     invoice_title: str | None = None,
 ) -> list[str]:
     """The slots a request needs, given what is known of its order and invoice."""
-    if kind in (ABORTED, LOGIN_REQUIRED):
+    if kind in (ABORTED, LOGIN_REQUIRED, NO_REFUNDS):
         return []
     if kind == "logistics_track" and tracking_no:
         return []
@@ -145,6 +146,13 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         tapped = offered_answer(tracker, domain, str(requested)) is not None
         if intent == "deny" and requested in FREE_TEXT_SLOTS and not tapped:
             return [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
+        if (
+            requested is None
+            and tracker.get_slot("request_kind") == "refund_progress"
+            and not gave_an_order_number(tracker)
+            and not await self._refunded_orders(tracker)
+        ):
+            return [SlotSet("request_kind", NO_REFUNDS), SlotSet("requested_slot", None)]
         events = await super().run(dispatcher, tracker, domain)
         # So does a pick among the offered orders (「已发货的那个」).
         answered = tapped or picked_from_list(tracker, events)
@@ -185,11 +193,30 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         (「263307」 before anything was asked), and the reply holds no order
         number: 「第二个」, 「590142」, 「耳机那单」 (see :mod:`actions.order_choice`).
         """
-        asking = tracker.get_slot("requested_slot") in (None, "order_id")
-        if not asking or gave_an_order_number(tracker):
+        requested = tracker.get_slot("requested_slot")
+        if requested not in (None, "order_id") or gave_an_order_number(tracker):
             return {}
         order = await self._typed_pick(tracker)
-        return {"order_id": order.id} if order else {}
+        if order is not None:
+            return {"order_id": order.id}
+        if requested is None and tracker.get_slot("request_kind") == "refund_progress":
+            return await self._refunded_order(tracker)
+        return {}
+
+    async def _refunded_order(self, tracker: Tracker) -> dict[str, Any]:
+        """「我的退款呢」 names no order, but the shop knows which orders have refunds.
+
+        One: that one. Several, or the kept order among them: ask as usual, or
+        keep it. (None at all is answered before the form asks: ``run``.)
+        """
+        orders = await self._refunded_orders(tracker)
+        if len(orders) == 1 and tracker.get_slot("order_id") not in orders:
+            return {"order_id": orders[0]}
+        return {}
+
+    async def _refunded_orders(self, tracker: Tracker) -> list[str]:
+        refunds = await self.shop.refunds(shopper_id=shopper_id_of(tracker))
+        return list(dict.fromkeys(refund.order_id for refund in refunds))
 
     async def _typed_pick(self, tracker: Tracker) -> OrderView | None:
         """The recent order the latest message refers to and says nothing more about."""

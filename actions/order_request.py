@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import address, after_sales, cancellation, invoices, orders, refunds
 from actions.common import UsesShop, shopper_id_of
-from actions.order_form import ABORTED, LOGIN_REQUIRED, request_of
+from actions.order_form import ABORTED, LOGIN_REQUIRED, NO_REFUNDS, request_of
 from actions.shop.errors import OrderNotFound
 from actions.shop.service import ShopService
 
@@ -62,6 +62,8 @@ class ActionHandleOrderRequest(UsesShop, Action):
             dispatcher.utter_message(response="utter_stopped")
         elif kind == LOGIN_REQUIRED or shopper_id is None:
             dispatcher.utter_message(response="utter_login_required")
+        elif kind == NO_REFUNDS:
+            dispatcher.utter_message(response="utter_no_refunds")
         else:
             try:
                 events = await HANDLERS.get(kind, orders.order_status)(

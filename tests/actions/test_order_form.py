@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.order_form import (
     ABORTED,
     LOGIN_REQUIRED,
+    NO_REFUNDS,
     REQUEST_KINDS,
     ValidateOrderForm,
     looks_like_address,
@@ -143,6 +144,28 @@ async def test_an_order_typed_before_it_was_asked_for_is_picked(
     found = await ValidateOrderForm(shop).extract_order_id(CollectingDispatcher(), tracker, DOMAIN)
 
     assert found == picked
+
+
+async def test_where_is_my_refund_without_any_refund_is_answered_without_an_order(
+    shop: ShopService,
+) -> None:
+    slots = {"request_kind": "refund_progress"}
+    tracker = make_tracker("我的退款呢", "refund_progress", slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert events == [SlotSet("request_kind", NO_REFUNDS), SlotSet("requested_slot", None)]
+    assert slots_for(NO_REFUNDS, None, None) == []
+
+
+async def test_where_is_my_refund_names_the_one_order_that_has_refunds(shop: ShopService) -> None:
+    await shop.request_refund("demo", DEMO_DELIVERED_ORDER, "质量问题")
+    slots = {"request_kind": "refund_progress", "order_id": DEMO_SHIPPED_ORDER}
+    tracker = make_tracker("我的退款呢", "refund_progress", slots=slots, active_loop="order_form")
+
+    found = await ValidateOrderForm(shop).extract_order_id(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert found == {"order_id": DEMO_DELIVERED_ORDER}
 
 
 async def test_while_the_form_asks_the_order_is_validated_as_given(shop: ShopService) -> None:

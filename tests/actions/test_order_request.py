@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import after_sales
+from actions.order_form import NO_REFUNDS
 from actions.order_request import ONE_REQUEST_SLOTS, ActionHandleOrderRequest
 from actions.shop.errors import InvalidOrderState
 from actions.shop.seed import (
@@ -143,6 +144,13 @@ async def test_refund_progress_reports_the_newest_refund(shop: ShopService) -> N
     some, _ = await handle(shop, "refund_progress", order_id=DEMO_DELIVERED_ORDER)
     assert responses(none) == ["utter_no_refund"]
     assert responses(some) == ["utter_refund_progress_approved"]
+
+
+async def test_a_shopper_without_refunds_is_told_so_and_how_long_refunds_take(
+    shop: ShopService,
+) -> None:
+    messages, _ = await handle(shop, NO_REFUNDS)
+    assert responses(messages) == ["utter_no_refunds"]
 
 
 async def test_confirmed_address_change_is_written(shop: ShopService) -> None:

@@ -192,6 +192,15 @@ async def test_a_bare_tracking_number_is_answered_with_the_parcel(shopper: Shopp
     assert DEMO_SHIPPED_TRACKING in answer["text"] and "最新进度" in answer["text"]
 
 
+async def test_where_is_my_refund_is_answered_without_asking_which_order(
+    shopper: Shopper,
+) -> None:
+    [answer] = await shopper.say("我的退款呢")
+    # The demo shopper has no refund, or one on the delivered order if another test filed it.
+    assert not answer.get("quick_replies"), answer["text"]
+    assert "没有退款记录" in answer["text"] or DEMO_DELIVERED_ORDER in answer["text"]
+
+
 async def test_order_number_in_the_question_is_used_directly(shopper: Shopper) -> None:
     [answer, _] = await shopper.say(f"帮我查一下订单{DEMO_SHIPPED_ORDER}的状态", replies=2)
     assert DEMO_SHIPPED_ORDER in answer["text"] and "发货" in answer["text"]
