@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from handoff.views import TicketView
+if TYPE_CHECKING:  # bot.settings imports check_url: keep the ORM models out of it
+    from handoff.views import TicketView
 
 logger = logging.getLogger(__name__)
 EVENT = "claim_deadline_missed"
