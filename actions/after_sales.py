@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shop.errors import InvalidOrderState
 from actions.shop.format import STATUS_LABELS, local_time, yuan
+from actions.shop.policy import RETURN_STATES
 from actions.shop.service import ShopService
 from actions.shop.views import OrderView
 
@@ -22,7 +23,7 @@ def after_sales_case(order: OrderView, now: datetime) -> str:
         return "cancelled"
     if order.status in ("pending_payment", "paid"):
         return "not_shipped"
-    if order.status == "shipped" or order.delivered_at is None:
+    if order.status not in RETURN_STATES or order.delivered_at is None:
         return "in_transit"
     return "eligible" if now - order.delivered_at <= RETURN_WINDOW else "expired"
 

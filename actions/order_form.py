@@ -19,6 +19,7 @@ from actions.shop.policy import (
     INVOICE_STATES,
     PRICE_PROTECT_STATES,
     REFUND_STATES,
+    RETURN_STATES,
     URGE_STATES,
 )
 from actions.shop.views import OrderView
@@ -50,8 +51,8 @@ REQUEST_STATES = {
     "invoice": INVOICE_STATES,
     "price_protect": PRICE_PROTECT_STATES,
     "urge_delivery": URGE_STATES,
-    "return_goods": frozenset({"delivered", "completed"}),
-    "exchange_goods": frozenset({"delivered", "completed"}),
+    "return_goods": RETURN_STATES,
+    "exchange_goods": RETURN_STATES,
 }
 # What the confirmation buttons send.
 YES_NO = {"/affirm": True, "/deny": False}

@@ -15,6 +15,8 @@ ADDRESS_STATES = frozenset({"pending_payment", "paid"})
 REFUND_STATES = frozenset({"paid", "shipped", "delivered", "completed"})
 INVOICE_STATES = REFUND_STATES
 PRICE_PROTECT_STATES = frozenset({"paid", "shipped", "delivered"})
+#: Returns and exchanges, once delivered (and within seven days: actions/after_sales.py).
+RETURN_STATES = frozenset({"delivered", "completed"})
 #: Shopper tiers whose refunds are approved at once (极速退款).
 FAST_TRACK_TIERS = frozenset({"gold", "platinum"})
 #: A completed order may be refunded this long after delivery.
