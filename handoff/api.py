@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -14,7 +15,9 @@ from starlette.schemas import SchemaGenerator
 from bot.conversations import ConversationService
 from handoff.auth import Authenticator
 from handoff.errors import AuthError, HandoffError, InvalidInput, NotAllowed, NotFound
+from handoff.models import utc_now
 from handoff.queue import HandoffQueue
+from handoff.report import ServiceReport, period_of
 from handoff.views import AgentView
 from handoff.vocab import (
     PRIORITY_RANKS,
@@ -52,7 +55,9 @@ def api_routes(
     auth: Authenticator,
     queue: HandoffQueue,
     conversations: ConversationService,
+    reports: ServiceReport,
     mask: Callable[[str], str] = str,
+    clock: Callable[[], datetime] = utc_now,
 ) -> list[BaseRoute]:
     """The ``/api`` routes and the OpenAPI schema."""
 
@@ -157,11 +162,37 @@ def api_routes(
         shown = [mask_message(m, mask) for m in transcript]
         return JSONResponse({"ticket": mask_ticket(found, mask), "transcript": shown})
 
+    async def report(request: Request) -> Response:
+        """
+        summary: The service report of a period (supervisors only)
+        description: >-
+          Conversations the shopper wrote in, how many the bot handled alone,
+          messages it did not understand, and for the tickets opened in the
+          period the waits for a person, first replies, ratings, promises and
+          each agent's share. Times are seconds.
+        parameters:
+          - {name: since, in: query, schema: {type: string, format: date-time},
+             description: "ISO 8601 with offset; default: 24 hours before until"}
+          - {name: until, in: query, schema: {type: string, format: date-time},
+             description: "ISO 8601 with offset; default: now (at most 92 days after since)"}
+        responses:
+          200: {description: the report}
+          400: {description: a time is not ISO 8601 or the period is empty or too long}
+          403: {description: the user is not a supervisor}
+        """
+        agent = await current_agent(request)
+        if agent.role != SUPERVISOR:
+            raise NotAllowed("only supervisors see the service report")
+        query = request.query_params
+        period = period_of(query.get("since"), query.get("until"), clock())
+        return JSONResponse(await reports.build(period))
+
     routes: list[BaseRoute] = [
         Route("/api/login", guarded(login), methods=["POST"]),
         Route("/api/me", guarded(me), methods=["GET"]),
         Route("/api/tickets", guarded(tickets), methods=["GET"]),
         Route("/api/tickets/{ticket_id:int}", guarded(ticket), methods=["GET"]),
+        Route("/api/report", guarded(report), methods=["GET"]),
     ]
 
     async def openapi(request: Request) -> Response:

@@ -36,12 +36,17 @@ from handoff.namespace import AgentNamespace
 from handoff.promises import PromiseBook
 from handoff.queue import HandoffQueue
 from handoff.replies import agent_replies
+from handoff.report import ServiceReport
 from handoff.users import UserDirectory
 from handoff.watch import Watchman
 from handoff.workspace import Workspace
 
 CONSOLE_DIR = Path(__file__).parent / "console"
-CONSOLE_ASSETS = {"console.js": "text/javascript", "console.css": "text/css"}
+CONSOLE_ASSETS = {
+    "console.js": "text/javascript",
+    "report.js": "text/javascript",
+    "console.css": "text/css",
+}
 
 
 def token_secret(identity_secret: str) -> str:
@@ -124,7 +129,7 @@ def build_human_side(
     watchman = Watchman(
         queue, promises, to_agents, timedelta(seconds=urgent_claim_seconds), escalate=escalation
     )
-    routes = api_routes(auth, queue, conversations, mask) + [
+    routes = api_routes(auth, queue, conversations, ServiceReport(sessionmaker), mask) + [
         Route("/console", _console_page),
         Route("/console/static/{name}", asset_files(CONSOLE_DIR, CONSOLE_ASSETS)),
     ]

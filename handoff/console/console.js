@@ -503,6 +503,7 @@
     els.input.value = "";
     if (els.promiseDialog.open) hidePromiseDialog();
     if (els.closeDialog.open) hideCloseDialog();
+    if (els.reportDialog.open) els.reportDialog.close();
     renderAlerts();
     stopFlash();
   }
@@ -835,6 +836,7 @@
     else if (Array.isArray(a.skills) && a.skills.length) parts.push(a.skills.map((s) => label(TEAMS, s)).join("、"));
     els.meRole.textContent = parts.filter(Boolean).join(" · ");
     els.meRole.title = els.meRole.textContent;
+    els.reportOpen.hidden = a.role !== "supervisor";
     renderPresence();
   }
 
@@ -2606,6 +2608,8 @@
       conn: $("conn"),
       connText: $("conn-text"),
       logout: $("logout"),
+      reportOpen: $("report-open"),
+      reportDialog: $("report-dialog"),
       meAvatar: $("me-avatar"),
       meName: $("me-name"),
       meRole: $("me-role"),
@@ -2683,6 +2687,11 @@
     $("login-form").addEventListener("submit", ensureAudio); // a user gesture: lets the urgent beep play later
     toast = global.KefuStaff.toaster(els.toast, { ms: TOAST_MS, tone: "info", slowTones: ["error", "urgent"] });
     els.logout.addEventListener("click", logout);
+    const report = global.KefuReport.mount({
+      api,
+      labels: { reasons: REASONS, teams: TEAMS, resolutions: RESOLUTIONS },
+    });
+    els.reportOpen.addEventListener("click", () => report.open());
     els.presence.addEventListener("click", () => setPresence(state.presence === "online" ? "away" : "online"));
 
     els.composer.addEventListener("submit", (e) => {

@@ -19,6 +19,7 @@ from bot.stack import ROOT, LocalStack, local_stack
 SECRET = "e2e-secret"
 AGENT, AGENT_PASSWORD = "xiaomei", "e2e-password"
 TRAINER, TRAINER_PASSWORD = "xunlian", "e2e-trainer-password"
+SUPERVISOR, SUPERVISOR_PASSWORD = "laowang", "e2e-supervisor-password"
 Stack = LocalStack
 CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright cannot download browsers here
 CHROMIUM_ARGS = [
@@ -54,6 +55,7 @@ def start_stack(var: Path, **extra: str) -> Iterator[LocalStack]:
         running.add_user(AGENT, AGENT_PASSWORD, "--role", "agent", "--name", "小美",
                          "--skills", "general,after_sales,security,safety")  # fmt: skip
         running.add_user(TRAINER, TRAINER_PASSWORD, "--role", "trainer", "--name", "小训")
+        running.add_user(SUPERVISOR, SUPERVISOR_PASSWORD, "--role", "supervisor", "--name", "老王")
         yield running
 
 

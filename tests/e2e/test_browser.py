@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from actions.shop.seed import DEMO_SHIPPED_TRACKING
-from tests.e2e.conftest import AGENT, AGENT_PASSWORD, Stack
+from tests.e2e.conftest import AGENT, AGENT_PASSWORD, SUPERVISOR, SUPERVISOR_PASSWORD, Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -53,14 +54,16 @@ def test_community_rasa_webchat_works_unchanged(stack: Stack, page: Page) -> Non
     expect(page.get_by_text("智能客服机器人", exact=False)).to_be_visible(timeout=30_000)
 
 
-def _console(stack: Stack, browser: Browser) -> Page:
+def _console(
+    stack: Stack, browser: Browser, user: str = AGENT, password: str = AGENT_PASSWORD
+) -> Page:
     """The agent's console, logged in and online."""
     console = browser.new_context(
         locale="zh-CN", viewport={"width": 1440, "height": 900}
     ).new_page()
     console.goto(stack.gateway_url + "/console")
-    console.get_by_test_id("login-username").fill(AGENT)
-    console.get_by_test_id("login-password").fill(AGENT_PASSWORD)
+    console.get_by_test_id("login-username").fill(user)
+    console.get_by_test_id("login-password").fill(password)
     console.get_by_test_id("login-submit").click()
     presence = console.get_by_test_id("presence")
     expect(presence).to_have_attribute("data-status", "online", timeout=15_000)
@@ -127,3 +130,55 @@ def test_after_the_agent_closes_the_shopper_rates_with_a_tap(
     rating.filter(has_text="5分").click()
     expect(agent_joined.filter(has_text="感谢您的评价")).to_have_count(1, timeout=15_000)
     console.context.close()
+
+
+def test_supervisor_sees_todays_service_report(stack: Stack, browser: Browser, page: Page) -> None:
+    agent = _console(stack, browser)
+    expect(agent.get_by_test_id("report-open")).to_be_hidden()  # agents have no report
+    page.goto(stack.gateway_url + "/")
+    page.get_by_test_id("input").fill("转人工")
+    page.get_by_test_id("send").click()
+    system = page.locator("[data-testid=message][data-sender=system]")
+    expect(system.filter(has_text="已接入")).to_have_count(1, timeout=30_000)
+    agent.get_by_test_id("reply-input").fill("您好，我来帮您查")
+    agent.get_by_test_id("reply-send").click()
+    agent_says = page.locator("[data-testid=message][data-sender=agent]")
+    expect(agent_says.filter(has_text="我来帮您查")).to_have_count(1, timeout=15_000)
+    agent.get_by_test_id("close").click()
+    agent.get_by_test_id("close-confirm").click()
+    rating = page.locator("[data-testid=message][data-sender=system] [data-testid=quick-reply]")
+    rating.filter(has_text="4分").click()
+    expect(system.filter(has_text="感谢您的评价")).to_have_count(1, timeout=15_000)
+
+    boss = _console(stack, browser, SUPERVISOR, SUPERVISOR_PASSWORD)
+    boss.get_by_test_id("report-open").click()
+    report = boss.get_by_test_id("report")
+    expect(report.get_by_role("button", name="今天")).to_have_attribute("aria-pressed", "true")
+    agents = report.get_by_test_id("report-agents")
+    expect(agents.locator("tbody tr").filter(has_text="小美")).to_have_count(1, timeout=15_000)
+    boss.screenshot(path=str(stack.logs / "console-report.png"))
+
+    # What the page shows is what the API reports for the same day.
+    since = boss.evaluate("KefuReport.sinceFor(1, new Date()).toISOString()")
+    token = httpx.post(
+        stack.gateway_url + "/api/login",
+        json={"username": SUPERVISOR, "password": SUPERVISOR_PASSWORD},
+    ).json()["token"]
+    numbers = httpx.get(
+        stack.gateway_url + "/api/report",
+        params={"since": since},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
+    conversations = numbers["conversations"]
+    assert conversations["handed_off"] >= 1 and numbers["csat"]["scores"]["4"] >= 1
+    card = report.get_by_test_id("report-conversations")
+    expect(card).to_contain_text(str(conversations["total"]))
+    expect(card).to_contain_text(f"转人工 {conversations['handed_off']}")
+    average = numbers["csat"]["average"]
+    expect(report.get_by_test_id("report-csat")).to_contain_text(f"{average:.2f} 分")
+    expect(report.get_by_test_id("report-reasons")).to_contain_text("顾客要求转人工")
+    report.get_by_role("button", name="近7天").click()
+    expect(report.get_by_role("button", name="近7天")).to_have_attribute("aria-pressed", "true")
+    expect(agents.locator("tbody tr").filter(has_text="小美")).to_have_count(1, timeout=15_000)
+    agent.context.close()
+    boss.context.close()

@@ -147,6 +147,41 @@ async def test_request_human_claim_talk_close_and_rate(desk: Desk) -> None:
     await alice.close()
 
 
+async def test_supervisor_report_counts_live_conversations(desk: Desk) -> None:
+    alice = await desk.agent("alice")
+    bot_only, bot_session = await desk.shopper()
+    await bot_only.say("你好", bot_session)
+    await _next_from(bot_only, "bot", containing="收到")
+    widget, session_id = await desk.shopper()
+    await widget.say("转人工", session_id)
+    ticket = (await alice.next("ticket_assigned"))["ticket"]
+    await alice.ask("agent_message", {"ticket_id": ticket["id"], "text": "您好，我来处理"})
+    await alice.ask("close_ticket", {"ticket_id": ticket["id"], "resolution_code": "resolved"})
+    await _next_system(widget, "打分")
+    await widget.say('/csat{"score":4}', session_id, title="4分 满意")
+    await _next_system(widget, "感谢您的评价")
+
+    as_sam = {"Authorization": f"Bearer {await desk.login('sam')}"}
+    as_alice = {"Authorization": f"Bearer {await desk.login('alice')}"}
+    async with httpx.AsyncClient(base_url=desk.url) as http:
+        report = (await http.get("/api/report", headers=as_sam)).json()
+        refused = await http.get("/api/report", headers=as_alice)
+        bad = await http.get("/api/report", headers=as_sam, params={"since": "昨天"})
+        schema = (await http.get("/api/openapi.json")).json()
+    assert report["conversations"] == {
+        "total": 2, "handed_off": 1, "bot_only": 1, "bot_only_share": 0.5,
+    }  # fmt: skip
+    assert report["tickets"]["opened"] == 1 and report["csat"]["average"] == 4.0
+    assert report["waits"]["to_first_reply"]["count"] == 1
+    assert [a["name"] for a in report["agents"]] == ["小美"]
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_allowed"
+    assert bad.status_code == 400 and "ISO 8601" in bad.json()["error"]["message"]
+    assert "/api/report" in schema["paths"]
+    await bot_only.close()
+    await widget.close()
+    await alice.close()
+
+
 async def test_hand_back_resumes_the_bot(desk: Desk) -> None:
     alice = await desk.agent("alice")
     widget, session_id = await desk.shopper()
