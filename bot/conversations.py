@@ -133,6 +133,12 @@ class ConversationService:
             messages = await store.history(s, conversation_id)
         return [to_protocol(message) for message in messages]
 
+    async def latest(self, conversation_id: str) -> dict[str, Any] | None:
+        """The conversation's newest message as the widget shows it, if it has one."""
+        async with self._sessionmaker() as s:
+            messages = await store.history(s, conversation_id, limit=1)
+        return to_protocol(messages[0]) if messages else None
+
     async def accept(
         self,
         conversation_id: str,

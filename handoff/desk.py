@@ -215,9 +215,11 @@ class HelpDesk:
         self.presence.connected(agent.id, sid)
         held = await self._queue.held_by(agent.id)
         queue = await self._queue.queue()
+        # The newest message of each chat, for the list's preview after a reload.
+        latest = [await self._conversations.latest(t.conversation_id) for t in held]
         return {
             "agent": agent.to_dict(),
-            "tickets": [t.to_dict() for t in held],
+            "tickets": [t.to_dict() | {"last_message": m} for t, m in zip(held, latest)],
             "queue": [self.public(t) for t in queue],
             "canned": [{"title": title, "text": text} for title, text in copy.CANNED],
         }

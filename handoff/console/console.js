@@ -667,7 +667,16 @@
 
     const tickets = Array.isArray(d.tickets) ? d.tickets.filter((t) => isObject(t) && t.status !== "closed") : [];
     const mine = new Map();
-    for (const t of tickets) mine.set(key(t.id), t);
+    for (const t of tickets) {
+      mine.set(key(t.id), t);
+      // after a reload (or messages missed while reconnecting) the list previews each chat's
+      // newest stored message, not the handoff summary
+      const had = state.last.get(key(t.id));
+      const stored = t.last_message;
+      if (isObject(stored) && !(had && Number(had.message_id) >= Number(stored.message_id))) {
+        state.last.set(key(t.id), stored);
+      }
+    }
     state.mine = mine;
     for (const k of [...state.unread.keys()]) if (!mine.has(k)) state.unread.delete(k);
     state.queue = Array.isArray(d.queue) ? d.queue.filter(isObject) : [];

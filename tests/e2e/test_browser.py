@@ -99,6 +99,16 @@ def test_agent_takes_over_in_the_console_and_hands_back(
     page.screenshot(path=str(stack.logs / "widget-agent.png"))
     console.screenshot(path=str(stack.logs / "console.png"))
 
+    # After a reload the chat list previews the newest message, not the handoff's summary.
+    page.get_by_test_id("input").fill("好的，我等您消息")
+    page.get_by_test_id("send").click()
+    expect(console.get_by_test_id("transcript")).to_contain_text("我等您消息", timeout=15_000)
+    console.reload()
+    mine = console.get_by_test_id("my-tickets")
+    expect(mine).to_contain_text("好的，我等您消息", timeout=15_000)
+    mine.get_by_role("button").first.click()
+    expect(console.get_by_test_id("transcript")).to_contain_text("我等您消息", timeout=15_000)
+
     console.get_by_test_id("hand-back").click()
     expect(page.locator("[data-testid=message][data-sender=bot]").last).to_contain_text(
         "回来", timeout=15_000

@@ -295,10 +295,14 @@ async def test_reconnecting_within_grace_keeps_the_chat(desk: Desk) -> None:
     await widget.say("转人工", session_id)
     ticket = (await alice.next("ticket_assigned"))["ticket"]
     await alice.close()
+    await widget.say("还在吗？我等很久了", session_id)  # while her console was away
     again = AgentClient(await desk.login("alice"))
     await again.connect(desk.url)
     hello = await again.next("hello")
     assert [t["id"] for t in hello["tickets"]] == [ticket["id"]]
+    # The list previews the newest message, not the summary from the handoff.
+    last = hello["tickets"][0]["last_message"]
+    assert (last["sender"], last["text"]) == ("shopper", "还在吗？我等很久了")
     await widget.close()
     await again.close()
 
