@@ -28,9 +28,13 @@ SUMMARY_MESSAGES = 5
 
 
 def recent_user_texts(tracker: Tracker, limit: int = SUMMARY_MESSAGES) -> list[str]:
-    """The shopper's last ``limit`` messages, oldest first."""
+    """The shopper's last ``limit`` messages as they saw them, oldest first.
+
+    A tapped button reaches Rasa as its payload (「/request_human」); the
+    gateway sends the button's title along, which is what the agent should read.
+    """
     texts = [
-        str(event.get("text"))
+        str((event.get("metadata") or {}).get("title") or event.get("text"))
         for event in tracker.events
         if event.get("event") == "user" and event.get("text")
     ]

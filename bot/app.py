@@ -138,7 +138,9 @@ def create_app(
             await engine.dispose()
 
     web = Starlette(
-        routes=http.routes(health, settings.identity_secret, settings.demo_shopper)
+        routes=http.routes(
+            health, settings.identity_secret, settings.demo_shopper, conversations.image
+        )
         + humans.routes
         + trainer_routes(humans.auth, workbench),
         middleware=http.middleware(settings.allowed_origins),

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker
 
 from bot import copy, store
+from bot.images import IMAGE_TEXT, image_attachment, new_image_id
 from bot.models import ANSWERED, HANDED_OFF, PENDING, RECEIVED, Message
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.replies import ReplyBatch, display_text, parse_replies
@@ -72,7 +73,10 @@ def to_protocol(message: Message) -> dict[str, Any]:
     """A stored message as the widget receives it."""
     body: dict[str, Any] = dict(message.payload or {})
     if message.sender == "shopper":
-        body = {"text": body.get("title") or message.text}
+        shown = {"text": body.get("title") or message.text}
+        if "attachment" in body:  # a picture the shopper sent
+            shown["attachment"] = body["attachment"]
+        body = shown
     body.update(
         message_id=message.id,
         sender=message.sender,
@@ -152,12 +156,44 @@ class ConversationService:
         Raises:
             store.IdentityMismatch: the conversation belongs to another shopper.
         """
+        payload = {"title": title} if title and title != text else {}
         message_id = await self._accepting.submit(
             conversation_id,
-            lambda: self._store_shopper(conversation_id, shopper_id, text, title, skip_sid),
+            lambda: self._store_shopper(conversation_id, shopper_id, text, payload, skip_sid),
         )
         self._schedule_answer(conversation_id, message_id)
         return message_id
+
+    async def accept_image(
+        self,
+        conversation_id: str,
+        shopper_id: str | None,
+        content_type: str,
+        data: bytes,
+        skip_sid: str | None = None,
+    ) -> int:
+        """Store a picture the shopper sent as a message, schedule its answer, return its id.
+
+        Raises:
+            store.IdentityMismatch: the conversation belongs to another shopper.
+        """
+        image_id = new_image_id()
+        payload = {"attachment": image_attachment(image_id)}
+        picture = (image_id, content_type, data)
+        message_id = await self._accepting.submit(
+            conversation_id,
+            lambda: self._store_shopper(
+                conversation_id, shopper_id, IMAGE_TEXT, payload, skip_sid, picture
+            ),
+        )
+        self._schedule_answer(conversation_id, message_id)
+        return message_id
+
+    async def image(self, image_id: str) -> tuple[str, bytes] | None:
+        """A kept picture's media type and bytes, if there is one with this id."""
+        async with self._sessionmaker() as s:
+            found = await store.image(s, image_id)
+            return (str(found.content_type), bytes(found.data)) if found else None
 
     def _schedule_answer(self, conversation_id: str, message_id: int) -> None:
         if message_id in self._in_flight:
@@ -177,13 +213,16 @@ class ConversationService:
         conversation_id: str,
         shopper_id: str | None,
         text: str,
-        title: str | None,
+        payload: dict[str, Any],
         skip_sid: str | None,
+        picture: tuple[str, str, bytes] | None = None,
     ) -> int:
         now = self._clock()
-        payload = {"title": title} if title and title != text else {}
         async with self._sessionmaker.begin() as s:
             await store.ensure_conversation(s, conversation_id, shopper_id, now)
+            if picture is not None:
+                image_id, content_type, data = picture
+                await store.add_image(s, image_id, conversation_id, content_type, data, now)
             message = await store.add_message(
                 s, conversation_id, "shopper", text, payload, now, status=RECEIVED
             )
@@ -202,6 +241,9 @@ class ConversationService:
             text = str(message.text)
             shopper_id = await store.conversation_shopper(s, conversation_id)
             shown = to_protocol(message)
+        if "attachment" in shown:
+            await self._answer_picture(conversation_id, message_id, shown, text)
+            return
         if self._handoff is not None and self._screen is not None:
             # Before the bot and independent of its model: danger goes to people at once.
             verdict = self._screen(text)
@@ -216,7 +258,10 @@ class ConversationService:
             return
         await self._deliver(conversation_id, "bot_typing", {"typing": True, "sender": "bot"})
         try:
-            answer = await self._rasa.send(conversation_id, text, {"shopper_id": shopper_id})
+            metadata: dict[str, Any] = {"shopper_id": shopper_id}
+            if shown.get("text") != text:  # a tapped button: its title is what the shopper saw
+                metadata["title"] = shown.get("text")
+            answer = await self._rasa.send(conversation_id, text, metadata)
             if not answer.messages:
                 # Rasa answers every message; silence means a custom action failed.
                 raise RasaUnavailable("Rasa sent no reply")
@@ -234,6 +279,17 @@ class ConversationService:
                 await self._observer(conversation_id, message_id, text, handed_off, answer.parse)
             except Exception:  # the inbox must never cost the shopper an answer
                 logger.exception("Could not record message %s for the trainers", message_id)
+
+    async def _answer_picture(
+        self, conversation_id: str, message_id: int, shown: dict[str, Any], text: str
+    ) -> None:
+        # A person sees the picture; the bot cannot, and says so rather than guess.
+        if self._handoff is not None and await self._handoff.route(conversation_id, shown, text):
+            await self._set_status(message_id, HANDED_OFF)
+            return
+        reply = {"text": copy.PICTURE_TO_BOT, "quick_replies": copy.picture_buttons()}
+        await self.post(conversation_id, "bot", reply)
+        await self._set_status(message_id, ANSWERED)
 
     async def _relay(
         self, conversation_id: str, message_id: int, shopper_id: str | None, batch: ReplyBatch

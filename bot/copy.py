@@ -10,3 +10,12 @@ HANDOFF_UNAVAILABLE = (
     "紧急情况请直接拨打110/120/119。"
 )
 BOT_DOWN_TO_HUMAN = "非常抱歉，智能客服暂时开小差了😥 正在为您转接人工客服，您的消息已经保存。"
+PICTURE_TO_BOT = (
+    "图片已收到。智能客服还看不懂图片，请用文字描述一下遇到的问题；需要人工客服查看图片，"
+    "请点「转人工」，客服接入后能看到您发的图片。"
+)
+
+
+def picture_buttons() -> list[dict[str, str]]:
+    """The quick reply under ``PICTURE_TO_BOT``: the bot's own 「转人工」."""
+    return [{"content_type": "text", "title": "转人工", "payload": "/request_human"}]

@@ -15,6 +15,7 @@ from bot.protocol import (
     ProtocolError,
     is_kefu_client,
     parse_session_request,
+    parse_user_image,
     parse_user_uttered,
     plain_room,
     rich_room,
@@ -98,13 +99,34 @@ class ShopperNamespace(socketio.AsyncNamespace):
 
     async def on_user_uttered(self, sid: str, data: Any) -> dict[str, Any]:
         """Store the message, acknowledge it, and let the bot answer."""
-        try:
+
+        async def store() -> int:
             message = parse_user_uttered(data, self._max_chars)
             session_id = await self._session_of(sid, message.session_id)
             shopper_id = verified_shopper(self._secret, message.custom_data)
-            message_id = await self._conversations.accept(
+            return await self._conversations.accept(
                 session_id, shopper_id, message.text, message.title, skip_sid=sid
             )
+
+        return await self._acknowledged(sid, store)
+
+    async def on_user_sent_image(self, sid: str, data: Any) -> dict[str, Any]:
+        """Store a picture as the shopper's message, acknowledge it, and answer it."""
+
+        async def store() -> int:
+            image = parse_user_image(data)
+            session_id = await self._session_of(sid, image.session_id)
+            shopper_id = verified_shopper(self._secret, image.custom_data)
+            return await self._conversations.accept_image(
+                session_id, shopper_id, image.content_type, image.data, skip_sid=sid
+            )
+
+        return await self._acknowledged(sid, store)
+
+    async def _acknowledged(self, sid: str, store: Callable[[], Awaitable[int]]) -> dict[str, Any]:
+        # The ack is sent only once the message is stored; a refusal also comes as kefu_error.
+        try:
+            message_id = await store()
         except ProtocolError as exc:
             await self.emit("kefu_error", exc.as_event(), to=sid)
             return exc.as_ack()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -63,10 +64,24 @@ async def _vendor(request: Request) -> Response:
     return FileResponse(path, headers={"Cache-Control": "public, max-age=3600"})
 
 
+#: What a served picture may do if opened on its own: nothing (no scripts, no loads).
+IMAGE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cache-Control": "private, max-age=3600",
+    "Referrer-Policy": "no-referrer",
+}
+_IMAGE_ID = re.compile(r"^[0-9a-f]{32}$")
+ImageReader = Callable[[str], Awaitable[tuple[str, bytes] | None]]
+
+
 def routes(
-    health: BackendHealth, identity_secret: str, demo_shopper: str | None
+    health: BackendHealth,
+    identity_secret: str,
+    demo_shopper: str | None,
+    images: ImageReader,
 ) -> list[BaseRoute]:
-    """The gateway's HTTP routes."""
+    """The gateway's HTTP routes; ``images`` reads a kept picture by id."""
 
     async def healthz(request: Request) -> Response:
         report = await health.report()
@@ -80,11 +95,20 @@ def routes(
             {"shopper_id": demo_shopper, "signature": sign(identity_secret, demo_shopper)}
         )
 
+    async def image(request: Request) -> Response:
+        image_id = request.path_params["image_id"]
+        found = await images(image_id) if _IMAGE_ID.match(image_id) else None
+        if found is None:
+            return PlainTextResponse("Not Found", status_code=404)
+        content_type, data = found
+        return Response(data, media_type=content_type, headers=IMAGE_HEADERS)
+
     return [
         _page("index.html"),
         _page("webchat.html"),
         Route("/healthz", healthz),
         Route("/api/demo/identity", demo_identity),
+        Route("/images/{image_id}", image),
         Route("/vendor/{name}", _vendor),
         Route("/static/{name}", asset_files(WIDGET_DIR, WIDGET_ASSETS)),
         Route("/ui/{name}", asset_files(UI_DIR, UI_ASSETS)),

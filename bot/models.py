@@ -1,8 +1,8 @@
-"""The gateway's own tables: conversations and every message in them."""
+"""The gateway's own tables: conversations, every message in them, and pictures sent."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import declarative_base
 
 from actions.shop.models import UTCDateTime
@@ -39,4 +39,16 @@ class Message(Base):
     text = Column(Text, nullable=False, default="")
     payload = Column(JSON, nullable=False, default=dict)
     status = Column(String(16), nullable=True, index=True)
+    created_at = Column(UTCDateTime, nullable=False)
+
+
+class Image(Base):
+    """A picture a shopper sent; its message's attachment points at ``/images/<id>``."""
+
+    __tablename__ = "images"
+
+    id = Column(String(32), primary_key=True)  # random: the only way to ask for it
+    conversation_id = Column(String(64), ForeignKey("conversations.id"), nullable=False, index=True)
+    content_type = Column(String(32), nullable=False)
+    data = Column(LargeBinary, nullable=False)
     created_at = Column(UTCDateTime, nullable=False)

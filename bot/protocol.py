@@ -1,7 +1,8 @@
 """Payloads of Rasa's socket.io channel protocol, validated at the edge.
 
-Events from the widget: ``session_request`` ``{session_id}`` and
-``user_uttered`` ``{message, session_id, customData, title?}``. Events to it:
+Events from the widget: ``session_request`` ``{session_id}``,
+``user_uttered`` ``{message, session_id, customData, title?}`` and kefu's own
+``user_sent_image`` ``{image: <binary>, session_id, customData}``. Events to it:
 ``session_confirm`` (the session id), ``session_history``, ``bot_uttered``,
 ``bot_typing``, ``shopper_uttered`` and ``kefu_error`` ``{code, message}``.
 See ``docs/protocol.md``.
@@ -12,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from bot.images import MAX_IMAGE_BYTES, image_type
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_TITLE_CHARS = 200
@@ -122,4 +125,41 @@ def parse_user_uttered(data: Any, max_chars: int) -> UserUttered:
         session_id=_session_id(data.get("session_id")),
         custom_data=custom if isinstance(custom, dict) else {},
         title=title or None,
+    )
+
+
+@dataclass(frozen=True)
+class UserImage:
+    """A validated picture from the shopper."""
+
+    data: bytes
+    content_type: str
+    session_id: str | None
+    custom_data: dict[str, Any]
+
+
+def parse_user_image(data: Any) -> UserImage:
+    """Validate a ``user_sent_image`` payload.
+
+    Raises:
+        ProtocolError: no picture, too large, or not JPEG, PNG, GIF or WebP.
+    """
+    if not isinstance(data, dict):
+        raise ProtocolError("invalid_payload", "user_sent_image takes an object")
+    image = data.get("image")
+    if not isinstance(image, (bytes, bytearray)) or not image:
+        raise ProtocolError("invalid_image", "image must be the picture's bytes (binary)")
+    if len(image) > MAX_IMAGE_BYTES:
+        raise ProtocolError(
+            "image_too_large", f"the picture is larger than {MAX_IMAGE_BYTES // 1000} kB"
+        )
+    content_type = image_type(bytes(image))
+    if content_type is None:
+        raise ProtocolError("unsupported_image", "send a JPEG, PNG, GIF or WebP picture")
+    custom = data.get("customData", data.get("metadata"))
+    return UserImage(
+        data=bytes(image),
+        content_type=content_type,
+        session_id=_session_id(data.get("session_id")),
+        custom_data=custom if isinstance(custom, dict) else {},
     )

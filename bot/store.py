@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import PENDING, RECEIVED, Conversation, Message
+from bot.models import PENDING, RECEIVED, Conversation, Image, Message
 
 
 class IdentityMismatch(Exception):
@@ -57,6 +57,31 @@ async def add_message(
     s.add(message)
     await s.flush()
     return message
+
+
+async def add_image(
+    s: AsyncSession,
+    image_id: str,
+    conversation_id: str,
+    content_type: str,
+    data: bytes,
+    now: datetime,
+) -> None:
+    """Keep a picture the shopper sent."""
+    s.add(
+        Image(
+            id=image_id,
+            conversation_id=conversation_id,
+            content_type=content_type,
+            data=data,
+            created_at=now,
+        )
+    )
+
+
+async def image(s: AsyncSession, image_id: str) -> Image | None:
+    """The picture with this id, if it was kept (and not erased since)."""
+    return await s.get(Image, image_id)
 
 
 async def history(s: AsyncSession, conversation_id: str, limit: int = 200) -> list[Message]:
@@ -128,8 +153,9 @@ async def shopper_conversations(s: AsyncSession, shopper_id: str) -> list[str]:
 
 
 async def forget_conversations(s: AsyncSession, conversation_ids: Sequence[str]) -> int:
-    """Delete conversations with all their messages; how many conversations there were."""
+    """Delete conversations with all their messages and pictures; how many there were."""
     ids = list(conversation_ids)
+    await s.execute(delete(Image).where(Image.conversation_id.in_(ids)))
     await s.execute(delete(Message).where(Message.conversation_id.in_(ids)))
     result = await s.execute(delete(Conversation).where(Conversation.id.in_(ids)))
     return int(result.rowcount or 0)

@@ -381,10 +381,12 @@ class HelpDesk:
         # Recorded as an event rather than sent to the REST channel, so the bot
         # cannot act on it while a person handles the conversation.
         text = message.get("text") or ""
-        try:
-            parse_data = await self._rasa.parse(text)
-        except RasaUnavailable:
-            parse_data = {}
+        parse_data: dict[str, Any] = {}
+        if "attachment" not in message:  # a picture has nothing for the model to read
+            try:
+                parse_data = await self._rasa.parse(text)
+            except RasaUnavailable:
+                pass
         await self._record(
             conversation_id, [{"event": "user", "text": text, "parse_data": parse_data}]
         )

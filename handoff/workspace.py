@@ -23,9 +23,14 @@ logger = logging.getLogger(__name__)
 
 
 def mask_message(message: dict[str, Any], mask: Callable[[str], str]) -> dict[str, Any]:
-    """A transcript message with its text masked."""
-    text = message.get("text")
-    return {**message, "text": mask(text)} if isinstance(text, str) else message
+    """A transcript message with its text masked and without a picture's address.
+
+    A picture (an order screenshot, a parcel label) can show what the text
+    masking hides, so only the ticket's holder gets to see it.
+    """
+    shown = {key: value for key, value in message.items() if key != "attachment"}
+    text = shown.get("text")
+    return {**shown, "text": mask(text)} if isinstance(text, str) else shown
 
 
 def mask_ticket(ticket: TicketView, mask: Callable[[str], str]) -> dict[str, Any]:
@@ -157,8 +162,8 @@ class Workspace:
     async def suggestions(self, transcript: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Replies for the latest shopper message, from the bot's understanding of it."""
         latest = next((m for m in reversed(transcript) if m.get("sender") == "shopper"), None)
-        if latest is None or not latest.get("text"):
-            return []
+        if latest is None or not latest.get("text") or "attachment" in latest:
+            return []  # nothing said, or a picture: nothing for the model to read
         try:
             parsed = await self._rasa.parse(str(latest["text"]))
         except RasaUnavailable as exc:

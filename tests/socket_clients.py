@@ -66,6 +66,11 @@ class WidgetClient:
         payload = {"message": text, "session_id": session_id, **extra}
         return await self.sio.call("user_uttered", payload, namespace=self.namespace, timeout=10)
 
+    async def send_image(self, image: Any, session_id: str, **extra: Any) -> Any:
+        """Send ``user_sent_image`` with the picture's bytes; return the acknowledgement."""
+        payload = {"image": image, "session_id": session_id, **extra}
+        return await self.sio.call("user_sent_image", payload, namespace=self.namespace, timeout=10)
+
     async def close(self) -> None:
         """Disconnect."""
         await self.sio.disconnect()

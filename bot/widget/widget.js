@@ -9,7 +9,7 @@
  *
  * Speaks Rasa's socket.io channel protocol (session_request / session_confirm /
  * user_uttered / bot_uttered) plus kefu's extension events (session_history,
- * bot_typing, kefu_error, acknowledgements on user_uttered).
+ * bot_typing, kefu_error, acknowledgements on user_uttered, user_sent_image).
  *
  * Security: everything coming from the shopper or the server is rendered as text
  * (textContent / createTextNode). innerHTML is never used.
@@ -23,11 +23,16 @@
   const MAX_PENDING = 50;
   const HISTORY_WAIT_MS = 1500; // send queued messages after session_history, or after this if none comes
   const ACK_TIMEOUT_MS = 10000;
+  const IMAGE_ACK_TIMEOUT_MS = 30000;
   const TYPING_TIMEOUT_MS = 30000;
   const CONNECTED_NOTICE_MS = 1500;
   const MAX_LEN = 1000;
   const COUNTER_FROM = 900;
   const TIME_GAP_MS = 5 * 60 * 1000;
+  // Pictures: the gateway takes up to 900 kB (docs/protocol.md); larger photos are shrunk here.
+  const MAX_IMAGE_BYTES = 900000;
+  const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"];
+  const MAX_IMAGE_SIDE = 1600;
   const SENDERS = ["shopper", "bot", "agent", "system"];
   // Fields of a bot_uttered payload that are metadata, not content.
   const META_KEYS = ["sender", "message_id", "at", "agent_name", "recipient_id", "room", "session_id", "timestamp"];
@@ -52,6 +57,9 @@
     placeholder: "请输入您的问题…",
     inputLabel: "输入消息",
     send: "发送",
+    attach: "发送图片",
+    imageUnreadable: "无法读取这张图片，请换一张 JPG 或 PNG 格式的图片",
+    imageTooLarge: "图片太大，压缩后仍超过 900KB，请换一张小一点的图片",
     sending: "发送中",
     queued: "等待网络",
     failed: "发送失败",
@@ -109,17 +117,71 @@
   }
 
   /** Returns an absolute URL string when `src` is safe to load as media/link, else null. */
-  function safeUrl(src, { allowDataImage = false } = {}) {
+  function safeUrl(src, { allowDataImage = false, base = global.location.href } = {}) {
     if (typeof src !== "string" || !src.trim()) return null;
     const s = src.trim();
     if (allowDataImage && /^data:image\/(png|jpe?g|gif|webp);/i.test(s)) return s;
     try {
-      const u = new URL(s, global.location.href);
+      // relative addresses (the gateway's /images/…) are the gateway's, not the host page's
+      const u = new URL(s, base);
       if (u.protocol === "http:" || u.protocol === "https:") return u.href;
     } catch (_) {
       /* not a URL */
     }
     return null;
+  }
+
+  /** The bytes of a `data:` URL, for sending a picture as binary. */
+  function dataUrlBytes(dataUrl) {
+    const binary = atob(dataUrl.slice(dataUrl.indexOf(",") + 1));
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes.buffer;
+  }
+
+  function readAsDataUrl(blob) {
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result));
+      reader.onerror = () => reject(reader.error);
+      reader.readAsDataURL(blob);
+    });
+  }
+
+  /**
+   * A chosen file as a `data:` URL the gateway accepts: small pictures as they are, others
+   * redrawn as JPEG at most MAX_IMAGE_SIDE wide or high, less sharp until they fit.
+   * Rejects with T.imageUnreadable or T.imageTooLarge.
+   */
+  async function prepareImage(file) {
+    const fits = IMAGE_TYPES.includes(file.type) && file.size <= MAX_IMAGE_BYTES;
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(file);
+    } catch (_) {
+      throw new Error(T.imageUnreadable); // HEIC on a desktop, a renamed document…
+    }
+    if (fits && Math.max(bitmap.width, bitmap.height) <= MAX_IMAGE_SIDE) {
+      bitmap.close();
+      return readAsDataUrl(file);
+    }
+    for (const [side, quality] of [[MAX_IMAGE_SIDE, 0.85], [MAX_IMAGE_SIDE, 0.7], [1200, 0.7], [900, 0.6]]) {
+      const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+      canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+      const ctx = canvas.getContext("2d");
+      ctx.fillStyle = "#fff"; // transparent areas of a PNG would turn black in a JPEG
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", quality));
+      if (blob && blob.size <= MAX_IMAGE_BYTES) {
+        bitmap.close();
+        return readAsDataUrl(blob);
+      }
+    }
+    bitmap.close();
+    throw new Error(T.imageTooLarge);
   }
 
   function parseTime(at) {
@@ -153,12 +215,14 @@
         return memoryStore[k] || null;
       }
     },
+    /** False when the browser refused (storage disabled or full): kept in memory for this page. */
     set(k, v) {
       memoryStore[k] = v;
       try {
         global.localStorage.setItem(k, v);
+        return true;
       } catch (_) {
-        /* storage disabled: keep it in memory for this page */
+        return false;
       }
     },
     remove(k) {
@@ -326,9 +390,27 @@
         disabled: true,
         text: T.send,
       });
+      this.fileEl = h("input", {
+        type: "file",
+        accept: IMAGE_TYPES.join(",") + ",image/*",
+        class: "kefu-sr-only",
+        tabindex: "-1",
+        "aria-hidden": "true",
+        "data-testid": "attach-input",
+      });
+      this.attachBtn = h("button", {
+        type: "button",
+        class: "kefu-attach",
+        "aria-label": T.attach,
+        title: T.attach,
+        "data-testid": "attach",
+        onclick: () => this.fileEl.click(),
+      });
       this.formEl = h("form", { class: "kefu-composer", novalidate: true }, [
         h("label", { class: "kefu-sr-only", for: `${uid}-input`, text: T.inputLabel }),
         h("span", { class: "kefu-sr-only", id: `${uid}-hint`, text: "Enter 发送，Shift+Enter 换行，最多 1000 字" }),
+        this.attachBtn,
+        this.fileEl,
         h("div", { class: "kefu-input-wrap" }, [this.inputEl, this.counterEl]),
         this.sendBtn,
       ]);
@@ -392,6 +474,11 @@
         }
       });
       this.inputEl.addEventListener("input", () => this.onInput());
+      this.fileEl.addEventListener("change", () => {
+        const file = this.fileEl.files && this.fileEl.files[0];
+        this.fileEl.value = ""; // the same picture may be chosen again
+        if (file) this.sendImageFile(file);
+      });
     }
 
     open() {
@@ -577,6 +664,18 @@
         main.appendChild(h("div", { class: "kefu-sr-only", text: `${T.bot}：` }));
       }
 
+      if (sender === "shopper" && rec.attachment) {
+        // A picture the shopper sent: the picture itself, with the send state beside it.
+        const row = h("div", { class: "kefu-bubble-row" });
+        rec.statusEl = h("div", { class: "kefu-send-state" });
+        row.appendChild(rec.statusEl);
+        this.renderAttachment(row, rec.attachment);
+        main.appendChild(row);
+        li.appendChild(main);
+        this.updateSendState(rec);
+        return li;
+      }
+
       const shown = sender === "shopper" ? rec.title || rec.text : rec.text;
       if (shown !== undefined && shown !== "") {
         const row = h("div", { class: "kefu-bubble-row" });
@@ -645,7 +744,7 @@
       const payload = isObject(att.payload) ? att.payload : {};
       const type = att.type;
       if (type === "image") {
-        const src = safeUrl(payload.src || payload.url, { allowDataImage: true });
+        const src = safeUrl(payload.src || payload.url, { allowDataImage: true, base: `${this.server}/` });
         if (!src) {
           main.appendChild(h("div", { class: "kefu-bubble", text: `[${T.image}]` }));
           return;
@@ -856,6 +955,35 @@
       return rec;
     }
 
+    async sendImageFile(file) {
+      let dataUrl;
+      try {
+        dataUrl = await prepareImage(file);
+      } catch (e) {
+        this.addSystemNotice(e && e.message ? e.message : T.imageUnreadable);
+        return null;
+      }
+      return this.sendImage(dataUrl);
+    }
+
+    /** Sends a picture (a `data:` URL) like a message: shown at once, queued while offline. */
+    sendImage(dataUrl) {
+      const rec = {
+        sender: "shopper",
+        localId: `${Date.now().toString(36)}-${++this.localSeq}-${Math.random().toString(36).slice(2, 6)}`,
+        text: "",
+        image: dataUrl,
+        attachment: { type: "image", payload: { src: dataUrl } },
+        at: new Date().toISOString(),
+        status: this.ready ? "sending" : "queued",
+      };
+      this.appendMessage(rec);
+      this.refreshQuickReplies();
+      this.outbox.push(rec);
+      this.pump();
+      return rec;
+    }
+
     retry(rec) {
       if (rec.status !== "failed") return;
       rec.error = undefined;
@@ -875,11 +1003,17 @@
         localId: r.localId,
         text: r.text,
         title: r.title,
+        image: r.image,
         at: r.at,
         status: r.status,
       }));
-      if (items.length) store.set(PENDING_KEY, JSON.stringify({ session_id: this.sessionId || null, items }));
-      else store.remove(PENDING_KEY);
+      if (!items.length) {
+        store.remove(PENDING_KEY);
+        return;
+      }
+      const save = (list) => store.set(PENDING_KEY, JSON.stringify({ session_id: this.sessionId || null, items: list }));
+      // Pictures are large: if the browser's storage is full, keep at least the words.
+      if (!save(items)) save(items.filter((it) => !it.image));
     }
 
     /** Shows (and re-queues) messages that were not sent before the page was left. */
@@ -894,11 +1028,14 @@
       if (saved.session_id && this.sessionId && saved.session_id !== this.sessionId) return;
       for (const it of saved.items) {
         if (!isObject(it) || typeof it.text !== "string" || !it.localId) continue;
+        const image = typeof it.image === "string" && /^data:image\//.test(it.image) ? it.image : undefined;
         const rec = {
           sender: "shopper",
           localId: String(it.localId),
           text: it.text.slice(0, MAX_LEN),
           title: typeof it.title === "string" ? it.title : undefined,
+          image,
+          attachment: image ? { type: "image", payload: { src: image } } : undefined,
           at: it.at,
           // a message that was in flight may have been stored: let the shopper decide to resend it
           status: it.status === "queued" ? "queued" : "failed",
@@ -915,7 +1052,10 @@
       this.inFlight = rec;
       rec.status = "sending";
       this.updateSendState(rec);
-      const payload = { message: rec.text, session_id: this.sessionId, customData: this.customData };
+      const event = rec.image ? "user_sent_image" : "user_uttered";
+      const payload = rec.image
+        ? { image: dataUrlBytes(rec.image), session_id: this.sessionId, customData: this.customData }
+        : { message: rec.text, session_id: this.sessionId, customData: this.customData };
       if (rec.title) payload.title = rec.title;
       let done = false;
       const finish = (ok, resp, errText) => {
@@ -941,7 +1081,9 @@
         this.updateSendState(rec);
         this.pump();
       };
-      this.socket.timeout(ACK_TIMEOUT_MS).emit("user_uttered", payload, (err, resp) => {
+      // a picture may take a while to go up on a slow connection
+      const wait = rec.image ? IMAGE_ACK_TIMEOUT_MS : ACK_TIMEOUT_MS;
+      this.socket.timeout(wait).emit(event, payload, (err, resp) => {
         if (err) return finish(false, null, undefined);
         // A plain Rasa server acks with no data: treat as stored.
         if (isObject(resp) && resp.ok === false) {

@@ -1340,8 +1340,9 @@
       ])
     );
     const body = h("div", { class: "msg-body" });
+    const picture = sender === "shopper" && isObject(m.attachment); // the picture says it all, not 「[图片]」
     const shown = sender === "shopper" ? asText(m.title || m.text) : asText(m.text);
-    if (shown) body.appendChild(h("div", { class: "bubble", text: shown }));
+    if (shown && !picture) body.appendChild(h("div", { class: "bubble", text: shown }));
     if (sender === "shopper" && m.title && m.text && m.title !== m.text) {
       body.appendChild(h("div", { class: "msg-payload", title: "顾客点击的按钮发送的内容", text: asText(m.text) }));
     }

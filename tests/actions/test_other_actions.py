@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coupons import ActionListCoupons
 from actions.fallback import ActionHandleFallback, fallback_limit
-from actions.handoff import ActionRequestAgent
+from actions.handoff import ActionRequestAgent, recent_user_texts
 from actions.membership import ActionMembershipInfo
 from actions.payments import ActionPaymentHelp
 from actions.products import ActionProductConsult
@@ -197,6 +197,18 @@ async def test_emergency_hands_off_urgently_to_the_safety_team() -> None:
         "summary": ["我的快递呢", "快递员一直在我家门口不走还威胁我"],
     }
     assert events == [ConversationPaused()]
+
+
+async def test_the_summary_shows_a_tapped_button_as_its_title() -> None:
+    tracker = make_tracker(
+        "还在吗",
+        "greet",
+        events=[
+            {"event": "user", "text": "我的快递呢"},
+            {"event": "user", "text": "/request_human", "metadata": {"title": "转人工"}},
+        ],
+    )
+    assert recent_user_texts(tracker) == ["我的快递呢", "转人工", "还在吗"]
 
 
 @pytest.mark.parametrize(

@@ -66,10 +66,11 @@ def eraser(sessionmaker: Any, rasa: FakeRasa) -> Eraser:
 async def chat(
     sessionmaker: Any, conversation_id: str, shopper_id: str, days_ago: float = 0
 ) -> None:
-    """A conversation with a message each way and an inbox entry the shopper labelled."""
+    """A conversation with a picture, a message each way and an inbox entry the shopper labelled."""
     at = NOW - timedelta(days=days_ago)
     async with sessionmaker.begin() as s:
         await store.ensure_conversation(s, conversation_id, shopper_id, at)
+        await store.add_image(s, f"img-{conversation_id}", conversation_id, "image/png", b"x", at)
         asked = await store.add_message(s, conversation_id, "shopper", "运费谁出", {}, at)
         await store.add_message(s, conversation_id, "bot", "您是不是想问", {}, at)
         miss = NluMiss(
@@ -160,6 +161,9 @@ async def test_a_shoppers_conversations_are_erased_all_but_an_anonymous_ticket(
     Message, Conversation = gateway_models.Message, gateway_models.Conversation
     assert await count(sessionmaker, Conversation.id) == 1
     assert await count(sessionmaker, Message.id, Message.conversation_id != "conv-b-1") == 0
+    Image = gateway_models.Image
+    assert await count(sessionmaker, Image.id, Image.conversation_id != "conv-b-1") == 0
+    assert await count(sessionmaker, Image.id) == 1  # shopper-b's picture stays
     assert await count(sessionmaker, NluMiss.id, NluMiss.conversation_id != "conv-b-1") == 0
     assert await count(sessionmaker, ShopperChoice.miss_id) == 1  # shopper-b's
     assert await count(sessionmaker, TicketEvent.id) == 0

@@ -72,6 +72,19 @@ async def test_buttons_become_quick_replies(client: WidgetClient) -> None:
     ]
 
 
+async def test_a_tapped_buttons_title_goes_to_rasa_beside_its_payload(
+    client: WidgetClient, rasa: FakeRasa
+) -> None:
+    session_id, _ = await client.start_session()
+    await client.say("/request_human", session_id, title="转人工")
+    await client.say("你好", session_id)
+    await client.next("bot_uttered")
+    await client.next("bot_uttered")
+    tapped, typed = rasa.received
+    assert (tapped["message"], tapped["metadata"]["title"]) == ("/request_human", "转人工")
+    assert "title" not in typed["metadata"]  # what was typed is its own title
+
+
 async def reconnect(gateway: str, session_id: str) -> tuple[str, list[dict]]:
     """Open a new connection to ``session_id``: its confirmed id and history."""
     again = WidgetClient()

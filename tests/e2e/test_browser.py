@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from actions.shop.seed import DEMO_SHIPPED_TRACKING
+from bot import copy
 from tests.e2e.conftest import AGENT, AGENT_PASSWORD, SUPERVISOR, SUPERVISOR_PASSWORD, Stack
+from tests.images import png
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -192,3 +195,47 @@ def test_supervisor_sees_todays_service_report(stack: Stack, browser: Browser, p
     expect(agents.locator("tbody tr").filter(has_text="小美")).to_have_count(1, timeout=15_000)
     agent.context.close()
     boss.context.close()
+
+
+def _loaded(image: Locator) -> int:
+    """The picture's natural width once the browser has decoded it (0 if it could not)."""
+    expect(image).to_be_visible(timeout=15_000)
+    image.evaluate("img => img.decode().catch(() => null)")
+    return int(image.evaluate("img => img.naturalWidth"))
+
+
+def test_shopper_sends_a_photo_and_the_agent_sees_it(
+    stack: Stack, browser: Browser, page: Page, tmp_path: Path
+) -> None:
+    console = _console(stack, browser)
+    console.get_by_test_id("presence").click()  # away: the chat waits until claimed
+    page.goto(stack.gateway_url + "/")
+    photo = tmp_path / "破损.png"
+    photo.write_bytes(png(2400, 1800))  # wider than the widget sends: shrunk to a JPEG first
+    page.get_by_test_id("attach-input").set_input_files(str(photo))
+
+    sent = page.locator("[data-testid=message][data-sender=shopper] img")
+    expect(sent).to_have_count(1, timeout=15_000)
+    bot = page.locator("[data-testid=message][data-sender=bot]")
+    expect(bot.filter(has_text="看不懂图片")).to_have_count(1, timeout=15_000)
+    assert copy.PICTURE_TO_BOT.startswith("图片已收到")
+    page.reload()  # from the gateway now, not the page's own copy
+    stored = page.locator("[data-testid=message][data-sender=shopper] img")
+    expect(stored).to_have_count(1, timeout=15_000)
+    src = stored.get_attribute("src") or ""
+    assert src.startswith(stack.gateway_url + "/images/")
+    assert _loaded(stored) == 1600
+    assert httpx.get(src).headers["content-type"] == "image/jpeg"
+    page.screenshot(path=str(stack.logs / "widget-photo.png"))
+
+    page.get_by_test_id("quick-reply").filter(has_text="转人工").last.click()
+    queued = console.get_by_test_id("queue-item").first
+    expect(queued).to_be_visible(timeout=30_000)
+    queued.get_by_test_id("claim").click()
+    shown = console.get_by_test_id("transcript").locator("img")
+    expect(shown).to_have_count(1, timeout=15_000)
+    assert _loaded(shown) == 1600
+    console.screenshot(path=str(stack.logs / "console-photo.png"))
+    console.get_by_test_id("close").click()
+    console.get_by_test_id("close-confirm").click()
+    console.context.close()

@@ -16,6 +16,7 @@ from bot.settings import Settings
 from handoff.models import Base
 from handoff.users import UserDirectory
 from tests.bot.fake_rasa import FakeRasa
+from tests.images import png
 from tests.servers import free_port, serving
 from tests.socket_clients import AgentClient, WidgetClient
 
@@ -178,6 +179,34 @@ async def test_supervisor_report_counts_live_conversations(desk: Desk) -> None:
     assert bad.status_code == 400 and "ISO 8601" in bad.json()["error"]["message"]
     assert "/api/report" in schema["paths"]
     await bot_only.close()
+    await widget.close()
+    await alice.close()
+
+
+async def test_a_picture_reaches_the_agent_and_only_them(desk: Desk) -> None:
+    alice = await desk.agent("alice")
+    widget, session_id = await desk.shopper()
+    await widget.say("转人工", session_id)
+    ticket = (await alice.next("ticket_assigned"))["ticket"]
+    picture = png()
+    ack = await widget.send_image(picture, session_id)
+    incoming = await alice.next("ticket_message")
+    shown = incoming["message"]
+    assert ack["ok"] and incoming["ticket_id"] == ticket["id"]
+    assert (shown["text"], shown["attachment"]["type"]) == ("[图片]", "image")
+    assert incoming["suggestions"] == []  # nothing for the model to read in a picture
+    opened = await alice.ask("open_ticket", {"ticket_id": ticket["id"]})
+    assert opened["transcript"][-1]["attachment"] == shown["attachment"]
+    assert opened["suggestions"] == []
+    as_bob = {"Authorization": f"Bearer {await desk.login('bob')}"}
+    async with httpx.AsyncClient(base_url=desk.url) as http:
+        served = await http.get(shown["attachment"]["payload"]["src"])
+        theirs = (await http.get(f"/api/tickets/{ticket['id']}", headers=as_bob)).json()
+    assert served.content == picture
+    # Another agent's view is masked, and a picture may show an address: left out.
+    assert theirs["transcript"][-1]["text"] == "[图片]"
+    assert "attachment" not in theirs["transcript"][-1]
+    assert all(body["message"] != "[图片]" for body in desk.rasa.received)
     await widget.close()
     await alice.close()
 
