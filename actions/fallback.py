@@ -10,8 +10,11 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import UsesShop
 from actions.handoff import request_agent
+from actions.order_questions import ask_about_the_named_order
 from actions.responses import response_text, suggestion_response
+from actions.shop.service import ShopService
 
 FALLBACK_INTENT = "nlu_fallback"
 # The last button, when there are others: the shopper wants none of them.
@@ -66,10 +69,11 @@ def fallback_limit(environ: Mapping[str, str] = os.environ) -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else 2
 
 
-class ActionHandleFallback(Action):
+class ActionHandleFallback(UsesShop, Action):
     """Offers likely intents or asks to rephrase; after ``fallback_limit()`` misses, hands off."""
 
-    def __init__(self, limit: int | None = None) -> None:
+    def __init__(self, limit: int | None = None, shop: ShopService | None = None) -> None:
+        super().__init__(shop)
         self._limit = limit
 
     def name(self) -> str:
@@ -85,7 +89,8 @@ class ActionHandleFallback(Action):
             return request_agent(dispatcher, tracker, FALLBACK_INTENT)
         if waiting_for_the_order(tracker):
             # The main menu would start another request; the question is still which order.
-            dispatcher.utter_message(response="utter_which_order_not_understood")
+            if not await ask_about_the_named_order(self.shop, dispatcher, tracker):
+                dispatcher.utter_message(response="utter_which_order_not_understood")
             return []
         buttons = suggestions(tracker, domain)
         if buttons:

@@ -16,6 +16,8 @@ from actions.order_choice import OFFERED_ORDERS, orders_with
 from actions.order_form import REQUEST_KINDS
 from actions.policy import INVOICE_KINDS, RETURN_POLICY, Topic, topic_of
 from actions.shop.format import STATUS_LABELS, yuan
+from actions.shop.service import ShopService
+from actions.shop.views import OrderView
 
 ORDER_QUESTIONS = frozenset(
     {
@@ -56,6 +58,45 @@ def asked_since_the_shopper_spoke(tracker: Tracker) -> bool:
     return False
 
 
+async def offered_orders(shop: ShopService, tracker: Tracker) -> tuple[list[OrderView], bool]:
+    """The shopper's recent orders to offer, and whether the message's goods single one out.
+
+    「耳机没声音想退货」 names the goods: their order comes first, to confirm.
+    """
+    shopper_id = shopper_id_of(tracker)
+    if not shopper_id:
+        return [], False
+    orders = await shop.recent_orders(shopper_id=shopper_id, limit=OFFERED_ORDERS)
+    named = orders_with(orders, await shop.match_products(question_text(tracker)))
+    if len(named) != 1:
+        return orders, False
+    return named + [o for o in orders if o is not named[0]], True
+
+
+def order_buttons(orders: list[OrderView]) -> list[dict[str, str]]:
+    """One button per order: its short number, goods and status."""
+    return [
+        {
+            "title": f"{o.id[-6:]} · {o.item_summary} · {STATUS_LABELS[o.status]}",
+            "payload": f'/inform{{"order_id":"{o.id}"}}',
+        }
+        for o in orders
+    ]
+
+
+async def ask_about_the_named_order(
+    shop: ShopService, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> bool:
+    """Details instead of the order that name its goods (「耳机左耳没声音了」): offer it.
+
+    Returns whether it asked 「是下面第一笔订单吗」; if not, nothing was said.
+    """
+    orders, named = await offered_orders(shop, tracker)
+    if named:
+        dispatcher.utter_message(response="utter_ask_order_id_named", buttons=order_buttons(orders))
+    return named
+
+
 class ActionAskOrderId(UsesShop, Action):
     """Asks which order, offering the shopper's recent orders as buttons.
 
@@ -76,35 +117,21 @@ class ActionAskOrderId(UsesShop, Action):
         intent = latest_intent(tracker)
         if asked_for_the_order_already(tracker) and intent not in REQUEST_KINDS:
             # After a digression, a short reminder; after details it could not
-            # use as an order, say so.
-            again = "utter_which_order_not_understood" if intent == "inform" else "utter_ask_again"
-            dispatcher.utter_message(response=again)
+            # use as an order, say so, unless they name the order's goods.
+            if intent != "inform":
+                dispatcher.utter_message(response="utter_ask_again")
+            elif not await ask_about_the_named_order(self.shop, dispatcher, tracker):
+                dispatcher.utter_message(response="utter_which_order_not_understood")
             return []
         policy = POLICY_FIRST.get(tracker.get_slot("request_kind"))
         if policy is not None and topic_of(question_text(tracker), [policy]):
             dispatcher.utter_message(response=policy.response)
-        shopper_id = shopper_id_of(tracker)
-        orders = (
-            await self.shop.recent_orders(shopper_id=shopper_id, limit=OFFERED_ORDERS)
-            if shopper_id
-            else []
-        )
+        orders, named = await offered_orders(self.shop, tracker)
         if not orders:
             dispatcher.utter_message(response="utter_ask_order_id")
             return []
-        # 「耳机没声音想退货」 names the goods: offer their order first, to confirm.
-        named = orders_with(orders, await self.shop.match_products(question_text(tracker)))
-        if len(named) == 1:
-            orders = named + [o for o in orders if o is not named[0]]
-        buttons = [
-            {
-                "title": f"{o.id[-6:]} · {o.item_summary} · {STATUS_LABELS[o.status]}",
-                "payload": f'/inform{{"order_id":"{o.id}"}}',
-            }
-            for o in orders
-        ]
-        question = "utter_ask_order_id_named" if len(named) == 1 else "utter_ask_order_id_choose"
-        dispatcher.utter_message(response=question, buttons=buttons)
+        question = "utter_ask_order_id_named" if named else "utter_ask_order_id_choose"
+        dispatcher.utter_message(response=question, buttons=order_buttons(orders))
         return []
 
 

@@ -24,6 +24,12 @@ class Topic:
 
 # Asked before buying; the first topic with a word in the question wins.
 PRE_SALE = (
+    # Before shipping: 「合并发货能省运费吗」 asks about merging.
+    Topic(
+        "utter_policy_merge_shipping",
+        ("合并发货", "合并发", "合单", "一起发", "一起寄", "合并成一个包裹"),
+    ),
+    Topic("utter_policy_trade_in", ("以旧换新", "旧换新", "旧的换", "回收旧", "折价换")),
     Topic("utter_policy_shipping", ("包邮", "运费", "邮费", "快递费")),
     Topic("utter_policy_ship_from", ("哪里发货", "哪发货", "哪儿发", "发货地", "从哪发", "哪个仓")),
     Topic("utter_policy_warranty", ("保修", "质保", "保固", "保多久")),

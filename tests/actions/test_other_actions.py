@@ -16,6 +16,7 @@ from actions.handoff import ActionRequestAgent, recent_user_texts
 from actions.membership import ActionMembershipInfo
 from actions.payments import ActionPaymentHelp
 from actions.products import ActionProductConsult
+from actions.shop.seed import DEMO_DELIVERED_ORDER
 from actions.shop.service import ShopService
 from tests.factories import make_tracker
 
@@ -104,6 +105,9 @@ async def test_a_product_not_found_gets_what_the_shop_sells(shop: ShopService, t
         ("空气炸锅保修多久", "utter_policy_warranty"),
         ("这个是正品吗", "utter_authentic"),
         ("买这个有赠品吗", "utter_policy_gift"),
+        ("我拍了两单，能一起寄吗", "utter_policy_merge_shipping"),
+        ("合并发货能省运费吗", "utter_policy_merge_shipping"),
+        ("支持以旧换新吗", "utter_policy_trade_in"),
         ("羽絨服包郵嗎", "utter_policy_shipping"),  # written in traditional characters
     ],
 )
@@ -259,18 +263,29 @@ async def test_first_miss_asks_to_rephrase_the_second_hands_off(domain: dict) ->
     assert events == [ConversationPaused()]
 
 
-async def test_a_miss_while_asked_which_order_asks_for_the_order_again(domain: dict) -> None:
-    slots = {"requested_slot": "order_id", "request_kind": "logistics_track"}
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("已经五天了", "utter_which_order_not_understood"),
+        ("耳机左耳没声音了", "utter_ask_order_id_named"),  # the goods of one order: offer it
+    ],
+)
+async def test_a_miss_while_asked_which_order_asks_for_the_order_again(
+    domain: dict, shop: ShopService, text: str, said: str
+) -> None:
+    slots = {"requested_slot": "order_id", "request_kind": "exchange_goods"}
     tracker = make_tracker(
-        "已经五天了",
+        text,
         "nlu_fallback",
         slots=slots,
-        events=[{"event": "user", "text": "快递一直不动"}],
+        events=[{"event": "user", "text": "我要换货"}],
         active_loop="order_form",
     )
     dispatcher = CollectingDispatcher()
-    assert await ActionHandleFallback(limit=2).run(dispatcher, tracker, domain) == []
-    assert [m["response"] for m in dispatcher.messages] == ["utter_which_order_not_understood"]
+    assert await ActionHandleFallback(limit=2, shop=shop).run(dispatcher, tracker, domain) == []
+    assert [m["response"] for m in dispatcher.messages] == [said]
+    if said == "utter_ask_order_id_named":
+        assert DEMO_DELIVERED_ORDER in dispatcher.messages[0]["buttons"][0]["payload"]
 
 
 def _unsure(text: str, ranking: list[tuple[str, float]]) -> Tracker:
