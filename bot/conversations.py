@@ -242,7 +242,7 @@ class ConversationService:
             shopper_id = await store.conversation_shopper(s, conversation_id)
             shown = to_protocol(message)
         if "attachment" in shown:
-            await self._answer_picture(conversation_id, message_id, shown, text)
+            await self._answer_picture(conversation_id, message_id, shopper_id, shown, text)
             return
         if self._handoff is not None and self._screen is not None:
             # Before the bot and independent of its model: danger goes to people at once.
@@ -281,15 +281,19 @@ class ConversationService:
                 logger.exception("Could not record message %s for the trainers", message_id)
 
     async def _answer_picture(
-        self, conversation_id: str, message_id: int, shown: dict[str, Any], text: str
+        self,
+        conversation_id: str,
+        message_id: int,
+        shopper_id: str | None,
+        shown: dict[str, Any],
+        text: str,
     ) -> None:
         # A person sees the picture; the bot cannot, and says so rather than guess.
         if self._handoff is not None and await self._handoff.route(conversation_id, shown, text):
             await self._set_status(message_id, HANDED_OFF)
             return
         reply = {"text": copy.PICTURE_TO_BOT, "quick_replies": copy.picture_buttons()}
-        await self.post(conversation_id, "bot", reply)
-        await self._set_status(message_id, ANSWERED)
+        await self._relay(conversation_id, message_id, shopper_id, ReplyBatch([reply], None))
 
     async def _relay(
         self, conversation_id: str, message_id: int, shopper_id: str | None, batch: ReplyBatch

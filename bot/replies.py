@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.images import IMAGE_TEXT
+
 
 @dataclass(frozen=True)
 class ReplyBatch:
@@ -73,5 +75,5 @@ def display_text(message: dict[str, Any]) -> str:
         return text
     attachment = message.get("attachment")
     if isinstance(attachment, dict) and attachment.get("type") == "image":
-        return "[image]"
+        return IMAGE_TEXT
     return ""
