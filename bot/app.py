@@ -27,6 +27,7 @@ from bot.settings import Settings
 from bot.trainer import wiring as trainer_wiring
 from bot.trainer.api import trainer_routes
 from handoff.escalation import Escalation
+from handoff.presence_redis import RedisBoard
 from handoff.wiring import HumanSide, build_human_side
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ MAX_PACKET_BYTES = 1_000_000
 def _client_manager(settings: Settings) -> socketio.AsyncManager | None:
     # Several gateway processes share rooms through Redis; one needs nothing.
     if settings.redis_url:
-        return socketio.AsyncRedisManager(settings.redis_url)
+        return socketio.AsyncRedisManager(settings.redis_url, channel=settings.redis_channel)
     return None
 
 
@@ -95,6 +96,8 @@ def create_app(
         Escalation(settings.escalation_url, settings.console_url)
         if settings.escalation_url
         else None,
+        # Several gateways share who is online through Redis; one keeps it in memory.
+        RedisBoard(settings.redis_url, settings.redis_channel) if settings.redis_url else None,
     )
     workbench = trainer_wiring.build_workbench(
         settings, sessionmaker, rasa, humans.masker.mask, utc_now, root

@@ -74,6 +74,8 @@ class Settings:
     database_url: str = "sqlite:///var/kefu.db"
     shop_database_url: str = "sqlite:///var/shop.db"
     redis_url: str | None = None
+    # Gateways sharing one Redis share this name: socket.io's channel, the agents' presence.
+    redis_channel: str = "kefu"
     identity_secret: str = ""
     rasa_token: str = ""
     agent_grace: float = 60.0
@@ -119,6 +121,7 @@ class Settings:
             database_url=env.get("KEFU_DATABASE_URL") or f"sqlite:///{var_dir}/kefu.db",
             shop_database_url=env.get("SHOP_DATABASE_URL") or f"sqlite:///{var_dir}/shop.db",
             redis_url=env.get("REDIS_URL") or None,
+            redis_channel=env.get("KEFU_REDIS_CHANNEL") or cls.redis_channel,
             identity_secret=env.get("KEFU_IDENTITY_SECRET", ""),
             rasa_token=env.get("RASA_TOKEN", ""),
             agent_grace=_float(env, "KEFU_AGENT_GRACE", cls.agent_grace),

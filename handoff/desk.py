@@ -6,6 +6,7 @@ the gateway's conversation store, and who is online in ``Presence``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -15,7 +16,7 @@ from bot.conversations import ConversationService
 from bot.rasa_client import RasaClient, RasaUnavailable
 from handoff import copy
 from handoff.errors import InvalidRating, NotTicketHolder, TicketClosed, TicketNotFound
-from handoff.presence import Presence
+from handoff.presence import Board, Presence
 from handoff.queue import HandoffQueue
 from handoff.replies import suggest
 from handoff.views import AgentView, TicketView
@@ -28,6 +29,8 @@ SUPERVISORS = "supervisors"
 CSAT = re.compile(r"^/csat\{\"score\":\s*([1-5])\}$")
 MESSAGE_LEFT = "message_left"  # the ticket event of the waiting shopper's acknowledgement
 URGENT = "urgent"
+#: Seconds between checks for chats held by agents no gateway has a console of.
+HOLDERS_INTERVAL = 10.0
 AgentBus = Callable[[str, Any, str], Awaitable[None]]
 
 
@@ -72,6 +75,7 @@ class HelpDesk:
         grace: seconds a disconnected agent keeps their chats.
         replies: intent → suggested agent reply, sent along with each shopper message.
         mask: hides phone, ID and card numbers and addresses from whoever does not hold a ticket.
+        board: agents connected to every gateway process (default: this one only).
     """
 
     def __init__(
@@ -84,14 +88,14 @@ class HelpDesk:
         grace: float = 60.0,
         replies: dict[str, str] | None = None,
         mask: Callable[[str], str] = str,
+        board: Board | None = None,
     ) -> None:
         self._queue = queue
         self._conversations = conversations
         self._rasa = rasa
         self._to_agents = to_agents
         self._to_shopper = to_shopper
-        self.presence = Presence(grace, self._agent_gone)
-        self._agents: dict[int, AgentView] = {}
+        self.presence = Presence(grace, self._agent_gone, board)
         self._replies = replies or {}
         self._mask = mask
 
@@ -106,7 +110,7 @@ class HelpDesk:
         conversation is not queued (False): the bot answers once it is back.
         """
         team = _known(signal.get("team"), TEAMS, "general")
-        if signal.get("reason") == "bot_unavailable" and self._online_for(team) == 0:
+        if signal.get("reason") == "bot_unavailable" and await self._online_for(team) == 0:
             return False
         before = await self._queue.open_ticket_for(conversation_id)
         ticket, created = await self._queue.open_ticket(
@@ -186,7 +190,7 @@ class HelpDesk:
         if any(event["kind"] == MESSAGE_LEFT for event in events):
             return
         await self._queue.record_event(ticket.id, MESSAGE_LEFT, {})
-        if self._online_for(ticket.team) > 0:
+        if await self._online_for(ticket.team) > 0:
             text = copy.MESSAGE_WAITING
         else:
             text = copy.MESSAGE_LEFT_URGENT if ticket.priority == URGENT else copy.MESSAGE_LEFT
@@ -211,8 +215,7 @@ class HelpDesk:
 
     async def agent_connected(self, agent: AgentView, sid: str) -> dict[str, Any]:
         """Register a console and return the ``hello`` payload."""
-        self._agents[agent.id] = agent
-        self.presence.connected(agent.id, sid)
+        await self.presence.connected(agent.id, sid)
         held = await self._queue.held_by(agent.id)
         queue = await self._queue.queue()
         # The newest message of each chat, for the list's preview after a reload.
@@ -224,13 +227,13 @@ class HelpDesk:
             "canned": [{"title": title, "text": text} for title, text in copy.CANNED],
         }
 
-    def agent_disconnected(self, agent_id: int, sid: str) -> None:
+    async def agent_disconnected(self, agent_id: int, sid: str) -> None:
         """A console closed; chats stay with the agent for the grace period."""
-        self.presence.disconnected(agent_id, sid)
+        await self.presence.disconnected(agent_id, sid)
 
     async def set_presence(self, agent: AgentView, status: str) -> None:
         """Online agents take new chats; away ones keep theirs but get none."""
-        self.presence.set_status(agent.id, status)
+        await self.presence.set_status(agent.id, status)
         await self.dispatch()
 
     async def claim(self, agent: AgentView, ticket_id: int) -> TicketView:
@@ -310,7 +313,7 @@ class HelpDesk:
 
     async def dispatch(self) -> None:
         """Assign waiting tickets to available agents and tell everyone."""
-        for ticket in await self._queue.assign_waiting(self.presence.available()):
+        for ticket in await self._queue.assign_waiting(await self.presence.available()):
             await self._joined(ticket)
         await self._queue_changed()
 
@@ -340,7 +343,7 @@ class HelpDesk:
             await self._tell_position(ticket, stored=False)
 
     async def _tell_position(self, ticket: TicketView, stored: bool) -> None:
-        online = self._online_for(ticket.team)
+        online = await self._online_for(ticket.team)
         position = await self._queue.position(ticket.id)
         wait = await self._queue.estimated_wait(ticket.id, online)
         minutes = max(1, round(wait.total_seconds() / 60))
@@ -356,14 +359,34 @@ class HelpDesk:
             text = copy.QUEUED.format(ahead=position - 1, minutes=minutes)
         await self._conversations.post(ticket.conversation_id, "system", {"text": text})
 
-    def _online_for(self, team: str) -> int:
-        available = self.presence.available()
+    async def _online_for(self, team: str) -> int:
+        # Agents on any gateway: their skills come from the database, not this process.
+        agents = await self._queue.agents(await self.presence.available())
         return sum(
             1
-            for agent_id in available
-            if (agent := self._agents.get(agent_id))
-            and (team in agent.skills or agent.role == SUPERVISOR)
+            for agent in agents
+            if agent.active and (team in agent.skills or agent.role == SUPERVISOR)
         )
+
+    async def watch_holders(self) -> None:
+        """Start the grace period of every agent who holds chats but has no console anywhere.
+
+        Grace timers live in the process that held the console; after a restart
+        (or a gateway that died) nobody would return those chats to the queue.
+        """
+        for agent_id in await self._queue.holders():
+            await self.presence.absent(agent_id)
+
+    async def watch_holders_forever(self, interval: float = HOLDERS_INTERVAL) -> None:
+        """``watch_holders`` now (a restart) and every ``interval`` seconds, until cancelled."""
+        while True:
+            try:
+                await self.watch_holders()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a failed round must not stop the next ones
+                logger.exception("Could not check who holds chats")
+            await asyncio.sleep(interval)
 
     async def _agent_gone(self, agent_id: int) -> None:
         requeued = await self._queue.requeue_agent(agent_id)

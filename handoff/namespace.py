@@ -115,7 +115,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         self._limiter.forget(sid)
         session = await self.get_session(sid)
         if "agent" in session:
-            self._desk.agent_disconnected(session["agent"].id, sid)
+            await self._desk.agent_disconnected(session["agent"].id, sid)
 
     async def on_set_presence(self, sid: str, data: Any) -> Ack:
         """Online or away."""

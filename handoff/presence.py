@@ -1,84 +1,153 @@
-"""Which agents are connected and available, and the grace period after they leave."""
+"""Which agents are connected and available, and the grace period after they leave.
+
+A console's socket belongs to one gateway process, so each process keeps its
+own sockets and grace timers. Who is connected *somewhere*, and whether they
+chose 在线 or 离开, is on a board every process reads: memory for one
+process, Redis (``handoff.presence_redis``) for several behind one load
+balancer, so a chat opened on one gateway goes to an agent connected to another.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from typing import Protocol
 
 ONLINE, AWAY = "online", "away"
 
 
-@dataclass
-class _Agent:
-    sids: set[str] = field(default_factory=set)
-    status: str = ONLINE
+class Board(Protocol):
+    """Agents connected to any gateway process, and the status each chose."""
+
+    async def arrive(self, agent_id: int) -> None:
+        """This process has the agent's first console; a fresh arrival starts online."""
+
+    async def leave(self, agent_id: int) -> None:
+        """This process no longer has a console of the agent."""
+
+    async def set_status(self, agent_id: int, status: str) -> None:
+        """The agent chose online (takes new chats) or away."""
+
+    async def available(self) -> set[int]:
+        """Agents connected somewhere and online."""
+
+    async def connected_anywhere(self, agent_id: int) -> bool:
+        """Whether any process still has a console of the agent."""
+
+    async def close(self) -> None:
+        """Leave the board (at shutdown)."""
+
+
+class MemoryBoard:
+    """The board of a single gateway process."""
+
+    def __init__(self) -> None:
+        self._connected: set[int] = set()
+        self._status: dict[int, str] = {}
+
+    async def arrive(self, agent_id: int) -> None:
+        if agent_id not in self._connected:
+            self._status[agent_id] = ONLINE
+        self._connected.add(agent_id)
+
+    async def leave(self, agent_id: int) -> None:
+        self._connected.discard(agent_id)
+
+    async def set_status(self, agent_id: int, status: str) -> None:
+        self._status[agent_id] = status
+
+    async def available(self) -> set[int]:
+        return {i for i in self._connected if self._status.get(i, ONLINE) == ONLINE}
+
+    async def connected_anywhere(self, agent_id: int) -> bool:
+        return agent_id in self._connected
+
+    async def close(self) -> None:
+        self._connected.clear()
 
 
 class Presence:
-    """Connected agents by id; a departure takes effect after ``grace`` seconds.
+    """This process's agent consoles; a departure takes effect after ``grace`` seconds.
 
     Args:
         grace: seconds an agent who lost every connection keeps their chats.
-        on_gone: called with the agent id when the grace period runs out.
+        on_gone: called with the agent id when the grace period runs out and no
+            process has a console of theirs.
+        board: who is connected anywhere (default: this process only).
     """
 
-    def __init__(self, grace: float, on_gone: Callable[[int], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        grace: float,
+        on_gone: Callable[[int], Awaitable[None]],
+        board: Board | None = None,
+    ) -> None:
         self._grace = grace
         self._on_gone = on_gone
-        self._agents: dict[int, _Agent] = {}
+        self._board = board or MemoryBoard()
+        self._sids: dict[int, set[str]] = {}
         self._timers: dict[int, asyncio.Task[None]] = {}
 
-    def connected(self, agent_id: int, sid: str) -> None:
+    async def connected(self, agent_id: int, sid: str) -> None:
         """An agent opened a console; a pending departure is called off.
 
-        The first console of an agent starts online; further ones (another tab)
-        keep the status the agent chose.
+        The first console of an agent starts online; further ones (another tab,
+        another gateway) keep the status the agent chose.
         """
         timer = self._timers.pop(agent_id, None)
         if timer is not None:
             timer.cancel()
-        agent = self._agents.setdefault(agent_id, _Agent())
-        if not agent.sids:
-            agent.status = ONLINE
-        agent.sids.add(sid)
+        sids = self._sids.setdefault(agent_id, set())
+        if not sids:
+            await self._board.arrive(agent_id)
+        sids.add(sid)
 
-    def disconnected(self, agent_id: int, sid: str) -> None:
-        """A console closed; the last one starts the grace period."""
-        agent = self._agents.get(agent_id)
-        if agent is None:
+    async def disconnected(self, agent_id: int, sid: str) -> None:
+        """A console closed; the agent's last one here starts the grace period."""
+        sids = self._sids.get(agent_id)
+        if sids is None or sid not in sids:
             return
-        agent.sids.discard(sid)
-        if not agent.sids and agent_id not in self._timers:
-            self._timers[agent_id] = asyncio.create_task(self._leave_after_grace(agent_id))
+        sids.discard(sid)
+        if not sids:
+            del self._sids[agent_id]
+            await self._board.leave(agent_id)
+            if agent_id not in self._timers:
+                self._timers[agent_id] = asyncio.create_task(self._leave_after_grace(agent_id))
 
     async def _leave_after_grace(self, agent_id: int) -> None:
         await asyncio.sleep(self._grace)
         self._timers.pop(agent_id, None)
-        agent = self._agents.get(agent_id)
-        if agent is not None and not agent.sids:
-            del self._agents[agent_id]
-            await self._on_gone(agent_id)
+        if agent_id in self._sids or await self._board.connected_anywhere(agent_id):
+            return  # back, here or on another gateway
+        await self._on_gone(agent_id)
 
-    def set_status(self, agent_id: int, status: str) -> None:
+    async def absent(self, agent_id: int) -> None:
+        """Start the grace period of an agent with no console here or anywhere.
+
+        For chats whose agent left while no process was watching: a gateway
+        restarted (or died) during their grace period.
+        """
+        if agent_id in self._sids or agent_id in self._timers:
+            return
+        if not await self._board.connected_anywhere(agent_id):
+            self._timers[agent_id] = asyncio.create_task(self._leave_after_grace(agent_id))
+
+    async def set_status(self, agent_id: int, status: str) -> None:
         """Mark a connected agent online (takes new chats) or away (does not)."""
-        if agent_id in self._agents:
-            self._agents[agent_id].status = status
+        if agent_id in self._sids:
+            await self._board.set_status(agent_id, status)
 
-    def available(self) -> set[int]:
-        """Agents connected and online: the ones new chats may go to."""
-        return {i for i, a in self._agents.items() if a.sids and a.status == ONLINE}
-
-    def connected_ids(self) -> set[int]:
-        """Every agent with an open console."""
-        return {i for i, a in self._agents.items() if a.sids}
+    async def available(self) -> set[int]:
+        """Agents connected anywhere and online: the ones new chats may go to."""
+        return await self._board.available()
 
     async def close(self) -> None:
-        """Cancel pending departures (at shutdown)."""
+        """Cancel pending departures and leave the board (at shutdown)."""
         for timer in self._timers.values():
             timer.cancel()
         for timer in list(self._timers.values()):
             with contextlib.suppress(asyncio.CancelledError):
                 await timer
         self._timers.clear()
+        await self._board.close()

@@ -17,7 +17,7 @@ from handoff import store
 from handoff import tickets as changes
 from handoff.errors import ConcurrentUpdate, InvalidInput
 from handoff.models import utc_now
-from handoff.views import TicketView, event_dict
+from handoff.views import AgentView, TicketView, event_dict
 from handoff.vocab import HANDED_BACK, PRIORITY_RANKS, QUEUED, STATUSES, TEAMS, require_optional
 
 T = TypeVar("T")
@@ -105,6 +105,18 @@ class HandoffQueue:
             The tickets assigned now.
         """
         return await self._change(changes.assign_waiting, sorted(set(online_agent_ids)))
+
+    async def holders(self) -> list[int]:
+        """Ids of the agents who hold an assigned ticket."""
+        async with self._sessions() as s:
+            return await store.holders(s)
+
+    async def agents(self, agent_ids: Collection[int]) -> list[AgentView]:
+        """The agents with these ids (unknown ids are left out)."""
+        if not agent_ids:
+            return []
+        async with self._sessions() as s:
+            return [AgentView.of(a) for a in await store.agents_with_ids(s, agent_ids)]
 
     async def queue(self, team: str | None = None) -> list[TicketView]:
         """Queued tickets (of ``team``) in queue order."""

@@ -59,6 +59,12 @@ async def all_agents(s: AsyncSession) -> list[Agent]:
     return list((await s.execute(select(Agent).order_by(Agent.username))).scalars())
 
 
+async def holders(s: AsyncSession) -> list[int]:
+    """Ids of the agents who hold an assigned ticket."""
+    stmt = select(Ticket.agent_id).where(Ticket.status == ASSIGNED).distinct()
+    return sorted(int(i) for i in (await s.execute(stmt)).scalars() if i is not None)
+
+
 async def agents_with_ids(s: AsyncSession, agent_ids: Collection[int]) -> list[Agent]:
     """The agents among ``agent_ids``, by id."""
     stmt = select(Agent).where(Agent.id.in_(list(agent_ids))).order_by(Agent.id)

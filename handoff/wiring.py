@@ -33,6 +33,7 @@ from handoff.auth import Authenticator
 from handoff.desk import HelpDesk
 from handoff.escalation import Escalation
 from handoff.namespace import AgentNamespace
+from handoff.presence import Board
 from handoff.promises import PromiseBook
 from handoff.queue import HandoffQueue
 from handoff.replies import agent_replies
@@ -70,19 +71,22 @@ class HumanSide:
     auth: Authenticator
     escalation: Escalation | None = None
     clocks: asyncio.Task[None] | None = None
+    holders: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Load the masking pipeline, then start keeping deadlines and promises."""
+        """Load the masking pipeline, then keep deadlines, promises and absent agents' chats."""
         # Off the event loop: building spaCy's pipeline takes seconds.
         await asyncio.to_thread(self.masker.warm_up)
         self.clocks = asyncio.create_task(self.watchman.run_forever())
+        self.holders = asyncio.create_task(self.desk.watch_holders_forever())
 
     async def close(self) -> None:
         """Stop timers and close the shop connection pool."""
-        if self.clocks is not None:
-            self.clocks.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.clocks
+        for task in (self.clocks, self.holders):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self.watchman.settled()
         if self.escalation is not None:
             await self.escalation.aclose()
@@ -102,6 +106,7 @@ def build_human_side(
     urgent_claim_seconds: float = 30.0,
     screen: Callable[[str], Any] | None = None,
     escalation: Escalation | None = None,
+    board: Board | None = None,
 ) -> HumanSide:
     """Wire queue, desk, workspace, the ``/agent`` namespace and the API routes."""
     queue = HandoffQueue(sessionmaker)
@@ -118,7 +123,7 @@ def build_human_side(
     replies = agent_replies(domain, rules)
     masker = PrivacyMasker()
     mask = masker.mask
-    desk = HelpDesk(queue, conversations, rasa, to_agents, to_shopper, grace, replies, mask)
+    desk = HelpDesk(queue, conversations, rasa, to_agents, to_shopper, grace, replies, mask, board)
     conversations.attach_handoff(desk, screen or SafetyScreen().screen)
     shop_engine = make_engine(shop_database_url)
     shop = ShopService(make_sessionmaker(shop_engine))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -427,6 +428,41 @@ async def test_restart_keeps_queue_assignment_and_history(tmp_path: Path) -> Non
     assert "重启前的消息" in [m["text"] for m in history]
     assert [t["id"] for t in hello["tickets"]] == [ticket["id"]]
     assert after["message"]["text"] == "重启后的消息"
+
+
+async def test_chats_of_an_agent_who_left_before_a_restart_return_to_the_queue(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path}/kefu.db",
+        shop_database_url=f"sqlite:///{tmp_path}/shop.db",
+        identity_secret=SECRET,
+        agent_grace=30,
+        var_dir=tmp_path,
+    )
+    await _add_users(settings.database_url)
+    port = free_port()
+    rasa = FakeRasa()
+    async with serving(create_app(settings, rasa_transport=rasa.transport()), port) as url:
+        desk = Desk(url, rasa, settings)
+        alice = await desk.agent("alice")
+        widget, session_id = await desk.shopper()
+        await widget.say("转人工", session_id)
+        ticket = (await alice.next("ticket_assigned"))["ticket"]
+        await alice.close()  # her grace period starts, and the gateway stops within it
+        await widget.close()
+    settings = dataclasses.replace(settings, agent_grace=0.5)
+    async with serving(create_app(settings, rasa_transport=rasa.transport()), port) as url:
+        desk = Desk(url, rasa, settings)
+        bob = await desk.agent("bob")
+        taken = (await bob.next("ticket_assigned"))["ticket"]  # she never came back
+        widget = WidgetClient()
+        await widget.connect(url)
+        _, history = await widget.start_session(session_id)
+        await widget.close()
+        await bob.close()
+    assert taken["id"] == ticket["id"]
+    assert any("离开" in m["text"] for m in history if m["sender"] == "system")
 
 
 async def _next_from(widget: WidgetClient, sender: str, containing: str = "") -> dict:
