@@ -107,14 +107,13 @@ class PromiseBook:
                 select(Promise).where(Promise.status == "open", Promise.reminded_at.is_(None))
             )
             due = [
-                p
+                p.id
                 for p in rows.scalars()
                 if p.due_at - remind_before(p.due_at - p.created_at) <= now
             ]
-            for promise in due:
-                promise.reminded_at = now
-            await s.flush()
-            return [await self._view(s, p.id) for p in due]
+            unmarked = Promise.reminded_at.is_(None)
+            mine = [i for i in due if await _mark(s, i, unmarked, reminded_at=now)]
+            return [await self._view(s, i) for i in mine]
 
     async def newly_overdue(self) -> list[PromiseView]:
         """Open promises past their due time; marks them overdue (escalated once)."""
@@ -123,10 +122,9 @@ class PromiseBook:
             rows = await s.execute(
                 select(Promise.id).where(Promise.status == "open", Promise.due_at <= now)
             )
-            ids = list(rows.scalars())
-            if ids:
-                await s.execute(update(Promise).where(Promise.id.in_(ids)).values(status="overdue"))
-            return [await self._view(s, promise_id) for promise_id in ids]
+            still_open = Promise.status == "open"
+            mine = [i for i in rows.scalars() if await _mark(s, i, still_open, status="overdue")]
+            return [await self._view(s, promise_id) for promise_id in mine]
 
     async def _view(self, s: Any, promise_id: int) -> PromiseView:
         row = (
@@ -149,3 +147,11 @@ class PromiseBook:
             due_at=promise.due_at,
             status=promise.status,
         )
+
+
+async def _mark(s: Any, promise_id: int, unless_done: Any, **values: Any) -> bool:
+    # Conditional, so of several gateways keeping the clocks one reminds or escalates.
+    result = await s.execute(
+        update(Promise).where(Promise.id == promise_id, unless_done).values(**values)
+    )
+    return bool(result.rowcount)

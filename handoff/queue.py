@@ -226,6 +226,11 @@ class HandoffQueue:
         """Urgent tickets still queued since before ``before``, breach not yet recorded."""
         return await self._read(store.urgent_unclaimed_since, before)
 
+    async def record_once(self, ticket_id: int, kind: str, data: dict[str, Any]) -> bool:
+        """Record an event a ticket may have only once; False if it already had it."""
+        async with self._sessions.begin() as s:
+            return await store.record_once(s, ticket_id, kind, self._clock(), data)
+
     async def record_event(
         self, ticket_id: int, kind: str, data: dict[str, Any], actor_id: int | None = None
     ) -> None:

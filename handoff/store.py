@@ -256,6 +256,25 @@ async def queue_ids(s: AsyncSession, team: str) -> list[int]:
     return list((await s.execute(stmt.order_by(*QUEUE_ORDER))).scalars())
 
 
+async def record_once(
+    s: AsyncSession, ticket_id: int, kind: str, now: datetime, data: dict[str, Any]
+) -> bool:
+    """Add ``kind`` to a ticket's history unless it is there; whether this call added it.
+
+    The ticket's row is written first, a change to nothing that takes its
+    lock (PostgreSQL) or the database's (SQLite), so of several gateways
+    racing to record the same breach exactly one does.
+    """
+    await s.execute(update(Ticket).where(Ticket.id == ticket_id).values(id=Ticket.id))
+    seen = select(TicketEvent.id).where(
+        TicketEvent.ticket_id == ticket_id, TicketEvent.kind == kind
+    )
+    if await s.scalar(seen.limit(1)) is not None:
+        return False
+    await add_event(s, ticket_id, kind, now, data=data)
+    return True
+
+
 async def urgent_unclaimed_since(s: AsyncSession, before: datetime) -> list[TicketView]:
     """Queued urgent tickets waiting since before ``before`` whose breach is not yet recorded."""
     breached = select(TicketEvent.ticket_id).where(TicketEvent.kind == "deadline_missed")

@@ -58,7 +58,10 @@ class Watchman:
         now = self._clock()
         for ticket in await self._queue.urgent_unclaimed_since(now - self._deadline):
             waited = round((now - ticket.queued_at).total_seconds())
-            await self._queue.record_event(ticket.id, "deadline_missed", {"waited_seconds": waited})
+            # Every gateway keeps the clocks; the one that records the breach announces it.
+            data = {"waited_seconds": waited}
+            if not await self._queue.record_once(ticket.id, "deadline_missed", data):
+                continue
             payload = {"ticket": ticket.to_dict(), "waited_seconds": waited}
             await self._to_agents("claim_deadline_missed", payload, ALL_AGENTS)
             if self._escalate is not None:

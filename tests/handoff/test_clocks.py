@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import sessionmaker
 
+from handoff.db import make_sessionmaker
 from handoff.errors import PromiseNotFound, ResolutionNoteRequired
 from handoff.promises import PromiseBook, remind_before
 from handoff.queue import HandoffQueue
 from handoff.watch import Watchman
-from tests.handoff.conftest import Clock, MakeAgent, OpenTicket
+from tests.handoff.conftest import Clock, MakeAgent, OpenTicket, insert_agent
 
 
 class Bus:
@@ -29,6 +33,11 @@ class Bus:
 @pytest.fixture
 def bus() -> Bus:
     return Bus()
+
+
+@pytest.fixture
+def make_bus() -> Callable[[], Bus]:
+    return Bus
 
 
 @pytest.fixture
@@ -141,3 +150,37 @@ async def test_kept_promise_is_neither_reminded_nor_escalated(
 def test_short_promises_are_reminded_proportionally() -> None:
     assert remind_before(timedelta(minutes=10)) == timedelta(minutes=2)
     assert remind_before(timedelta(hours=24)) == timedelta(minutes=5)
+
+
+async def test_gateways_keeping_the_same_clocks_announce_each_event_once(
+    concurrent_engine: AsyncEngine, make_bus: Callable[[], Bus]
+) -> None:
+    clock = Clock()
+    sessions = make_sessionmaker(concurrent_engine)
+    agent = await insert_agent(sessions, "safe", skills="general,safety")
+    queue = HandoffQueue(sessions, clock=clock)
+    urgent, _ = await queue.open_ticket("c-u", None, "emergency", "urgent", "safety", [])
+    normal, _ = await queue.open_ticket("c-n", None, "requested", "normal", "general", [])
+    await queue.claim(normal.id, agent.id)
+    book = PromiseBook(sessions, clock)
+    await book.make(normal.id, agent.id, 10, "回电")
+    buses = [make_bus() for _ in range(4)]
+    gateways = [
+        Watchman(HandoffQueue(sessions, clock=clock), PromiseBook(sessions, clock), bus,
+                 timedelta(seconds=30), clock)
+        for bus in buses
+    ]  # fmt: skip
+
+    clock.advance(minutes=9, seconds=30)  # the reminder is due, and the claim deadline passed
+    await asyncio.gather(*(gateway.round() for gateway in gateways))
+    clock.advance(minutes=1)  # the promise is overdue
+    await asyncio.gather(*(gateway.round() for gateway in gateways))
+
+    def told(event: str) -> int:
+        return sum(len(bus.events(event)) for bus in buses)
+
+    assert told("claim_deadline_missed") == 1
+    assert told("promise_due_soon") == 1
+    assert told("promise_overdue") == 2  # once to the agent, once to the supervisors
+    kinds = [event["kind"] for event in await queue.recent_events(urgent.id)]
+    assert kinds.count("deadline_missed") == 1
