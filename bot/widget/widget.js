@@ -131,6 +131,12 @@
     return null;
   }
 
+  /** The first picture among the files of a paste or a drop, if any. */
+  function imageIn(transfer) {
+    const files = transfer && transfer.files ? [...transfer.files] : [];
+    return files.find((f) => /^image\//.test(f.type)) || null;
+  }
+
   /** The bytes of a `data:` URL, for sending a picture as binary. */
   function dataUrlBytes(dataUrl) {
     const binary = atob(dataUrl.slice(dataUrl.indexOf(",") + 1));
@@ -478,6 +484,22 @@
         const file = this.fileEl.files && this.fileEl.files[0];
         this.fileEl.value = ""; // the same picture may be chosen again
         if (file) this.sendImageFile(file);
+      });
+      // A screenshot pasted into the input, or a picture dropped on the chat, is sent too.
+      this.inputEl.addEventListener("paste", (e) => {
+        const file = imageIn(e.clipboardData);
+        if (!file) return; // text pastes as usual
+        e.preventDefault();
+        this.sendImageFile(file);
+      });
+      this.panelEl.addEventListener("dragover", (e) => {
+        if (e.dataTransfer && [...e.dataTransfer.types].includes("Files")) e.preventDefault();
+      });
+      this.panelEl.addEventListener("drop", (e) => {
+        const file = imageIn(e.dataTransfer);
+        if (!file) return;
+        e.preventDefault();
+        this.sendImageFile(file);
       });
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
@@ -239,3 +240,24 @@ def test_shopper_sends_a_photo_and_the_agent_sees_it(
     console.get_by_test_id("close").click()
     console.get_by_test_id("close-confirm").click()
     console.context.close()
+
+
+def test_a_pasted_screenshot_is_sent_as_a_picture(stack: Stack, page: Page) -> None:
+    page.goto(stack.gateway_url + "/")
+    screenshot = base64.b64encode(png(120, 80)).decode()
+    page.get_by_test_id("input").evaluate(
+        """(input, b64) => {
+            const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+            const data = new DataTransfer();
+            data.items.add(new File([bytes], "截图.png", { type: "image/png" }));
+            const paste = new ClipboardEvent("paste", { clipboardData: data, bubbles: true });
+            input.dispatchEvent(paste);
+        }""",
+        screenshot,
+    )
+    sent = page.locator("[data-testid=message][data-sender=shopper] img")
+    expect(sent).to_have_count(1, timeout=15_000)
+    assert _loaded(sent) == 120  # small enough to go as it is
+    bot = page.locator("[data-testid=message][data-sender=bot]")
+    expect(bot.filter(has_text="看不懂图片")).to_have_count(1, timeout=15_000)
+    expect(page.get_by_test_id("input")).to_have_value("")  # nothing pasted as text
