@@ -14,6 +14,8 @@ from starlette.schemas import SchemaGenerator
 
 from bot.conversations import ConversationService
 from handoff.auth import Authenticator
+from handoff.canned import CannedBook
+from handoff.desk import ALL_AGENTS, AgentBus
 from handoff.errors import AuthError, HandoffError, InvalidInput, NotAllowed, NotFound
 from handoff.models import utc_now
 from handoff.queue import HandoffQueue
@@ -56,10 +58,12 @@ def api_routes(
     queue: HandoffQueue,
     conversations: ConversationService,
     reports: ServiceReport,
+    canned: CannedBook,
+    to_agents: AgentBus,
     mask: Callable[[str], str] = str,
     clock: Callable[[], datetime] = utc_now,
 ) -> list[BaseRoute]:
-    """The ``/api`` routes and the OpenAPI schema."""
+    """The ``/api`` routes and the OpenAPI schema; ``to_agents`` tells open consoles of changes."""
 
     async def current_user(request: Request) -> AgentView:
         return await auth.user_for_header(request.headers.get("authorization", ""))
@@ -80,6 +84,12 @@ def api_routes(
         run.__doc__ = endpoint.__doc__
         return run
 
+    async def body_of(request: Request) -> Any:
+        try:
+            return await request.json()
+        except json.JSONDecodeError:
+            raise InvalidInput("body", "send a JSON object") from None
+
     async def login(request: Request) -> Response:
         """
         summary: Log in with username and password
@@ -92,10 +102,7 @@ def api_routes(
           200: {description: "{token, agent}"}
           401: {description: invalid credentials}
         """
-        try:
-            body: Any = await request.json()
-        except json.JSONDecodeError:
-            raise InvalidInput("body", "send a JSON object") from None
+        body = await body_of(request)
         if not isinstance(body, dict):
             raise InvalidInput("body", "send a JSON object")
         token, agent = await auth.login(
@@ -187,12 +194,82 @@ def api_routes(
         period = period_of(query.get("since"), query.get("until"), clock())
         return JSONResponse(await reports.build(period))
 
+    async def supervisor(request: Request) -> AgentView:
+        agent = await current_agent(request)
+        if agent.role != SUPERVISOR:
+            raise NotAllowed("only supervisors keep the quick replies")
+        return agent
+
+    async def canned_changed() -> list[dict[str, Any]]:
+        listing = [reply.to_dict() for reply in await canned.listing()]
+        await to_agents("canned_updated", {"canned": listing}, ALL_AGENTS)
+        return listing
+
+    async def canned_list(request: Request) -> Response:
+        """
+        summary: The team's quick replies (快捷回复)
+        responses:
+          200: {description: "{canned: [{id, title, text}]}"}
+        """
+        await current_agent(request)
+        return JSONResponse({"canned": [reply.to_dict() for reply in await canned.listing()]})
+
+    async def canned_add(request: Request) -> Response:
+        """
+        summary: Add a quick reply (supervisors)
+        requestBody:
+          content:
+            application/json:
+              schema: {type: object, required: [title, text],
+                       properties: {title: {type: string, maxLength: 20},
+                                    text: {type: string, maxLength: 500}}}
+        responses:
+          201: {description: "{reply, canned}; open consoles get canned_updated"}
+          400: {description: a missing, blank or too long title or text}
+          403: {description: the user is not a supervisor}
+        """
+        agent = await supervisor(request)
+        reply = await canned.add(await body_of(request), agent.username)
+        listing = await canned_changed()
+        return JSONResponse({"reply": reply.to_dict(), "canned": listing}, status_code=201)
+
+    async def canned_change(request: Request) -> Response:
+        """
+        summary: Change a quick reply (supervisors)
+        parameters:
+          - {name: reply_id, in: path, required: true, schema: {type: integer}}
+        responses:
+          200: {description: "{reply, canned}"}
+          404: {description: no such quick reply}
+        """
+        agent = await supervisor(request)
+        reply_id = int(request.path_params["reply_id"])
+        reply = await canned.change(reply_id, await body_of(request), agent.username)
+        return JSONResponse({"reply": reply.to_dict(), "canned": await canned_changed()})
+
+    async def canned_remove(request: Request) -> Response:
+        """
+        summary: Remove a quick reply (supervisors)
+        parameters:
+          - {name: reply_id, in: path, required: true, schema: {type: integer}}
+        responses:
+          200: {description: "{canned}"}
+          404: {description: no such quick reply}
+        """
+        await supervisor(request)
+        await canned.remove(int(request.path_params["reply_id"]))
+        return JSONResponse({"canned": await canned_changed()})
+
     routes: list[BaseRoute] = [
         Route("/api/login", guarded(login), methods=["POST"]),
         Route("/api/me", guarded(me), methods=["GET"]),
         Route("/api/tickets", guarded(tickets), methods=["GET"]),
         Route("/api/tickets/{ticket_id:int}", guarded(ticket), methods=["GET"]),
         Route("/api/report", guarded(report), methods=["GET"]),
+        Route("/api/canned", guarded(canned_list), methods=["GET"]),
+        Route("/api/canned", guarded(canned_add), methods=["POST"]),
+        Route("/api/canned/{reply_id:int}", guarded(canned_change), methods=["PUT"]),
+        Route("/api/canned/{reply_id:int}", guarded(canned_remove), methods=["DELETE"]),
     ]
 
     async def openapi(request: Request) -> Response:

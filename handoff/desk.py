@@ -224,7 +224,6 @@ class HelpDesk:
             "agent": agent.to_dict(),
             "tickets": [t.to_dict() | {"last_message": m} for t, m in zip(held, latest)],
             "queue": [self.public(t) for t in queue],
-            "canned": [{"title": title, "text": text} for title, text in copy.CANNED],
         }
 
     async def agent_disconnected(self, agent_id: int, sid: str) -> None:

@@ -26,7 +26,7 @@ from handoff.vocab import TEAMS
 
 Base: Any = declarative_base()
 
-__all__ = ["Agent", "Base", "Ticket", "TicketEvent", "UTCDateTime", "utc_now"]
+__all__ = ["Agent", "Base", "CannedReply", "Ticket", "TicketEvent", "UTCDateTime", "utc_now"]
 
 #: Marks the tickets that count against "one open ticket per conversation".
 _OPEN = text("status <> 'closed'")
@@ -142,3 +142,15 @@ class AuditEntry(Base):
     action = Column(String(32), nullable=False)
     ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=True)
     detail = Column(JSON, nullable=False, default=dict)
+
+
+class CannedReply(Base):
+    """A 快捷回复 of the team: a short title and the text it inserts; supervisors keep them."""
+
+    __tablename__ = "canned_replies"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    title = Column(String(20), nullable=False)
+    text = Column(Text, nullable=False)
+    updated_by = Column(String(64), nullable=True)  # the supervisor's username; None: kefu's own
+    updated_at = Column(UTCDateTime, nullable=False)

@@ -10,6 +10,7 @@ from socketio.exceptions import ConnectionRefusedError
 
 from bot.ratelimit import RateLimiter
 from handoff.auth import Authenticator
+from handoff.canned import CannedBook
 from handoff.desk import ALL_AGENTS, SUPERVISORS, HelpDesk, agent_room
 from handoff.errors import AuthError, HandoffError, InvalidInput
 from handoff.presence import AWAY, ONLINE
@@ -49,6 +50,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         workspace: builds what an opened ticket shows.
         auth: checks the token a console connects with.
         promises: the promise book.
+        canned: the team's quick replies, sent with ``hello``.
         limiter: events allowed per connection (20 per 10 s by default).
     """
 
@@ -58,12 +60,14 @@ class AgentNamespace(socketio.AsyncNamespace):
         workspace: Workspace,
         auth: Authenticator,
         promises: PromiseBook,
+        canned: CannedBook,
         limiter: RateLimiter | None = None,
         namespace: str = "/agent",
     ) -> None:
         super().__init__(namespace)
         self._desk = desk
         self._promises = promises
+        self._canned = canned
         self._workspace = workspace
         self._auth = auth
         self._limiter = limiter or RateLimiter(events=20, seconds=10)
@@ -107,6 +111,7 @@ class AgentNamespace(socketio.AsyncNamespace):
             await self.enter_room(sid, SUPERVISORS)
         hello = await self._desk.agent_connected(agent, sid)
         hello["promises"] = [p.to_dict() for p in await self._promises.open_for(agent.id)]
+        hello["canned"] = [reply.to_dict() for reply in await self._canned.listing()]
         await self.emit("hello", hello, to=sid)
         await self._desk.dispatch()
 

@@ -30,6 +30,7 @@ from bot.safety import SafetyScreen
 from handoff.api import api_routes
 from handoff.audit import AuditLog
 from handoff.auth import Authenticator
+from handoff.canned import CannedBook
 from handoff.desk import HelpDesk
 from handoff.escalation import Escalation
 from handoff.namespace import AgentNamespace
@@ -46,6 +47,7 @@ CONSOLE_DIR = Path(__file__).parent / "console"
 CONSOLE_ASSETS = {
     "console.js": "text/javascript",
     "report.js": "text/javascript",
+    "canned.js": "text/javascript",
     "console.css": "text/css",
 }
 
@@ -130,11 +132,13 @@ def build_human_side(
     audit = AuditLog(sessionmaker)
     workspace = Workspace(queue, conversations, rasa, shop, replies, audit, mask)
     promises = PromiseBook(sessionmaker)
-    sio.register_namespace(AgentNamespace(desk, workspace, auth, promises))
+    canned = CannedBook(sessionmaker)
+    sio.register_namespace(AgentNamespace(desk, workspace, auth, promises, canned))
     watchman = Watchman(
         queue, promises, to_agents, timedelta(seconds=urgent_claim_seconds), escalate=escalation
     )
-    routes = api_routes(auth, queue, conversations, ServiceReport(sessionmaker), mask) + [
+    reports = ServiceReport(sessionmaker)
+    routes = api_routes(auth, queue, conversations, reports, canned, to_agents, mask) + [
         Route("/console", _console_page),
         Route("/console/static/{name}", asset_files(CONSOLE_DIR, CONSOLE_ASSETS)),
     ]

@@ -88,6 +88,7 @@ AGENT_EVENTS = (
     "claim_deadline_missed",
     "promise_due_soon",
     "promise_overdue",
+    "canned_updated",
 )
 
 

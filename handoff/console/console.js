@@ -428,6 +428,7 @@
   // ---------------------------------------------------------------- views
 
   let login = null; // the login card: {show(message), hide()}, made in init()
+  let cannedEditor = null; // the supervisors' quick-reply editor, made in init()
 
   function showLogin(message) {
     login.show(message);
@@ -504,6 +505,7 @@
     if (els.promiseDialog.open) hidePromiseDialog();
     if (els.closeDialog.open) hideCloseDialog();
     if (els.reportDialog.open) els.reportDialog.close();
+    if (els.cannedDialog.open) els.cannedDialog.close();
     renderAlerts();
     stopFlash();
   }
@@ -586,6 +588,7 @@
     });
 
     on("hello", onHello);
+    on("canned_updated", onCannedUpdated);
     on("queue_updated", (d) => {
       if (isObject(d) && Array.isArray(d.queue)) {
         state.queue = d.queue.filter(isObject);
@@ -680,9 +683,8 @@
     state.mine = mine;
     for (const k of [...state.unread.keys()]) if (!mine.has(k)) state.unread.delete(k);
     state.queue = Array.isArray(d.queue) ? d.queue.filter(isObject) : [];
-    state.canned = Array.isArray(d.canned)
-      ? d.canned.filter((c) => isObject(c) && (c.text || c.title)).map((c) => ({ title: asText(c.title), text: asText(c.text) }))
-      : [];
+    state.canned = cannedList(d.canned);
+    if (els.cannedDialog.open) cannedEditor.refresh();
 
     if (Array.isArray(d.promises)) {
       const promises = new Map();
@@ -846,6 +848,7 @@
     els.meRole.textContent = parts.filter(Boolean).join(" · ");
     els.meRole.title = els.meRole.textContent;
     els.reportOpen.hidden = a.role !== "supervisor";
+    els.cannedManage.hidden = a.role !== "supervisor";
     renderPresence();
   }
 
@@ -1748,6 +1751,22 @@
     }
   }
 
+  function cannedList(list) {
+    return Array.isArray(list)
+      ? list
+          .filter((c) => isObject(c) && (c.text || c.title))
+          .map((c) => ({ id: c.id, title: asText(c.title), text: asText(c.text) }))
+      : [];
+  }
+
+  /** A supervisor changed the team's quick replies (in this console or another). */
+  function onCannedUpdated(d) {
+    if (!isObject(d)) return;
+    state.canned = cannedList(d.canned);
+    renderCanned();
+    if (els.cannedDialog.open) cannedEditor.refresh();
+  }
+
   function renderCanned() {
     const box = els.cannedList;
     box.textContent = "";
@@ -2620,6 +2639,8 @@
       logout: $("logout"),
       reportOpen: $("report-open"),
       reportDialog: $("report-dialog"),
+      cannedManage: $("canned-manage"),
+      cannedDialog: $("canned-dialog"),
       meAvatar: $("me-avatar"),
       meName: $("me-name"),
       meRole: $("me-role"),
@@ -2702,6 +2723,8 @@
       labels: { reasons: REASONS, teams: TEAMS, resolutions: RESOLUTIONS },
     });
     els.reportOpen.addEventListener("click", () => report.open());
+    cannedEditor = global.KefuCanned.mount({ api, list: () => state.canned });
+    els.cannedManage.addEventListener("click", () => cannedEditor.open());
     els.presence.addEventListener("click", () => setPresence(state.presence === "online" ? "away" : "online"));
 
     els.composer.addEventListener("submit", (e) => {

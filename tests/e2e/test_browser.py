@@ -261,3 +261,36 @@ def test_a_pasted_screenshot_is_sent_as_a_picture(stack: Stack, page: Page) -> N
     bot = page.locator("[data-testid=message][data-sender=bot]")
     expect(bot.filter(has_text="看不懂图片")).to_have_count(1, timeout=15_000)
     expect(page.get_by_test_id("input")).to_have_value("")  # nothing pasted as text
+
+
+def test_a_supervisor_adds_a_quick_reply_and_the_agents_console_has_it(
+    stack: Stack, browser: Browser
+) -> None:
+    agent = _console(stack, browser)
+    expect(agent.get_by_test_id("canned-manage")).to_be_hidden()  # agents use them, not keep them
+    boss = _console(stack, browser, SUPERVISOR, SUPERVISOR_PASSWORD)
+    boss.get_by_test_id("presence").click()  # away: no chats for the supervisor
+    boss.get_by_test_id("canned-manage").click()
+    dialog = boss.get_by_test_id("canned-dialog")
+    expect(dialog.get_by_test_id("canned-row")).to_have_count(5)  # kefu's own to start with
+    dialog.get_by_test_id("canned-title").fill("双十一")
+    dialog.get_by_test_id("canned-text").fill(
+        "双十一期间订单较多，发货可能延迟1-2天，请您耐心等待。"
+    )
+    dialog.get_by_test_id("canned-save").click()
+    expect(dialog.get_by_test_id("canned-row")).to_have_count(6, timeout=15_000)
+    boss.screenshot(path=str(stack.logs / "console-canned.png"))
+
+    page = agent.context.new_page()  # the agent has a chat open, to see the side panel
+    page.goto(stack.gateway_url + "/")
+    page.get_by_test_id("input").fill("转人工")
+    page.get_by_test_id("send").click()
+    expect(agent.get_by_test_id("transcript")).to_contain_text("转人工", timeout=30_000)
+    added = agent.get_by_test_id("canned").filter(has_text="双十一")
+    expect(added).to_have_count(1, timeout=15_000)  # pushed to the open console, no reload
+    added.click()
+    expect(agent.get_by_test_id("reply-input")).to_have_value(re.compile("发货可能延迟"))
+    agent.get_by_test_id("close").click()
+    agent.get_by_test_id("close-confirm").click()
+    agent.context.close()
+    boss.context.close()

@@ -212,6 +212,34 @@ async def test_a_picture_reaches_the_agent_and_only_them(desk: Desk) -> None:
     await alice.close()
 
 
+async def test_supervisors_keep_the_quick_replies_and_open_consoles_follow(desk: Desk) -> None:
+    alice = await desk.agent("alice")
+    as_sam = {"Authorization": f"Bearer {await desk.login('sam')}"}
+    as_alice = {"Authorization": f"Bearer {await desk.login('alice')}"}
+    reply = {"title": "运费", "text": "全场满99元包邮。"}
+    async with httpx.AsyncClient(base_url=desk.url) as http:
+        added = await http.post("/api/canned", json=reply, headers=as_sam)
+        pushed = await alice.next("canned_updated")
+        refused = await http.post("/api/canned", json=reply, headers=as_alice)
+        blank = await http.post("/api/canned", json={"title": "", "text": "x"}, headers=as_sam)
+        broken = await http.post("/api/canned", content=b"{", headers=as_sam)
+        reply_id = added.json()["reply"]["id"]
+        changed = await http.put(
+            f"/api/canned/{reply_id}", json={"title": "运费", "text": "全场包邮。"}, headers=as_sam
+        )
+        missing = await http.delete("/api/canned/9999", headers=as_sam)
+        listing = (await http.get("/api/canned", headers=as_alice)).json()["canned"]
+    assert added.status_code == 201 and pushed["canned"][-1] == {"id": reply_id, **reply}
+    assert refused.status_code == 403 and blank.status_code == 400 and broken.status_code == 400
+    assert changed.json()["reply"]["text"] == "全场包邮。" and missing.status_code == 404
+    assert listing[-1] == {"id": reply_id, "title": "运费", "text": "全场包邮。"}
+    again = await desk.agent("bob")  # a console opened later gets the list with hello
+    await alice.close()
+    await again.close()
+    hello = [data for event, data in again.seen if event == "hello"][0]
+    assert hello["canned"] == listing
+
+
 async def test_hand_back_resumes_the_bot(desk: Desk) -> None:
     alice = await desk.agent("alice")
     widget, session_id = await desk.shopper()
