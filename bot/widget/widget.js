@@ -962,19 +962,7 @@
     sendText(message, title) {
       message = asText(message).slice(0, MAX_LEN);
       if (!message.trim()) return null;
-      const rec = {
-        sender: "shopper",
-        localId: `${Date.now().toString(36)}-${++this.localSeq}-${Math.random().toString(36).slice(2, 6)}`,
-        text: message,
-        title: title ? asText(title) : undefined,
-        at: new Date().toISOString(),
-        status: this.ready ? "sending" : "queued",
-      };
-      this.appendMessage(rec);
-      this.refreshQuickReplies();
-      this.outbox.push(rec);
-      this.pump();
-      return rec;
+      return this.enqueue({ text: message, title: title ? asText(title) : undefined });
     }
 
     async sendImageFile(file) {
@@ -990,12 +978,15 @@
 
     /** Sends a picture (a `data:` URL) like a message: shown at once, queued while offline. */
     sendImage(dataUrl) {
+      return this.enqueue({ text: "", image: dataUrl, attachment: { type: "image", payload: { src: dataUrl } } });
+    }
+
+    /** Shows a shopper message at once and queues it to be sent in order. */
+    enqueue(fields) {
       const rec = {
         sender: "shopper",
         localId: `${Date.now().toString(36)}-${++this.localSeq}-${Math.random().toString(36).slice(2, 6)}`,
-        text: "",
-        image: dataUrl,
-        attachment: { type: "image", payload: { src: dataUrl } },
+        ...fields,
         at: new Date().toISOString(),
         status: this.ready ? "sending" : "queued",
       };

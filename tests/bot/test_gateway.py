@@ -3,46 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import httpx
 import pytest
 
-from bot.app import create_app
 from bot.identity import sign
-from bot.settings import Settings
+from tests.bot.conftest import SECRET
 from tests.bot.fake_rasa import FakeRasa
-from tests.servers import serving
 from tests.socket_clients import WidgetClient
-
-SECRET = "test-secret"
-
-
-@pytest.fixture
-def rasa() -> FakeRasa:
-    return FakeRasa()
-
-
-@pytest.fixture
-async def gateway(tmp_path: Path, rasa: FakeRasa) -> AsyncIterator[str]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/kefu.db",
-        identity_secret=SECRET,
-        redelivery_interval=0.2,
-        var_dir=tmp_path,
-    )
-    async with serving(create_app(settings, rasa_transport=rasa.transport())) as url:
-        yield url
-
-
-@pytest.fixture
-async def client(gateway: str) -> AsyncIterator[WidgetClient]:
-    widget = WidgetClient()
-    await widget.connect(gateway)
-    yield widget
-    await widget.close()
 
 
 async def test_new_session_is_confirmed_with_empty_history(client: WidgetClient) -> None:

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import httpx
 import pytest
 
 from bot import copy
-from bot.app import create_app
 from bot.images import MAX_IMAGE_BYTES, image_type
 from bot.protocol import ProtocolError, parse_user_image
-from bot.settings import Settings
 from tests.bot.fake_rasa import FakeRasa
 from tests.images import png
-from tests.servers import serving
 from tests.socket_clients import WidgetClient
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64)
@@ -54,28 +48,6 @@ def test_a_payload_that_is_not_a_picture_is_refused_clearly(payload: object, cod
     with pytest.raises(ProtocolError) as refused:
         parse_user_image(payload)
     assert refused.value.code == code
-
-
-@pytest.fixture
-def rasa() -> FakeRasa:
-    return FakeRasa()
-
-
-@pytest.fixture
-async def gateway(tmp_path: Path, rasa: FakeRasa) -> AsyncIterator[str]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/kefu.db", identity_secret="s", var_dir=tmp_path
-    )
-    async with serving(create_app(settings, rasa_transport=rasa.transport())) as url:
-        yield url
-
-
-@pytest.fixture
-async def client(gateway: str) -> AsyncIterator[WidgetClient]:
-    widget = WidgetClient()
-    await widget.connect(gateway)
-    yield widget
-    await widget.close()
 
 
 async def test_the_bot_says_it_cannot_see_a_picture_and_offers_a_person(

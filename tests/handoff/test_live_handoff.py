@@ -420,7 +420,8 @@ async def test_private_data_is_masked_for_agents_who_do_not_hold_the_ticket(desk
     await alice.close()
 
 
-async def test_restart_keeps_queue_assignment_and_history(tmp_path: Path) -> None:
+async def _restartable(tmp_path: Path) -> Settings:
+    """Settings of a gateway that keeps its data in ``tmp_path`` across restarts."""
     settings = Settings(
         database_url=f"sqlite:///{tmp_path}/kefu.db",
         shop_database_url=f"sqlite:///{tmp_path}/shop.db",
@@ -429,14 +430,23 @@ async def test_restart_keeps_queue_assignment_and_history(tmp_path: Path) -> Non
         var_dir=tmp_path,
     )
     await _add_users(settings.database_url)
+    return settings
+
+
+async def _alice_takes_a_chat(desk: Desk) -> tuple[AgentClient, WidgetClient, str, dict]:
+    alice = await desk.agent("alice")
+    widget, session_id = await desk.shopper()
+    await widget.say("转人工", session_id)
+    ticket = (await alice.next("ticket_assigned"))["ticket"]
+    return alice, widget, session_id, ticket
+
+
+async def test_restart_keeps_queue_assignment_and_history(tmp_path: Path) -> None:
+    settings = await _restartable(tmp_path)
     port = free_port()
     rasa = FakeRasa()
     async with serving(create_app(settings, rasa_transport=rasa.transport()), port) as url:
-        desk = Desk(url, rasa, settings)
-        alice = await desk.agent("alice")
-        widget, session_id = await desk.shopper()
-        await widget.say("转人工", session_id)
-        ticket = (await alice.next("ticket_assigned"))["ticket"]
+        alice, widget, session_id, ticket = await _alice_takes_a_chat(Desk(url, rasa, settings))
         await widget.say("重启前的消息", session_id)
         await alice.next("ticket_message")
         token = alice.auth["token"]
@@ -461,22 +471,11 @@ async def test_restart_keeps_queue_assignment_and_history(tmp_path: Path) -> Non
 async def test_chats_of_an_agent_who_left_before_a_restart_return_to_the_queue(
     tmp_path: Path,
 ) -> None:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/kefu.db",
-        shop_database_url=f"sqlite:///{tmp_path}/shop.db",
-        identity_secret=SECRET,
-        agent_grace=30,
-        var_dir=tmp_path,
-    )
-    await _add_users(settings.database_url)
+    settings = await _restartable(tmp_path)
     port = free_port()
     rasa = FakeRasa()
     async with serving(create_app(settings, rasa_transport=rasa.transport()), port) as url:
-        desk = Desk(url, rasa, settings)
-        alice = await desk.agent("alice")
-        widget, session_id = await desk.shopper()
-        await widget.say("转人工", session_id)
-        ticket = (await alice.next("ticket_assigned"))["ticket"]
+        alice, widget, session_id, ticket = await _alice_takes_a_chat(Desk(url, rasa, settings))
         await alice.close()  # her grace period starts, and the gateway stops within it
         await widget.close()
     settings = dataclasses.replace(settings, agent_grace=0.5)
