@@ -357,6 +357,25 @@ class ConversationService:
         await self._deliver(conversation_id, "bot_uttered", shown)
         return shown
 
+    async def post_image(
+        self,
+        conversation_id: str,
+        sender: str,
+        extra: dict[str, Any],
+        content_type: str,
+        data: bytes,
+    ) -> dict[str, Any]:
+        """Store a picture from an agent with its message and show it to the shopper."""
+        image_id = new_image_id()
+        payload = {"attachment": image_attachment(image_id), **extra}
+        now = self._clock()
+        async with self._sessionmaker.begin() as s:
+            await store.add_image(s, image_id, conversation_id, content_type, data, now)
+            message = await store.add_message(s, conversation_id, sender, IMAGE_TEXT, payload, now)
+        shown = to_protocol(message)
+        await self._deliver(conversation_id, "bot_uttered", shown)
+        return shown
+
     async def redeliver(self) -> int:
         """Send unanswered messages to Rasa again; return how many were scheduled."""
         stuck_before = self._clock() - self._stuck_after

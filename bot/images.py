@@ -22,6 +22,36 @@ _SIGNATURES = (
 IMAGE_TEXT = "[图片]"
 
 
+class ImageRefused(ValueError):
+    """Not a picture kefu takes; ``code`` is machine-readable."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def checked_image(value: object) -> tuple[bytes, str]:
+    """The picture's bytes and media type.
+
+    Raises:
+        ImageRefused: not binary (``invalid_image``), larger than
+            ``MAX_IMAGE_BYTES`` (``image_too_large``), or not JPEG, PNG, GIF
+            or WebP (``unsupported_image``).
+    """
+    if not isinstance(value, (bytes, bytearray)) or not value:
+        raise ImageRefused("invalid_image", "image must be the picture's bytes (binary)")
+    if len(value) > MAX_IMAGE_BYTES:
+        raise ImageRefused(
+            "image_too_large", f"the picture is larger than {MAX_IMAGE_BYTES // 1000} kB"
+        )
+    data = bytes(value)
+    content_type = image_type(data)
+    if content_type is None:
+        raise ImageRefused("unsupported_image", "send a JPEG, PNG, GIF or WebP picture")
+    return data, content_type
+
+
 def image_type(data: bytes) -> str | None:
     """The picture's media type by its first bytes, or None if it is not one kefu shows."""
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.images import MAX_IMAGE_BYTES, image_type
+from bot.images import ImageRefused, checked_image
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_TITLE_CHARS = 200
@@ -146,19 +146,13 @@ def parse_user_image(data: Any) -> UserImage:
     """
     if not isinstance(data, dict):
         raise ProtocolError("invalid_payload", "user_sent_image takes an object")
-    image = data.get("image")
-    if not isinstance(image, (bytes, bytearray)) or not image:
-        raise ProtocolError("invalid_image", "image must be the picture's bytes (binary)")
-    if len(image) > MAX_IMAGE_BYTES:
-        raise ProtocolError(
-            "image_too_large", f"the picture is larger than {MAX_IMAGE_BYTES // 1000} kB"
-        )
-    content_type = image_type(bytes(image))
-    if content_type is None:
-        raise ProtocolError("unsupported_image", "send a JPEG, PNG, GIF or WebP picture")
+    try:
+        image, content_type = checked_image(data.get("image"))
+    except ImageRefused as exc:
+        raise ProtocolError(exc.code, exc.message) from None
     custom = data.get("customData", data.get("metadata"))
     return UserImage(
-        data=bytes(image),
+        data=image,
         content_type=content_type,
         session_id=_session_id(data.get("session_id")),
         custom_data=custom if isinstance(custom, dict) else {},

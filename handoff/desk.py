@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from bot.conversations import ConversationService
+from bot.images import IMAGE_TEXT
 from bot.rasa_client import RasaClient, RasaUnavailable
 from handoff import copy
 from handoff.errors import InvalidRating, NotTicketHolder, TicketClosed, TicketNotFound
@@ -248,6 +249,19 @@ class HelpDesk:
         payload = {"text": text, "agent_name": agent.display_name}
         shown = await self._conversations.post(ticket.conversation_id, "agent", payload)
         event = {"event": "bot", "text": text, "metadata": {"agent": agent.username}}
+        await self._record(ticket.conversation_id, [event])
+        return shown
+
+    async def agent_image(
+        self, agent: AgentView, ticket_id: int, content_type: str, data: bytes
+    ) -> dict[str, Any]:
+        """Send an agent's picture (a size chart, where to find the order number)."""
+        ticket = await self._held(agent, ticket_id)
+        extra = {"agent_name": agent.display_name}
+        shown = await self._conversations.post_image(
+            ticket.conversation_id, "agent", extra, content_type, data
+        )
+        event = {"event": "bot", "text": IMAGE_TEXT, "metadata": {"agent": agent.username}}
         await self._record(ticket.conversation_id, [event])
         return shown
 

@@ -8,6 +8,7 @@ from typing import Any
 import socketio
 from socketio.exceptions import ConnectionRefusedError
 
+from bot.images import ImageRefused, checked_image
 from bot.ratelimit import RateLimiter
 from handoff.auth import Authenticator
 from handoff.canned import CannedBook
@@ -141,6 +142,16 @@ class AgentNamespace(socketio.AsyncNamespace):
         """Reply to the shopper."""
         text = require_text("text", _field(data, "text"), MAX_AGENT_MESSAGE_CHARS)
         message = await self._desk.agent_message(await self._agent(sid), _ticket_id(data), text)
+        return {"ok": True, "message": message}
+
+    async def on_agent_image(self, sid: str, data: Any) -> Ack:
+        """Send the shopper a picture: ``{ticket_id, image: <binary>}``."""
+        try:
+            image, content_type = checked_image(_field(data, "image"))
+        except ImageRefused as exc:
+            raise InvalidInput("image", exc.message) from None
+        agent = await self._agent(sid)
+        message = await self._desk.agent_image(agent, _ticket_id(data), content_type, image)
         return {"ok": True, "message": message}
 
     async def on_agent_typing(self, sid: str, data: Any) -> Ack:

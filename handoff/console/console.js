@@ -28,6 +28,8 @@
   const DEADLINE_TITLE = "【紧急】工单无人接入";
   const FLASH_FOCUSED_MS = 6000; // when the window already has focus, flash briefly only
   const SENDERS = ["shopper", "bot", "agent", "system"];
+  const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"];
+  const MAX_IMAGE_BYTES = 900000; // the gateway's limit (docs/protocol.md)
 
   const PRIORITIES = {
     urgent: { label: "紧急", rank: 0 },
@@ -1242,6 +1244,7 @@
       : "输入回复，Enter 发送，Shift+Enter 换行";
     const len = els.input.value.length;
     els.send.disabled = !ok || !els.input.value.trim() || len > MAX_LEN;
+    els.replyImage.disabled = !ok;
     if (len >= COUNTER_FROM) {
       els.counter.textContent = `${len}/${MAX_LEN}`;
       els.counter.classList.toggle("composer-counter--full", len >= MAX_LEN);
@@ -1426,7 +1429,10 @@
         h("span", { class: "msg-time", text: rec.status === "sending" ? "发送中…" : "发送失败" }),
       ])
     );
-    const row = h("div", { class: "msg-body" }, [h("div", { class: "bubble", text: rec.text })]);
+    const shown = rec.image
+      ? h("img", { class: "msg-image", src: rec.image, alt: "图片" })
+      : h("div", { class: "bubble", text: rec.text });
+    const row = h("div", { class: "msg-body" }, [shown]);
     if (rec.status === "failed") {
       row.appendChild(
         h("div", { class: "msg-fail" }, [
@@ -1461,7 +1467,9 @@
   }
 
   async function sendRec(rec) {
-    const r = await emit("agent_message", { ticket_id: rec.ticketId, text: rec.text }, { quiet: true });
+    const r = rec.image
+      ? await emit("agent_image", { ticket_id: rec.ticketId, image: dataUrlBytes(rec.image) }, { quiet: true })
+      : await emit("agent_message", { ticket_id: rec.ticketId, text: rec.text }, { quiet: true });
     if (r.ok) {
       dropLocal(rec);
       if (state.openId === rec.ticketKey && state.open && isObject(r.message)) {
@@ -1477,6 +1485,38 @@
       if (r.error && r.error.code !== "unauthorized") toast(`消息未发送：${rec.error}`, "error");
       refreshLocal(rec);
     }
+  }
+
+  /** The bytes of a `data:` URL, for sending a picture as binary. */
+  function dataUrlBytes(dataUrl) {
+    const binary = atob(dataUrl.slice(dataUrl.indexOf(",") + 1));
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes.buffer;
+  }
+
+  /** Send a picture (a size chart, where to find the order number) as it is. */
+  function sendImageFile(file) {
+    if (!canReply() || !file) return;
+    if (!IMAGE_TYPES.includes(file.type) || file.size > MAX_IMAGE_BYTES) {
+      toast("图片需为 JPG、PNG、GIF 或 WebP 格式，且不超过 900KB", "error");
+      return;
+    }
+    const k = state.openId;
+    const ticketId = state.open.ticket.id;
+    const reader = new FileReader();
+    reader.onload = () => {
+      const rec = { localId: `l${++localSeq}`, ticketKey: k, ticketId, text: "", image: String(reader.result), status: "sending", el: null };
+      pendingFor(k).push(rec);
+      if (state.openId === k) {
+        rec.el = renderLocal(rec);
+        els.transcript.appendChild(rec.el);
+        scrollToBottom(true);
+      }
+      sendRec(rec);
+    };
+    reader.onerror = () => toast("无法读取这张图片", "error");
+    reader.readAsDataURL(file);
   }
 
   function sendReply() {
@@ -2670,6 +2710,8 @@
       input: $("reply-input"),
       counter: $("composer-counter"),
       send: $("reply-send"),
+      replyImage: $("reply-image"),
+      replyImageInput: $("reply-image-input"),
       side: $("side"),
       sideEmpty: $("side-empty"),
       transfer: $("transfer"),
@@ -2738,6 +2780,19 @@
       }
     });
     els.input.addEventListener("input", onComposerInput);
+    els.replyImage.addEventListener("click", () => els.replyImageInput.click());
+    els.replyImageInput.addEventListener("change", () => {
+      const file = els.replyImageInput.files && els.replyImageInput.files[0];
+      els.replyImageInput.value = "";
+      sendImageFile(file);
+    });
+    els.input.addEventListener("paste", (e) => {
+      const files = e.clipboardData ? [...e.clipboardData.files] : [];
+      const file = files.find((f) => /^image\//.test(f.type));
+      if (!file) return; // text pastes as usual
+      e.preventDefault();
+      sendImageFile(file);
+    });
     els.input.addEventListener("blur", saveDraft);
 
     els.transfer.addEventListener("change", () => transfer(els.transfer.value));

@@ -294,3 +294,27 @@ def test_a_supervisor_adds_a_quick_reply_and_the_agents_console_has_it(
     agent.get_by_test_id("close-confirm").click()
     agent.context.close()
     boss.context.close()
+
+
+def test_an_agent_sends_a_picture_from_the_console(
+    stack: Stack, browser: Browser, page: Page, tmp_path: Path
+) -> None:
+    console = _console(stack, browser)
+    page.goto(stack.gateway_url + "/")
+    page.get_by_test_id("input").fill("转人工")
+    page.get_by_test_id("send").click()
+    expect(console.get_by_test_id("transcript")).to_contain_text("转人工", timeout=30_000)
+    chart = tmp_path / "尺码表.png"
+    chart.write_bytes(png(160, 90, (40, 120, 220)))
+    console.get_by_test_id("reply-image-input").set_input_files(str(chart))
+
+    mine = console.get_by_test_id("transcript").locator("[data-sender=agent] img")
+    expect(mine).to_have_count(1, timeout=15_000)
+    received = page.locator("[data-testid=message][data-sender=agent] img")
+    expect(received).to_have_count(1, timeout=15_000)
+    assert _loaded(received) == 160
+    assert (received.get_attribute("src") or "").startswith(stack.gateway_url + "/images/")
+    page.screenshot(path=str(stack.logs / "widget-agent-picture.png"))
+    console.get_by_test_id("close").click()
+    console.get_by_test_id("close-confirm").click()
+    console.context.close()

@@ -212,6 +212,30 @@ async def test_a_picture_reaches_the_agent_and_only_them(desk: Desk) -> None:
     await alice.close()
 
 
+async def test_an_agent_sends_a_picture_to_the_shopper(desk: Desk) -> None:
+    alice = await desk.agent("alice")
+    bob = await desk.agent("bob")
+    widget, session_id = await desk.shopper()
+    await widget.say("转人工", session_id)
+    ticket = (await alice.next("ticket_assigned"))["ticket"]
+    chart = png(64, 48)
+    sent = await alice.ask("agent_image", {"ticket_id": ticket["id"], "image": chart})
+    shown = await _next_from(widget, "agent")
+    not_a_picture = await alice.ask("agent_image", {"ticket_id": ticket["id"], "image": b"%PDF"})
+    not_theirs = await bob.ask("agent_image", {"ticket_id": ticket["id"], "image": chart})
+    async with httpx.AsyncClient(base_url=desk.url) as http:
+        served = await http.get(shown["attachment"]["payload"]["src"])
+    assert sent["ok"] and sent["message"]["attachment"] == shown["attachment"]
+    assert shown["agent_name"] == "小美" and served.content == chart
+    assert not_a_picture["error"]["code"] == "invalid_input"
+    assert not_theirs["error"]["code"] == "not_ticket_holder"
+    recorded = desk.rasa.recorded[session_id]
+    assert {"event": "bot", "text": "[图片]", "metadata": {"agent": "alice"}} in recorded
+    await widget.close()
+    await alice.close()
+    await bob.close()
+
+
 async def test_supervisors_keep_the_quick_replies_and_open_consoles_follow(desk: Desk) -> None:
     alice = await desk.agent("alice")
     as_sam = {"Authorization": f"Bearer {await desk.login('sam')}"}
