@@ -29,8 +29,8 @@
   const MAX_LEN = 1000;
   const COUNTER_FROM = 900;
   const TIME_GAP_MS = 5 * 60 * 1000;
-  // Pictures: the gateway takes up to 900 kB (docs/protocol.md); larger photos are shrunk here.
-  const MAX_IMAGE_BYTES = 900000;
+  // Pictures: the gateway takes up to 700 kB (docs/protocol.md); larger photos are shrunk here.
+  const MAX_IMAGE_BYTES = 700000;
   const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"];
   const MAX_IMAGE_SIDE = 1600;
   const SENDERS = ["shopper", "bot", "agent", "system"];
@@ -59,7 +59,7 @@
     send: "发送",
     attach: "发送图片",
     imageUnreadable: "无法读取这张图片，请换一张 JPG 或 PNG 格式的图片",
-    imageTooLarge: "图片太大，压缩后仍超过 900KB，请换一张小一点的图片",
+    imageTooLarge: "图片太大，压缩后仍超过 700KB，请换一张小一点的图片",
     sending: "发送中",
     queued: "等待网络",
     failed: "发送失败",

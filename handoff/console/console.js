@@ -29,7 +29,7 @@
   const FLASH_FOCUSED_MS = 6000; // when the window already has focus, flash briefly only
   const SENDERS = ["shopper", "bot", "agent", "system"];
   const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"];
-  const MAX_IMAGE_BYTES = 900000; // the gateway's limit (docs/protocol.md)
+  const MAX_IMAGE_BYTES = 700000; // the gateway's limit (docs/protocol.md)
 
   const PRIORITIES = {
     urgent: { label: "紧急", rank: 0 },
@@ -1499,7 +1499,7 @@
   function sendImageFile(file) {
     if (!canReply() || !file) return;
     if (!IMAGE_TYPES.includes(file.type) || file.size > MAX_IMAGE_BYTES) {
-      toast("图片需为 JPG、PNG、GIF 或 WebP 格式，且不超过 900KB", "error");
+      toast("图片需为 JPG、PNG、GIF 或 WebP 格式，且不超过 700KB", "error");
       return;
     }
     const k = state.openId;
