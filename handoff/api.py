@@ -53,6 +53,10 @@ def _int(request: Request, name: str, default: int, most: int) -> int:
     return int(raw)
 
 
+def _optional_int(request: Request, name: str, most: int) -> int | None:
+    return _int(request, name, 0, most) if name in request.query_params else None
+
+
 def api_routes(
     auth: Authenticator,
     queue: HandoffQueue,
@@ -128,17 +132,28 @@ def api_routes(
           - {name: team, in: query, schema: {type: string}}
           - {name: limit, in: query, schema: {type: integer, maximum: 200}}
           - {name: offset, in: query, schema: {type: integer}}
+          - {name: agent_id, in: query, schema: {type: integer},
+             description: who holds or closed the ticket}
+          - {name: shopper_id, in: query, schema: {type: string}}
+          - {name: max_csat, in: query, schema: {type: integer, minimum: 1, maximum: 5},
+             description: "rated at most this (2: the unhappy ones)"}
         responses:
           200: {description: "{tickets: [ticket]}"}
         """
         query = request.query_params
         agent = await current_agent(request)
+        shopper_id = query.get("shopper_id")
+        if shopper_id is not None and not 1 <= len(shopper_id) <= 64:
+            raise InvalidInput("shopper_id", "shopper_id must have 1-64 characters")
         found = await queue.tickets(
             status=require_optional("status", query.get("status"), STATUSES),
             priority=require_optional("priority", query.get("priority"), PRIORITY_RANKS),
             team=require_optional("team", query.get("team"), TEAMS),
             limit=_int(request, "limit", 50, 200),
             offset=_int(request, "offset", 0, 10**9),
+            agent_id=_optional_int(request, "agent_id", 10**9),
+            shopper_id=shopper_id,
+            max_csat=_optional_int(request, "max_csat", 5),
         )
         return JSONResponse(
             {

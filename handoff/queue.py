@@ -130,8 +130,14 @@ class HandoffQueue:
         team: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        agent_id: int | None = None,
+        shopper_id: str | None = None,
+        max_csat: int | None = None,
     ) -> list[TicketView]:
         """Tickets matching the filters, newest first.
+
+        ``agent_id`` is who holds (or closed) a ticket; ``max_csat`` keeps the
+        tickets rated at most that (1-5).
 
         Raises:
             InvalidInput: for an unknown filter value, ``limit`` outside
@@ -141,13 +147,17 @@ class HandoffQueue:
             "status": require_optional("status", status, STATUSES),
             "priority": require_optional("priority", priority, PRIORITY_RANKS),
             "team": require_optional("team", team, TEAMS),
+            "agent_id": agent_id,
+            "shopper_id": shopper_id,
         }
+        if max_csat is not None and (type(max_csat) is not int or not 1 <= max_csat <= 5):
+            raise InvalidInput("max_csat", "max_csat must be 1-5")
         if type(limit) is not int or not 1 <= limit <= MAX_PAGE:
             raise InvalidInput("limit", f"limit must be 1-{MAX_PAGE}")
         if type(offset) is not int or offset < 0:
             raise InvalidInput("offset", "offset must not be negative")
         given = {name: value for name, value in filters.items() if value is not None}
-        return await self._read(store.filtered_views, given, limit, offset)
+        return await self._read(store.filtered_views, given, limit, offset, max_csat)
 
     async def ticket(self, ticket_id: int) -> TicketView:
         """One ticket (``TicketNotFound``)."""

@@ -194,12 +194,18 @@ async def queued_views(s: AsyncSession, team: str | None = None) -> list[TicketV
 
 
 async def filtered_views(
-    s: AsyncSession, filters: dict[str, str], limit: int, offset: int
+    s: AsyncSession,
+    filters: dict[str, Any],
+    limit: int,
+    offset: int,
+    max_csat: int | None = None,
 ) -> list[TicketView]:
-    """Tickets whose columns equal ``filters``, newest first."""
+    """Tickets whose columns equal ``filters`` (rated at most ``max_csat``), newest first."""
     stmt = _views()
     for name, value in filters.items():
         stmt = stmt.where(getattr(Ticket, name) == value)
+    if max_csat is not None:
+        stmt = stmt.where(Ticket.csat <= max_csat)
     stmt = stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
     return await _fetch(s, stmt.limit(limit).offset(offset))
 

@@ -48,6 +48,7 @@ CONSOLE_ASSETS = {
     "console.js": "text/javascript",
     "report.js": "text/javascript",
     "canned.js": "text/javascript",
+    "history.js": "text/javascript",
     "console.css": "text/css",
 }
 

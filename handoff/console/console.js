@@ -58,6 +58,7 @@
     handed_back: "已交还机器人",
   };
   const ROLES = { agent: "客服", supervisor: "主管", trainer: "训练师" };
+  const STATUSES = { queued: "排队中", assigned: "处理中", closed: "已结束" };
   const SAFETY_CATEGORIES = {
     violence: "暴力威胁",
     self_harm: "自伤风险",
@@ -508,6 +509,7 @@
     if (els.closeDialog.open) hideCloseDialog();
     if (els.reportDialog.open) els.reportDialog.close();
     if (els.cannedDialog.open) els.cannedDialog.close();
+    if (els.historyDialog.open) els.historyDialog.close();
     renderAlerts();
     stopFlash();
   }
@@ -2681,6 +2683,8 @@
       reportDialog: $("report-dialog"),
       cannedManage: $("canned-manage"),
       cannedDialog: $("canned-dialog"),
+      historyOpen: $("history-open"),
+      historyDialog: $("history-dialog"),
       meAvatar: $("me-avatar"),
       meName: $("me-name"),
       meRole: $("me-role"),
@@ -2760,9 +2764,20 @@
     $("login-form").addEventListener("submit", ensureAudio); // a user gesture: lets the urgent beep play later
     toast = global.KefuStaff.toaster(els.toast, { ms: TOAST_MS, tone: "info", slowTones: ["error", "urgent"] });
     els.logout.addEventListener("click", logout);
+    const history = global.KefuHistory.mount({
+      api,
+      renderMessage,
+      labels: { reasons: REASONS, teams: TEAMS, resolutions: RESOLUTIONS, statuses: STATUSES },
+      me: () => state.agent,
+    });
+    els.historyOpen.addEventListener("click", () => history.open());
     const report = global.KefuReport.mount({
       api,
       labels: { reasons: REASONS, teams: TEAMS, resolutions: RESOLUTIONS },
+      onUnhappy: () => {
+        els.reportDialog.close();
+        history.open({ unhappy: true });
+      },
     });
     els.reportOpen.addEventListener("click", () => report.open());
     cannedEditor = global.KefuCanned.mount({ api, list: () => state.canned });

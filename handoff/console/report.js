@@ -43,6 +43,12 @@
     ]);
   }
 
+  /** A card with a link under its note (「查看差评」 opens those chats), if `text`. */
+  function withLink(el, text, onclick) {
+    if (text && onclick) el.appendChild(h("button", { type: "button", class: "link-btn", "data-testid": "report-unhappy", text, onclick }));
+    return el;
+  }
+
   function table(testid, caption, head, rows) {
     return h("table", { class: "report-table", dataset: { testid } }, [
       h("caption", { text: caption }),
@@ -64,7 +70,7 @@
       .map(([code, n]) => [labels[code] || code || "—", n]);
   }
 
-  function render(report, labels) {
+  function render(report, labels, onUnhappy) {
     const c = report.conversations;
     const m = report.messages;
     const t = report.tickets;
@@ -97,11 +103,15 @@
           : `最长等待；共 ${t.by_priority.urgent || 0} 个紧急工单`,
         urgentMissed ? "danger" : "",
       ),
-      card(
-        "report-csat",
-        "满意度",
-        csat.average === null ? "—" : `${csat.average.toFixed(2)} 分`,
-        `${csat.rated} 人评价，满意（4–5分）${percent(csat.satisfied_share)}`,
+      withLink(
+        card(
+          "report-csat",
+          "满意度",
+          csat.average === null ? "—" : `${csat.average.toFixed(2)} 分`,
+          `${csat.rated} 人评价，满意（4–5分）${percent(csat.satisfied_share)}`,
+        ),
+        csat.scores["1"] + csat.scores["2"] > 0 ? "查看差评" : null,
+        onUnhappy,
       ),
       card(
         "report-promises",
@@ -140,9 +150,10 @@
 
   /**
    * Wire the report dialog: `open` shows it, the period buttons reload it.
-   * `api(path)` is the console's API client; `labels` its display names.
+   * `api(path)` is the console's API client; `labels` its display names;
+   * `onUnhappy()` opens the chats rated 1–2.
    */
-  function mount({ api, labels, clock = () => new Date() }) {
+  function mount({ api, labels, onUnhappy = null, clock = () => new Date() }) {
     const dialog = $("report-dialog");
     const content = $("report-content");
     const buttons = PERIODS.map((period) =>
@@ -170,7 +181,7 @@
       });
       try {
         const report = await api(`/api/report?${query}`);
-        if (ticket === loading) content.replaceChildren(render(report, labels));
+        if (ticket === loading) content.replaceChildren(render(report, labels, onUnhappy));
       } catch (err) {
         if (ticket !== loading) return;
         const why = err && err.message ? err.message : "网络错误";

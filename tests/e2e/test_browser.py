@@ -318,3 +318,37 @@ def test_an_agent_sends_a_picture_from_the_console(
     console.get_by_test_id("close").click()
     console.get_by_test_id("close-confirm").click()
     console.context.close()
+
+
+def test_a_supervisor_finds_an_unhappy_chat_and_reads_it(
+    stack: Stack, browser: Browser, page: Page
+) -> None:
+    agent = _console(stack, browser)
+    page.goto(stack.gateway_url + "/")
+    page.get_by_test_id("input").fill("转人工")
+    page.get_by_test_id("send").click()
+    expect(agent.get_by_test_id("transcript")).to_contain_text("转人工", timeout=30_000)
+    page.get_by_test_id("input").fill("等了半天也没人管，太差了")
+    page.get_by_test_id("send").click()
+    expect(agent.get_by_test_id("transcript")).to_contain_text("太差了", timeout=15_000)
+    agent.get_by_test_id("close").click()
+    agent.get_by_test_id("close-confirm").click()
+    rating = page.locator("[data-testid=message][data-sender=system] [data-testid=quick-reply]")
+    rating.filter(has_text="1分").click()
+    system = page.locator("[data-testid=message][data-sender=system]")
+    expect(system.filter(has_text="感谢您的评价")).to_have_count(1, timeout=15_000)
+
+    boss = _console(stack, browser, SUPERVISOR, SUPERVISOR_PASSWORD)
+    boss.get_by_test_id("report-open").click()  # today's ratings, and the way to the bad ones
+    boss.get_by_test_id("report").get_by_test_id("report-unhappy").click()
+    history = boss.get_by_test_id("history")
+    expect(history.get_by_test_id("history-unhappy")).to_be_checked()
+    unhappy = history.get_by_test_id("history-row")
+    expect(unhappy.first).to_contain_text("1分", timeout=15_000)
+    expect(unhappy.filter(has_text="5分")).to_have_count(0)  # the happy ones are left out
+    unhappy.first.click()
+    expect(history.get_by_test_id("history-transcript")).to_contain_text("太差了", timeout=15_000)
+    expect(history.get_by_test_id("history-head")).to_contain_text("满意度：1分")
+    boss.screenshot(path=str(stack.logs / "console-history.png"))
+    agent.context.close()
+    boss.context.close()

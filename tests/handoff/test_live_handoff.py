@@ -170,6 +170,9 @@ async def test_supervisor_report_counts_live_conversations(desk: Desk) -> None:
         refused = await http.get("/api/report", headers=as_alice)
         bad = await http.get("/api/report", headers=as_sam, params={"since": "昨天"})
         schema = (await http.get("/api/openapi.json")).json()
+        unhappy = await http.get("/api/tickets", headers=as_sam, params={"max_csat": "3"})
+        happy = await http.get("/api/tickets", headers=as_sam, params={"max_csat": "4"})
+        bad_filter = await http.get("/api/tickets", headers=as_sam, params={"max_csat": "9"})
     assert report["conversations"] == {
         "total": 2, "handed_off": 1, "bot_only": 1, "bot_only_share": 0.5,
     }  # fmt: skip
@@ -179,6 +182,8 @@ async def test_supervisor_report_counts_live_conversations(desk: Desk) -> None:
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_allowed"
     assert bad.status_code == 400 and "ISO 8601" in bad.json()["error"]["message"]
     assert "/api/report" in schema["paths"]
+    assert unhappy.json()["tickets"] == [] and len(happy.json()["tickets"]) == 1
+    assert bad_filter.status_code == 400
     await bot_only.close()
     await widget.close()
     await alice.close()

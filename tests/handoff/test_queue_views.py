@@ -99,9 +99,28 @@ async def test_tickets_lists_newest_first_with_filters(
     assert [v.id for v in await queue.tickets(limit=1, offset=1)] == [ids[1]]
 
 
+async def test_tickets_filter_by_agent_shopper_and_low_ratings(
+    queue: HandoffQueue, open_ticket: OpenTicket, make_agent: MakeAgent
+) -> None:
+    alice, bob = await make_agent("alice"), await make_agent("bob")
+    rated = {}
+    for conversation, agent, score in (("c1", alice, 1), ("c2", alice, 5), ("c3", bob, 2)):
+        ticket_id = await open_ticket(conversation, shopper_id=f"S-{conversation}")
+        await queue.claim(ticket_id, agent.id)
+        await queue.close(ticket_id, agent.id, "resolved")
+        await queue.rate(conversation, score)
+        rated[conversation] = ticket_id
+    unrated = await open_ticket("c4")
+    assert [v.id for v in await queue.tickets(agent_id=alice.id)] == [rated["c2"], rated["c1"]]
+    assert [v.id for v in await queue.tickets(shopper_id="S-c3")] == [rated["c3"]]
+    assert [v.id for v in await queue.tickets(max_csat=2)] == [rated["c3"], rated["c1"]]
+    assert unrated not in [v.id for v in await queue.tickets(max_csat=5)]
+
+
 @pytest.mark.parametrize(
     ("field", "kwargs"),
     [
+        ("max_csat", {"max_csat": 0}),
         ("limit", {"limit": 201}),
         ("limit", {"limit": 0}),
         ("offset", {"offset": -1}),
