@@ -11,7 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker
 
 from bot import copy, store
-from bot.images import IMAGE_TEXT, image_attachment, new_image_id
+from bot.images import (
+    IMAGE_TEXT,
+    PICTURES_PER_HOUR,
+    ImageRefused,
+    image_attachment,
+    new_image_id,
+)
 from bot.models import ANSWERED, HANDED_OFF, PENDING, RECEIVED, Message
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.replies import ReplyBatch, display_text, parse_replies
@@ -176,6 +182,7 @@ class ConversationService:
 
         Raises:
             store.IdentityMismatch: the conversation belongs to another shopper.
+            ImageRefused: ``too_many_images`` in the last hour.
         """
         image_id = new_image_id()
         payload = {"attachment": image_attachment(image_id)}
@@ -221,6 +228,11 @@ class ConversationService:
         async with self._sessionmaker.begin() as s:
             await store.ensure_conversation(s, conversation_id, shopper_id, now)
             if picture is not None:
+                hour_ago = now - timedelta(hours=1)
+                if await store.images_since(s, conversation_id, hour_ago) >= PICTURES_PER_HOUR:
+                    raise ImageRefused(
+                        "too_many_images", f"at most {PICTURES_PER_HOUR} pictures an hour"
+                    )
                 image_id, content_type, data = picture
                 await store.add_image(s, image_id, conversation_id, content_type, data, now)
             message = await store.add_message(

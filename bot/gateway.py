@@ -11,6 +11,7 @@ import socketio
 
 from bot.conversations import ConversationService
 from bot.identity import verified_shopper
+from bot.images import ImageRefused
 from bot.protocol import (
     ProtocolError,
     is_kefu_client,
@@ -127,6 +128,10 @@ class ShopperNamespace(socketio.AsyncNamespace):
         # The ack is sent only once the message is stored; a refusal also comes as kefu_error.
         try:
             message_id = await store()
+        except ImageRefused as exc:
+            error = ProtocolError(exc.code, exc.message)
+            await self.emit("kefu_error", error.as_event(), to=sid)
+            return error.as_ack()
         except ProtocolError as exc:
             await self.emit("kefu_error", exc.as_event(), to=sid)
             return exc.as_ack()

@@ -19,6 +19,9 @@ _SIGNATURES = (
     (b"GIF87a", "image/gif"),
     (b"GIF89a", "image/gif"),
 )
+#: Pictures one conversation may send in an hour: enough for any complaint, not
+#: enough to fill the owner's disk.
+PICTURES_PER_HOUR = 30
 #: The text a picture stands as in transcripts, summaries and Rasa's tracker.
 IMAGE_TEXT = "[图片]"
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import PENDING, RECEIVED, Conversation, Image, Message
@@ -77,6 +77,14 @@ async def add_image(
             created_at=now,
         )
     )
+
+
+async def images_since(s: AsyncSession, conversation_id: str, since: datetime) -> int:
+    """How many pictures the conversation's shopper sent since ``since``."""
+    stmt = select(func.count(Image.id)).where(
+        Image.conversation_id == conversation_id, Image.created_at >= since
+    )
+    return int(await s.scalar(stmt) or 0)
 
 
 async def image(s: AsyncSession, image_id: str) -> Image | None:

@@ -112,3 +112,15 @@ async def test_the_largest_picture_also_goes_over_long_polling(gateway: str) -> 
         # is about the upload.
         await widget.sio.eio.disconnect(abort=True)
     assert ack["ok"] is True
+
+
+async def test_a_flood_of_pictures_is_refused_after_the_hourly_allowance(
+    gateway: str, client: WidgetClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.conversations.PICTURES_PER_HOUR", 2)
+    session_id, _ = await client.start_session()
+    acks = [await client.send_image(png(), session_id) for _ in range(3)]
+    error = await client.next("kefu_error")
+    assert [ack["ok"] for ack in acks] == [True, True, False]
+    assert acks[2]["error"] == error and error["code"] == "too_many_images"
+    assert (await client.say("图片发不了了", session_id))["ok"] is True  # words still go
