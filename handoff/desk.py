@@ -30,6 +30,8 @@ SUPERVISORS = "supervisors"
 CSAT = re.compile(r"^/csat\{\"score\":\s*([1-5])\}$")
 MESSAGE_LEFT = "message_left"  # the ticket event of the waiting shopper's acknowledgement
 URGENT = "urgent"
+#: Ratings at or below this alert the supervisors.
+UNHAPPY = 2
 #: Seconds between checks for chats held by agents no gateway has a console of.
 HOLDERS_INTERVAL = 10.0
 AgentBus = Callable[[str, Any, str], Awaitable[None]]
@@ -206,10 +208,14 @@ class HelpDesk:
 
     async def _rate(self, conversation_id: str, score: int) -> bool:
         try:
-            await self._queue.rate(conversation_id, score)
+            ticket = await self._queue.rate(conversation_id, score)
         except (InvalidRating, TicketNotFound):
             return True  # rated already, or nothing to rate: no need to bother the bot
         await self._conversations.post(conversation_id, "system", {"text": copy.RATED})
+        if score <= UNHAPPY:
+            # 差评预警: a supervisor can still put it right while the shopper remembers.
+            payload = {"ticket": ticket.to_dict(), "score": score}
+            await self._to_agents("unhappy_rating", payload, SUPERVISORS)
         return True
 
     # The agent side (called by the /agent namespace)

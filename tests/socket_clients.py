@@ -89,6 +89,7 @@ AGENT_EVENTS = (
     "promise_due_soon",
     "promise_overdue",
     "canned_updated",
+    "unhappy_rating",
 )
 
 

@@ -432,6 +432,7 @@
 
   let login = null; // the login card: {show(message), hide()}, made in init()
   let cannedEditor = null; // the supervisors' quick-reply editor, made in init()
+  let history = null; // 历史会话, made in init()
 
   function showLogin(message) {
     login.show(message);
@@ -608,6 +609,7 @@
     on("claim_deadline_missed", (d) => isObject(d) && isObject(d.ticket) && onDeadlineMissed(d.ticket, d.waited_seconds));
     on("promise_due_soon", (d) => isObject(d) && isObject(d.promise) && onPromiseDueSoon(d.promise, d.ticket));
     on("promise_overdue", (d) => isObject(d) && isObject(d.promise) && onPromiseOverdue(d.promise, d.ticket));
+    on("unhappy_rating", (d) => isObject(d) && isObject(d.ticket) && onUnhappyRating(d.ticket, d.score));
     on("console_error", (d) => {
       // every console_error also fails an ack, which shows the toast; just log it
       console.warn("[kefu console] console_error", d);
@@ -2568,6 +2570,13 @@
     flashTitle(DEADLINE_TITLE);
   }
 
+  /** 差评预警 (supervisors): a shopper rated a closed chat 1–2; read it while it can be put right. */
+  function onUnhappyRating(ticket, score) {
+    const k = key(ticket.id);
+    addAlert({ id: `unhappy:${k}`, kind: "unhappy", ticketKey: k, ticket, score });
+    beep();
+  }
+
   /** Deadline banners go away once their ticket leaves the queue (claimed by anyone). */
   function syncDeadlineAlerts() {
     let changed = false;
@@ -2628,6 +2637,26 @@
           disabled: busy,
           text: busy ? "接入中" : "立即接入",
           onclick: () => claim({ ...t, id: t.id !== undefined ? t.id : a.ticketKey }),
+        }),
+        dismiss,
+      ]);
+    }
+    if (a.kind === "unhappy") {
+      const t = a.ticket || {};
+      const who = t.agent_name ? `客服 ${t.agent_name}` : "无人接待";
+      const text = `差评预警：工单 #${a.ticketKey}（${who}，${label(TEAMS, t.team)}）收到 ${a.score} 分`;
+      return h("div", { class: "alert alert--promise", "data-testid": "alert-banner", "data-kind": "unhappy" }, [
+        h("span", { class: "alert-icon", "aria-hidden": "true", text: "!" }),
+        h("div", { class: "alert-body" }, [h("span", { class: "alert-text", text })]),
+        h("button", {
+          type: "button",
+          class: "btn btn--sm alert-open",
+          "data-testid": "alert-read",
+          text: "查看会话",
+          onclick: () => {
+            removeAlert(a.id);
+            history.open({ ticketId: t.id });
+          },
         }),
         dismiss,
       ]);
@@ -2764,7 +2793,7 @@
     $("login-form").addEventListener("submit", ensureAudio); // a user gesture: lets the urgent beep play later
     toast = global.KefuStaff.toaster(els.toast, { ms: TOAST_MS, tone: "info", slowTones: ["error", "urgent"] });
     els.logout.addEventListener("click", logout);
-    const history = global.KefuHistory.mount({
+    history = global.KefuHistory.mount({
       api,
       renderMessage,
       labels: { reasons: REASONS, teams: TEAMS, resolutions: RESOLUTIONS, statuses: STATUSES },

@@ -109,13 +109,14 @@
     $("history-close").addEventListener("click", () => dialog.close());
 
     return {
-      /** Open the dialog; `unhappy` starts with the tickets rated 1–2. */
-      open({ unhappy = false } = {}) {
+      /** Open the dialog; `unhappy` starts with the tickets rated 1–2, `ticketId` shows that one. */
+      open({ ticketId = null, unhappy = ticketId !== null } = {}) {
         fields.unhappy.checked = unhappy;
         detail.replaceChildren(h("p", { class: "muted small", text: "选择左侧的会话查看聊天记录" }));
         if (typeof dialog.showModal === "function") dialog.showModal();
         else dialog.setAttribute("open", "");
         search();
+        if (ticketId !== null) show(ticketId);
       },
     };
   }

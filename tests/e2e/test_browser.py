@@ -333,15 +333,21 @@ def test_a_supervisor_finds_an_unhappy_chat_and_reads_it(
     expect(agent.get_by_test_id("transcript")).to_contain_text("太差了", timeout=15_000)
     agent.get_by_test_id("close").click()
     agent.get_by_test_id("close-confirm").click()
+    boss = _console(stack, browser, SUPERVISOR, SUPERVISOR_PASSWORD)
     rating = page.locator("[data-testid=message][data-sender=system] [data-testid=quick-reply]")
     rating.filter(has_text="1分").click()
     system = page.locator("[data-testid=message][data-sender=system]")
     expect(system.filter(has_text="感谢您的评价")).to_have_count(1, timeout=15_000)
 
-    boss = _console(stack, browser, SUPERVISOR, SUPERVISOR_PASSWORD)
+    alert = boss.locator("[data-testid=alert-banner][data-kind=unhappy]")  # 差评预警, at once
+    expect(alert).to_contain_text("收到 1 分", timeout=15_000)
+    alert.get_by_test_id("alert-read").click()
+    history = boss.get_by_test_id("history")
+    expect(history.get_by_test_id("history-transcript")).to_contain_text("太差了", timeout=15_000)
+    history.locator("#history-close").click()
+
     boss.get_by_test_id("report-open").click()  # today's ratings, and the way to the bad ones
     boss.get_by_test_id("report").get_by_test_id("report-unhappy").click()
-    history = boss.get_by_test_id("history")
     expect(history.get_by_test_id("history-unhappy")).to_be_checked()
     unhappy = history.get_by_test_id("history-row")
     expect(unhappy.first).to_contain_text("1分", timeout=15_000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -267,6 +268,29 @@ async def test_supervisors_keep_the_quick_replies_and_open_consoles_follow(desk:
     await again.close()
     hello = [data for event, data in again.seen if event == "hello"][0]
     assert hello["canned"] == listing
+
+
+async def test_a_low_rating_alerts_the_supervisors_at_once(desk: Desk) -> None:
+    alice = await desk.agent("alice")
+    sam = await desk.agent("sam")
+    await sam.ask("set_presence", {"status": "away"})  # chats go to alice
+    for score in (4, 1):
+        widget, session_id = await desk.shopper()
+        await widget.say("转人工", session_id)
+        ticket = (await alice.next("ticket_assigned"))["ticket"]
+        await alice.ask("close_ticket", {"ticket_id": ticket["id"], "resolution_code": "resolved"})
+        await _next_system(widget, "打分")
+        await widget.say(f'/csat{{"score":{score}}}', session_id, title=f"{score}分")
+        await _next_system(widget, "感谢您的评价")
+        await widget.close()
+    alert = await sam.next("unhappy_rating")
+    assert (alert["ticket"]["id"], alert["score"]) == (ticket["id"], 1)  # the 4 told nobody
+    assert alert["ticket"]["agent_name"] == "小美"
+    await alice.ask("set_presence", {"status": "online"})  # anything sent to her is in by now
+    with pytest.raises(asyncio.TimeoutError):
+        await alice.next("unhappy_rating", timeout=0.5)  # agents are not alerted
+    await alice.close()
+    await sam.close()
 
 
 async def test_hand_back_resumes_the_bot(desk: Desk) -> None:
