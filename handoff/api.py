@@ -88,6 +88,12 @@ def api_routes(
         run.__doc__ = endpoint.__doc__
         return run
 
+    async def supervisor(request: Request, may: str) -> AgentView:
+        agent = await current_agent(request)
+        if agent.role != SUPERVISOR:
+            raise NotAllowed(f"only supervisors {may}")
+        return agent
+
     async def body_of(request: Request) -> Any:
         try:
             return await request.json()
@@ -202,18 +208,10 @@ def api_routes(
           400: {description: a time is not ISO 8601 or the period is empty or too long}
           403: {description: the user is not a supervisor}
         """
-        agent = await current_agent(request)
-        if agent.role != SUPERVISOR:
-            raise NotAllowed("only supervisors see the service report")
+        await supervisor(request, "see the service report")
         query = request.query_params
         period = period_of(query.get("since"), query.get("until"), clock())
         return JSONResponse(await reports.build(period))
-
-    async def supervisor(request: Request) -> AgentView:
-        agent = await current_agent(request)
-        if agent.role != SUPERVISOR:
-            raise NotAllowed("only supervisors keep the quick replies")
-        return agent
 
     async def canned_changed() -> list[dict[str, Any]]:
         listing = [reply.to_dict() for reply in await canned.listing()]
@@ -243,7 +241,7 @@ def api_routes(
           400: {description: a missing, blank or too long title or text}
           403: {description: the user is not a supervisor}
         """
-        agent = await supervisor(request)
+        agent = await supervisor(request, "keep the quick replies")
         reply = await canned.add(await body_of(request), agent.username)
         listing = await canned_changed()
         return JSONResponse({"reply": reply.to_dict(), "canned": listing}, status_code=201)
@@ -257,7 +255,7 @@ def api_routes(
           200: {description: "{reply, canned}"}
           404: {description: no such quick reply}
         """
-        agent = await supervisor(request)
+        agent = await supervisor(request, "keep the quick replies")
         reply_id = int(request.path_params["reply_id"])
         reply = await canned.change(reply_id, await body_of(request), agent.username)
         return JSONResponse({"reply": reply.to_dict(), "canned": await canned_changed()})
@@ -271,7 +269,7 @@ def api_routes(
           200: {description: "{canned}"}
           404: {description: no such quick reply}
         """
-        await supervisor(request)
+        await supervisor(request, "keep the quick replies")
         await canned.remove(int(request.path_params["reply_id"]))
         return JSONResponse({"canned": await canned_changed()})
 
