@@ -188,21 +188,11 @@ async def _tickets(s: AsyncSession, period: Period) -> list[_Row]:
                 csat=ticket.csat,
                 agent_id=ticket.agent_id,
                 created_at=ticket.created_at,
-                taken_at=_aware(taken_at),
-                first_reply_at=_aware(replied_at),
+                taken_at=taken_at,
+                first_reply_at=replied_at,
             )
         )
     return rows
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    # An aggregate's value keeps the column type on PostgreSQL; SQLite may
-    # hand back a naive datetime or its text, which is UTC.
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 async def _conversations(s: AsyncSession, period: Period) -> dict[str, Any]:
