@@ -74,6 +74,16 @@ def _console(
     return console
 
 
+def _chat_with_a_person(stack: Stack, browser: Browser, page: Page) -> Page:
+    """The agent's console with the shopper's chat open, after 「转人工」 in the widget."""
+    console = _console(stack, browser)
+    page.goto(stack.gateway_url + "/")
+    page.get_by_test_id("input").fill("转人工")
+    page.get_by_test_id("send").click()
+    expect(console.get_by_test_id("transcript")).to_contain_text("转人工", timeout=30_000)
+    return console
+
+
 def test_agent_takes_over_in_the_console_and_hands_back(
     stack: Stack, browser: Browser, page: Page
 ) -> None:
@@ -299,11 +309,7 @@ def test_a_supervisor_adds_a_quick_reply_and_the_agents_console_has_it(
 def test_an_agent_sends_a_picture_from_the_console(
     stack: Stack, browser: Browser, page: Page, tmp_path: Path
 ) -> None:
-    console = _console(stack, browser)
-    page.goto(stack.gateway_url + "/")
-    page.get_by_test_id("input").fill("转人工")
-    page.get_by_test_id("send").click()
-    expect(console.get_by_test_id("transcript")).to_contain_text("转人工", timeout=30_000)
+    console = _chat_with_a_person(stack, browser, page)
     chart = tmp_path / "尺码表.png"
     chart.write_bytes(png(160, 90, (40, 120, 220)))
     console.get_by_test_id("reply-image-input").set_input_files(str(chart))
@@ -323,11 +329,7 @@ def test_an_agent_sends_a_picture_from_the_console(
 def test_a_supervisor_finds_an_unhappy_chat_and_reads_it(
     stack: Stack, browser: Browser, page: Page
 ) -> None:
-    agent = _console(stack, browser)
-    page.goto(stack.gateway_url + "/")
-    page.get_by_test_id("input").fill("转人工")
-    page.get_by_test_id("send").click()
-    expect(agent.get_by_test_id("transcript")).to_contain_text("转人工", timeout=30_000)
+    agent = _chat_with_a_person(stack, browser, page)
     page.get_by_test_id("input").fill("等了半天也没人管，太差了")
     page.get_by_test_id("send").click()
     expect(agent.get_by_test_id("transcript")).to_contain_text("太差了", timeout=15_000)
