@@ -71,6 +71,10 @@ def _console(
     console.get_by_test_id("login-submit").click()
     presence = console.get_by_test_id("presence")
     expect(presence).to_have_attribute("data-status", "online", timeout=15_000)
+    # Connected, so the console is in its rooms before the test acts (the supervisors'
+    # alerts reach only consoles already there).
+    connection = console.get_by_test_id("connection")
+    expect(connection).to_have_attribute("data-state", "connected", timeout=15_000)
     return console
 
 
