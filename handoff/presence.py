@@ -112,8 +112,7 @@ class Presence:
         if not sids:
             del self._sids[agent_id]
             await self._board.leave(agent_id)
-            if agent_id not in self._timers:
-                self._timers[agent_id] = asyncio.create_task(self._leave_after_grace(agent_id))
+            self._start_grace(agent_id)
 
     async def _leave_after_grace(self, agent_id: int) -> None:
         await asyncio.sleep(self._grace)
@@ -131,6 +130,10 @@ class Presence:
         if agent_id in self._sids or agent_id in self._timers:
             return
         if not await self._board.connected_anywhere(agent_id):
+            self._start_grace(agent_id)
+
+    def _start_grace(self, agent_id: int) -> None:
+        if agent_id not in self._timers:
             self._timers[agent_id] = asyncio.create_task(self._leave_after_grace(agent_id))
 
     async def set_status(self, agent_id: int, status: str) -> None:

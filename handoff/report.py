@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -95,11 +96,10 @@ def share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _counts(pairs: Iterable[tuple[str, int]], keys: Sequence[str]) -> dict[str, int]:
+def _counts(found: Counter[str], keys: Sequence[str]) -> dict[str, int]:
     # Every known key is present, so the console can show zeros.
-    found = dict(pairs)
-    return {key: int(found.get(key, 0)) for key in keys} | {
-        key: int(n) for key, n in found.items() if key not in keys
+    return {key: found[key] for key in keys} | {
+        key: n for key, n in found.items() if key not in keys
     }
 
 
@@ -242,18 +242,11 @@ def _ticket_counts(rows: Sequence[_Row]) -> dict[str, Any]:
         "opened": len(rows),
         "open_now": len(rows) - len(closed),
         "closed": len(closed),
-        "by_reason": _counts(_tally(r.reason for r in rows), REASONS),
-        "by_team": _counts(_tally(r.team for r in rows), TEAMS),
-        "by_priority": _counts(_tally(r.priority for r in rows), tuple(PRIORITY_RANKS)),
-        "by_resolution": _counts(_tally(r.resolution or "" for r in closed), RESOLUTION_CODES),
+        "by_reason": _counts(Counter(r.reason for r in rows), REASONS),
+        "by_team": _counts(Counter(r.team for r in rows), TEAMS),
+        "by_priority": _counts(Counter(r.priority for r in rows), tuple(PRIORITY_RANKS)),
+        "by_resolution": _counts(Counter(r.resolution or "" for r in closed), RESOLUTION_CODES),
     }
-
-
-def _tally(values: Iterable[str]) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return list(counts.items())
 
 
 def _waits(rows: Sequence[_Row]) -> dict[str, Any]:

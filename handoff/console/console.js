@@ -1472,7 +1472,7 @@
 
   async function sendRec(rec) {
     const r = rec.image
-      ? await emit("agent_image", { ticket_id: rec.ticketId, image: dataUrlBytes(rec.image) }, { quiet: true })
+      ? await emit("agent_image", { ticket_id: rec.ticketId, image: rec.file }, { quiet: true }) // a File goes as binary
       : await emit("agent_message", { ticket_id: rec.ticketId, text: rec.text }, { quiet: true });
     if (r.ok) {
       dropLocal(rec);
@@ -1491,14 +1491,6 @@
     }
   }
 
-  /** The bytes of a `data:` URL, for sending a picture as binary. */
-  function dataUrlBytes(dataUrl) {
-    const binary = atob(dataUrl.slice(dataUrl.indexOf(",") + 1));
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes.buffer;
-  }
-
   /** Send a picture (a size chart, where to find the order number) as it is. */
   function sendImageFile(file) {
     if (!canReply() || !file) return;
@@ -1510,7 +1502,7 @@
     const ticketId = state.open.ticket.id;
     const reader = new FileReader();
     reader.onload = () => {
-      const rec = { localId: `l${++localSeq}`, ticketKey: k, ticketId, text: "", image: String(reader.result), status: "sending", el: null };
+      const rec = { localId: `l${++localSeq}`, ticketKey: k, ticketId, text: "", file, image: String(reader.result), status: "sending", el: null };
       pendingFor(k).push(rec);
       if (state.openId === k) {
         rec.el = renderLocal(rec);
