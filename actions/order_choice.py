@@ -16,8 +16,6 @@ from actions.shop.format import STATUS_LABELS
 from actions.shop.views import OrderView, ProductView
 from actions.text import half_width
 
-# How many recent orders the question offers (and a reply may pick from).
-OFFERED_ORDERS = 5
 # Words around a reference that add nothing to it: 「就是耳机那单吧」.
 _FILLER = re.compile(
     r"[\s,.!?;:~、。，！？；：～…]|就是|那个|这个|那一?[单笔件]|这一?[单笔件]|订单|的|是|吧|啊|呀|呢|哦|噢|嗯|哈|要|我|那|这|个"
@@ -30,15 +28,20 @@ _LAST = ("最后",)
 
 
 def chosen_order(
-    text: str, orders: Sequence[OrderView], products: Iterable[ProductView] = ()
+    text: str,
+    orders: Sequence[OrderView],
+    products: Iterable[ProductView] = (),
+    others: Sequence[OrderView] = (),
 ) -> OrderView | None:
-    """The one order among ``orders`` (newest first, as offered) that ``text`` picks.
+    """The one order among ``orders`` that ``text`` picks.
 
     Args:
         text: The shopper's reply.
-        orders: The orders offered, newest first.
+        orders: The orders offered, as the buttons showed them.
         products: Catalogue products named in ``text`` (their names and
             aliases are taken out of it before it must be empty).
+        others: Further recent orders, not offered, that the short number
+            of one may still pick (「263307」 typed though not on a button).
 
     Returns:
         The order, or ``None`` when the reply is about something else or
@@ -47,11 +50,13 @@ def chosen_order(
     reply = half_width(text).strip()
     if not reply or not orders:
         return None
-    for pick in (_by_number, _by_position, _by_status):
-        found = pick(reply, orders)
-        if found is not None:
-            return found
-    return _by_goods(reply, orders, list(products))
+    numbered = [*orders, *(o for o in others if o not in orders)]
+    return (
+        _by_number(reply, numbered)
+        or _by_position(reply, orders)
+        or _by_status(reply, orders)
+        or _by_goods(reply, orders, list(products))
+    )
 
 
 def _rest(text: str, *words: str) -> str:
@@ -77,7 +82,8 @@ def _by_position(reply: str, orders: Sequence[OrderView]) -> OrderView | None:
         digit = match.group(1)
         index = int(digit) if digit.isdigit() else _CHINESE_DIGITS.index(digit) + 1
         return orders[index - 1] if index <= len(orders) else None
-    for words, order in ((_NEWEST, orders[0]), (_LAST, orders[-1])):
+    newest = max(orders, key=lambda o: o.created_at)  # not always first: 「是下面第一笔吗」
+    for words, order in ((_NEWEST, newest), (_LAST, orders[-1])):
         for word in words:
             if word in reply and not _rest(reply, word, "一"):
                 return order

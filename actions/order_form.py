@@ -10,18 +10,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import UsesShop, latest_intent, latest_text, question_text, shopper_id_of
-from actions.order_choice import OFFERED_ORDERS, chosen_order, orders_with
+from actions.order_choice import chosen_order, orders_with
+from actions.order_offer import (
+    RECENT_ORDERS_SCANNED,
+    REQUEST_STATES,
+    asked_order,
+    in_shown_order,
+    make_offer,
+)
 from actions.responses import button_answer
 from actions.shop.errors import OrderNotFound
-from actions.shop.policy import (
-    ADDRESS_STATES,
-    CANCEL_STATES,
-    INVOICE_STATES,
-    PRICE_PROTECT_STATES,
-    REFUND_STATES,
-    RETURN_STATES,
-    URGE_STATES,
-)
 from actions.shop.views import OrderView
 from actions.text import find_order_id, split_tax_id
 
@@ -41,19 +39,8 @@ PERSONAL = "个人"  # the invoice title of a shopper who is not a company
 ASKED_AGAIN = ("order_id", "tax_id")
 # Slots answered in free text, where 「算了」 means stop rather than an answer.
 FREE_TEXT_SLOTS = {"order_id", "refund_reason", "new_address", "invoice_title", "tax_id"}
-# The order states a request can be carried out in (the shop's rules): only then
-# does the form ask for the request's details, and an order kept from an earlier
-# request in another state is not assumed (「改地址」 after a delivered order).
-REQUEST_STATES = {
-    "cancel_order": CANCEL_STATES,
-    "change_address": ADDRESS_STATES,
-    "refund_request": REFUND_STATES,
-    "invoice": INVOICE_STATES,
-    "price_protect": PRICE_PROTECT_STATES,
-    "urge_delivery": URGE_STATES,
-    "return_goods": RETURN_STATES,
-    "exchange_goods": RETURN_STATES,
-}
+# 「不是」 to 「是下面第一笔订单吗」 means another order, unless it says stop.
+_STOP_WORDS = ("算了", "不用", "不需要", "不要了", "没事", "不办")
 # What the confirmation buttons send.
 YES_NO = {"/affirm": True, "/deny": False}
 _REGION_WORDS = ("省", "市", "区", "县", "镇", "乡", "路", "街", "道", "号", "村", "巷")
@@ -145,7 +132,8 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         intent = latest_intent(tracker)
         # A tapped (or typed) button answers the question, whatever its words parse as.
         tapped = offered_answer(tracker, domain, str(requested)) is not None
-        if intent == "deny" and requested in FREE_TEXT_SLOTS and not tapped:
+        not_this_one = requested == "order_id" and declined_the_proposed_order(tracker)
+        if intent == "deny" and requested in FREE_TEXT_SLOTS and not tapped and not not_this_one:
             return [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
         if (
             requested is None
@@ -163,9 +151,14 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             # here keeps Rasa from rejecting the form for the unanswered question,
             # which would leave the shopper with "I did not understand".
             events.append(SlotSet("request_kind", intent))
-        elif requested in ASKED_AGAIN and intent == "inform" and not slot_values(events, requested):
-            # Details instead of the order (「已经五天了」, 「屏幕碎了」) or of the tax id:
-            # ask again rather than let Rasa reject the form into the generic fallback.
+        elif (
+            requested in ASKED_AGAIN
+            and (intent == "inform" or not_this_one)
+            and not slot_values(events, requested)
+        ):
+            # Details instead of the order (「已经五天了」, 「屏幕碎了」) or of the tax id,
+            # or 「不是」 to the order proposed: ask again rather than let Rasa
+            # reject the form into the generic fallback.
             events.append(SlotSet(requested, None))
         return events
 
@@ -200,6 +193,10 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         order = await self._typed_pick(tracker)
         if order is not None:
             return {"order_id": order.id}
+        if requested == "order_id":
+            proposed = await self._proposed_order_confirmed(tracker)
+            if proposed is not None:
+                return {"order_id": proposed}
         if requested is None and tracker.get_slot("request_kind") == "refund_progress":
             return await self._refunded_order(tracker)
         return {}
@@ -220,13 +217,45 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         return list(dict.fromkeys(refund.order_id for refund in refunds))
 
     async def _typed_pick(self, tracker: Tracker) -> OrderView | None:
-        """The recent order the latest message refers to and says nothing more about."""
+        """The order the latest message refers to and says nothing more about.
+
+        Positions (「第二个」) count on the buttons the shopper saw; before any
+        were shown, on those the question would show.
+        """
         text = latest_text(tracker)
         shopper_id = shopper_id_of(tracker)
         if not text or text.startswith("/") or shopper_id is None:
             return None
-        orders = await self.shop.recent_orders(shopper_id=shopper_id, limit=OFFERED_ORDERS)
-        return chosen_order(text, orders, await self.shop.match_products(text))
+        recent = await self.shop.recent_orders(shopper_id=shopper_id, limit=RECENT_ORDERS_SCANNED)
+        named = await self.shop.match_products(text)
+        offered = in_shown_order(recent, asked_order(tracker.events).shown)
+        if not offered:
+            offered = make_offer(recent, tracker.get_slot("request_kind"), named).orders
+        return chosen_order(text, offered, named, others=recent)
+
+    async def _proposed_order_confirmed(self, tracker: Tracker) -> str | None:
+        """The order 「是下面第一笔订单吗」 proposed, if the reply goes along with it.
+
+        「好的」 says yes; so do details (「质量问题 左耳没声音」) that name no
+        goods other than the order's own.
+        """
+        proposed = asked_order(tracker.events).proposed
+        if proposed is None or latest_intent(tracker) not in ("affirm", "inform"):
+            return None
+        if await self._names_other_goods(tracker, proposed, latest_text(tracker)):
+            return None
+        return proposed
+
+    async def _names_other_goods(self, tracker: Tracker, order_id: str, text: str) -> bool:
+        """Whether ``text`` names goods, none of them in the order (or the order is gone)."""
+        named = await self.shop.match_products(text)
+        if not named:
+            return False
+        try:
+            order = await self.shop.order(shopper_id=shopper_id_of(tracker), order_id=order_id)
+        except OrderNotFound:
+            return True
+        return not orders_with([order], named)
 
     async def _carried_order(self, tracker: Tracker) -> dict[str, Any] | None:
         """The slots that replace or drop the order kept from an earlier request.
@@ -248,14 +277,8 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         allowed = REQUEST_STATES.get(kind)
         if allowed is not None and tracker.get_slot("order_status") not in allowed:
             return dropped
-        named = await self.shop.match_products(question_text(tracker))
-        if named:
-            try:
-                order = await self.shop.order(shopper_id=shopper_id_of(tracker), order_id=carried)
-            except OrderNotFound:
-                return dropped
-            if not orders_with([order], named):
-                return dropped
+        if await self._names_other_goods(tracker, carried, question_text(tracker)):
+            return dropped
         return None
 
     async def extract_refund_reason(
@@ -335,6 +358,13 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             dispatcher.utter_message(response="utter_ask_invoice_title")
             return {"invoice_title": None}
         return {"invoice_title": title, "tax_id": tax_id or tracker.get_slot("tax_id")}
+
+
+def declined_the_proposed_order(tracker: Tracker) -> bool:
+    """「不是」 to 「是下面第一笔订单吗」: another order, not 「算了」."""
+    if latest_intent(tracker) != "deny" or asked_order(tracker.events).proposed is None:
+        return False
+    return not any(word in latest_text(tracker) for word in _STOP_WORDS)
 
 
 def is_company_title(title: str) -> bool:

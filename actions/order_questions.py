@@ -12,35 +12,26 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import UsesShop, latest_intent, question_text, shopper_id_of
-from actions.order_choice import OFFERED_ORDERS, orders_with
-from actions.order_form import REQUEST_KINDS
+from actions.order_form import REQUEST_KINDS, declined_the_proposed_order
+from actions.order_offer import (
+    ORDER_QUESTIONS,
+    RECENT_ORDERS_SCANNED,
+    AskedOrder,
+    Offer,
+    asked_order,
+    in_shown_order,
+    make_offer,
+)
 from actions.policy import INVOICE_KINDS, RETURN_POLICY, Topic, topic_of
 from actions.shop.format import STATUS_LABELS, yuan
 from actions.shop.service import ShopService
 from actions.shop.views import OrderView
 
-ORDER_QUESTIONS = frozenset(
-    {
-        "utter_ask_order_id", "utter_ask_order_id_choose", "utter_ask_order_id_named",
-        "utter_ask_again", "utter_which_order_not_understood",
-    }
-)  # fmt: skip
 # A request's policy question (「支持七天无理由吗」, 「可以开专票吗」) is answered
 # before the order is asked for.
 POLICY_FIRST: dict[str | None, Topic] = {"return_goods": RETURN_POLICY, "invoice": INVOICE_KINDS}
 # Replies to a wrong order number, which ask for another themselves.
 ORDER_NUMBER_REFUSED = frozenset({"utter_order_id_invalid", "utter_order_not_found"})
-
-
-def asked_for_the_order_already(tracker: Tracker) -> bool:
-    """Whether this run of the order form has already asked which order."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "active_loop" and event.get("name") == "order_form":
-            return False
-        utter = (event.get("metadata") or {}).get("utter_action")
-        if event.get("event") == "bot" and utter in ORDER_QUESTIONS:
-            return True
-    return False
 
 
 def asked_since_the_shopper_spoke(tracker: Tracker) -> bool:
@@ -58,19 +49,24 @@ def asked_since_the_shopper_spoke(tracker: Tracker) -> bool:
     return False
 
 
-async def offered_orders(shop: ShopService, tracker: Tracker) -> tuple[list[OrderView], bool]:
-    """The shopper's recent orders to offer, and whether the message's goods single one out.
+async def offer_for(shop: ShopService, tracker: Tracker) -> Offer:
+    """The shopper's orders to offer for the request (see :mod:`actions.order_offer`).
 
     「耳机没声音想退货」 names the goods: their order comes first, to confirm.
     """
     shopper_id = shopper_id_of(tracker)
     if not shopper_id:
-        return [], False
-    orders = await shop.recent_orders(shopper_id=shopper_id, limit=OFFERED_ORDERS)
-    named = orders_with(orders, await shop.match_products(question_text(tracker)))
-    if len(named) != 1:
-        return orders, False
-    return named + [o for o in orders if o is not named[0]], True
+        return Offer([])
+    recent = await shop.recent_orders(shopper_id=shopper_id, limit=RECENT_ORDERS_SCANNED)
+    named = await shop.match_products(question_text(tracker))
+    return make_offer(recent, tracker.get_slot("request_kind"), named)
+
+
+def question_for(offer: Offer) -> str:
+    """「是下面第一笔订单吗」, 「下面是可以办理的订单」 or 「请点选下面最近的订单」."""
+    if offer.named:
+        return "utter_ask_order_id_named"
+    return "utter_ask_order_id_fitting" if offer.fitting else "utter_ask_order_id_choose"
 
 
 def order_buttons(orders: list[OrderView]) -> list[dict[str, str]]:
@@ -91,10 +87,12 @@ async def ask_about_the_named_order(
 
     Returns whether it asked 「是下面第一笔订单吗」; if not, nothing was said.
     """
-    orders, named = await offered_orders(shop, tracker)
-    if named:
-        dispatcher.utter_message(response="utter_ask_order_id_named", buttons=order_buttons(orders))
-    return named
+    offer = await offer_for(shop, tracker)
+    if offer.named:
+        dispatcher.utter_message(
+            response="utter_ask_order_id_named", buttons=order_buttons(offer.orders)
+        )
+    return offer.named
 
 
 class ActionAskOrderId(UsesShop, Action):
@@ -115,24 +113,46 @@ class ActionAskOrderId(UsesShop, Action):
         if asked_since_the_shopper_spoke(tracker):
             return []  # one question per message is enough
         intent = latest_intent(tracker)
-        if asked_for_the_order_already(tracker) and intent not in REQUEST_KINDS:
-            # After a digression, a short reminder; after details it could not
-            # use as an order, say so, unless they name the order's goods.
-            if intent != "inform":
-                dispatcher.utter_message(response="utter_ask_again")
-            elif not await ask_about_the_named_order(self.shop, dispatcher, tracker):
-                dispatcher.utter_message(response="utter_which_order_not_understood")
+        asked = asked_order(tracker.events)
+        if asked.question is not None and intent not in REQUEST_KINDS:
+            await self._ask_again(dispatcher, tracker, intent, asked)
             return []
         policy = POLICY_FIRST.get(tracker.get_slot("request_kind"))
         if policy is not None and topic_of(question_text(tracker), [policy]):
             dispatcher.utter_message(response=policy.response)
-        orders, named = await offered_orders(self.shop, tracker)
-        if not orders:
+        offer = await offer_for(self.shop, tracker)
+        if not offer.orders:
             dispatcher.utter_message(response="utter_ask_order_id")
             return []
-        question = "utter_ask_order_id_named" if named else "utter_ask_order_id_choose"
-        dispatcher.utter_message(response=question, buttons=order_buttons(orders))
+        dispatcher.utter_message(response=question_for(offer), buttons=order_buttons(offer.orders))
         return []
+
+    async def _ask_again(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        intent: str | None,
+        asked: AskedOrder,
+    ) -> None:
+        """After 「不是」 to the order proposed, the others; after a digression, a
+        short reminder; after details it could not use as an order, say so,
+        unless they name the order's goods.
+        """
+        if declined_the_proposed_order(tracker):
+            recent = await self.shop.recent_orders(
+                shopper_id=shopper_id_of(tracker), limit=RECENT_ORDERS_SCANNED
+            )
+            others = in_shown_order(recent, asked.shown[1:])
+            if others:
+                dispatcher.utter_message(
+                    response="utter_ask_order_id_other", buttons=order_buttons(others)
+                )
+            else:
+                dispatcher.utter_message(response="utter_ask_order_id")
+        elif intent != "inform":
+            dispatcher.utter_message(response="utter_ask_again")
+        elif not await ask_about_the_named_order(self.shop, dispatcher, tracker):
+            dispatcher.utter_message(response="utter_which_order_not_understood")
 
 
 class ActionAskCancelConfirmed(UsesShop, Action):

@@ -39,8 +39,10 @@ PRE_SALE = (
 # Asked of a return before naming the order (「支持七天无理由吗」).
 RETURN_POLICY = Topic(
     "utter_policy_returns",
-    ("无理由", "运费险", "退货运费", "退回运费", "拆封", "退货政策", "退换政策", "退货规则"),
-)
+    ("无理由", "运费险", "退货运费", "退回运费", "拆封", "退货政策", "退换政策", "退货规则",
+     # 「运费谁出」 read as a return: who pays the postage back is in the policy.
+     "运费谁", "谁出运费", "谁付运费", "运费由谁", "运费买家", "运费要我", "运费是我"),
+)  # fmt: skip
 # Asked of an invoice before naming the order (「可以开专票吗」): the shop issues
 # electronic ordinary invoices; special VAT invoices go through a person.
 INVOICE_KINDS = Topic(

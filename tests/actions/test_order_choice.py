@@ -6,8 +6,9 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.order_choice import OFFERED_ORDERS, chosen_order
+from actions.order_choice import chosen_order
 from actions.order_form import ValidateOrderForm
+from actions.order_offer import OFFERED_ORDERS
 from actions.shop.demo_data import (
     DEMO_CANCELLED_ORDER,
     DEMO_COMPLETED_ORDER,
@@ -89,8 +90,10 @@ async def test_a_reply_that_says_more_or_fits_none_picks_nothing(
 
 
 async def test_the_form_takes_the_picked_order_and_checks_it(shop: ShopService) -> None:
+    # Before the buttons are in the tracker, positions count on those the question
+    # would offer: a refund's are the paid, shipped and delivered orders.
     slots = {"requested_slot": "order_id", "request_kind": "refund_request"}
-    tracker = make_tracker("第三个", "nlu_fallback", slots=slots, active_loop="order_form")
+    tracker = make_tracker("第二个", "nlu_fallback", slots=slots, active_loop="order_form")
 
     events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
 

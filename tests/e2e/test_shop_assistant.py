@@ -15,8 +15,10 @@ from sqlalchemy import select
 from actions.shop.db import make_engine, make_sessionmaker
 from actions.shop.models import Invoice, Order, Refund
 from actions.shop.seed import (
+    DEMO_COMPLETED_ORDER,
     DEMO_DELIVERED_ORDER,
     DEMO_PAID_ORDER,
+    DEMO_PENDING_ORDER,
     DEMO_SHIPPED_ORDER,
     DEMO_SHIPPED_TRACKING,
     OTHER_PAID_ORDER,
@@ -103,6 +105,36 @@ async def test_goods_named_in_a_request_offer_their_order_first(shopper: Shopper
     [question] = await shopper.say("耳机没声音了，我想退货")
     first = question["quick_replies"][0]["payload"]
     assert DEMO_DELIVERED_ORDER in first, question["text"]
+
+
+async def test_yes_to_the_order_whose_goods_were_named_takes_it(shopper: Shopper) -> None:
+    await shopper.say("耳机没声音了，我想退货")
+    # 「好的」 was answered 「好的～还有其他需要帮忙的吗？」 and the order asked again.
+    [answer] = await shopper.say("好的")
+    assert DEMO_DELIVERED_ORDER in answer["text"] and "退货" in answer["text"]
+
+
+async def test_no_to_the_order_whose_goods_were_named_offers_the_others(
+    shopper: Shopper,
+) -> None:
+    await shopper.say("耳机没声音了，我想退货")
+    # 「不是这个」 gave up the return (「好的，已为您取消本次操作」).
+    [other] = await shopper.say("不是这个")
+    offered = [q["payload"] for q in other["quick_replies"]]
+    assert offered == [f'/inform{{"order_id":"{DEMO_COMPLETED_ORDER}"}}'], other["text"]
+
+
+async def test_a_cancellation_offers_only_the_orders_that_can_be_cancelled(
+    shopper: Shopper,
+) -> None:
+    [question] = await shopper.say("我要取消订单")
+    offered = [q["payload"] for q in question["quick_replies"]]
+    assert offered == [
+        f'/inform{{"order_id":"{DEMO_PENDING_ORDER}"}}',
+        f'/inform{{"order_id":"{DEMO_PAID_ORDER}"}}',
+    ]
+    [confirm] = await shopper.say("第二个")
+    assert DEMO_PAID_ORDER in confirm["text"] and "确认" in confirm["text"]
 
 
 async def test_a_typed_reply_picks_one_of_the_offered_orders(shopper: Shopper) -> None:
@@ -342,7 +374,11 @@ async def test_a_pre_sale_return_question_and_a_digression_keep_the_chat_short(
 ) -> None:
     policy, ask = await shopper.say("支持七天无理由吗", replies=2)
     assert "七天无理由退货" in policy["text"]
-    assert len(ask["quick_replies"]) == 5  # the shopper's recent orders
+    # The orders that can still be returned: delivered, and completed.
+    assert [q["payload"] for q in ask["quick_replies"]] == [
+        f'/inform{{"order_id":"{DEMO_DELIVERED_ORDER}"}}',
+        f'/inform{{"order_id":"{DEMO_COMPLETED_ORDER}"}}',
+    ]
 
     answer, reminder = await shopper.say("能用花呗吗", replies=2)
 

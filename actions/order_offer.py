@@ -1,0 +1,138 @@
+"""Which of the shopper's orders the question 「是哪一笔订单」 offers, and what it showed.
+
+A request the shop carries out only in some states (取消 before shipping, 退货
+after delivery) offers the orders in those states, so a shopper who wants to
+cancel is not shown the lipstick delivered last week; with none in those
+states the recent orders are offered and the request's handler says why not.
+A typed reply (「第二个」, 「好的」) is read against the buttons the shopper saw.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from actions.order_choice import orders_with
+from actions.shop.policy import (
+    ADDRESS_STATES,
+    CANCEL_STATES,
+    INVOICE_STATES,
+    PRICE_PROTECT_STATES,
+    REFUND_STATES,
+    RETURN_STATES,
+    URGE_STATES,
+)
+from actions.shop.views import OrderView, ProductView
+
+# How many orders the question offers as buttons.
+OFFERED_ORDERS = 5
+# How far back the orders that fit a request are looked for.
+RECENT_ORDERS_SCANNED = 20
+# The order states a request can be carried out in (the shop's rules): only
+# then does the order form ask for the request's details, and only orders in
+# them are offered while there are any.
+REQUEST_STATES = {
+    "cancel_order": CANCEL_STATES,
+    "change_address": ADDRESS_STATES,
+    "refund_request": REFUND_STATES,
+    "invoice": INVOICE_STATES,
+    "price_protect": PRICE_PROTECT_STATES,
+    "urge_delivery": URGE_STATES,
+    "return_goods": RETURN_STATES,
+    "exchange_goods": RETURN_STATES,
+}
+# 「到哪了」 is asked of orders paid for and not long delivered.
+OFFER_STATES = {**REQUEST_STATES, "logistics_track": frozenset({"paid", "shipped", "delivered"})}
+NAMED_QUESTION = "utter_ask_order_id_named"
+# The bot's questions for the order: their buttons are what a typed reply picks from.
+ORDER_QUESTIONS = frozenset(
+    {
+        "utter_ask_order_id", "utter_ask_order_id_choose", "utter_ask_order_id_fitting",
+        NAMED_QUESTION, "utter_ask_order_id_other", "utter_ask_again",
+        "utter_which_order_not_understood",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The orders to offer, newest first unless ``named`` put one ahead."""
+
+    orders: list[OrderView]
+    #: The first order holds the goods the message names: 「是下面第一笔订单吗」.
+    named: bool = False
+    #: Only orders the request can be carried out for are offered.
+    fitting: bool = False
+
+
+def make_offer(
+    recent: Sequence[OrderView], kind: str | None, named_goods: Iterable[ProductView] = ()
+) -> Offer:
+    """Up to ``OFFERED_ORDERS`` of ``recent`` (newest first) for a request of ``kind``.
+
+    The one order holding the goods named comes first whatever its state (its
+    handler says if the request cannot be done); the others are those that fit
+    the request, if any do.
+    """
+    allowed = OFFER_STATES.get(str(kind))
+    fitting = [o for o in recent if allowed is not None and o.status in allowed]
+    candidates = fitting or list(recent)
+    named = orders_with(recent, named_goods)
+    if len(named) == 1:
+        rest = [o for o in candidates if o is not named[0]]
+        return Offer(named + rest[: OFFERED_ORDERS - 1], named=True, fitting=bool(fitting))
+    return Offer(candidates[:OFFERED_ORDERS], fitting=bool(fitting))
+
+
+@dataclass(frozen=True)
+class AskedOrder:
+    """The latest 「是哪一笔订单」 of this run of the order form, as the shopper saw it."""
+
+    question: str | None = None
+    #: The order numbers on the buttons of the latest question that had any.
+    shown: tuple[str, ...] = ()
+
+    @property
+    def proposed(self) -> str | None:
+        """The order 「是下面第一笔订单吗」 asked to confirm, if that was the question."""
+        return self.shown[0] if self.question == NAMED_QUESTION and self.shown else None
+
+
+def asked_order(events: Sequence[dict[str, Any]]) -> AskedOrder:
+    """What the order form last asked for the order since it started."""
+    question = None
+    for event in reversed(events):
+        if event.get("event") == "active_loop":
+            break
+        utter = (event.get("metadata") or {}).get("utter_action")
+        if event.get("event") != "bot" or utter not in ORDER_QUESTIONS:
+            continue
+        question = question or utter
+        shown = order_ids_on(event.get("data") or {})
+        if shown:
+            return AskedOrder(question, shown)
+    return AskedOrder(question)
+
+
+def order_ids_on(data: dict[str, Any]) -> tuple[str, ...]:
+    """The order numbers the buttons of a bot message send (``/inform{"order_id":…}``)."""
+    ids = []
+    for button in data.get("buttons") or []:
+        payload = str(button.get("payload") or "")
+        if not payload.startswith("/inform{"):
+            continue
+        try:
+            order_id = json.loads(payload[len("/inform") :]).get("order_id")
+        except ValueError:
+            continue
+        if isinstance(order_id, str):
+            ids.append(order_id)
+    return tuple(ids)
+
+
+def in_shown_order(recent: Iterable[OrderView], shown: Sequence[str]) -> list[OrderView]:
+    """The orders of ``recent`` that were shown, in the order they were shown."""
+    by_id = {o.id: o for o in recent}
+    return [by_id[i] for i in shown if i in by_id]
