@@ -9,7 +9,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import UsesShop, question_text
 from actions.policy import PRE_SALE, topic_of
+from actions.product_aspects import MATERIAL, PRICE, SIZES, Aspect, aspect_of
 from actions.shop.format import yuan
+from actions.shop.views import ProductView
 
 # The product last described: 「多少钱」 after 「羽绒服有货吗」 asks about the coat.
 PRODUCT_SLOT = "product_name"
@@ -19,7 +21,8 @@ class ActionProductConsult(UsesShop, Action):
     """Answers from the product catalogue when the message names a product.
 
     A follow-up that names none (「有M码吗」, 「多少钱」) is about the product
-    described last in the conversation, if any.
+    named last in the conversation, if any. A question about one aspect
+    (sizes, price, material, stock) gets that aspect, others the whole card.
     """
 
     def name(self) -> str:
@@ -31,11 +34,14 @@ class ActionProductConsult(UsesShop, Action):
     ) -> list[EventType]:
         """Answer a policy question, describe the product named, or ask which one is meant."""
         text = question_text(tracker)
+        named = await self.shop.match_products(text, limit=1)
+        # 「口红是正品吗」 then 「有豆沙色吗」: the follow-up is about the lipstick.
+        remembered = [SlotSet(PRODUCT_SLOT, named[0].name)] if named else []
         topic = topic_of(text, PRE_SALE)
         if topic is not None:  # 「羽绒服包邮吗」 asks about shipping, not the coat
             dispatcher.utter_message(response=topic.response)
-            return []
-        products = await self.shop.match_products(text, limit=1)
+            return remembered
+        products = named
         if not products and tracker.get_slot(PRODUCT_SLOT):
             products = await self.shop.match_products(tracker.get_slot(PRODUCT_SLOT), limit=1)
         if not products:
@@ -44,16 +50,63 @@ class ActionProductConsult(UsesShop, Action):
             dispatcher.utter_message(response="utter_product_general", categories=categories)
             return []
         product = products[0]
-        stock_response = "utter_product_in_stock" if product.stock > 0 else "utter_product_sold_out"
-        dispatcher.utter_message(
-            response="utter_product_info",
-            name=product.name,
-            price=yuan(product.price_fen),
-            material=product.material,
-            sizes="、".join(product.sizes),
-            description=product.description,
-        )
-        dispatcher.utter_message(response=stock_response, name=product.name, stock=product.stock)
-        if product.authentic_guarantee:
-            dispatcher.utter_message(response="utter_authentic")
+        aspect = aspect_of(text, product.sizes)
+        if aspect is None:
+            describe(dispatcher, product)
+        else:
+            answer_aspect(dispatcher, product, aspect)
         return [SlotSet(PRODUCT_SLOT, product.name)]
+
+
+def describe(dispatcher: CollectingDispatcher, product: ProductView) -> None:
+    """The whole product card: price, material, sizes, description and stock."""
+    dispatcher.utter_message(
+        response="utter_product_info",
+        name=product.name,
+        price=yuan(product.price_fen),
+        material=product.material,
+        sizes="、".join(product.sizes),
+        description=product.description,
+    )
+    tell_stock(dispatcher, product)
+    if product.authentic_guarantee:
+        dispatcher.utter_message(response="utter_authentic")
+
+
+def answer_aspect(dispatcher: CollectingDispatcher, product: ProductView, aspect: Aspect) -> None:
+    """Only what was asked: 「有L码吗」 gets yes or no about L and the stock."""
+    name, sizes = product.name, "、".join(product.sizes)
+    if aspect.kind == PRICE:
+        dispatcher.utter_message(
+            response="utter_product_price", name=name, price=yuan(product.price_fen)
+        )
+    elif aspect.kind == MATERIAL:
+        if product.material:
+            dispatcher.utter_message(
+                response="utter_product_material", name=name, material=product.material
+            )
+        else:
+            dispatcher.utter_message(
+                response="utter_product_description", name=name, description=product.description
+            )
+    elif aspect.kind == SIZES and not product.sizes:
+        dispatcher.utter_message(
+            response="utter_product_description", name=name, description=product.description
+        )
+    elif aspect.kind == SIZES and aspect.offered:
+        dispatcher.utter_message(response="utter_product_size_offered", name=name, size=aspect.size)
+        tell_stock(dispatcher, product)
+    elif aspect.kind == SIZES and aspect.size:
+        dispatcher.utter_message(
+            response="utter_product_size_missing", name=name, size=aspect.size, sizes=sizes
+        )
+    elif aspect.kind == SIZES:
+        dispatcher.utter_message(response="utter_product_sizes", name=name, sizes=sizes)
+    else:
+        tell_stock(dispatcher, product)
+
+
+def tell_stock(dispatcher: CollectingDispatcher, product: ProductView) -> None:
+    """In stock with how many, or sold out with the restock reminder."""
+    response = "utter_product_in_stock" if product.stock > 0 else "utter_product_sold_out"
+    dispatcher.utter_message(response=response, name=product.name, stock=product.stock)

@@ -50,11 +50,50 @@ async def test_coupons_need_a_logged_in_shopper(shop: ShopService) -> None:
 async def test_product_named_in_the_message_is_described(shop: ShopService) -> None:
     dispatcher = CollectingDispatcher()
     await ActionProductConsult(shop).run(
-        dispatcher, make_tracker("羽绒服有M码吗", "product_consult"), {}
+        dispatcher, make_tracker("介绍一下羽绒服", "product_consult"), {}
     )
     responses = [m["response"] for m in dispatcher.messages]
-    assert responses[:2] == ["utter_product_info", "utter_product_in_stock"]
+    assert responses == ["utter_product_info", "utter_product_in_stock", "utter_authentic"]
     assert dispatcher.messages[0]["name"] == "轻薄羽绒服"
+
+
+IN_STOCK = ("utter_product_in_stock", None)
+COAT, LIPSTICK = {"product_name": "轻薄羽绒服"}, {"product_name": "丝绒哑光口红"}
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "said"),
+    [
+        ("羽绒服有M码吗", {}, [("utter_product_size_offered", "M"), IN_STOCK]),
+        ("有XL的吗", COAT, [("utter_product_size_offered", "XL"), IN_STOCK]),
+        ("有XXXL码吗", COAT, [("utter_product_size_missing", "XXXL")]),
+        ("口红有豆沙色吗", {}, [("utter_product_size_offered", "豆沙"), IN_STOCK]),
+        ("有没有色号推荐", LIPSTICK, [("utter_product_sizes", None)]),
+        ("多少钱", LIPSTICK, [("utter_product_price", None)]),
+        ("什么面料", COAT, [("utter_product_material", None)]),
+        ("耳机有货吗", {}, [IN_STOCK]),
+        ("围巾还有货吗", {}, [("utter_product_sold_out", None)]),
+        ("耳机有几种颜色", {}, [("utter_product_description", None)]),  # it lists none
+    ],
+)
+async def test_a_question_about_one_aspect_gets_that_aspect(
+    shop: ShopService, text: str, slots: dict, said: list
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, "product_consult", slots=slots)
+
+    await ActionProductConsult(shop).run(dispatcher, tracker, {})
+
+    assert [(m["response"], m.get("size")) for m in dispatcher.messages] == said
+
+
+async def test_a_policy_answer_remembers_the_product_it_was_asked_about(
+    shop: ShopService,
+) -> None:
+    events = await ActionProductConsult(shop).run(
+        CollectingDispatcher(), make_tracker("口红是正品吗", "product_consult"), {}
+    )
+    assert events == [SlotSet("product_name", "丝绒哑光口红")]
 
 
 async def test_the_product_described_is_remembered_for_follow_ups(shop: ShopService) -> None:
@@ -67,7 +106,7 @@ async def test_the_product_described_is_remembered_for_follow_ups(shop: ShopServ
     tracker = make_tracker("多少钱", "product_consult", slots={"product_name": "轻薄羽绒服"})
     await ActionProductConsult(shop).run(dispatcher, tracker, {})
 
-    assert dispatcher.messages[0]["response"] == "utter_product_info"
+    assert dispatcher.messages[0]["response"] == "utter_product_price"
     assert dispatcher.messages[0]["name"] == "轻薄羽绒服"
 
 
@@ -77,14 +116,6 @@ async def test_a_product_named_again_replaces_the_one_remembered(shop: ShopServi
     events = await ActionProductConsult(shop).run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["name"] == "降噪蓝牙耳机"
     assert events == [SlotSet("product_name", "降噪蓝牙耳机")]
-
-
-async def test_sold_out_product_says_so(shop: ShopService) -> None:
-    dispatcher = CollectingDispatcher()
-    await ActionProductConsult(shop).run(
-        dispatcher, make_tracker("围巾还有货吗", "product_consult"), {}
-    )
-    assert dispatcher.messages[1]["response"] == "utter_product_sold_out"
 
 
 @pytest.mark.parametrize("text", ["这个有没有大一号的", "你们家的猫粮有没有无谷的"])

@@ -146,9 +146,9 @@ def test_trainer_turns_a_missed_question_into_a_new_intent(
 def test_what_the_shopper_picked_labels_the_question_in_one_click(
     stack: Stack, browser: Browser, page: Page
 ) -> None:
-    _shopper_picks(browser, stack, "运费谁出", "商品咨询（规格、包邮、保修）", "满99元包邮")
+    _shopper_picks(browser, stack, "运费谁出啊", "商品咨询（规格、包邮、保修）", "满99元包邮")
     _log_in(page, stack, TRAINER, TRAINER_PASSWORD)
-    group = _wait_in_inbox(page, "运费谁出")
+    group = _wait_in_inbox(page, "运费谁出啊")
     pick = group.locator("[data-testid=shopper-choice][data-intent=product_consult]")
     expect(pick).to_contain_text("顾客选了 product_consult")
     expect(page.get_by_test_id("selection-count")).to_have_attribute("data-count", "0")
@@ -159,7 +159,7 @@ def test_what_the_shopper_picked_labels_the_question_in_one_click(
     page.screenshot(path=str(stack.logs / "trainer-shopper-choice.png"))
     page.get_by_test_id("label-submit").click()
     expect(page.get_by_test_id("toast")).to_contain_text("product_consult", timeout=15_000)
-    expect(page.get_by_test_id("inbox-group").filter(has_text="运费谁出")).to_have_count(0)
+    expect(page.get_by_test_id("inbox-group").filter(has_text="运费谁出啊")).to_have_count(0)
 
 
 def test_trainer_stays_logged_in_tries_a_sentence_and_logs_out(stack: Stack, page: Page) -> None:
