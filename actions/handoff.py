@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import latest_intent, latest_text
-from actions.policy import SERVICE_HOURS, asks_when_people_work
+from actions.policy import PHONE_LINE, SERVICE_HOURS, asks_when_people_work, topic_of
 
 # intent → (reason, priority, team, what the shopper is told first)
 ROUTES: dict[str, tuple[str, str, str, str]] = {
@@ -75,11 +75,17 @@ class ActionRequestAgent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Reply by reason, then send the handoff payload; service hours are only told."""
+        """Reply by reason, then send the handoff payload; service hours are only told.
+
+        Asked for a phone number, it says there is no phone line and hands the
+        chat to a person here.
+        """
         intent = latest_intent(tracker)
         # The raw text: the 转人工 button under the answer must hand off.
         text = latest_text(tracker)
         if intent == "request_human" and asks_when_people_work(text):
             dispatcher.utter_message(response=SERVICE_HOURS.response)
             return []
+        if intent == "request_human" and topic_of(text, [PHONE_LINE]):
+            dispatcher.utter_message(response=PHONE_LINE.response)
         return request_agent(dispatcher, tracker, intent)

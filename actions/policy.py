@@ -55,6 +55,11 @@ SERVICE_HOURS = Topic(
     ("几点上班", "几点下班", "上班时间", "下班时间", "工作时间", "服务时间", "什么时候上班",
      "几点有人", "什么时候有人", "什么时候在", "几点在", "营业时间", "周末有人"),
 )  # fmt: skip
+# 「客服电话多少」 asks for a person on the phone: the shop has none, its people are here.
+PHONE_LINE = Topic(
+    "utter_no_phone_line",
+    ("电话", "热线", "400", "联系方式", "致电", "打给你们", "打过去"),
+)
 ASKS_FOR_A_PERSON_NOW = ("转人工", "找人工", "要人工", "接人工", "转接", "现在", "马上", "立刻")
 PAYMENT_METHODS = Topic(
     "utter_policy_payment_methods",

@@ -268,6 +268,19 @@ async def test_service_hours_are_told_and_a_person_is_brought_in_when_asked(
     assert told is not hands_off
 
 
+@pytest.mark.parametrize("text", ["你们客服电话多少", "有没有400热线", "联系方式给一个"])
+async def test_asked_for_a_phone_number_it_says_there_is_none_and_brings_a_person(
+    text: str,
+) -> None:
+    dispatcher = CollectingDispatcher()
+
+    events = await ActionRequestAgent().run(dispatcher, make_tracker(text, "request_human"), {})
+
+    responses = [m.get("response") for m in dispatcher.messages]
+    assert responses[:2] == ["utter_no_phone_line", "utter_handoff_started"]
+    assert ConversationPaused() in events
+
+
 async def test_fallback_handoff_has_normal_priority() -> None:
     dispatcher = CollectingDispatcher()
     await ActionRequestAgent().run(dispatcher, make_tracker("？？", "nlu_fallback"), {})

@@ -66,6 +66,20 @@ async def test_a_question_that_also_asks_for_a_person_gets_one(
     await console.ask("close_ticket", {"ticket_id": ticket["id"], "resolution_code": "resolved"})
 
 
+async def test_asked_for_a_phone_number_the_bot_says_there_is_none_and_brings_a_person(
+    console: AgentClient, widget: tuple[WidgetClient, str]
+) -> None:
+    shopper, session_id = widget
+    # Read as a complaint before (「非常抱歉给您带来不好的体验」), with no word of a phone.
+    await shopper.say("你们客服电话多少", session_id, **DEMO)
+
+    told = await _from(shopper, "bot", "暂不提供电话客服")
+    ticket = (await console.next("ticket_assigned", timeout=30))["ticket"]
+    assert "9:00" in told["text"]
+    assert ticket["reason"] == "requested"
+    await console.ask("close_ticket", {"ticket_id": ticket["id"], "resolution_code": "resolved"})
+
+
 async def test_person_takes_over_with_context_and_hands_back(
     console: AgentClient, widget: tuple[WidgetClient, str]
 ) -> None:
