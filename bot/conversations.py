@@ -229,7 +229,8 @@ class ConversationService:
             await store.ensure_conversation(s, conversation_id, shopper_id, now)
             if picture is not None:
                 hour_ago = now - timedelta(hours=1)
-                if await store.images_since(s, conversation_id, hour_ago) >= PICTURES_PER_HOUR:
+                sent = await store.shopper_images_since(s, conversation_id, hour_ago)
+                if sent >= PICTURES_PER_HOUR:
                     raise ImageRefused(
                         "too_many_images", f"at most {PICTURES_PER_HOUR} pictures an hour"
                     )

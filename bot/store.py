@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.images import IMAGE_TEXT
 from bot.models import PENDING, RECEIVED, Conversation, Image, Message
 
 
@@ -79,10 +80,13 @@ async def add_image(
     )
 
 
-async def images_since(s: AsyncSession, conversation_id: str, since: datetime) -> int:
-    """How many pictures the conversation's shopper sent since ``since``."""
-    stmt = select(func.count(Image.id)).where(
-        Image.conversation_id == conversation_id, Image.created_at >= since
+async def shopper_images_since(s: AsyncSession, conversation_id: str, since: datetime) -> int:
+    """How many pictures the conversation's shopper sent since ``since`` (not its agents)."""
+    stmt = select(func.count(Message.id)).where(
+        Message.conversation_id == conversation_id,
+        Message.sender == "shopper",
+        Message.text == IMAGE_TEXT,
+        Message.created_at >= since,
     )
     return int(await s.scalar(stmt) or 0)
 

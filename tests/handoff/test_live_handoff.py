@@ -242,6 +242,24 @@ async def test_an_agent_sends_a_picture_to_the_shopper(desk: Desk) -> None:
     await bob.close()
 
 
+async def test_an_agents_pictures_leave_the_shoppers_hourly_allowance_alone(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.conversations.PICTURES_PER_HOUR", 2)
+    alice = await desk.agent("alice")
+    widget, session_id = await desk.shopper()
+    await widget.say("转人工", session_id)
+    ticket = (await alice.next("ticket_assigned"))["ticket"]
+    for _ in range(2):
+        assert (await alice.ask("agent_image", {"ticket_id": ticket["id"], "image": png()}))["ok"]
+
+    acks = [await widget.send_image(png(), session_id) for _ in range(3)]
+
+    assert [ack["ok"] for ack in acks] == [True, True, False]
+    await widget.close()
+    await alice.close()
+
+
 async def test_supervisors_keep_the_quick_replies_and_open_consoles_follow(desk: Desk) -> None:
     alice = await desk.agent("alice")
     as_sam = {"Authorization": f"Bearer {await desk.login('sam')}"}
