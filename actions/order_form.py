@@ -39,7 +39,9 @@ PERSONAL = "个人"  # the invoice title of a shopper who is not a company
 ASKED_AGAIN = ("order_id", "tax_id")
 # Slots answered in free text, where 「算了」 means stop rather than an answer.
 FREE_TEXT_SLOTS = {"order_id", "refund_reason", "new_address", "invoice_title", "tax_id"}
-# 「不是」 to 「是下面第一笔订单吗」 means another order, unless it says stop.
+# A 「no」 that corrects (「不是这个」, 「不对」, 「发错了」) keeps the request going;
+# one that says stop (「算了」, 「不用了」, a bare 「不」) ends it.
+_CORRECTIONS = ("不是", "不对", "错", "没有", "不合适")
 _STOP_WORDS = ("算了", "不用", "不需要", "不要了", "没事", "不办")
 # What the confirmation buttons send.
 YES_NO = {"/affirm": True, "/deny": False}
@@ -132,8 +134,8 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         intent = latest_intent(tracker)
         # A tapped (or typed) button answers the question, whatever its words parse as.
         tapped = offered_answer(tracker, domain, str(requested)) is not None
-        not_this_one = requested == "order_id" and declined_the_proposed_order(tracker)
-        if intent == "deny" and requested in FREE_TEXT_SLOTS and not tapped and not not_this_one:
+        correcting = intent == "deny" and corrects(latest_text(tracker))
+        if intent == "deny" and requested in FREE_TEXT_SLOTS and not tapped and not correcting:
             return [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
         if (
             requested is None
@@ -152,13 +154,12 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             # which would leave the shopper with "I did not understand".
             events.append(SlotSet("request_kind", intent))
         elif (
-            requested in ASKED_AGAIN
-            and (intent == "inform" or not_this_one)
-            and not slot_values(events, requested)
-        ):
+            (requested in ASKED_AGAIN and intent == "inform")
+            or (requested in FREE_TEXT_SLOTS and correcting)
+        ) and not slot_values(events, requested):
             # Details instead of the order (「已经五天了」, 「屏幕碎了」) or of the tax id,
-            # or 「不是」 to the order proposed: ask again rather than let Rasa
-            # reject the form into the generic fallback.
+            # or a correction (「不是这个」 to the order proposed): ask again rather
+            # than let Rasa reject the form into the generic fallback.
             events.append(SlotSet(requested, None))
         return events
 
@@ -284,11 +285,18 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
     async def extract_refund_reason(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """An offered reason is the reason, even 「不想要了」, which parses as 「算了」 (deny)."""
+        """An offered reason is the reason, even 「不想要了」, which parses as 「算了」 (deny);
+        so is a typed one that parses as a correction (「发错了」).
+        """
         if tracker.get_slot("requested_slot") != "refund_reason":
             return {}
         answer = offered_answer(tracker, domain, "refund_reason")
-        return {"refund_reason": answer} if answer else {}
+        if answer:
+            return {"refund_reason": answer}
+        text = latest_text(tracker)
+        if latest_intent(tracker) == "deny" and corrects(text) and not text.startswith("/"):
+            return {"refund_reason": text}
+        return {}
 
     async def extract_cancel_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -360,11 +368,16 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         return {"invoice_title": title, "tax_id": tax_id or tracker.get_slot("tax_id")}
 
 
+def corrects(text: str) -> bool:
+    """Whether a 「no」 corrects the bot (「不是这个」, 「发错了」) rather than stops."""
+    return any(w in text for w in _CORRECTIONS) and not any(w in text for w in _STOP_WORDS)
+
+
 def declined_the_proposed_order(tracker: Tracker) -> bool:
     """「不是」 to 「是下面第一笔订单吗」: another order, not 「算了」."""
     if latest_intent(tracker) != "deny" or asked_order(tracker.events).proposed is None:
         return False
-    return not any(word in latest_text(tracker) for word in _STOP_WORDS)
+    return corrects(latest_text(tracker))
 
 
 def is_company_title(title: str) -> bool:

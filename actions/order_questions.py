@@ -11,8 +11,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import UsesShop, latest_intent, question_text, shopper_id_of
-from actions.order_form import REQUEST_KINDS, declined_the_proposed_order
+from actions.common import UsesShop, latest_intent, latest_text, question_text, shopper_id_of
+from actions.order_form import REQUEST_KINDS, corrects, declined_the_proposed_order
 from actions.order_offer import (
     ORDER_QUESTIONS,
     RECENT_ORDERS_SCANNED,
@@ -135,9 +135,10 @@ class ActionAskOrderId(UsesShop, Action):
         asked: AskedOrder,
     ) -> None:
         """After 「不是」 to the order proposed, the others; after a digression, a
-        short reminder; after details it could not use as an order, say so,
-        unless they name the order's goods.
+        short reminder; after details (or a correction, 「发错了」) it could not
+        use as an order, say so, unless they name the order's goods.
         """
+        details = intent == "inform" or (intent == "deny" and corrects(latest_text(tracker)))
         if declined_the_proposed_order(tracker):
             recent = await self.shop.recent_orders(
                 shopper_id=shopper_id_of(tracker), limit=RECENT_ORDERS_SCANNED
@@ -149,7 +150,7 @@ class ActionAskOrderId(UsesShop, Action):
                 )
             else:
                 dispatcher.utter_message(response="utter_ask_order_id")
-        elif intent != "inform":
+        elif not details:
             dispatcher.utter_message(response="utter_ask_again")
         elif not await ask_about_the_named_order(self.shop, dispatcher, tracker):
             dispatcher.utter_message(response="utter_which_order_not_understood")

@@ -214,10 +214,46 @@ async def test_anonymous_shopper_is_asked_to_log_in(shop: ShopService) -> None:
     assert events == [SlotSet("request_kind", LOGIN_REQUIRED), SlotSet("requested_slot", None)]
 
 
-async def test_saying_no_to_a_free_text_question_stops_the_form(shop: ShopService) -> None:
-    tracker = make_tracker("算了", "deny", slots={"requested_slot": "order_id"})
+@pytest.mark.parametrize("text", ["算了", "不用了", "不", "no", "不是，算了"])
+async def test_saying_no_to_a_free_text_question_stops_the_form(
+    shop: ShopService, text: str
+) -> None:
+    tracker = make_tracker(text, "deny", slots={"requested_slot": "order_id"})
     events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
     assert events == [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
+
+
+@pytest.mark.parametrize(
+    ("slot", "text"),
+    [("order_id", "发错了"), ("order_id", "不对"), ("new_address", "不是这个地址"),
+     ("invoice_title", "你搞错了")],
+)  # fmt: skip
+async def test_a_no_that_corrects_the_bot_asks_again_instead_of_stopping(
+    shop: ShopService, slot: str, text: str
+) -> None:
+    # 「发错了」 parses as deny, like 「错了」: it gave up the shopper's refund.
+    slots = {"requested_slot": slot, "request_kind": "refund_request"}
+    tracker = make_tracker(text, "deny", slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert SlotSet("request_kind", ABORTED) not in events
+    assert SlotSet(slot, None) in events
+
+
+async def test_a_reason_that_parses_as_a_correction_is_the_reason(shop: ShopService) -> None:
+    slots = {
+        "requested_slot": "refund_reason",
+        "request_kind": "refund_request",
+        "order_id": DEMO_SHIPPED_ORDER,
+        "order_status": "shipped",
+    }
+    tracker = make_tracker("发错货了", "deny", slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert SlotSet("refund_reason", "发错货了") in events
+    assert SlotSet("request_kind", ABORTED) not in events
 
 
 @pytest.mark.parametrize(

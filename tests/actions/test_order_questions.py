@@ -78,6 +78,15 @@ async def test_after_details_it_could_not_use_it_says_it_still_needs_the_order(
     assert [m["response"] for m in dispatcher.messages] == ["utter_which_order_not_understood"]
 
 
+async def test_after_a_correction_it_says_it_still_needs_the_order(shop: ShopService) -> None:
+    tracker = make_tracker("发错了", "deny", events=FORM_ASKED)
+    dispatcher = CollectingDispatcher()
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_which_order_not_understood"]
+
+
 async def test_details_that_name_the_goods_offer_their_order(shop: ShopService) -> None:
     tracker = make_tracker("耳机左耳没声音了", "inform", events=FORM_ASKED)
     dispatcher = CollectingDispatcher()

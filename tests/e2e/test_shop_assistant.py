@@ -124,6 +124,17 @@ async def test_no_to_the_order_whose_goods_were_named_offers_the_others(
     assert offered == [f'/inform{{"order_id":"{DEMO_COMPLETED_ORDER}"}}'], other["text"]
 
 
+async def test_a_wrong_item_while_asked_for_the_order_keeps_the_request(
+    shopper: Shopper,
+) -> None:
+    await shopper.say("我要退款")
+    # Read as 「no」, it gave up the refund: 「好的，已为您取消本次操作」.
+    [again] = await shopper.say("发错了")
+    assert "还不确定是哪一笔订单" in again["text"]
+    [reason] = await shopper.say(DEMO_SHIPPED_ORDER[-6:])
+    assert "退款的原因" in reason["text"]
+
+
 async def test_a_cancellation_offers_only_the_orders_that_can_be_cancelled(
     shopper: Shopper,
 ) -> None:
