@@ -130,7 +130,7 @@ class HelpDesk:
         await self.dispatch()
         ticket = await self._queue.ticket(ticket.id)
         if ticket.status == "queued":
-            await self._tell_position(ticket, stored=True)
+            await self._post_place(ticket)  # dispatch told its place; this keeps it in the chat
         return True
 
     async def flag(
@@ -359,17 +359,21 @@ class HelpDesk:
             "queue_updated", {"queue": [self.public(t) for t in queue]}, ALL_AGENTS
         )
         for ticket in queue:
-            await self._tell_position(ticket, stored=False)
+            place = await self._place(ticket)
+            await self._to_shopper(ticket.conversation_id, "queue_status", place)
 
-    async def _tell_position(self, ticket: TicketView, stored: bool) -> None:
+    async def _place(self, ticket: TicketView) -> dict[str, int]:
+        """Where a waiting ticket stands: its position, the wait and who is online."""
         online = await self._online_for(ticket.team)
         position = await self._queue.position(ticket.id)
         wait = await self._queue.estimated_wait(ticket.id, online)
         minutes = max(1, round(wait.total_seconds() / 60))
-        status = {"position": position, "wait_minutes": minutes, "agents_online": online}
-        await self._to_shopper(ticket.conversation_id, "queue_status", status)
-        if not stored:
-            return
+        return {"position": position, "wait_minutes": minutes, "agents_online": online}
+
+    async def _post_place(self, ticket: TicketView) -> None:
+        """Tell a shopper just queued, in the conversation, how long the wait is."""
+        place = await self._place(ticket)
+        online, position, minutes = place["agents_online"], place["position"], place["wait_minutes"]
         if online == 0:
             text = copy.URGENT_NOBODY_ONLINE if ticket.priority == URGENT else copy.AFTER_HOURS
         elif position <= 1:
