@@ -140,6 +140,8 @@ class _Row:
     created_at: datetime
     taken_at: datetime | None
     first_reply_at: datetime | None
+    #: Every agent who held the ticket, the one holding it now included.
+    holders: frozenset[int] = frozenset()
 
     def seconds_to(self, moment: datetime | None) -> float | None:
         return None if moment is None else max(0.0, (moment - self.created_at).total_seconds())
@@ -175,8 +177,10 @@ async def _tickets(s: AsyncSession, period: Period) -> list[_Row]:
         .where(period.holds(Ticket.created_at))
         .order_by(Ticket.id)
     )
+    holders = await _holders(s, period)
     rows = []
     for ticket, taken_at, replied_at in (await s.execute(stmt)).all():
+        held_by = holders.get(ticket.id, set()) | ({ticket.agent_id} - {None})
         rows.append(
             _Row(
                 id=ticket.id,
@@ -190,9 +194,30 @@ async def _tickets(s: AsyncSession, period: Period) -> list[_Row]:
                 created_at=ticket.created_at,
                 taken_at=taken_at,
                 first_reply_at=replied_at,
+                holders=frozenset(held_by),
             )
         )
     return rows
+
+
+async def _holders(s: AsyncSession, period: Period) -> dict[int, set[int]]:
+    """The agents each ticket of the period went to: claimed, assigned or transferred."""
+    stmt = (
+        select(TicketEvent.ticket_id, TicketEvent.kind, TicketEvent.actor_id, TicketEvent.data)
+        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .where(TicketEvent.kind.in_((*_TAKEN, "transferred")), period.holds(Ticket.created_at))
+    )
+    holders: dict[int, set[int]] = {}
+    for ticket_id, kind, actor_id, data in (await s.execute(stmt)).all():
+        data = data or {}
+        agent_id = {
+            "claimed": actor_id,
+            "assigned": data.get("agent_id"),
+            "transferred": data.get("to_agent_id"),
+        }[kind]
+        if agent_id is not None:
+            holders.setdefault(ticket_id, set()).add(int(agent_id))
+    return holders
 
 
 async def _conversations(s: AsyncSession, period: Period) -> dict[str, Any]:
@@ -291,23 +316,31 @@ async def _promises(s: AsyncSession, period: Period) -> dict[str, Any]:
 
 
 async def _agents(s: AsyncSession, rows: Sequence[_Row]) -> list[dict[str, Any]]:
-    held: dict[int, list[_Row]] = {}
+    """Each agent's tickets: all they took, and the outcome of those they kept.
+
+    A transferred ticket counts for everyone who took it (and as passed on
+    for all but the last); its close, rating and the wait for its first
+    reply count for the agent holding it at the end.
+    """
+    took: dict[int, list[_Row]] = {}
     for row in rows:
-        if row.agent_id is not None:
-            held.setdefault(row.agent_id, []).append(row)
-    if not held:
+        for agent_id in row.holders:
+            took.setdefault(agent_id, []).append(row)
+    if not took:
         return []
-    agents = await s.execute(select(Agent.id, Agent.display_name).where(Agent.id.in_(held)))
+    agents = await s.execute(select(Agent.id, Agent.display_name).where(Agent.id.in_(took)))
     names = dict(agents.all())
     report = []
-    for agent_id, handled in held.items():
+    for agent_id, taken in took.items():
+        handled = [r for r in taken if r.agent_id == agent_id]
         scores = [r.csat for r in handled if r.csat is not None]
         replies = [r.seconds_to(r.first_reply_at) for r in handled]
         report.append(
             {
                 "id": agent_id,
                 "name": names.get(agent_id, str(agent_id)),
-                "tickets": len(handled),
+                "tickets": len(taken),
+                "passed_on": len(taken) - len(handled),
                 "closed": sum(1 for r in handled if r.status == "closed"),
                 "to_first_reply": spread(v for v in replies if v is not None),
                 "csat_average": round(statistics.fmean(scores), 2) if scores else None,

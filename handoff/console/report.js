@@ -124,6 +124,7 @@
     const agents = (report.agents || []).map((a) => [
       a.name,
       a.tickets,
+      a.passed_on,
       a.closed,
       duration(a.to_first_reply.median),
       a.csat_average === null ? "—" : `${a.csat_average.toFixed(2)}（${a.rated}人）`,
@@ -140,10 +141,10 @@
           counted(t.by_resolution, labels.resolutions),
         ),
       ]),
-      table("report-agents", "客服", ["客服", "工单", "已结束", "首次回复（中位）", "满意度"], agents),
+      table("report-agents", "客服", ["客服", "接待", "转出", "已结束", "首次回复（中位）", "满意度"], agents),
       h("p", {
         class: "report-foot",
-        text: "会话按顾客在所选时段内发过消息计；工单、等待、回复、满意度按所选时段内新建的工单计；承诺按到期时间计。",
+        text: "会话按顾客在所选时段内发过消息计；工单、等待、回复、满意度按所选时段内新建的工单计；转接的工单每位接待过的客服都计一次，结束和满意度计给最后接待的客服；承诺按到期时间计。",
       }),
     ]);
   }

@@ -174,6 +174,31 @@ async def test_report_counts_the_bot_the_people_and_the_waits(
     assert report["period"]["since"] == NOW.isoformat()
 
 
+async def test_a_transferred_ticket_counts_for_each_agent_and_closes_for_the_last(
+    shop: Shop, queue: HandoffQueue, clock: Clock, make_agent: MakeAgent, sessions: sessionmaker
+) -> None:
+    alice = await make_agent("alice")
+    bob = await make_agent("bob")
+    carol = await make_agent("carol")
+    clock.now = NOW + timedelta(minutes=1)
+    await shop.say("c1")
+    ticket = await _open(queue, "c1")
+    await queue.claim(ticket, alice.id)
+    await queue.transfer(ticket, alice.id, to_agent_id=bob.id)
+    await queue.transfer(ticket, bob.id, to_team="general")
+    await queue.assign_waiting([carol.id])
+    await queue.close(ticket, carol.id, "resolved")
+    await queue.rate("c1", 4)
+
+    report = await ServiceReport(sessions).build(HOUR)
+
+    # Credited to the last holder alone, Alice's and Bob's work did not show.
+    agents = {a["name"]: (a["tickets"], a["passed_on"], a["closed"], a["rated"])
+              for a in report["agents"]}  # fmt: skip
+    assert agents == {"Alice": (1, 1, 0, 0), "Bob": (1, 1, 0, 0), "Carol": (1, 0, 1, 1)}
+    assert report["tickets"]["opened"] == 1
+
+
 async def test_report_of_a_quiet_period_is_zeros_not_errors(
     shop: Shop, queue: HandoffQueue, clock: Clock, make_agent: MakeAgent, sessions: sessionmaker
 ) -> None:
