@@ -293,8 +293,9 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         answer = offered_answer(tracker, domain, "refund_reason")
         if answer:
             return {"refund_reason": answer}
-        text = latest_text(tracker)
-        if latest_intent(tracker) == "deny" and corrects(text) and not text.startswith("/"):
+        text = latest_text(tracker).strip()
+        # 「发错了」, 「颜色不对」 say what is wrong; a bare 「不对」 or 「不是」 does not.
+        if latest_intent(tracker) == "deny" and corrects(text) and not text.startswith(("不", "/")):
             return {"refund_reason": text}
         return {}
 
