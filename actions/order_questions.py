@@ -22,14 +22,18 @@ from actions.order_offer import (
     in_shown_order,
     make_offer,
 )
-from actions.policy import INVOICE_KINDS, RETURN_POLICY, Topic, topic_of
+from actions.policy import INVOICE_KINDS, RETURN_POLICY, SHIP_TIME, Topic, topic_of
 from actions.shop.format import STATUS_LABELS, yuan
 from actions.shop.service import ShopService
 from actions.shop.views import OrderView
 
-# A request's policy question (「支持七天无理由吗」, 「可以开专票吗」) is answered
-# before the order is asked for.
-POLICY_FIRST: dict[str | None, Topic] = {"return_goods": RETURN_POLICY, "invoice": INVOICE_KINDS}
+# A request's policy question (「支持七天无理由吗」, 「可以开专票吗」, 「下单后多久发货」)
+# is answered before the order is asked for.
+POLICY_FIRST: dict[str | None, Topic] = {
+    "return_goods": RETURN_POLICY,
+    "invoice": INVOICE_KINDS,
+    "urge_delivery": SHIP_TIME,
+}
 # Replies to a wrong order number, which ask for another themselves.
 ORDER_NUMBER_REFUSED = frozenset({"utter_order_id_invalid", "utter_order_not_found"})
 

@@ -22,6 +22,13 @@ class Topic:
     words: tuple[str, ...]
 
 
+# Asked of shipping before buying (「下单后多久发货」): answered before the order
+# is asked for, and among the pre-sale topics.
+SHIP_TIME = Topic(
+    "utter_policy_ship_from",
+    ("下单后", "付款后", "拍下多久", "拍下几天", "现在下单", "一般几天", "一般多久",
+     "多久发货", "几天发货", "多久能发", "几天能发", "多久发出", "几天发出"),
+)  # fmt: skip
 # Asked before buying; the first topic with a word in the question wins.
 PRE_SALE = (
     # Before shipping: 「合并发货能省运费吗」 asks about merging.
@@ -35,6 +42,7 @@ PRE_SALE = (
     Topic("utter_policy_warranty", ("保修", "质保", "保固", "保多久")),
     Topic("utter_authentic", ("正品", "保真", "假货", "真货", "是真的吗")),
     Topic("utter_policy_gift", ("赠品", "送什么", "有礼品", "送东西")),
+    SHIP_TIME,
 )
 # Asked of a return before naming the order (「支持七天无理由吗」).
 RETURN_POLICY = Topic(

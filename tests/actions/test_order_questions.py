@@ -127,17 +127,25 @@ async def test_a_new_request_in_the_form_gets_the_order_list_again(shop: ShopSer
     assert message["response"] == "utter_ask_order_id_choose" and len(message["buttons"]) == 5
 
 
-@pytest.mark.parametrize("text", ["支持七天无理由吗", "运费谁出"])
-async def test_a_return_policy_question_is_answered_before_asking_for_the_order(
-    shop: ShopService, text: str
+@pytest.mark.parametrize(
+    ("text", "kind", "policy"),
+    [
+        ("支持七天无理由吗", "return_goods", "utter_policy_returns"),
+        ("运费谁出", "return_goods", "utter_policy_returns"),
+        ("下单后多久发货", "urge_delivery", "utter_policy_ship_from"),
+        ("一般几天发货", "urge_delivery", "utter_policy_ship_from"),
+    ],
+)
+async def test_a_policy_question_is_answered_before_asking_for_the_order(
+    shop: ShopService, text: str, kind: str, policy: str
 ) -> None:
-    tracker = make_tracker(text, "return_goods", slots={"request_kind": "return_goods"})
+    tracker = make_tracker(text, kind, slots={"request_kind": kind})
     dispatcher = CollectingDispatcher()
 
     await ActionAskOrderId(shop).run(dispatcher, tracker, {})
 
     responses = [m["response"] for m in dispatcher.messages]
-    assert responses == ["utter_policy_returns", "utter_ask_order_id_fitting"]
+    assert responses == [policy, "utter_ask_order_id_fitting"]
 
 
 async def test_shopper_without_orders_is_asked_for_the_number(shop: ShopService) -> None:

@@ -139,6 +139,7 @@ async def test_a_product_not_found_gets_what_the_shop_sells(shop: ShopService, t
         ("我拍了两单，能一起寄吗", "utter_policy_merge_shipping"),
         ("合并发货能省运费吗", "utter_policy_merge_shipping"),
         ("支持以旧换新吗", "utter_policy_trade_in"),
+        ("羽绒服下单后多久发货", "utter_policy_ship_from"),
         ("羽絨服包郵嗎", "utter_policy_shipping"),  # written in traditional characters
     ],
 )

@@ -391,6 +391,15 @@ async def _inbox(stack: Stack) -> list[dict[str, Any]]:
     return [item for g in groups for item in g["items"]]
 
 
+async def test_how_soon_orders_ship_is_answered_before_the_order_is_asked(
+    shopper: Shopper,
+) -> None:
+    # It only asked which order (read as 催发货).
+    policy, ask = await shopper.say("下单后多久发货", replies=2)
+    assert "48小时内发出" in policy["text"]
+    assert "哪一笔订单" in ask["text"] and ask["quick_replies"]
+
+
 async def test_a_pre_sale_return_question_and_a_digression_keep_the_chat_short(
     shopper: Shopper,
 ) -> None:
