@@ -14,6 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rasa_sdk import Tracker
+
+from actions.common import shopper_id_of
 from actions.order_choice import orders_with
 from actions.shop.policy import (
     ADDRESS_STATES,
@@ -24,6 +27,8 @@ from actions.shop.policy import (
     RETURN_STATES,
     URGE_STATES,
 )
+from actions.shop.service import ShopService
+from actions.shop.store import ACTIVE_REFUND_STATUSES
 from actions.shop.views import OrderView, ProductView
 
 # How many orders the question offers as buttons.
@@ -67,17 +72,43 @@ class Offer:
     fitting: bool = False
 
 
+async def offer_for(shop: ShopService, tracker: Tracker, goods_text: str) -> Offer:
+    """The shopper's orders to offer for the tracker's request.
+
+    ``goods_text`` is where goods may be named: the request, or a typed reply.
+    A refund is not offered for an order that has one already.
+    """
+    shopper_id = shopper_id_of(tracker)
+    if not shopper_id:
+        return Offer([])
+    kind = tracker.get_slot("request_kind")
+    recent = await shop.recent_orders(shopper_id=shopper_id, limit=RECENT_ORDERS_SCANNED)
+    refunded: set[str] = set()
+    if kind == "refund_request":
+        refunds = await shop.refunds(shopper_id=shopper_id)
+        refunded = {r.order_id for r in refunds if r.status in ACTIVE_REFUND_STATUSES}
+    named = await shop.match_products(goods_text)
+    return make_offer(recent, kind, named, done=refunded)
+
+
 def make_offer(
-    recent: Sequence[OrderView], kind: str | None, named_goods: Iterable[ProductView] = ()
+    recent: Sequence[OrderView],
+    kind: str | None,
+    named_goods: Iterable[ProductView] = (),
+    done: Iterable[str] = (),
 ) -> Offer:
     """Up to ``OFFERED_ORDERS`` of ``recent`` (newest first) for a request of ``kind``.
 
     The one order holding the goods named comes first whatever its state (its
     handler says if the request cannot be done); the others are those that fit
-    the request, if any do.
+    the request, if any do: in a state that allows it, and not among ``done``
+    (orders the request was made for already).
     """
     allowed = OFFER_STATES.get(str(kind))
-    fitting = [o for o in recent if allowed is not None and o.status in allowed]
+    finished = set(done)
+    fitting = [
+        o for o in recent if allowed is not None and o.status in allowed and o.id not in finished
+    ]
     candidates = fitting or list(recent)
     named = orders_with(recent, named_goods)
     if len(named) == 1:

@@ -20,7 +20,7 @@ from actions.order_offer import (
     Offer,
     asked_order,
     in_shown_order,
-    make_offer,
+    offer_for,
 )
 from actions.policy import INVOICE_KINDS, RETURN_POLICY, SHIP_TIME, Topic, topic_of
 from actions.shop.format import STATUS_LABELS, yuan
@@ -53,19 +53,6 @@ def asked_since_the_shopper_spoke(tracker: Tracker) -> bool:
     return False
 
 
-async def offer_for(shop: ShopService, tracker: Tracker) -> Offer:
-    """The shopper's orders to offer for the request (see :mod:`actions.order_offer`).
-
-    「耳机没声音想退货」 names the goods: their order comes first, to confirm.
-    """
-    shopper_id = shopper_id_of(tracker)
-    if not shopper_id:
-        return Offer([])
-    recent = await shop.recent_orders(shopper_id=shopper_id, limit=RECENT_ORDERS_SCANNED)
-    named = await shop.match_products(question_text(tracker))
-    return make_offer(recent, tracker.get_slot("request_kind"), named)
-
-
 def question_for(offer: Offer) -> str:
     """「是下面第一笔订单吗」, 「下面是可以办理的订单」 or 「请点选下面最近的订单」."""
     if offer.named:
@@ -91,7 +78,7 @@ async def ask_about_the_named_order(
 
     Returns whether it asked 「是下面第一笔订单吗」; if not, nothing was said.
     """
-    offer = await offer_for(shop, tracker)
+    offer = await offer_for(shop, tracker, question_text(tracker))  # 「耳机没声音想退货」
     if offer.named:
         dispatcher.utter_message(
             response="utter_ask_order_id_named", buttons=order_buttons(offer.orders)
@@ -124,7 +111,7 @@ class ActionAskOrderId(UsesShop, Action):
         policy = POLICY_FIRST.get(tracker.get_slot("request_kind"))
         if policy is not None and topic_of(question_text(tracker), [policy]):
             dispatcher.utter_message(response=policy.response)
-        offer = await offer_for(self.shop, tracker)
+        offer = await offer_for(self.shop, tracker, question_text(tracker))
         if not offer.orders:
             dispatcher.utter_message(response="utter_ask_order_id")
             return []
