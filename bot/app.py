@@ -122,15 +122,21 @@ def create_app(
                 redeliver_forever(conversations, health, settings.redelivery_interval)
             )
         ]
+        stop_purging = asyncio.Event()
+        purging = None
         if settings.retention_days:
             eraser = Eraser(sessionmaker, rasa, utc_now)
-            background.append(asyncio.create_task(purge_forever(eraser, settings.retention_days)))
+            purge = purge_forever(eraser, settings.retention_days, stop_purging)
+            purging = asyncio.create_task(purge)
         try:
             yield
         finally:
             await sio.shutdown()
             await workbench.close()
             await humans.close()
+            stop_purging.set()  # a run under way finishes: no cancel inside the database
+            if purging is not None:
+                await purging
             for task in background:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -12,6 +12,7 @@ addresses) belong to the shop and are not touched.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime, timedelta
@@ -118,9 +119,15 @@ class Eraser:
         return erased
 
 
-async def purge_forever(eraser: Eraser, days: float, interval: float = PURGE_INTERVAL) -> None:
-    """Apply the retention period now and every ``interval`` seconds, until cancelled."""
-    while True:
+async def purge_forever(
+    eraser: Eraser, days: float, stop: asyncio.Event, interval: float = PURGE_INTERVAL
+) -> None:
+    """Apply the retention period now and every ``interval`` seconds, until ``stop`` is set.
+
+    It stops between runs, never inside one: a task cancelled in the middle of
+    a SQLite operation could wait for the driver forever (seen in a test).
+    """
+    while not stop.is_set():
         try:
             erased = await eraser.purge(days)
             if erased:
@@ -129,4 +136,5 @@ async def purge_forever(eraser: Eraser, days: float, interval: float = PURGE_INT
             logger.warning("Retention run stopped, Rasa unavailable (will retry): %s", exc)
         except Exception:  # a bad run must not stop the next ones
             logger.exception("Retention run failed; will retry")
-        await asyncio.sleep(interval)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)
