@@ -16,7 +16,7 @@ from actions.order_offer import (
     REQUEST_STATES,
     asked_order,
     in_shown_order,
-    offer_for,
+    offer_among,
 )
 from actions.responses import button_answer
 from actions.shop.errors import OrderNotFound
@@ -231,7 +231,7 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         named = await self.shop.match_products(text)
         offered = in_shown_order(recent, asked_order(tracker.events).shown)
         if not offered:
-            offered = (await offer_for(self.shop, tracker, text)).orders
+            offered = (await offer_among(self.shop, tracker, recent, named)).orders
         return chosen_order(text, offered, named, others=recent)
 
     async def _proposed_order_confirmed(self, tracker: Tracker) -> str | None:

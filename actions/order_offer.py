@@ -81,14 +81,24 @@ async def offer_for(shop: ShopService, tracker: Tracker, goods_text: str) -> Off
     shopper_id = shopper_id_of(tracker)
     if not shopper_id:
         return Offer([])
-    kind = tracker.get_slot("request_kind")
     recent = await shop.recent_orders(shopper_id=shopper_id, limit=RECENT_ORDERS_SCANNED)
+    named = await shop.match_products(goods_text)
+    return await offer_among(shop, tracker, recent, named)
+
+
+async def offer_among(
+    shop: ShopService,
+    tracker: Tracker,
+    recent: Sequence[OrderView],
+    named_goods: Iterable[ProductView],
+) -> Offer:
+    """:func:`offer_for` with the shopper's ``recent`` orders and the goods named already read."""
+    kind = tracker.get_slot("request_kind")
     refunded: set[str] = set()
     if kind == "refund_request":
-        refunds = await shop.refunds(shopper_id=shopper_id)
+        refunds = await shop.refunds(shopper_id=shopper_id_of(tracker))
         refunded = {r.order_id for r in refunds if r.status in ACTIVE_REFUND_STATUSES}
-    named = await shop.match_products(goods_text)
-    return make_offer(recent, kind, named, done=refunded)
+    return make_offer(recent, kind, named_goods, done=refunded)
 
 
 def make_offer(
