@@ -14,7 +14,7 @@ import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -148,12 +148,6 @@ class _Row:
 
 
 async def _tickets(s: AsyncSession, period: Period) -> list[_Row]:
-    taken = (
-        select(TicketEvent.ticket_id, func.min(TicketEvent.at).label("at"))
-        .where(TicketEvent.kind.in_(_TAKEN))
-        .group_by(TicketEvent.ticket_id)
-        .subquery()
-    )
     # The first thing a person wrote to the shopper while the ticket was open.
     replied = (
         select(Ticket.id.label("ticket_id"), func.min(Message.created_at).label("at"))
@@ -171,16 +165,16 @@ async def _tickets(s: AsyncSession, period: Period) -> list[_Row]:
         .subquery()
     )
     stmt = (
-        select(Ticket, taken.c.at, replied.c.at)
-        .outerjoin(taken, taken.c.ticket_id == Ticket.id)
+        select(Ticket, replied.c.at)
         .outerjoin(replied, replied.c.ticket_id == Ticket.id)
         .where(period.holds(Ticket.created_at))
         .order_by(Ticket.id)
     )
-    holders = await _holders(s, period)
+    handovers = await _handovers(s, period)
     rows = []
-    for ticket, taken_at, replied_at in (await s.execute(stmt)).all():
-        held_by = holders.get(ticket.id, set()) | ({ticket.agent_id} - {None})
+    for ticket, replied_at in (await s.execute(stmt)).all():
+        handover = handovers.get(ticket.id, _Handover())
+        held_by = handover.holders | ({ticket.agent_id} - {None})
         rows.append(
             _Row(
                 id=ticket.id,
@@ -192,7 +186,7 @@ async def _tickets(s: AsyncSession, period: Period) -> list[_Row]:
                 csat=ticket.csat,
                 agent_id=ticket.agent_id,
                 created_at=ticket.created_at,
-                taken_at=taken_at,
+                taken_at=handover.taken_at,
                 first_reply_at=replied_at,
                 holders=frozenset(held_by),
             )
@@ -200,15 +194,32 @@ async def _tickets(s: AsyncSession, period: Period) -> list[_Row]:
     return rows
 
 
-async def _holders(s: AsyncSession, period: Period) -> dict[int, set[int]]:
-    """The agents each ticket of the period went to: claimed, assigned or transferred."""
+@dataclass
+class _Handover:
+    """When a ticket was first taken (claimed or assigned) and every agent it went to."""
+
+    taken_at: datetime | None = None
+    holders: set[int] = field(default_factory=set)
+
+
+async def _handovers(s: AsyncSession, period: Period) -> dict[int, _Handover]:
+    """The handovers of each ticket of the period: claimed, assigned or transferred."""
     stmt = (
-        select(TicketEvent.ticket_id, TicketEvent.kind, TicketEvent.actor_id, TicketEvent.data)
+        select(
+            TicketEvent.ticket_id,
+            TicketEvent.kind,
+            TicketEvent.actor_id,
+            TicketEvent.data,
+            TicketEvent.at,
+        )
         .join(Ticket, Ticket.id == TicketEvent.ticket_id)
         .where(TicketEvent.kind.in_((*_TAKEN, "transferred")), period.holds(Ticket.created_at))
     )
-    holders: dict[int, set[int]] = {}
-    for ticket_id, kind, actor_id, data in (await s.execute(stmt)).all():
+    handovers: dict[int, _Handover] = {}
+    for ticket_id, kind, actor_id, data, at in (await s.execute(stmt)).all():
+        handover = handovers.setdefault(ticket_id, _Handover())
+        if kind in _TAKEN and (handover.taken_at is None or at < handover.taken_at):
+            handover.taken_at = at
         data = data or {}
         agent_id = {
             "claimed": actor_id,
@@ -216,8 +227,8 @@ async def _holders(s: AsyncSession, period: Period) -> dict[int, set[int]]:
             "transferred": data.get("to_agent_id"),
         }[kind]
         if agent_id is not None:
-            holders.setdefault(ticket_id, set()).add(int(agent_id))
-    return holders
+            handover.holders.add(int(agent_id))
+    return handovers
 
 
 async def _conversations(s: AsyncSession, period: Period) -> dict[str, Any]:
