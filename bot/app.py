@@ -117,30 +117,26 @@ def create_app(
         await create_gateway_schema(engine)
         await workbench.fail_interrupted()
         await humans.start()
-        background = [
-            asyncio.create_task(
-                redeliver_forever(conversations, health, settings.redelivery_interval)
-            )
-        ]
-        stop_purging = asyncio.Event()
-        purging = None
+        # The loops stop between rounds (a round under way finishes): no cancel
+        # inside a database operation.
+        stop_loops = asyncio.Event()
+        redelivery = redeliver_forever(
+            conversations, health, settings.redelivery_interval, stop_loops
+        )
+        loops = [asyncio.create_task(redelivery)]
         if settings.retention_days:
             eraser = Eraser(sessionmaker, rasa, utc_now)
-            purge = purge_forever(eraser, settings.retention_days, stop_purging)
-            purging = asyncio.create_task(purge)
+            loops.append(
+                asyncio.create_task(purge_forever(eraser, settings.retention_days, stop_loops))
+            )
         try:
             yield
         finally:
             await sio.shutdown()
             await workbench.close()
             await humans.close()
-            stop_purging.set()  # a run under way finishes: no cancel inside the database
-            if purging is not None:
-                await purging
-            for task in background:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            stop_loops.set()
+            await asyncio.gather(*loops)
             await conversations.drain()
             await rasa.aclose()
             await health.aclose()
