@@ -1,7 +1,7 @@
 """Recall, category accuracy and false positives of the safety screen, and its speed.
 
-Reads tests/safety/urgent.yml and negatives.yml; reports the tuning part and
-the held-out part separately.
+Reads tests/safety/urgent.yml, negatives.yml and fraud.yml; reports the
+tuning part and the held-out part separately.
 
     .venv/bin/python -m bench.safety_eval
     .venv/bin/python -m bench.safety_eval --split tune --failures
@@ -55,6 +55,22 @@ def report(screen: SafetyScreen, split: str, failures: bool) -> None:
             print(f"  COMPLAINT: {c.text!r} want {c.level} got {v.level} {v.matched}")
 
 
+def fraud_report(screen: SafetyScreen, split: str, failures: bool) -> None:
+    """Print how fraud.yml's scam reports and look-alikes of one part (or "all") screen."""
+    cases = [c for c in load("fraud") if split in ("all", c.split)]
+    got = {c.text: screen.screen(c.text) for c in cases}
+    scams = [c for c in cases if c.category == "fraud"]
+    others = [c for c in cases if c.category != "fraud"]
+    found = [c for c in scams if got[c.text].category == "fraud"]
+    alarms = [c for c in others if got[c.text].category == "fraud"]
+    print(f"[{split}] fraud recall      {len(found)}/{len(scams)}")
+    print(f"[{split}] fraud on others   {len(alarms)}/{len(others)}")
+    if failures:
+        for c in [c for c in scams if c not in found] + alarms:
+            v = got[c.text]
+            print(f"  FRAUD: {c.text!r} want {c.category} got {v.category} {v.matched}")
+
+
 def timing(screen: SafetyScreen, cases: list[Case], rounds: int) -> None:
     """Print p50/p99 screening time per message, in microseconds."""
     times = []
@@ -87,6 +103,7 @@ def main() -> None:
     print(f"SafetyScreen() built in {(time.perf_counter() - start) * 1000:.0f} ms")
     for split in SPLITS if args.split == "both" else (args.split,):
         report(screen, split, args.failures)
+        fraud_report(screen, split, args.failures)
     timing(screen, load("urgent") + load("negatives"), args.rounds)
 
 

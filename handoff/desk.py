@@ -139,18 +139,18 @@ class HelpDesk:
         """A message the safety screen flagged: a calm reply now, then a person, first.
 
         Urgent danger goes to the safety team ahead of every ticket, even if
-        the conversation is already with another team; complaints get high
-        priority with after-sales.
+        the conversation is already with another team; fraud under way gets
+        high priority with the security team, complaints with after-sales.
         """
-        urgent = verdict.level == "urgent"
         reply = copy.SAFETY_REPLIES.get(verdict.category or "", copy.SAFETY_REPLY_DEFAULT)
         await self._conversations.post(conversation_id, "system", {"text": reply})
-        signal = {
-            "reason": "emergency" if urgent else "complaint",
-            "priority": URGENT if urgent else "high",
-            "team": "safety" if urgent else "after_sales",
-            "summary": [text],
-        }
+        if verdict.level == URGENT:
+            reason, priority, team = "emergency", URGENT, "safety"
+        elif verdict.category == "fraud":
+            reason, priority, team = "account_security", "high", "security"
+        else:
+            reason, priority, team = "complaint", "high", "after_sales"
+        signal = {"reason": reason, "priority": priority, "team": team, "summary": [text]}
         await self.open(conversation_id, shopper_id, signal)
         ticket = await self._queue.open_ticket_for(conversation_id)
         if ticket is not None:

@@ -48,7 +48,7 @@ def compile_any(
 
 
 class CategoryMatcher:
-    """Finds the hits of one urgent category.
+    """Finds the hits of one category.
 
     Args:
         lexicon: The category's data.

@@ -27,7 +27,9 @@ class SafetyScreen:
         self._normalise = Normaliser()
         self._fold = PinyinFolder(_pinyin_words(), lexicon.HOMOPHONE_WORDS, load_readings())
         self._masks = compile_any(MASKS, MASK_PATTERNS, TERMS)
-        self._urgent = [CategoryMatcher(c, TERMS) for c in lexicon.URGENT]
+        # Danger to a person first, then fraud under way (both outrank a complaint).
+        categories = (*lexicon.URGENT, lexicon.FRAUD)
+        self._categories = [CategoryMatcher(c, TERMS) for c in categories]
         self._complaint = ComplaintMatcher(lexicon.COMPLAINT)
         self._context = ContextJudge()
 
@@ -42,15 +44,16 @@ class SafetyScreen:
             text: The shopper's message, as typed.
 
         Returns:
-            An urgent verdict for the first category (in lexicon order) with a
-            hit that its context does not cancel; else a high one for a
-            complaint; else a verdict with level None.
+            The verdict of the first category (the urgent ones in lexicon
+            order, then fraud at high) with a hit that its context does not
+            cancel; else a high one for a complaint; else a verdict with
+            level None.
         """
         prepared = self.prepare(text)
         if not prepared:
             return SAFE
         over = self._context.over(prepared)
-        for matcher in self._urgent:
+        for matcher in self._categories:
             hits = [
                 hit
                 for hit in matcher.find(prepared)
@@ -72,7 +75,7 @@ def _pinyin_words() -> list[str]:
     自杀 rather than 紫砂 (宁可信其有), while ``zishahu`` is still 紫砂壶.
     """
     found = list(lexicon.PINYIN_WORDS)
-    for category in lexicon.URGENT:
+    for category in (*lexicon.URGENT, lexicon.FRAUD):
         found += category.phrases
     for group in TERMS.values():
         found += group

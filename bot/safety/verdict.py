@@ -13,9 +13,10 @@ class SafetyVerdict:
     """The screen's verdict on one message.
 
     Attributes:
-        level: "urgent" (someone may be in danger), "high" (a complaint) or None.
+        level: "urgent" (someone may be in danger), "high" (fraud under way,
+            or a complaint) or None.
         category: "violence", "self_harm", "fire", "medical",
-            "missing_person", "complaint" or None.
+            "missing_person", "fraud", "complaint" or None.
         matched: The normalised phrases that matched, for the agent and the audit.
     """
 

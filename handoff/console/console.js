@@ -65,6 +65,7 @@
     fire: "火灾",
     medical: "医疗急救",
     missing_person: "失联",
+    fraud: "诈骗风险",
     complaint: "投诉",
   };
   const PROMISE_MAX_MINUTES = 10080; // 7 days, the gateway's limit

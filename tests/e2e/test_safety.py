@@ -46,3 +46,31 @@ async def test_threat_at_the_door_opens_an_urgent_ticket_with_what_helps(stack: 
     assert safety["courier"]["name"] and safety["last_location"]["location"]
     assert "13800138000" in safety["police_summary"]
     assert closed["ok"] is True
+
+
+async def test_a_scam_under_way_goes_to_the_security_team_before_the_bot(stack: Stack) -> None:
+    async with httpx.AsyncClient(base_url=stack.gateway_url) as http:
+        login = await http.post("/api/login", json={"username": AGENT, "password": AGENT_PASSWORD})
+    console = AgentClient(login.json()["token"])
+    await console.connect(stack.gateway_url)
+    await console.next("hello")
+    widget = WidgetClient()
+    await widget.connect(stack.gateway_url)
+    session_id, _ = await widget.start_session()
+    scam = "刚才有个自称淘宝客服的人打电话说要退款给我，让我开通备用金"
+    try:
+        await widget.say(scam, session_id, **DEMO)
+        first = await widget.next("bot_uttered", timeout=30)
+        assigned = (await console.next("ticket_assigned", timeout=30))["ticket"]
+        close = {"ticket_id": assigned["id"], "resolution_code": "resolved"}
+        closed = await console.ask("close_ticket", close)
+    finally:
+        await widget.close()
+        await console.close()
+    assert first["sender"] == "system" and "验证码" in first["text"]
+    assert (assigned["priority"], assigned["team"], assigned["reason"]) == (
+        "high",
+        "security",
+        "account_security",
+    )
+    assert closed["ok"] is True

@@ -15,11 +15,13 @@ from actions.shop.seed import DEMO_SHIPPED_ORDER, DEMO_SHIPPED_TRACKING, seed_de
 from bot.app import create_app
 from bot.identity import sign
 from bot.settings import Settings
+from handoff import copy
 from handoff.audit import AuditLog
 from handoff.models import utc_now
+from handoff.users import UserDirectory
 from tests.bot.fake_rasa import FakeRasa
 from tests.handoff.test_escalation import OnCall
-from tests.handoff.test_live_handoff import SECRET, Desk, _add_users, _next_system
+from tests.handoff.test_live_handoff import PASSWORD, SECRET, Desk, _add_users, _next_system
 from tests.servers import serving
 from tests.socket_clients import WidgetClient
 
@@ -36,6 +38,8 @@ class Verdict:
 def fake_screen(text: str) -> Verdict:
     if "不肯走" in text:
         return Verdict("urgent", "violence", ("不肯走",))
+    if "安全账户" in text:
+        return Verdict("high", "fraud", ("安全账户",))
     if "12315" in text:
         return Verdict("high", "complaint", ("12315",))
     return Verdict(None)
@@ -217,6 +221,32 @@ async def test_complaint_goes_to_after_sales_with_high_priority(desk: Desk) -> N
     )
     await widget.close()
     await bob.close()
+
+
+async def test_fraud_under_way_goes_to_security_with_high_priority_ahead_of_the_bot(
+    desk: Desk,
+) -> None:
+    engine = make_engine(desk.settings.database_url)
+    await UserDirectory(make_sessionmaker(engine)).create(
+        "sean", PASSWORD, "agent", display_name="安全专员", skills=("security",)
+    )
+    await engine.dispose()
+    sean = await desk.agent("sean")
+    widget, session_id = await _shopper(desk)
+    text = "有人冒充你们客服让我转账到安全账户"
+    await widget.say(text, session_id, **DEMO)
+    warned = await _next_system(widget, "验证码")
+    ticket = (await sean.next("ticket_assigned"))["ticket"]
+    await widget.close()
+    await sean.close()
+
+    assert warned == copy.SAFETY_REPLIES["fraud"]
+    assert (ticket["priority"], ticket["team"], ticket["reason"]) == (
+        "high",
+        "security",
+        "account_security",
+    )
+    assert all(body["message"] != text for body in desk.rasa.received)
 
 
 async def test_promise_reminds_then_escalates_to_supervisors(desk: Desk) -> None:

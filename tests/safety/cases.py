@@ -1,4 +1,4 @@
-"""The safety screen's test messages (urgent.yml, negatives.yml), split by part."""
+"""The safety screen's test messages (urgent.yml, negatives.yml, fraud.yml), split by part."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ class Case:
     Attributes:
         text: The message.
         split: "tune" (the lexicon was tuned on it) or "held_out".
-        category: The urgent category (urgent.yml only).
+        category: The category: urgent.yml's urgent one, or fraud.yml's
+            "fraud" or "complaint" where its level is "high".
         level: The expected level: "urgent", "high" or None.
     """
 
@@ -29,7 +30,7 @@ class Case:
 
 
 def load(name: str) -> list[Case]:
-    """The cases of ``urgent`` or ``negatives``, tune part first."""
+    """The cases of ``urgent``, ``negatives`` or ``fraud``, tune part first."""
     data = yaml.safe_load((HERE / f"{name}.yml").read_text(encoding="utf-8"))
     cases = []
     for split in SPLITS:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
+from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.safety import SafetyScreen, SafetyVerdict
 from tests.safety.cases import Case, load
 
 URGENT = load("urgent")
 NEGATIVES = load("negatives")
+FRAUD_CASES = load("fraud")
+SHOP_DATA = Path(__file__).parents[2] / "nlu_data" / "nlu"
 MAX_FALSE_POSITIVE_RATE = 0.05
 MIN_CATEGORY_ACCURACY = 0.95
 
@@ -85,6 +90,39 @@ def test_one_insult_or_a_product_word_is_no_complaint(screen: SafetyScreen, text
 def test_danger_outranks_a_complaint(screen: SafetyScreen) -> None:
     verdict = screen.screen("我要投诉，快递员说我敢投诉他就弄死我")
     assert (verdict.level, verdict.category) == ("urgent", "violence")
+
+
+@pytest.mark.parametrize("case", FRAUD_CASES, ids=_id)
+def test_fraud_under_way_is_told_from_what_only_looks_like_it(
+    screen: SafetyScreen, case: Case
+) -> None:
+    verdict = screen.screen(case.text)
+    assert (verdict.level, verdict.category if verdict.level else None) == (
+        case.level,
+        case.category,
+    )
+
+
+def test_the_shops_own_questions_are_not_taken_for_fraud(screen: SafetyScreen) -> None:
+    """Of the intent model's training examples, only account-security ones may screen fraud."""
+    flagged = []
+    for path in sorted(SHOP_DATA.glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            if "intent" not in block:
+                continue
+            for line in block["examples"].splitlines():
+                text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.lstrip("- ").strip())
+                if text and screen.screen(text).category == "fraud":
+                    flagged.append((block["intent"], text))
+    assert len(flagged) >= 30  # the data holds scam reports
+    assert {intent for intent, _ in flagged} == {"account_security"}, flagged
+
+
+def test_danger_outranks_fraud_and_fraud_a_complaint(screen: SafetyScreen) -> None:
+    threat = screen.screen("有人冒充你们的客服打电话威胁我，说不转钱就去我家")
+    report = screen.screen("冒充客服的骗子在哪里投诉")
+    assert (threat.level, threat.category) == ("urgent", "violence")
+    assert (report.level, report.category) == ("high", "fraud")
 
 
 def test_the_documented_example(screen: SafetyScreen) -> None:

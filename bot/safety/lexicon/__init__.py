@@ -9,6 +9,7 @@ a homophone character (冲电宝 → 充电宝) that keeps at least one characte
 from __future__ import annotations
 
 from bot.safety.lexicon.complaint import COMPLAINT
+from bot.safety.lexicon.fraud import FRAUD
 from bot.safety.lexicon.schema import CategoryLexicon, ComplaintLexicon
 from bot.safety.lexicon.urgent import URGENT
 
@@ -20,7 +21,8 @@ PINYIN_WORDS: tuple[str, ...] = (
     "了", "我", "他", "她", "要", "想", "死", "杀", "活", "自", "一直", "不走", "快递员",
     "我妈", "我爸", "失踪", "着火", "冒烟", "爆炸", "救命", "帮我", "快", "说", "在",
     "家", "门口", "不想活了", "杀了我", "打我", "跳楼", "走丢", "联系不上", "吞了",
-    "电池", "孩子", "宝宝", "紫砂壶",
+    "电池", "孩子", "宝宝", "紫砂壶", "冒充", "客服", "转账", "汇款", "验证码", "被骗", "诈骗",
+    "让我",
 )
 
 # Words also matched through a homophone typo. Words whose homophones are
@@ -34,6 +36,7 @@ HOMOPHONE_WORDS: tuple[str, ...] = (
 
 __all__ = [
     "COMPLAINT",
+    "FRAUD",
     "HOMOPHONE_WORDS",
     "PINYIN_WORDS",
     "URGENT",

@@ -1,0 +1,74 @@
+"""Fraud going on: someone posing as the shop, the courier or the platform is after money.
+
+The commonest e-commerce scam in China (冒充客服退款/理赔) reaches shoppers
+who have just ordered: the caller knows the order, promises a refund or
+compensation, and talks them into a transfer, a loan, a shared screen or a
+verification code. Minutes count, so such a message goes to the security team
+at high priority, ahead of the bot. An accusation against the shop itself
+(「你们这是诈骗」, 「被你们骗了」) is a complaint, not this.
+"""
+
+from __future__ import annotations
+
+from bot.safety.lexicon.schema import FICTION, MEDIA, RESOLVED, CategoryLexicon
+
+# fmt: off
+# Data tables: rows of words are packed to the line length, not one per line.
+
+# Who scammers pose as.
+_POSED = (
+    r"(?:客服|快递|物流|商家|卖家|店家|平台|官方|淘宝|京东|拼多多|你们|银行|工作人员|警察"
+    r"|公安)"
+)
+# What they talk the shopper into.
+_MONEY = (
+    r"(?:转账|转钱|汇款|打钱|转给|转过去|扫码|扫[^|]{0,3}二维码|贷款|借钱|借呗|备用金|网贷"
+    r"|共享屏幕|屏幕共享|下载[^|]{0,6}(?:软件|app)|开通[^|]{0,4}(?:借呗|备用金|贷款|借款))"
+)
+# A sum of money: 2000块, 两千元.
+_SUM = r"(?:\d|[一二两三四五六七八九十百千万几])+(?:块|元|万|千)"
+# Not an accusation against the shop: 被你们骗了, 你们骗了我, 感觉被骗了.
+_NOT_THE_SHOP = r"(?<!你们)(?<!你)(?<!商家)(?<!店家)(?<!卖家)(?<!感觉)(?<!觉得)"
+
+FRAUD = CategoryLexicon(
+    name="fraud",
+    level="high",
+    phrases=(
+        "安全账户", "刷单返利", "遇到骗子", "遇上骗子", "碰到骗子", "被骗子", "骗子骗", "百万保障",
+        "误开通", "误开了", "涉嫌洗钱", "解冻费", "上当受骗", "校园贷", "把屏幕共享给",
+    ),
+    patterns=(
+        r"(?:冒充|假冒|假装|假扮|伪装|自称|冒名)[^|]{0,6}" + _POSED,
+        r"(?:假|冒牌|山寨)的?客服",
+        r"所谓的?客服",
+        r"(?:让|要|叫|逼|骗|教)(?:我|她|他)[^|]{0,8}" + _MONEY,
+        r"(?:让|要|叫)(?:我|她|他)[^|]{0,3}(?:报|提供|告诉|说出|念)[^|]{0,4}(?:卡号|验证码|密码)",
+        r"(?:问|向)我要[^|]{0,4}(?:银行卡|卡号|验证码|密码)",
+        r"中奖[^|]{0,10}(?:手续费|保证金|交税|个税|转账|交钱)",
+        r"(?:让|要|叫)我把验证码",
+        r"把验证码[^|]{0,2}(?:给|告诉|发给|念给|报给)",
+        r"验证码[^|]{0,4}(?:给|告诉|发给|念给|报给)了?(?:他|她|对方|客服|骗子|别人|陌生人)",
+        r"(?:提供|告诉|要|问)[^|]{0,6}(?:银行卡|支付|取款)密码",
+        r"(?:让|要|叫)我[^|]{0,6}交[^|]{0,3}(?:保证金|押金|手续费)",
+        _NOT_THE_SHOP + r"被骗",
+        _NOT_THE_SHOP + r"骗(?:了|走)(?:我)?[^|]{0,4}" + _SUM,
+        r"(?<!是)(?<!防)(?<!反)诈骗",
+        r"违禁品[^|]{0,10}(?:调查|转账|配合|公安|警察|冻结)",
+        r"(?:借呗|花呗|备用金|网贷|贷款|借钱)[^|]{0,8}(?:转给|转过去|转到|打给)",
+    ),
+    pairs=(
+        # 「快递丢了要理赔，加我QQ」: compensation promised, then a channel outside the shop.
+        (
+            r"理赔|赔付|双倍赔|退款给我|给我退款|要退款给我",
+            r"加[^|]{0,3}(?:微信|qq|vx)|扫[^|]{0,4}(?:码|二维码)|链接|备用金|借呗|贷款"
+            r"|银行卡(?:号|密码)|密码|共享屏幕|屏幕共享|下载|验证码",
+        ),
+        (
+            r"(?:给我发|发给我|发来|发了|短信|点)[^|]{0,10}链接",
+            r"银行卡|密码|理赔|赔偿|赔付|验证码|(?:账号|账户)[^|]{0,2}异常",
+        ),
+        (r"扣(?:费|年费|钱)", r"打电话|来电|接到电话|短信|对方"),
+        (r"刷单", r"骗|返利|垫付|兼职"),
+    ),
+    cancelled_by=(MEDIA, FICTION, RESOLVED),
+)
