@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable, Collection
+from datetime import timedelta
 from typing import Any, Protocol
 
 from bot.conversations import ConversationService
@@ -18,7 +20,7 @@ from bot.rasa_client import RasaClient, RasaUnavailable
 from handoff import copy
 from handoff.errors import InvalidRating, NotTicketHolder, TicketClosed, TicketNotFound
 from handoff.presence import Board, Presence
-from handoff.queue import HandoffQueue
+from handoff.queue import HandoffQueue, expected_wait
 from handoff.replies import suggest
 from handoff.views import AgentView, TicketView
 from handoff.vocab import CLOSED, PRIORITY_RANKS, REASONS, SUPERVISOR, TEAMS
@@ -358,17 +360,22 @@ class HelpDesk:
         await self._to_agents(
             "queue_updated", {"queue": [self.public(t) for t in queue]}, ALL_AGENTS
         )
-        for ticket in queue:
-            place = await self._place(ticket)
+        if not queue:
+            return
+        # Read once for the whole queue: a busy hour has hundreds waiting.
+        staff = await self._staff_online()
+        average = await self._queue.average_handling()
+        places: Counter[str] = Counter()
+        for ticket in queue:  # queue order: each team's waiting shoppers count 1, 2, 3…
+            places[ticket.team] += 1
+            place = _place(places[ticket.team], average, _serving(staff, ticket.team))
             await self._to_shopper(ticket.conversation_id, "queue_status", place)
 
     async def _place(self, ticket: TicketView) -> dict[str, int]:
         """Where a waiting ticket stands: its position, the wait and who is online."""
         online = await self._online_for(ticket.team)
         position = await self._queue.position(ticket.id)
-        wait = await self._queue.estimated_wait(ticket.id, online)
-        minutes = max(1, round(wait.total_seconds() / 60))
-        return {"position": position, "wait_minutes": minutes, "agents_online": online}
+        return _place(position, await self._queue.average_handling(), online)
 
     async def _post_place(self, ticket: TicketView) -> None:
         """Tell a shopper just queued, in the conversation, how long the wait is."""
@@ -383,13 +390,11 @@ class HelpDesk:
         await self._conversations.post(ticket.conversation_id, "system", {"text": text})
 
     async def _online_for(self, team: str) -> int:
+        return _serving(await self._staff_online(), team)
+
+    async def _staff_online(self) -> list[AgentView]:
         # Agents on any gateway: their skills come from the database, not this process.
-        agents = await self._queue.agents(await self.presence.available())
-        return sum(
-            1
-            for agent in agents
-            if agent.active and (team in agent.skills or agent.role == SUPERVISOR)
-        )
+        return await self._queue.agents(await self.presence.available())
 
     async def watch_holders(self) -> None:
         """Start the grace period of every agent who holds chats but has no console anywhere.
@@ -447,3 +452,17 @@ class HelpDesk:
     async def close_all(self) -> None:
         """Stop pending timers (at shutdown)."""
         await self.presence.close()
+
+
+def _serving(staff: Collection[AgentView], team: str) -> int:
+    """How many of ``staff`` can take the team's tickets: active, with its skill or supervising."""
+    return sum(
+        1 for agent in staff if agent.active and (team in agent.skills or agent.role == SUPERVISOR)
+    )
+
+
+def _place(position: int, average_handling: timedelta, online: int) -> dict[str, int]:
+    """The ``queue_status`` a waiting shopper gets: place, wait in minutes, who is online."""
+    wait = expected_wait(position, average_handling, online) if position else timedelta(0)
+    minutes = max(1, round(wait.total_seconds() / 60))
+    return {"position": position, "wait_minutes": minutes, "agents_online": online}

@@ -172,16 +172,16 @@ class HandoffQueue:
         return await self._read(_position, ticket_id)
 
     async def estimated_wait(self, ticket_id: int, online_agents_for_team: int) -> timedelta:
-        """Position × average handling time ÷ online agents of the team.
+        """:func:`expected_wait` of the ticket at its place; not queued: zero."""
+        place = await self.position(ticket_id)
+        if not place:
+            return timedelta(0)
+        return expected_wait(place, await self.average_handling(), online_agents_for_team)
 
-        The average is over the claimed→closed times of the last 20 closed
-        tickets (3 minutes while there are none). Not queued: zero.
-        """
-        async with self._sessions.begin() as s:
-            place = await _position(s, ticket_id)
-            times = await store.handling_times(s, HANDLING_SAMPLE) if place else []
-        average = sum(times, timedelta(0)) / len(times) if times else DEFAULT_HANDLING
-        return place * average / max(1, online_agents_for_team)
+    async def average_handling(self) -> timedelta:
+        """The mean claimed→closed time of the last 20 closed tickets (3 minutes while none)."""
+        times = await self._read(store.handling_times, HANDLING_SAMPLE)
+        return sum(times, timedelta(0)) / len(times) if times else DEFAULT_HANDLING
 
     async def transfer(
         self,
@@ -261,6 +261,11 @@ async def _open_view(s: AsyncSession, conversation_id: str) -> TicketView | None
 async def _held_views(s: AsyncSession, agent_id: int) -> list[TicketView]:
     held = await store.held_tickets(s, agent_id)
     return await store.views_of(s, [ticket.id for ticket in held])
+
+
+def expected_wait(position: int, average_handling: timedelta, online_agents: int) -> timedelta:
+    """Position × average handling time ÷ online agents of the team (at least one)."""
+    return position * average_handling / max(1, online_agents)
 
 
 async def _position(s: AsyncSession, ticket_id: int) -> int:
