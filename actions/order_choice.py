@@ -21,6 +21,9 @@ _FILLER = re.compile(
     r"[\s,.!?;:~、。，！？；：～…]|就是|那个|这个|那一?[单笔件]|这一?[单笔件]|订单|的|是|吧|啊|呀|呢|哦|噢|嗯|哈|要|我|那|这|个"
 )
 _SHORT_NUMBER = re.compile(r"\d{4,}")
+# A short order number standing alone in a request: not part of a phone
+# number, a tax id or an amount with a unit glued on.
+_NUMBER_IN_REQUEST = re.compile(r"(?<![0-9A-Za-z.])\d{4,8}(?![0-9A-Za-z.])")
 _POSITION = re.compile(r"第([1-9]|[一二三四五六七八九])[个单笔件]?")
 _CHINESE_DIGITS = "一二三四五六七八九"
 _NEWEST = ("最新", "最近", "刚买", "刚下", "刚刚")
@@ -57,6 +60,20 @@ def chosen_order(
         or _by_status(reply, orders)
         or _by_goods(reply, orders, list(products))
     )
+
+
+def named_by_number(text: str, orders: Sequence[OrderView]) -> OrderView | None:
+    """The one order a request names by the short number its button shows.
+
+    「我要退货 263307」 says what it wants besides the number, so
+    :func:`chosen_order` would not read it; as the message that makes the
+    request, before any order was asked for, the number alone decides: one
+    run of 4 to 8 digits that ends exactly one of ``orders``.
+    """
+    numbers = _NUMBER_IN_REQUEST.findall(half_width(text))
+    if len(numbers) != 1:
+        return None
+    return _only([o for o in orders if o.id.endswith(numbers[0])])
 
 
 def _rest(text: str, *words: str) -> str:

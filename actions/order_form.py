@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import UsesShop, latest_intent, latest_text, question_text, shopper_id_of
-from actions.order_choice import chosen_order, orders_with
+from actions.order_choice import chosen_order, named_by_number, orders_with
 from actions.order_offer import (
     RECENT_ORDERS_SCANNED,
     REQUEST_STATES,
@@ -221,15 +221,21 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         """The order the latest message refers to and says nothing more about.
 
         Positions (「第二个」) count on the buttons the shopper saw; before any
-        were shown, on those the question would show.
+        were shown, on those the question would show. The request itself may
+        name its order by the short number and say more (「我要退货 263307」).
         """
         text = latest_text(tracker)
         shopper_id = shopper_id_of(tracker)
         if not text or text.startswith("/") or shopper_id is None:
             return None
         recent = await self.shop.recent_orders(shopper_id=shopper_id, limit=RECENT_ORDERS_SCANNED)
+        asked = asked_order(tracker.events)
+        if asked.question is None:
+            by_number = named_by_number(text, recent)
+            if by_number is not None:
+                return by_number
         named = await self.shop.match_products(text)
-        offered = in_shown_order(recent, asked_order(tracker.events).shown)
+        offered = in_shown_order(recent, asked.shown)
         if not offered:
             offered = (await offer_among(self.shop, tracker, recent, named)).orders
         return chosen_order(text, offered, named, others=recent)

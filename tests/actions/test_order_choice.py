@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.order_choice import chosen_order
+from actions.order_choice import chosen_order, named_by_number
 from actions.order_form import ValidateOrderForm
 from actions.order_offer import OFFERED_ORDERS
 from actions.shop.demo_data import (
@@ -87,6 +87,40 @@ async def test_a_reply_that_says_more_or_fits_none_picks_nothing(
     shop: ShopService, reply: str
 ) -> None:
     assert await pick(shop, reply) is None
+
+
+@pytest.mark.parametrize(
+    ("request_text", "order_id"),
+    [
+        (f"我要退货 {DEMO_DELIVERED_ORDER[-6:]}", DEMO_DELIVERED_ORDER),
+        (f"{DEMO_COMPLETED_ORDER[-6:]}这单开发票", DEMO_COMPLETED_ORDER),  # older than five
+        (f"尾号{DEMO_SHIPPED_ORDER[-4:]}的到哪了", DEMO_SHIPPED_ORDER),
+        ("退货 ２６３３０７", DEMO_DELIVERED_ORDER),
+        ("我要退货 123456", None),  # no such tail
+        ("退款 手机13800138000", None),  # a phone number
+        ("0142 和 8825 都要退", None),  # two numbers
+        ("税号91330100MA27XL0E2K", None),  # part of a tax id
+        ("我要退货", None),
+    ],
+)
+async def test_a_request_may_name_its_order_by_the_short_number(
+    shop: ShopService, request_text: str, order_id: str | None
+) -> None:
+    orders = await shop.recent_orders(shopper_id="demo", limit=20)
+    order = named_by_number(request_text, orders)
+    assert (order.id if order else None) == order_id
+
+
+async def test_the_form_takes_the_order_a_request_names_by_its_short_number(
+    shop: ShopService,
+) -> None:
+    slots = {"request_kind": "return_goods"}
+    text = f"我要退货 {DEMO_DELIVERED_ORDER[-6:]}"
+    tracker = make_tracker(text, "return_goods", slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert SlotSet("order_id", DEMO_DELIVERED_ORDER) in events
 
 
 async def test_the_form_takes_the_picked_order_and_checks_it(shop: ShopService) -> None:
