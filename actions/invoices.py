@@ -18,7 +18,10 @@ async def invoice(
     order_id = tracker.get_slot("order_id")
     title = tracker.get_slot("invoice_title")
     try:
-        if not title:  # the order was not ready for an invoice: say why
+        if not title:  # not asked: the order has an invoice, or is not ready for one
+            existing = await shop.invoice(shopper_id=shopper_id, order_id=order_id)
+            if existing is not None:
+                raise InvoiceAlreadyRequested(existing)
             order = await shop.order(shopper_id=shopper_id, order_id=order_id)
             raise InvalidOrderState(order_id, order.status, "invoice")
         requested = await shop.request_invoice(

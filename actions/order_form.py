@@ -172,12 +172,25 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
     ) -> list[str]:
         """Only the slots the current request needs."""
         tracking_no = tracker.get_slot("tracking_no")
+        kind = request_of(tracker.get_slot("request_kind"), tracking_no)
+        order_id = tracker.get_slot("order_id")
+        if kind == "invoice" and order_id and await self._invoiced(tracker, order_id):
+            return ["order_id"]  # one invoice an order: its handler says which, asks nothing
         return slots_for(
-            request_of(tracker.get_slot("request_kind"), tracking_no),
-            tracker.get_slot("order_status") if tracker.get_slot("order_id") else None,
+            kind,
+            tracker.get_slot("order_status") if order_id else None,
             tracking_no,
             tracker.get_slot("invoice_title"),
         )
+
+    async def _invoiced(self, tracker: Tracker, order_id: str) -> bool:
+        shopper_id = shopper_id_of(tracker)
+        if shopper_id is None:
+            return False
+        try:
+            return await self.shop.invoice(shopper_id, order_id) is not None
+        except OrderNotFound:
+            return False
 
     async def extract_order_id(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -236,6 +236,17 @@ class ShopService:
             coupons = await store.usable_coupons(s, shopper_id, now)
             return [coupon_view(coupon, now) for coupon in coupons]
 
+    async def invoice(self, shopper_id: str, order_id: str) -> InvoiceView | None:
+        """Return the order's invoice, or None when none was requested.
+
+        Raises:
+            OrderNotFound: No such order (``NotYourOrder`` if someone else's).
+        """
+        async with self._sessionmaker.begin() as s:
+            order = await store.owned_order(s, shopper_id, order_id)
+            invoice = await store.invoice_for_order(s, order.id)
+            return invoice_view(invoice) if invoice else None
+
     async def request_invoice(
         self, shopper_id: str, order_id: str, title: str, tax_id: str | None = None
     ) -> InvoiceView:

@@ -70,6 +70,25 @@ def test_slots_depend_on_request_and_order_state(
     assert slots_for(kind, status, tracking) == needed
 
 
+async def test_an_order_with_an_invoice_is_asked_no_title(shop: ShopService) -> None:
+    form = ValidateOrderForm(shop)
+
+    async def needed() -> list[str]:
+        slots = {
+            "request_kind": "invoice",
+            "order_id": DEMO_DELIVERED_ORDER,
+            "order_status": "delivered",
+        }
+        tracker = make_tracker("这单开发票", "invoice", slots=slots, active_loop="order_form")
+        return await form.required_slots([], CollectingDispatcher(), tracker, DOMAIN)
+
+    before = await needed()
+    await shop.request_invoice("demo", DEMO_DELIVERED_ORDER, "个人")
+
+    assert before == ["order_id", "invoice_title"]
+    assert await needed() == ["order_id"]  # its handler says it has one
+
+
 def test_a_bare_number_asks_after_its_parcel_or_its_order() -> None:
     assert request_of(None, "SF142836770592") == "logistics_track"
     assert request_of(None, None) == "order_status"

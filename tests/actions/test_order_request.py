@@ -184,6 +184,17 @@ async def test_invoice_once_per_order(shop: ShopService) -> None:
     assert responses(unpaid) == ["utter_invoice_not_allowed"]
 
 
+async def test_an_invoice_asked_for_again_is_named_without_a_title(shop: ShopService) -> None:
+    await shop.request_invoice("demo", DEMO_DELIVERED_ORDER, "个人")
+    again, _ = await handle(shop, "invoice", order_id=DEMO_DELIVERED_ORDER)  # no title asked
+    (said,) = again
+    assert (said["response"], said["title"], said["invoice_status"]) == (
+        "utter_invoice_already",
+        "个人",
+        "开具中",
+    )
+
+
 async def test_return_depends_on_delivery(shop: ShopService) -> None:
     delivered, _ = await handle(shop, "return_goods", order_id=DEMO_DELIVERED_ORDER)
     in_transit, _ = await handle(shop, "return_goods", order_id=DEMO_SHIPPED_ORDER)
