@@ -18,6 +18,7 @@ from actions.order_offer import (
     in_shown_order,
     offer_among,
 )
+from actions.policy import policy_asked_with
 from actions.responses import button_answer
 from actions.shop.errors import OrderNotFound
 from actions.shop.views import OrderView
@@ -336,8 +337,20 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         """Accept an order number only if it is one of this shopper's orders.
 
         When the form starts, Rasa also passes the order kept from an earlier
-        request here; it may be replaced or dropped (``_carried_order``).
+        request here; it may be replaced or dropped (``_carried_order``). A
+        request that starts with its order (「263307能开专票吗」) gets its policy
+        answer here: no order question comes to give it.
         """
+        checked = await self._checked_order(value, dispatcher, tracker)
+        if tracker.get_slot("requested_slot") is None and checked.get("order_id"):
+            policy = policy_asked_with(tracker.get_slot("request_kind"), question_text(tracker))
+            if policy is not None:
+                dispatcher.utter_message(response=policy.response)
+        return checked
+
+    async def _checked_order(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") is None and not gave_an_order_number(tracker):
             carried = await self._carried_order(tracker)
             if carried is not None:

@@ -22,18 +22,11 @@ from actions.order_offer import (
     in_shown_order,
     offer_for,
 )
-from actions.policy import INVOICE_KINDS, RETURN_POLICY, SHIP_TIME, Topic, topic_of
+from actions.policy import policy_asked_with
 from actions.shop.format import STATUS_LABELS, yuan
 from actions.shop.service import ShopService
 from actions.shop.views import OrderView
 
-# A request's policy question (「支持七天无理由吗」, 「可以开专票吗」, 「下单后多久发货」)
-# is answered before the order is asked for.
-POLICY_FIRST: dict[str | None, Topic] = {
-    "return_goods": RETURN_POLICY,
-    "invoice": INVOICE_KINDS,
-    "urge_delivery": SHIP_TIME,
-}
 # Replies to a wrong order number, which ask for another themselves.
 ORDER_NUMBER_REFUSED = frozenset({"utter_order_id_invalid", "utter_order_not_found"})
 
@@ -108,8 +101,8 @@ class ActionAskOrderId(UsesShop, Action):
         if asked.question is not None and intent not in REQUEST_KINDS:
             await self._ask_again(dispatcher, tracker, intent, asked)
             return []
-        policy = POLICY_FIRST.get(tracker.get_slot("request_kind"))
-        if policy is not None and topic_of(question_text(tracker), [policy]):
+        policy = policy_asked_with(tracker.get_slot("request_kind"), question_text(tracker))
+        if policy is not None:  # 「可以开专票吗」: answered before the order is asked for
             dispatcher.utter_message(response=policy.response)
         offer = await offer_for(self.shop, tracker, question_text(tracker))
         if not offer.orders:

@@ -93,6 +93,21 @@ PAYMENT_TROUBLE = (
 )  # fmt: skip
 
 
+# A request's policy question (「支持七天无理由吗」, 「可以开专票吗」, 「下单后多久发货」)
+# is answered before the request's own questions.
+POLICY_FIRST: dict[str | None, Topic] = {
+    "return_goods": RETURN_POLICY,
+    "invoice": INVOICE_KINDS,
+    "urge_delivery": SHIP_TIME,
+}
+
+
+def policy_asked_with(kind: str | None, text: str) -> Topic | None:
+    """The policy topic a request of ``kind`` also asks about in ``text``, if any."""
+    policy = POLICY_FIRST.get(kind)
+    return policy if policy is not None and topic_of(text, [policy]) else None
+
+
 def _normal(text: str) -> str:
     # The words are written simplified, lower case and half-width.
     return simplified(half_width(text)).lower()

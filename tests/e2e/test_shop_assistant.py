@@ -176,6 +176,19 @@ async def test_an_order_typed_before_any_question_is_looked_up(shopper: Shopper)
     assert DEMO_DELIVERED_ORDER in answer["text"] and "签收" in answer["text"]
 
 
+async def test_a_request_names_its_order_by_the_number_the_buttons_show(shopper: Shopper) -> None:
+    [answer] = await shopper.say(f"我要退货 {DEMO_DELIVERED_ORDER[-6:]}")
+    assert DEMO_DELIVERED_ORDER in answer["text"] and "退货" in answer["text"]
+    assert "哪一笔" not in answer["text"]  # not asked which order
+
+
+async def test_an_order_with_an_invoice_is_told_so_without_questions(shopper: Shopper) -> None:
+    [answer] = await shopper.say(f"{DEMO_COMPLETED_ORDER[-6:]}这单开发票")
+    [policy, again] = await shopper.say(f"{DEMO_COMPLETED_ORDER[-6:]}能开专票吗", replies=2)
+    assert "已经申请过发票" in answer["text"] and DEMO_COMPLETED_ORDER in answer["text"]
+    assert "增值税专用发票" in policy["text"] and "已经申请过发票" in again["text"]
+
+
 async def test_details_instead_of_the_order_get_the_order_question_again(
     shopper: Shopper,
 ) -> None:
