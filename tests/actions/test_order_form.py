@@ -25,6 +25,7 @@ from actions.order_request import HANDLERS
 from actions.shop.seed import (
     DEMO_DELIVERED_ORDER,
     DEMO_PAID_ORDER,
+    DEMO_PENDING_ORDER,
     DEMO_SHIPPED_ORDER,
     OTHER_SHOPPER_ORDER,
 )
@@ -87,6 +88,53 @@ async def test_an_order_with_an_invoice_is_asked_no_title(shop: ShopService) -> 
 
     assert before == ["order_id", "invoice_title"]
     assert await needed() == ["order_id"]  # its handler says it has one
+
+
+@pytest.mark.parametrize(
+    ("text", "policy_answered"),
+    [
+        (f"{DEMO_DELIVERED_ORDER[-6:]}能开专票吗", True),  # the order is in the request
+        ("增值税专用发票可以吗", True),  # the order of the last request is kept
+        ("开发票", False),  # nothing asked about the policy
+    ],
+)
+async def test_a_request_that_starts_with_its_order_gets_its_policy_answer(
+    shop: ShopService, text: str, policy_answered: bool
+) -> None:
+    slots = {
+        "request_kind": "invoice",
+        "order_id": DEMO_DELIVERED_ORDER,
+        "order_status": "delivered",
+    }
+    tracker = make_tracker(text, "invoice", slots=slots, active_loop="order_form")
+    dispatcher = CollectingDispatcher()
+
+    checked = await ValidateOrderForm(shop).validate_order_id(
+        DEMO_DELIVERED_ORDER, dispatcher, tracker, DOMAIN
+    )
+
+    assert checked["order_id"] == DEMO_DELIVERED_ORDER
+    said = [m["response"] for m in dispatcher.messages]
+    assert said == (["utter_policy_invoice_kinds"] if policy_answered else [])
+
+
+async def test_the_policy_waits_for_the_order_question_when_the_order_is_dropped(
+    shop: ShopService,
+) -> None:
+    # A pending order cannot be invoiced: dropped, so the order question answers the policy.
+    slots = {
+        "request_kind": "invoice",
+        "order_id": DEMO_PENDING_ORDER,
+        "order_status": "pending_payment",
+    }
+    tracker = make_tracker("能开专票吗", "invoice", slots=slots, active_loop="order_form")
+    dispatcher = CollectingDispatcher()
+
+    checked = await ValidateOrderForm(shop).validate_order_id(
+        DEMO_PENDING_ORDER, dispatcher, tracker, DOMAIN
+    )
+
+    assert checked["order_id"] is None and dispatcher.messages == []
 
 
 def test_a_bare_number_asks_after_its_parcel_or_its_order() -> None:
