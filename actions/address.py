@@ -9,13 +9,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.shop.errors import InvalidInput, InvalidOrderState
 from actions.shop.format import STATUS_LABELS
 from actions.shop.service import ShopService
-from actions.text import split_phone
+from actions.text import split_contact
 
 
 async def change_address(
     shop: ShopService, shopper_id: str, tracker: Tracker, dispatcher: CollectingDispatcher
 ) -> list[EventType]:
-    """Write the confirmed address (and a phone number given with it)."""
+    """Write the confirmed address (and the receiver and phone number given with it)."""
     order_id = tracker.get_slot("order_id")
     if tracker.get_slot("address_confirmed") is False:
         dispatcher.utter_message(response="utter_address_kept")
@@ -29,10 +29,14 @@ async def change_address(
             status=STATUS_LABELS[order.status],
         )
         return []
-    address, phone = split_phone(new_address)
+    contact = split_contact(new_address)
     try:
         order = await shop.change_address(
-            shopper_id=shopper_id, order_id=order_id, address=address, phone=phone
+            shopper_id=shopper_id,
+            order_id=order_id,
+            address=contact.address,
+            receiver=contact.receiver,
+            phone=contact.phone,
         )
     except InvalidOrderState as exc:
         dispatcher.utter_message(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -91,6 +92,54 @@ def split_phone(text: str) -> tuple[str, str | None]:
         return normal.strip(), None
     rest = (normal[: match.start()] + " " + normal[match.end() :]).strip(" ,，;；")
     return " ".join(rest.split()), match.group(1)
+
+
+# A receiver's name: two to four Chinese characters (「欧阳娜娜」, 「小林」), or
+# two names joined by 「·」; nothing that belongs to an address.
+_RECEIVER = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,6}")
+_NOT_IN_A_NAME = set(
+    "省市区县镇乡村路街道号楼栋室单元弄巷院苑园城庄门口店柜站" "的了吧吗呢请帮改换寄送到在"
+)
+# The labels of an address copied from a shopping app: 「收货人：张三 手机号码：…」.
+_CONTACT_LABELS = re.compile(
+    r"(?:收货人|收件人|联系人|姓名|手机号码|手机号|电话|手机|所在地区|详细地址|收货地址)\s*[:：]?"
+)
+_SEPARATORS = re.compile(r"[\s,，;；、]+")
+# 「139 1234 5678」, 「139-1234-5678」: a mobile number typed in groups.
+_GROUPED_PHONE = re.compile(r"(?<![0-9])(1[3-9][0-9])[- ]([0-9]{4})[- ]([0-9]{4})(?![0-9])")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A delivery address as shoppers send it: 「地址 张三 13912345678」."""
+
+    address: str
+    receiver: str | None = None
+    phone: str | None = None
+
+
+def split_contact(text: str) -> Contact:
+    """Take the mobile number and the receiver's name written next to it out of ``text``.
+
+    The name counts only beside the number (「…文三路100号 张三 13912345678」 or
+    「张三，13912345678，浙江省…」): a lone 「上海」 before an address is no name.
+    """
+    normal = _GROUPED_PHONE.sub(r"\1\2\3", _CONTACT_LABELS.sub(" ", half_width(text)))
+    if not PHONE.search(normal):
+        return Contact(" ".join(normal.split()))
+    # The number as a token of its own, without its country code.
+    normal = PHONE.sub(lambda match: f" {match.group(1)} ", normal, count=1)
+    tokens = [t for t in _SEPARATORS.split(normal) if t]
+    at = next(i for i, t in enumerate(tokens) if PHONE.fullmatch(t))
+    beside = [i for i in (at - 1, at + 1) if 0 <= i < len(tokens)]
+    named = next((i for i in beside if _is_name(tokens[i])), None)
+    rest = [t for i, t in enumerate(tokens) if i not in (at, named)]
+    receiver = tokens[named] if named is not None else None
+    return Contact(" ".join(rest), receiver, tokens[at])
+
+
+def _is_name(token: str) -> bool:
+    return bool(_RECEIVER.fullmatch(token)) and not _NOT_IN_A_NAME & set(token)
 
 
 def split_tax_id(text: str) -> tuple[str, str | None]:

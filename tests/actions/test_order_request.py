@@ -167,6 +167,24 @@ async def test_confirmed_address_change_is_written(shop: ShopService) -> None:
     assert order.receiver_phone == "13912345678"
 
 
+async def test_a_receiver_named_beside_the_phone_number_is_written_too(
+    shop: ShopService,
+) -> None:
+    before = await shop.order(shopper_id="demo", order_id=DEMO_PAID_ORDER)
+    messages, _ = await handle(
+        shop,
+        "change_address",
+        order_id=DEMO_PAID_ORDER,
+        new_address="浙江省杭州市西湖区文三路90号 张三 13912345678",
+        address_confirmed=True,
+    )
+    order = await shop.order(shopper_id="demo", order_id=DEMO_PAID_ORDER)
+    (said,) = messages
+    assert before.receiver != "张三"
+    assert (order.address, order.receiver) == ("浙江省杭州市西湖区文三路90号", "张三")
+    assert said["receiver"] == "张三"
+
+
 async def test_address_of_a_shipped_order_is_not_changed(shop: ShopService) -> None:
     before = await shop.order(shopper_id="demo", order_id=DEMO_SHIPPED_ORDER)
     messages, _ = await handle(shop, "change_address", order_id=DEMO_SHIPPED_ORDER)

@@ -295,6 +295,23 @@ async def test_typing_the_confirm_buttons_title_cancels_the_order(
     assert order.status == "cancelled", done["text"]
 
 
+async def test_a_new_address_with_a_receivers_name_changes_the_receiver(
+    shopper: Shopper, stack: Stack
+) -> None:
+    await shopper.say(f"订单{DEMO_PENDING_ORDER}要改地址")
+    [confirm] = await shopper.say("浙江省杭州市西湖区文三路100号 张三 13912345678")
+    [done] = await shopper.say("确认修改")
+
+    assert "张三" in confirm["text"]
+    assert "张三" in done["text"] and "13912345678" in done["text"], done["text"]
+    order, _ = await _order(stack, DEMO_PENDING_ORDER)
+    assert (order.address, order.receiver, order.receiver_phone) == (
+        "浙江省杭州市西湖区文三路100号",
+        "张三",
+        "13912345678",
+    )
+
+
 async def test_a_company_invoice_asks_for_the_tax_id_alone_and_files_it(
     other_shopper: Shopper, stack: Stack
 ) -> None:
