@@ -80,20 +80,6 @@ def find_order_id(text: str) -> str | None:
     return match.group(0) if match else None
 
 
-def split_phone(text: str) -> tuple[str, str | None]:
-    """Take the first mainland mobile number out of ``text``.
-
-    Returns:
-        The text without the number, and the number without a country code.
-    """
-    normal = half_width(text)
-    match = PHONE.search(normal)
-    if not match:
-        return normal.strip(), None
-    rest = (normal[: match.start()] + " " + normal[match.end() :]).strip(" ,，;；")
-    return " ".join(rest.split()), match.group(1)
-
-
 # A receiver's name: two to four Chinese characters (「欧阳娜娜」, 「小林」), or
 # two names joined by 「·」; nothing that belongs to an address.
 _RECEIVER = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,6}")
