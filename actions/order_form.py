@@ -35,6 +35,9 @@ REQUEST_KINDS = frozenset(
         "invoice",
     }
 )  # fmt: skip
+# Questions that change nothing: the one order holding the goods they name is
+# answered about at once (「我买的羽绒服还没到」), not proposed for a yes first.
+LOOKUPS = frozenset({"order_status", "logistics_track"})
 PERSONAL = "个人"  # the invoice title of a shopper who is not a company
 # Asked again, not rejected, when the reply is details instead of the answer.
 ASKED_AGAIN = ("order_id", "tax_id")
@@ -236,7 +239,8 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
 
         Positions (「第二个」) count on the buttons the shopper saw; before any
         were shown, on those the question would show. The request itself may
-        name its order by the short number and say more (「我要退货 263307」).
+        name its order by the short number and say more (「我要退货 263307」),
+        and a lookup by the goods in it (「我买的羽绒服还没到」).
         """
         text = latest_text(tracker)
         shopper_id = shopper_id_of(tracker)
@@ -249,6 +253,10 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             if by_number is not None:
                 return by_number
         named = await self.shop.match_products(text)
+        if asked.question is None and tracker.get_slot("request_kind") in LOOKUPS:
+            holding = orders_with(recent, named)
+            if len(holding) == 1:
+                return holding[0]
         offered = in_shown_order(recent, asked.shown)
         if not offered:
             offered = (await offer_among(self.shop, tracker, recent, named)).orders

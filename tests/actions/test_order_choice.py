@@ -123,6 +123,25 @@ async def test_the_form_takes_the_order_a_request_names_by_its_short_number(
     assert SlotSet("order_id", DEMO_DELIVERED_ORDER) in events
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "order_id"),
+    [
+        ("我买的羽绒服还没到", "logistics_track", DEMO_SHIPPED_ORDER),
+        ("耳机发货了吗", "order_status", DEMO_DELIVERED_ORDER),
+        ("耳机没声音了，我想退货", "return_goods", None),  # a change: proposed for a yes first
+        ("我的快递到哪了", "logistics_track", None),  # no goods named
+    ],
+)
+async def test_a_lookup_by_the_goods_of_one_order_is_about_that_order(
+    shop: ShopService, text: str, kind: str, order_id: str | None
+) -> None:
+    tracker = make_tracker(text, kind, slots={"request_kind": kind}, active_loop="order_form")
+
+    found = await ValidateOrderForm(shop).extract_order_id(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert found == ({"order_id": order_id} if order_id else {})
+
+
 async def test_the_form_takes_the_picked_order_and_checks_it(shop: ShopService) -> None:
     # Before the buttons are in the tracker, positions count on those the question
     # would offer: a refund's are the paid, shipped and delivered orders.

@@ -107,6 +107,12 @@ async def test_goods_named_in_a_request_offer_their_order_first(shopper: Shopper
     assert DEMO_DELIVERED_ORDER in first, question["text"]
 
 
+async def test_where_the_named_goods_are_is_answered_without_asking(shopper: Shopper) -> None:
+    # It was a product question (the down jacket's card), then 「是下面第一笔订单吗」.
+    [answer] = await shopper.say("我买的羽绒服还没到")
+    assert DEMO_SHIPPED_TRACKING in answer["text"], answer["text"]
+
+
 async def test_yes_to_the_order_whose_goods_were_named_takes_it(shopper: Shopper) -> None:
     await shopper.say("耳机没声音了，我想退货")
     # 「好的」 was answered 「好的～还有其他需要帮忙的吗？」 and the order asked again.
