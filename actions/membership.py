@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import UsesShop, question_text, shopper_id_of
-from actions.policy import MEMBERSHIP_RULES, topic_of
+from actions.policy import MEMBERSHIP_RULES, POINTS_RULES, topic_of
 from actions.shop.format import TIER_LABELS
 
 
@@ -22,12 +22,13 @@ class ActionMembershipInfo(UsesShop, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Tier, points and benefits (or how to go up); the general rules when anonymous."""
+        """Tier, points and benefits, or the rules asked about (how to go up, how
+        points work); the general rules when anonymous."""
         shopper_id = shopper_id_of(tracker)
         shopper = await self.shop.shopper(shopper_id) if shopper_id else None
-        asks_how_to_go_up = topic_of(question_text(tracker), [MEMBERSHIP_RULES]) is not None
+        rules = topic_of(question_text(tracker), [POINTS_RULES, MEMBERSHIP_RULES])
         if shopper is None:
-            general = MEMBERSHIP_RULES.response if asks_how_to_go_up else "utter_membership_general"
+            general = rules.response if rules else "utter_membership_general"
             dispatcher.utter_message(response=general)
             return []
         dispatcher.utter_message(
@@ -36,10 +37,6 @@ class ActionMembershipInfo(UsesShop, Action):
             tier=TIER_LABELS[shopper.tier],
             points=shopper.points,
         )
-        more = (
-            MEMBERSHIP_RULES.response
-            if asks_how_to_go_up
-            else f"utter_membership_benefits_{shopper.tier}"
-        )
+        more = rules.response if rules else f"utter_membership_benefits_{shopper.tier}"
         dispatcher.utter_message(response=more)
         return []

@@ -84,6 +84,13 @@ MEMBERSHIP_RULES = Topic(
     "utter_membership_upgrade",
     ("升级", "升到", "怎么成为", "等级规则", "会员规则", "降级", "保级", "多少钱能", "消费多少"),
 )
+# How points are earned and spent (「积分怎么用」, 「积分能换什么」), asked under membership.
+POINTS_RULES = Topic(
+    "utter_membership_points",
+    ("积分怎么", "积分能", "积分可以", "积分有什么用", "积分有啥用", "积分干嘛", "积分抵",
+     "积分兑换", "兑换积分", "积分换", "积分清零", "积分过期", "积分会过期", "赚积分", "攒积分",
+     "积分怎么来", "用积分"),
+)  # fmt: skip
 # 「哪些券快过期了」 asks for the list, not the rules.
 ASKS_FOR_THE_LIST = ("快过期", "要过期", "即将过期", "哪些", "有没有", "有什么", "几张", "多少张")
 # A question about a payment that went wrong is not one about how to pay.

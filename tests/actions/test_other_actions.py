@@ -205,6 +205,24 @@ async def test_how_to_go_up_a_tier_gets_the_thresholds(
     assert [m["response"] for m in dispatcher.messages] == responses
 
 
+@pytest.mark.parametrize(
+    ("text", "shopper_id", "responses"),
+    [
+        ("积分怎么用", "demo", ["utter_membership", "utter_membership_points"]),
+        ("积分能换什么", "demo", ["utter_membership", "utter_membership_points"]),
+        ("积分会过期吗", None, ["utter_membership_points"]),
+        ("我有多少积分", "demo", ["utter_membership", "utter_membership_benefits_gold"]),
+    ],
+)
+async def test_how_points_work_is_answered_beside_the_balance(
+    shop: ShopService, text: str, shopper_id: str | None, responses: list[str]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, "membership", shopper_id=shopper_id)
+    await ActionMembershipInfo(shop).run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == responses
+
+
 async def test_membership_reads_tier_and_points(shop: ShopService) -> None:
     dispatcher = CollectingDispatcher()
     await ActionMembershipInfo(shop).run(dispatcher, make_tracker("我有多少积分", "membership"), {})
