@@ -26,12 +26,15 @@ from bot.trainer.models import (
     LABELLED,
     LOW_CONFIDENCE,
     OPEN,
+    OUT_OF_SCOPE,
     NluMiss,
     ShopperChoice,
 )
 
 logger = logging.getLogger(__name__)
 
+#: The intent of questions the shop's bot does not take on (``out_of_scope`` in nlu_data).
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 #: Intents that mean the shopper was understood even when a person takes over.
 UNDERSTOOD_HANDOFF_INTENTS = frozenset({"request_human"})
 MAX_IDS = 500
@@ -68,6 +71,8 @@ def miss_reason(
         return FALLBACK, best.get("name"), best.get("confidence")
     if confidence is not None and confidence < low_confidence:
         return LOW_CONFIDENCE, name, confidence
+    if name == OUT_OF_SCOPE_INTENT:  # 「店铺直播几点开始」: new intents are found here
+        return OUT_OF_SCOPE, name, confidence
     if handed_off and name not in UNDERSTOOD_HANDOFF_INTENTS:
         return HANDOFF, name, confidence
     return None, name, confidence

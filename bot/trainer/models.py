@@ -13,7 +13,8 @@ Base = declarative_base()
 FALLBACK = "fallback"  # the FallbackClassifier gave up
 LOW_CONFIDENCE = "low_confidence"  # answered, but the model was unsure
 HANDOFF = "handoff"  # the bot handed the conversation to a person
-REASONS = (FALLBACK, LOW_CONFIDENCE, HANDOFF)
+OUT_OF_SCOPE = "out_of_scope"  # answered 「这个问题我还不太擅长」: a topic the bot lacks
+REASONS = (FALLBACK, LOW_CONFIDENCE, OUT_OF_SCOPE, HANDOFF)
 
 # NluMiss.status values.
 OPEN = "open"

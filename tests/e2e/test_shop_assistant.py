@@ -402,6 +402,20 @@ async def test_an_unsure_question_offers_what_it_may_mean(shopper: Shopper, stac
     assert await _shopper_choice(stack, "运费谁出啊") == "product_consult"
 
 
+async def test_a_question_the_bot_does_not_take_on_reaches_the_trainers(
+    shopper: Shopper, stack: Stack
+) -> None:
+    # Answered 「这个问题我还不太擅长」 with confidence, it never reached the inbox.
+    question = "你会下象棋吗"  # an out_of_scope training example: read as such for sure
+    await shopper.say(question)
+    for _ in range(40):  # the inbox records after the shopper has the answer
+        reasons = [item["reason"] for item in await _inbox(stack) if item["text"] == question]
+        if reasons:
+            break
+        await asyncio.sleep(0.25)
+    assert reasons == ["out_of_scope"]
+
+
 async def _shopper_choice(stack: Stack, question: str) -> str | None:
     """The 「您是不是想问」 choice the inbox shows for ``question`` (waits up to 10 s)."""
     for _ in range(40):  # the inbox records after the shopper has the answer
@@ -472,6 +486,19 @@ async def test_a_thumbs_up_or_thanks_emoji_is_understood(
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     [answer] = await shopper.say(emoji)
     assert answer["text"] in [variant["text"] for variant in domain["responses"][response]]
+
+
+async def test_what_the_bot_can_do_is_told_with_the_main_menu(shopper: Shopper) -> None:
+    # 「你能做什么」 was out of scope: 「这个问题我还不太擅长」.
+    [answer] = await shopper.say("你能做什么")
+    assert "退款退货" in answer["text"] and "转人工" in answer["text"]
+    assert [q["title"] for q in answer["quick_replies"]][0] == "查订单"
+
+
+async def test_how_points_work_is_answered_with_the_balance(shopper: Shopper) -> None:
+    # It answered the tier's benefits to 「积分怎么用」.
+    [balance, rules] = await shopper.say("积分怎么用", replies=2)
+    assert "当前积分 2680" in balance["text"] and "100积分抵1元" in rules["text"]
 
 
 async def test_greeting_offers_the_main_menu(shopper: Shopper) -> None:

@@ -44,7 +44,7 @@
     failed: "danger",
     trained: "muted",
   };
-  const REASONS = { fallback: "兜底", low_confidence: "低置信", handoff: "转人工" };
+  const REASONS = { fallback: "兜底", low_confidence: "低置信", out_of_scope: "不会答", handoff: "转人工" };
   const NAME_RE = /^[a-z][a-z0-9_]{2,39}$/;
   const SVG_NS = "http://www.w3.org/2000/svg";
 

@@ -65,6 +65,16 @@ def test_confident_answers_are_not_misses_but_unsure_ones_are() -> None:
     )
 
 
+def test_questions_answered_as_out_of_scope_are_misses() -> None:
+    # The topics the bot lacks (「店铺直播几点开始」) are where trainers find new intents.
+    assert miss_reason(parse("out_of_scope", 0.88), False, 0.6) == (
+        "out_of_scope",
+        "out_of_scope",
+        0.88,
+    )
+    assert miss_reason(parse("out_of_scope", 0.88), True, 0.6)[0] == "out_of_scope"
+
+
 def test_handoffs_count_unless_the_shopper_asked_for_a_person() -> None:
     assert miss_reason(parse("complaint", 0.9), True, 0.6)[0] == "handoff"
     assert miss_reason(parse("request_human", 0.97), True, 0.6)[0] is None
