@@ -24,6 +24,11 @@ _ASPECT_WORDS = (
 )  # fmt: skip
 # A size asked for by its letters or number and 码: 「有XXXL码吗」, 「42码」.
 _SIZE_ASKED = re.compile(r"(?<![a-z0-9])(x{0,4}[sml]|\d{2,3})\s*码")
+# A colour asked for by name: 「有黑色吗」, 「藏青色的还有吗」.
+_COLOUR_ASKED = re.compile(
+    r"((?:深|浅|天|宝|藏|酒|军|墨|玫|雾|奶|香槟)?[黑白红蓝灰粉绿黄紫橙棕咖米杏银金青]色"
+    r"|卡其色|咖啡色|豆沙色|驼色)"
+)
 
 
 @dataclass(frozen=True)
@@ -45,19 +50,24 @@ def aspect_of(text: str, sizes: Sequence[str]) -> Aspect | None:
     """The aspect ``text`` asks of a product that comes in ``sizes``, or None for all of it.
 
     A size or colour the product comes in, named in the question (「豆沙色有吗」),
-    counts as asking about sizes.
+    counts as asking about sizes; so does a colour it may not come in (「有黑色吗」).
     """
     normal = _normal(text)
     offered = _size_named(normal, sizes)
     if offered is not None:
         return Aspect(SIZES, offered, offered=True)
+    colour = _COLOUR_ASKED.search(normal)
     for kind, words in _ASPECT_WORDS:
         if any(word in normal for word in words):
+            if kind == STOCK and colour:  # 「黑色的还有货吗」: is there black at all
+                return Aspect(SIZES, colour.group(1))
             if kind != SIZES:
                 return Aspect(kind)
             asked = _SIZE_ASKED.search(normal)
-            return Aspect(SIZES, asked.group(1).upper() if asked else None)
-    return None
+            if asked:
+                return Aspect(SIZES, asked.group(1).upper())
+            return Aspect(SIZES, colour.group(1) if colour else None)
+    return Aspect(SIZES, colour.group(1)) if colour else None
 
 
 def _size_named(normal: str, sizes: Sequence[str]) -> str | None:

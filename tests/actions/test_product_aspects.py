@@ -21,6 +21,11 @@ COAT = ("S", "M", "L", "XL", "XXL")
         ("有127的吗", ("25", "26", "27"), None),
         ("豆沙色好看吗", ("正红", "豆沙", "枫叶红"), Aspect(SIZES, "豆沙", offered=True)),
         ("有哪些颜色", ("正红", "豆沙"), Aspect(SIZES)),
+        # a colour it may not come in: yes or no about it, not the whole card
+        ("这个羽绒服有黑色吗", COAT, Aspect(SIZES, "黑色")),
+        ("颜色有藏青色吗", COAT, Aspect(SIZES, "藏青色")),
+        ("黑色的还有货吗", COAT, Aspect(SIZES, "黑色")),
+        ("黑色多少钱", COAT, Aspect(PRICE)),
         ("有没有大一号的", COAT, Aspect(SIZES)),
         ("智能手表S3多少钱", ("41毫米", "45毫米"), Aspect(PRICE)),
         ("什么面料的", COAT, Aspect(MATERIAL)),

@@ -376,6 +376,9 @@ async def test_a_size_question_gets_yes_or_no_about_that_size(shopper: Shopper) 
     assert "轻薄羽绒服有L" in size["text"] and "有货" in stock["text"]
     [missing] = await shopper.say("有XXXL码吗")
     assert "没有XXXL" in missing["text"] and "XXL" in missing["text"]
+    # A colour it does not come in got the whole card, stock and authenticity.
+    [colour] = await shopper.say("这个羽绒服有黑色吗")
+    assert "没有黑色" in colour["text"], colour["text"]
 
 
 @pytest.mark.parametrize(
