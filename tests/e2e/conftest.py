@@ -8,13 +8,15 @@ The trainer's workbench edits a copy of the training data, never the repository'
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from bot.stack import ROOT, LocalStack, local_stack
+from tests.socket_clients import AgentClient, WidgetClient
 
 SECRET = "e2e-secret"
 AGENT, AGENT_PASSWORD = "xiaomei", "e2e-password"
@@ -80,3 +82,31 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+async def agent_console(stack: Stack) -> AgentClient:
+    """The e2e agent's console over socket.io, logged in and greeted."""
+    async with httpx.AsyncClient(base_url=stack.gateway_url) as http:
+        login = await http.post("/api/login", json={"username": AGENT, "password": AGENT_PASSWORD})
+    console = AgentClient(login.json()["token"])
+    await console.connect(stack.gateway_url)
+    await console.next("hello")
+    return console
+
+
+@pytest.fixture
+async def console(stack: Stack) -> AsyncIterator[AgentClient]:
+    """The e2e agent, logged in to the console."""
+    agent = await agent_console(stack)
+    yield agent
+    await agent.close()
+
+
+@pytest.fixture
+async def widget(stack: Stack) -> AsyncIterator[tuple[WidgetClient, str]]:
+    """A shopper's widget with a session started, and the session id."""
+    client = WidgetClient()
+    await client.connect(stack.gateway_url)
+    session_id, _ = await client.start_session()
+    yield client, session_id
+    await client.close()

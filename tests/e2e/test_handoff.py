@@ -2,45 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import httpx
 import pytest
 
 from actions.shop.seed import DEMO_SHIPPED_ORDER
 from bot.identity import sign
-from tests.e2e.conftest import AGENT, AGENT_PASSWORD, SECRET, Stack
+from tests.e2e.conftest import SECRET
 from tests.socket_clients import AgentClient, WidgetClient
 
 pytestmark = pytest.mark.e2e
 DEMO = {"customData": {"shopper_id": "demo", "signature": sign(SECRET, "demo")}}
-
-
-async def _console(stack: Stack) -> AgentClient:
-    async with httpx.AsyncClient(base_url=stack.gateway_url) as http:
-        login = await http.post("/api/login", json={"username": AGENT, "password": AGENT_PASSWORD})
-    console = AgentClient(login.json()["token"])
-    await console.connect(stack.gateway_url)
-    await console.next("hello")
-    return console
-
-
-@pytest.fixture
-async def console(stack: Stack) -> AsyncIterator[AgentClient]:
-    """The e2e agent, logged in to the console."""
-    agent = await _console(stack)
-    yield agent
-    await agent.close()
-
-
-@pytest.fixture
-async def widget(stack: Stack) -> AsyncIterator[tuple[WidgetClient, str]]:
-    """A shopper's widget with a session started, and the session id."""
-    client = WidgetClient()
-    await client.connect(stack.gateway_url)
-    session_id, _ = await client.start_session()
-    yield client, session_id
-    await client.close()
 
 
 async def _from(widget: WidgetClient, sender: str, containing: str = "") -> dict:

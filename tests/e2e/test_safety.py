@@ -2,42 +2,32 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from actions.shop.seed import DEMO_SHIPPED_ORDER
 from bot.identity import sign
-from tests.e2e.conftest import AGENT, AGENT_PASSWORD, SECRET, Stack
+from tests.e2e.conftest import SECRET
 from tests.socket_clients import AgentClient, WidgetClient
 
 pytestmark = pytest.mark.e2e
 DEMO = {"customData": {"shopper_id": "demo", "signature": sign(SECRET, "demo")}}
 
 
-async def test_threat_at_the_door_opens_an_urgent_ticket_with_what_helps(stack: Stack) -> None:
-    async with httpx.AsyncClient(base_url=stack.gateway_url) as http:
-        login = await http.post("/api/login", json={"username": AGENT, "password": AGENT_PASSWORD})
-    console = AgentClient(login.json()["token"])
-    await console.connect(stack.gateway_url)
-    await console.next("hello")
-    widget = WidgetClient()
-    await widget.connect(stack.gateway_url)
-    session_id, _ = await widget.start_session()
-    try:
-        text = (
-            f"你好 我想问下订单{DEMO_SHIPPED_ORDER} "
-            "送货的人一直在我家门口不走 还说知道我住哪 我好害怕"
-        )
-        await widget.say(text, session_id, **DEMO)
-        first = await widget.next("bot_uttered", timeout=30)
-        alert = (await console.next("urgent_ticket", timeout=30))["ticket"]
-        assigned = (await console.next("ticket_assigned", timeout=30))["ticket"]
-        opened = await console.ask("open_ticket", {"ticket_id": assigned["id"]})
-        close = {"ticket_id": assigned["id"], "resolution_code": "resolved", "note": "已协助报警"}
-        closed = await console.ask("close_ticket", close)
-    finally:
-        await widget.close()
-        await console.close()
+async def test_threat_at_the_door_opens_an_urgent_ticket_with_what_helps(
+    console: AgentClient, widget: tuple[WidgetClient, str]
+) -> None:
+    shopper, session_id = widget
+    text = (
+        f"你好 我想问下订单{DEMO_SHIPPED_ORDER} 送货的人一直在我家门口不走 还说知道我住哪 我好害怕"
+    )
+    await shopper.say(text, session_id, **DEMO)
+    first = await shopper.next("bot_uttered", timeout=30)
+    alert = (await console.next("urgent_ticket", timeout=30))["ticket"]
+    assigned = (await console.next("ticket_assigned", timeout=30))["ticket"]
+    opened = await console.ask("open_ticket", {"ticket_id": assigned["id"]})
+    close = {"ticket_id": assigned["id"], "resolution_code": "resolved", "note": "已协助报警"}
+    closed = await console.ask("close_ticket", close)
+
     assert first["sender"] == "system" and "110" in first["text"]
     assert (alert["priority"], alert["team"]) == ("urgent", "safety")
     assert assigned["id"] == alert["id"]
@@ -48,25 +38,18 @@ async def test_threat_at_the_door_opens_an_urgent_ticket_with_what_helps(stack: 
     assert closed["ok"] is True
 
 
-async def test_a_scam_under_way_goes_to_the_security_team_before_the_bot(stack: Stack) -> None:
-    async with httpx.AsyncClient(base_url=stack.gateway_url) as http:
-        login = await http.post("/api/login", json={"username": AGENT, "password": AGENT_PASSWORD})
-    console = AgentClient(login.json()["token"])
-    await console.connect(stack.gateway_url)
-    await console.next("hello")
-    widget = WidgetClient()
-    await widget.connect(stack.gateway_url)
-    session_id, _ = await widget.start_session()
+async def test_a_scam_under_way_goes_to_the_security_team_before_the_bot(
+    console: AgentClient, widget: tuple[WidgetClient, str]
+) -> None:
+    shopper, session_id = widget
     scam = "刚才有个自称淘宝客服的人打电话说要退款给我，让我开通备用金"
-    try:
-        await widget.say(scam, session_id, **DEMO)
-        first = await widget.next("bot_uttered", timeout=30)
-        assigned = (await console.next("ticket_assigned", timeout=30))["ticket"]
-        close = {"ticket_id": assigned["id"], "resolution_code": "resolved"}
-        closed = await console.ask("close_ticket", close)
-    finally:
-        await widget.close()
-        await console.close()
+    await shopper.say(scam, session_id, **DEMO)
+    first = await shopper.next("bot_uttered", timeout=30)
+    assigned = (await console.next("ticket_assigned", timeout=30))["ticket"]
+    closed = await console.ask(
+        "close_ticket", {"ticket_id": assigned["id"], "resolution_code": "resolved"}
+    )
+
     assert first["sender"] == "system" and "验证码" in first["text"]
     assert (assigned["priority"], assigned["team"], assigned["reason"]) == (
         "high",
