@@ -19,7 +19,7 @@ from actions.order_offer import (
     offer_among,
 )
 from actions.policy import policy_asked_with
-from actions.responses import button_answer
+from actions.responses import button_answer, button_named_in
 from actions.shop.errors import OrderNotFound
 from actions.shop.views import OrderView
 from actions.text import find_order_id, split_tax_id
@@ -148,7 +148,15 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             and not await self._refunded_orders(tracker)
         ):
             return [SlotSet("request_kind", NO_REFUNDS), SlotSet("requested_slot", None)]
-        events = await super().run(dispatcher, tracker, domain)
+        given: list[EventType] = []
+        if requested is None and intent == "refund_request":
+            # 「我要退款 不想要了」 gives an offered reason before it is asked: set
+            # before the next question is chosen, so it is not asked.
+            named = button_named_in(domain, "utter_ask_refund_reason", latest_text(tracker))
+            if named:
+                given = [SlotSet("refund_reason", named)]
+                tracker.add_slots(given)
+        events = given + await super().run(dispatcher, tracker, domain)
         # So does a pick among the offered orders (「已发货的那个」).
         answered = tapped or picked_from_list(tracker, events)
         if intent in REQUEST_KINDS and requested is not None and not answered:

@@ -26,6 +26,19 @@ def response_text(domain: Mapping[str, Any], name: str) -> str | None:
     return text if isinstance(text, str) and text else None
 
 
+def button_named_in(domain: Mapping[str, Any], name: str, text: str) -> str | None:
+    """The payload of the first button of response ``name`` whose title or payload ``text`` holds.
+
+    For a request that gives the answer before it is asked: 「我要退款 不想要了」.
+    """
+    for button in _first_variation(domain, name).get("buttons") or []:
+        payload = button.get("payload") if isinstance(button, dict) else None
+        if isinstance(payload, str) and not payload.startswith("/"):
+            if payload in text or str(button.get("title") or payload) in text:
+                return payload
+    return None
+
+
 def button_answer(domain: Mapping[str, Any], name: str, text: str) -> str | None:
     """What a reply to response ``name`` answers through its buttons.
 

@@ -274,6 +274,27 @@ async def test_malformed_order_number_is_refused(shop: ShopService) -> None:
     assert dispatcher.messages[0]["response"] == "utter_order_id_invalid"
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (f"我要退款 不想要了 {DEMO_SHIPPED_ORDER[-6:]}", "不想要了"),
+        ("质量问题要退款", "质量问题"),
+        ("没收到货，给我退款", "没有收到货"),
+        ("我要退款", None),
+    ],
+)
+async def test_a_refund_request_may_give_its_reason_before_it_is_asked(
+    shop: ShopService, domain: dict, text: str, reason: str | None
+) -> None:
+    slots = {"request_kind": "refund_request"}
+    tracker = make_tracker(text, "refund_request", slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, domain)
+
+    given = [e["value"] for e in events if e.get("name") == "refund_reason"]
+    assert given == ([reason] if reason else [])
+
+
 async def test_anonymous_shopper_is_asked_to_log_in(shop: ShopService) -> None:
     events = await ValidateOrderForm(shop).run(
         CollectingDispatcher(), make_tracker("查订单", "order_status", shopper_id=None), DOMAIN

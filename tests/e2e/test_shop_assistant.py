@@ -24,6 +24,7 @@ from actions.shop.seed import (
     OTHER_PAID_ORDER,
     OTHER_SHIPPED_ORDER,
     OTHER_SHOPPER,
+    OTHER_SHOPPER_ORDER,
 )
 from bot.identity import sign
 from bot.stack import ROOT
@@ -316,6 +317,16 @@ async def test_a_new_address_with_a_receivers_name_changes_the_receiver(
         "张三",
         "13912345678",
     )
+
+
+async def test_a_refund_request_with_its_reason_and_order_is_filed_at_once(
+    other_shopper: Shopper, stack: Stack
+) -> None:
+    # It asked 「请问退款的原因是什么呢？」 though the message gave one.
+    [answer] = await other_shopper.say(f"我要退款 不想要了 {OTHER_SHOPPER_ORDER[-6:]}")
+    assert OTHER_SHOPPER_ORDER in answer["text"] and "原因是什么" not in answer["text"]
+    _, refunds = await _order(stack, OTHER_SHOPPER_ORDER)
+    assert [r.reason for r in refunds] == ["不想要了"]
 
 
 async def test_a_company_invoice_asks_for_the_tax_id_alone_and_files_it(
