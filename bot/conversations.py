@@ -38,8 +38,14 @@ class Handoff(Protocol):
         """Queue the conversation for an agent; False if it could not be."""
         ...
 
-    async def route(self, conversation_id: str, message: dict[str, Any], text: str) -> bool:
-        """Take a shopper message (as shown, and its raw text) if a person handles it now."""
+    async def route(
+        self, conversation_id: str, message: dict[str, Any], text: str, acknowledge: bool = True
+    ) -> bool:
+        """Take a shopper message (as shown, and its raw text) if a person handles it now.
+
+        ``acknowledge=False`` for the message that brought the person in: the
+        handoff's own notices answer it, not 「已收到您的留言」.
+        """
         ...
 
     async def flag(
@@ -263,7 +269,7 @@ class ConversationService:
             if verdict.level is not None:
                 # Never the bot's, even if a person already closed the ticket meanwhile.
                 await self._handoff.flag(conversation_id, shopper_id, text, verdict)
-                await self._handoff.route(conversation_id, shown, text)
+                await self._handoff.route(conversation_id, shown, text, acknowledge=False)
                 await self._set_status(message_id, HANDED_OFF)
                 return
         if self._handoff is not None and await self._handoff.route(conversation_id, shown, text):

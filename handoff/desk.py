@@ -163,13 +163,18 @@ class HelpDesk:
             }
             await self._queue.record_event(ticket.id, "safety_flagged", data)
 
-    async def route(self, conversation_id: str, message: dict[str, Any], text: str) -> bool:
+    async def route(
+        self, conversation_id: str, message: dict[str, Any], text: str, acknowledge: bool = True
+    ) -> bool:
         """Take a shopper message while a person handles the conversation.
 
         Args:
             conversation_id: the shopper's session.
             message: the message as stored and shown (a clicked title, not its payload).
             text: what the shopper's client sent (a rating payload, for instance).
+            acknowledge: tell a waiting shopper the message is kept; not for the
+                message that opened the ticket (the safety reply and the queue
+                notice answered it).
         """
         rating = CSAT.match(text)
         if rating:
@@ -179,7 +184,8 @@ class HelpDesk:
             return False
         parsed = await self._record_shopper(conversation_id, message)
         if ticket.agent_id is None:
-            await self._acknowledge_waiting(ticket)
+            if acknowledge:
+                await self._acknowledge_waiting(ticket)
             return True
         payload = {
             "ticket_id": ticket.id,

@@ -249,6 +249,24 @@ async def test_fraud_under_way_goes_to_security_with_high_priority_ahead_of_the_
     assert all(body["message"] != text for body in desk.rasa.received)
 
 
+async def test_the_flagged_message_is_answered_by_the_notices_not_as_a_message_left(
+    desk: Desk,
+) -> None:
+    widget, session_id = await _shopper(desk)
+    await widget.say("再不处理我就去12315投诉你们", session_id, **DEMO)
+    await _next_system(widget, "没有在线")
+    # It said 「已收到您的留言…不用重复发送」 right after the first message.
+    with contextlib.suppress(asyncio.TimeoutError):
+        while True:
+            early = await widget.next("bot_uttered", timeout=1.0)
+            assert "已收到" not in early["text"], early
+    await widget.say("订单号2611210930418825", session_id, **DEMO)
+    acknowledged = await _next_system(widget, "已收到您的留言")
+    await widget.close()
+
+    assert acknowledged == copy.MESSAGE_LEFT
+
+
 async def test_promise_reminds_then_escalates_to_supervisors(desk: Desk) -> None:
     alice = await desk.agent("alice")
     sam = await desk.agent("sam")
