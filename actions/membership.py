@@ -31,12 +31,19 @@ class ActionMembershipInfo(UsesShop, Action):
             general = rules.response if rules else "utter_membership_general"
             dispatcher.utter_message(response=general)
             return []
-        dispatcher.utter_message(
-            response="utter_membership",
-            name=shopper.name,
-            tier=TIER_LABELS[shopper.tier],
-            points=shopper.points,
-        )
+        if rules is None or not _said_before(tracker, "utter_membership"):
+            # A second rules question (「怎么升级白金」 after 「积分怎么用」) skips the greeting.
+            dispatcher.utter_message(
+                response="utter_membership",
+                name=shopper.name,
+                tier=TIER_LABELS[shopper.tier],
+                points=shopper.points,
+            )
         more = rules.response if rules else f"utter_membership_benefits_{shopper.tier}"
         dispatcher.utter_message(response=more)
         return []
+
+
+def _said_before(tracker: Tracker, response: str) -> bool:
+    said = (e for e in tracker.events if e.get("event") == "bot")
+    return any((e.get("metadata") or {}).get("utter_action") == response for e in said)

@@ -223,6 +223,22 @@ async def test_how_points_work_is_answered_beside_the_balance(
     assert [m["response"] for m in dispatcher.messages] == responses
 
 
+async def test_a_second_rules_question_skips_the_greeting_but_the_balance_is_told_again(
+    shop: ShopService,
+) -> None:
+    greeting = {"utter_action": "utter_membership"}
+    greeted = [{"event": "bot", "text": "小林您好…", "metadata": greeting}]
+
+    async def answer(text: str) -> list[str]:
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(text, "membership", events=greeted)
+        await ActionMembershipInfo(shop).run(dispatcher, tracker, {})
+        return [m["response"] for m in dispatcher.messages]
+
+    assert await answer("怎么升级白金") == ["utter_membership_upgrade"]
+    assert await answer("我还有多少积分") == ["utter_membership", "utter_membership_benefits_gold"]
+
+
 async def test_membership_reads_tier_and_points(shop: ShopService) -> None:
     dispatcher = CollectingDispatcher()
     await ActionMembershipInfo(shop).run(dispatcher, make_tracker("我有多少积分", "membership"), {})

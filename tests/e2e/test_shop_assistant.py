@@ -513,6 +513,9 @@ async def test_how_points_work_is_answered_with_the_balance(shopper: Shopper) ->
     # It answered the tier's benefits to 「积分怎么用」.
     [balance, rules] = await shopper.say("积分怎么用", replies=2)
     assert "当前积分 2680" in balance["text"] and "100积分抵1元" in rules["text"]
+    # The greeting with the balance came again before each answer.
+    [upgrade] = await shopper.say("怎么升级白金")
+    assert upgrade["text"].startswith("会员等级按近一年的消费自动升级"), upgrade["text"]
 
 
 async def test_greeting_offers_the_main_menu(shopper: Shopper) -> None:
