@@ -359,7 +359,8 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         """
         checked = await self._checked_order(value, dispatcher, tracker)
         if tracker.get_slot("requested_slot") is None and checked.get("order_id"):
-            policy = policy_asked_with(tracker.get_slot("request_kind"), question_text(tracker))
+            kind, text = tracker.get_slot("request_kind"), question_text(tracker)
+            policy = policy_asked_with(kind, text, order_known=True)
             if policy is not None:
                 dispatcher.utter_message(response=policy.response)
         return checked

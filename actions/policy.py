@@ -100,6 +100,12 @@ PAYMENT_TROUBLE = (
 )  # fmt: skip
 
 
+# Which carrier the shop uses (「发什么快递」, 「能发顺丰吗」).
+CARRIER = Topic(
+    "utter_policy_ship_from",
+    ("什么快递", "啥快递", "哪家快递", "哪个快递", "指定快递", "默认快递", "发顺丰", "能发顺丰",
+     "发京东", "能发京东", "用的快递"),
+)  # fmt: skip
 # A request's policy question (「支持七天无理由吗」, 「可以开专票吗」, 「下单后多久发货」)
 # is answered before the request's own questions.
 POLICY_FIRST: dict[str | None, Topic] = {
@@ -107,12 +113,16 @@ POLICY_FIRST: dict[str | None, Topic] = {
     "invoice": INVOICE_KINDS,
     "urge_delivery": SHIP_TIME,
 }
+# Answered only while no order is known: an order's own answer names its carrier.
+POLICY_BEFORE_AN_ORDER: dict[str | None, Topic] = {"logistics_track": CARRIER}
 
 
-def policy_asked_with(kind: str | None, text: str) -> Topic | None:
+def policy_asked_with(kind: str | None, text: str, order_known: bool = False) -> Topic | None:
     """The policy topic a request of ``kind`` also asks about in ``text``, if any."""
-    policy = POLICY_FIRST.get(kind)
-    return policy if policy is not None and topic_of(text, [policy]) else None
+    topics = [POLICY_FIRST.get(kind)]
+    if not order_known:
+        topics.append(POLICY_BEFORE_AN_ORDER.get(kind))
+    return topic_of(text, [t for t in topics if t is not None])
 
 
 def _normal(text: str) -> str:

@@ -118,6 +118,22 @@ async def test_a_request_that_starts_with_its_order_gets_its_policy_answer(
     assert said == (["utter_policy_invoice_kinds"] if policy_answered else [])
 
 
+async def test_which_carrier_is_left_to_the_answer_when_the_order_is_known(
+    shop: ShopService,
+) -> None:
+    # The parcel's own answer names its carrier: 「您的包裹由顺丰速运配送」.
+    slots = {"request_kind": "logistics_track"}
+    text = f"{DEMO_SHIPPED_ORDER[-6:]}发的什么快递"
+    tracker = make_tracker(text, "logistics_track", slots=slots, active_loop="order_form")
+    dispatcher = CollectingDispatcher()
+
+    checked = await ValidateOrderForm(shop).validate_order_id(
+        DEMO_SHIPPED_ORDER, dispatcher, tracker, DOMAIN
+    )
+
+    assert checked["order_id"] == DEMO_SHIPPED_ORDER and dispatcher.messages == []
+
+
 async def test_the_policy_waits_for_the_order_question_when_the_order_is_dropped(
     shop: ShopService,
 ) -> None:

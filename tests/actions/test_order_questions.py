@@ -134,6 +134,8 @@ async def test_a_new_request_in_the_form_gets_the_order_list_again(shop: ShopSer
         ("运费谁出", "return_goods", "utter_policy_returns"),
         ("下单后多久发货", "urge_delivery", "utter_policy_ship_from"),
         ("一般几天发货", "urge_delivery", "utter_policy_ship_from"),
+        ("发什么快递", "logistics_track", "utter_policy_ship_from"),
+        ("能发顺丰吗", "logistics_track", "utter_policy_ship_from"),
     ],
 )
 async def test_a_policy_question_is_answered_before_asking_for_the_order(

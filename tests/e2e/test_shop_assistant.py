@@ -455,6 +455,12 @@ async def _inbox(stack: Stack) -> list[dict[str, Any]]:
     return [item for g in groups for item in g["items"]]
 
 
+async def test_which_carrier_is_answered_before_the_order_is_asked(shopper: Shopper) -> None:
+    # It only asked which order.
+    [policy, which] = await shopper.say("发什么快递", replies=2)
+    assert "顺丰或中通" in policy["text"] and which["quick_replies"]
+
+
 async def test_how_soon_orders_ship_is_answered_before_the_order_is_asked(
     shopper: Shopper,
 ) -> None:
