@@ -50,8 +50,11 @@ class Handoff(Protocol):
 
     async def flag(
         self, conversation_id: str, shopper_id: str | None, text: str, verdict: Any
-    ) -> None:
-        """Bring in a person at once for a message the safety screen flagged."""
+    ) -> bool:
+        """Bring in a person at once for a message the safety screen flagged.
+
+        False when the conversation's open ticket was flagged for it already.
+        """
         ...
 
 
@@ -268,8 +271,8 @@ class ConversationService:
             verdict = self._screen(text)
             if verdict.level is not None:
                 # Never the bot's, even if a person already closed the ticket meanwhile.
-                await self._handoff.flag(conversation_id, shopper_id, text, verdict)
-                await self._handoff.route(conversation_id, shown, text, acknowledge=False)
+                fresh = await self._handoff.flag(conversation_id, shopper_id, text, verdict)
+                await self._handoff.route(conversation_id, shown, text, acknowledge=not fresh)
                 await self._set_status(message_id, HANDED_OFF)
                 return
         if self._handoff is not None and await self._handoff.route(conversation_id, shown, text):

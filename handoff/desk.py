@@ -137,13 +137,27 @@ class HelpDesk:
 
     async def flag(
         self, conversation_id: str, shopper_id: str | None, text: str, verdict: Verdict
-    ) -> None:
+    ) -> bool:
         """A message the safety screen flagged: a calm reply now, then a person, first.
 
         Urgent danger goes to the safety team ahead of every ticket, even if
         the conversation is already with another team; fraud under way gets
         high priority with the security team, complaints with after-sales.
+
+        Returns:
+            False when the open ticket was flagged for the same danger already:
+            the shopper was told what to do, and this message is one more for
+            the person (the reply and the queue notice are not repeated).
         """
+        data = {
+            "level": verdict.level,
+            "category": verdict.category,
+            "matched": list(verdict.matched),
+        }
+        flagged = await self._queue.open_ticket_for(conversation_id)
+        if flagged is not None and await self._flagged_for(flagged.id, verdict.category):
+            await self._queue.record_event(flagged.id, "safety_flagged", data)
+            return False
         reply = copy.SAFETY_REPLIES.get(verdict.category or "", copy.SAFETY_REPLY_DEFAULT)
         await self._conversations.post(conversation_id, "system", {"text": reply})
         if verdict.level == URGENT:
@@ -156,12 +170,15 @@ class HelpDesk:
         await self.open(conversation_id, shopper_id, signal)
         ticket = await self._queue.open_ticket_for(conversation_id)
         if ticket is not None:
-            data = {
-                "level": verdict.level,
-                "category": verdict.category,
-                "matched": list(verdict.matched),
-            }
             await self._queue.record_event(ticket.id, "safety_flagged", data)
+        return True
+
+    async def _flagged_for(self, ticket_id: int, category: str | None) -> bool:
+        events = await self._queue.recent_events(ticket_id)
+        return any(
+            e["kind"] == "safety_flagged" and (e.get("data") or {}).get("category") == category
+            for e in events
+        )
 
     async def route(
         self, conversation_id: str, message: dict[str, Any], text: str, acknowledge: bool = True

@@ -267,6 +267,25 @@ async def test_the_flagged_message_is_answered_by_the_notices_not_as_a_message_l
     assert acknowledged == copy.MESSAGE_LEFT
 
 
+async def test_more_about_the_same_danger_is_left_for_the_person_not_warned_again(
+    desk: Desk,
+) -> None:
+    widget, session_id = await _shopper(desk)
+    await widget.say("有人冒充你们客服让我转到安全账户", session_id, **DEMO)
+    await _next_system(widget, "没有在线")
+    await widget.say("我已经转了500到那个安全账户了", session_id, **DEMO)
+    acknowledged = await _next_system(widget, "已收到您的留言")
+    await widget.say("快递员在我家门口不肯走", session_id, **DEMO)  # another danger: told at once
+    calm = await _next_system(widget, "110")
+    await widget.close()
+
+    system = [d["text"] for e, d in widget.seen if e == "bot_uttered" and d["sender"] == "system"]
+    # Each message got the warning and the queue notice again.
+    assert system.count(copy.SAFETY_REPLIES["fraud"]) == 1
+    assert sum("没有在线" in text for text in system[: system.index(calm)]) == 1
+    assert acknowledged == copy.MESSAGE_LEFT and calm == copy.SAFETY_REPLIES["violence"]
+
+
 async def test_promise_reminds_then_escalates_to_supervisors(desk: Desk) -> None:
     alice = await desk.agent("alice")
     sam = await desk.agent("sam")
