@@ -486,6 +486,6 @@ def _serving(staff: Collection[AgentView], team: str) -> int:
 
 def _place(position: int, average_handling: timedelta, online: int) -> dict[str, int]:
     """The ``queue_status`` a waiting shopper gets: place, wait in minutes, who is online."""
-    wait = expected_wait(position, average_handling, online) if position else timedelta(0)
+    wait = expected_wait(position, average_handling, online)
     minutes = max(1, round(wait.total_seconds() / 60))
     return {"position": position, "wait_minutes": minutes, "agents_online": online}

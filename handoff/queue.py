@@ -171,13 +171,6 @@ class HandoffQueue:
         """1-based place among the queued tickets of its team; 0 if not queued."""
         return await self._read(_position, ticket_id)
 
-    async def estimated_wait(self, ticket_id: int, online_agents_for_team: int) -> timedelta:
-        """:func:`expected_wait` of the ticket at its place; not queued: zero."""
-        place = await self.position(ticket_id)
-        if not place:
-            return timedelta(0)
-        return expected_wait(place, await self.average_handling(), online_agents_for_team)
-
     async def average_handling(self) -> timedelta:
         """The mean claimed→closed time of the last 20 closed tickets (3 minutes while none)."""
         times = await self._read(store.handling_times, HANDLING_SAMPLE)
