@@ -22,8 +22,10 @@ _FILLER = re.compile(
 )
 _SHORT_NUMBER = re.compile(r"\d{4,}")
 # A short order number standing alone in a request: not part of a phone
-# number, a tax id or an amount with a unit glued on.
-_NUMBER_IN_REQUEST = re.compile(r"(?<![0-9A-Za-z.])\d{4,8}(?![0-9A-Za-z.])")
+# number or a tax id, not an amount, a year or a count (「2023年买的」, 「¥1299」).
+_NUMBER_IN_REQUEST = re.compile(
+    r"(?<![0-9A-Za-z.¥￥$])\d{4,8}(?![0-9A-Za-z.])(?!\s*[年月日号天元块件个次%])"
+)
 _POSITION = re.compile(r"第([1-9]|[一二三四五六七八九])[个单笔件]?")
 _CHINESE_DIGITS = "一二三四五六七八九"
 _NEWEST = ("最新", "最近", "刚买", "刚下", "刚刚")

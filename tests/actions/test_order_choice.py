@@ -100,6 +100,9 @@ async def test_a_reply_that_says_more_or_fits_none_picks_nothing(
         ("退款 手机13800138000", None),  # a phone number
         ("0142 和 8825 都要退", None),  # two numbers
         ("税号91330100MA27XL0E2K", None),  # part of a tax id
+        (f"我要退货 {DEMO_DELIVERED_ORDER[-4:]}年买的", None),  # a year
+        (f"退款 ¥{DEMO_DELIVERED_ORDER[-4:]}", None),  # an amount
+        (f"退 {DEMO_DELIVERED_ORDER[-4:]} 元", None),
         ("我要退货", None),
     ],
 )
