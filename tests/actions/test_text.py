@@ -6,6 +6,9 @@ import pytest
 
 from actions.text import Contact, simplified, split_contact, t2s_table
 
+ADDRESS = "浙江省杭州市西湖区文三路100号"
+PHONE = "13800138000"
+
 
 def test_traditional_and_regional_variants_become_simplified() -> None:
     assert simplified("退貨運費誰出？") == "退货运费谁出？"
@@ -69,3 +72,135 @@ def test_the_receiver_is_the_name_written_beside_the_phone_number(
     text: str, contact: Contact
 ) -> None:
     assert split_contact(text) == contact
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{ADDRESS} 李道明 {PHONE}",
+        f"{ADDRESS}，李道明，{PHONE}",
+        f"{ADDRESS} 李道明{PHONE}",
+        f"{ADDRESS} {PHONE} 李道明",
+        f"{ADDRESS}；{PHONE}；李道明。",
+        f"李道明 {PHONE} {ADDRESS}",
+        f"李道明，{ADDRESS}，{PHONE}",  # the name first, before the address
+        f"李道明\u3000{ADDRESS}\u3000{PHONE}",
+        f"{ADDRESS}（李道明 {PHONE}）",  # the bot's own 「地址（收货人 电话）」
+        f"{ADDRESS} 李道明 {PHONE} 谢谢",
+        f"收件人：李道明 {ADDRESS} {PHONE}",
+        f"收货人 李道明，{ADDRESS}，{PHONE}",
+        f"联系人:李道明 {ADDRESS} {PHONE}",
+        f"{ADDRESS} {PHONE} 收件人是李道明",
+        f"{ADDRESS} 收件人改成李道明 电话{PHONE}",
+        # as a shopping app copies it
+        "收货人：李道明\n手机号码：138 0013 8000\n所在地区：浙江省杭州市西湖区\n"
+        "详细地址：文三路100号",
+    ],
+)
+def test_a_three_character_name_is_the_receiver_wherever_it_is_written(text: str) -> None:
+    contact = split_contact(text)
+    assert (contact.receiver, contact.phone) == ("李道明", PHONE)
+    assert contact.address.replace(" ", "") == ADDRESS
+
+
+@pytest.mark.parametrize(
+    ("text", "contact"),
+    [
+        (f"收货人 李道明 {ADDRESS}", Contact(ADDRESS, "李道明")),
+        (f"地址：{ADDRESS} 收件人：李道明 手机：{PHONE}", Contact(ADDRESS, "李道明", PHONE)),
+        (f"姓名：李道明 {ADDRESS}", Contact(ADDRESS, "李道明")),
+        (f"{ADDRESS} 王先生 {PHONE}", Contact(ADDRESS, "王先生", PHONE)),
+        (f"{PHONE} 刘女士 {ADDRESS}", Contact(ADDRESS, "刘女士", PHONE)),
+        (f"{ADDRESS} 张元 {PHONE}", Contact(ADDRESS, "张元", PHONE)),
+        (f"收件人：小林 {ADDRESS} {PHONE}", Contact(ADDRESS, "小林", PHONE)),
+    ],
+)
+def test_labelled_titled_and_short_names_are_receivers_too(text: str, contact: Contact) -> None:
+    assert split_contact(text) == contact
+
+
+@pytest.mark.parametrize(
+    "chatter",
+    [
+        "谢谢",
+        "谢谢！",
+        "谢谢啦~",
+        "麻烦了",
+        "辛苦了",
+        "好的",
+        "谢啦",
+        "拜托",
+        "拜托了",
+        "哈",
+        "哈哈",
+        "急",
+        "急急急",
+        "好的谢谢",
+        "谢谢老板",
+        "您好",
+        "本人",
+        "自己",
+        "我",
+        "收件人：本人",
+        "收货人：自己",
+    ],
+)
+@pytest.mark.parametrize(
+    "where",
+    ["{address} {phone} {chatter}", "{address} {chatter} {phone}", "{chatter}，{address}，{phone}"],
+)
+def test_thanks_fillers_and_the_shopper_themself_are_no_name_nor_address(
+    chatter: str, where: str
+) -> None:
+    text = where.format(address=ADDRESS, phone=PHONE, chatter=chatter)
+    assert split_contact(text) == Contact(ADDRESS, None, PHONE)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "阳光小区",
+        "3栋",
+        "三栋",
+        "2单元",
+        "一单元",
+        "5号楼",
+        "门口",
+        "放门口",
+        "东门",
+        "菜鸟驿站",
+        "快递柜",
+        "丰巢柜",
+        "前台",
+        "上海",
+        "杭州",
+        "先生",
+        "女士",
+        "老公",
+    ],
+)
+def test_address_parts_and_nameless_words_beside_the_number_stay_in_the_address(
+    note: str,
+) -> None:
+    for text in (f"{ADDRESS} {note} {PHONE}", f"{ADDRESS} {PHONE} {note}"):
+        assert split_contact(text) == Contact(f"{ADDRESS} {note}", None, PHONE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"上海 世纪大道1号 {PHONE}",
+        f"上海 浦东新区世纪大道1号 {PHONE}",
+        f"苏州 昆山市前进路1号 {PHONE}",
+        f"江苏 南京市玄武区中山路1号 {PHONE}",
+        f"沈阳 辽宁省沈阳市和平区1号 {PHONE}",
+        f"徐汇 漕溪北路88号 {PHONE}",
+        f"中国 {ADDRESS} {PHONE}",
+        f"那个 {ADDRESS}",
+        f"小林 {ADDRESS} {PHONE}",  # no surname: unsure, so it stays
+        f"{ADDRESS} 李道明",  # no number and no label to go by
+        f"李道明先生 {ADDRESS} {PHONE}",  # five characters
+    ],
+)
+def test_a_first_word_is_a_name_only_with_a_surname_before_a_whole_address(text: str) -> None:
+    assert split_contact(text).receiver is None
