@@ -105,3 +105,28 @@ def test_word_analyzer_uses_the_tokenizers_words_at_its_weight(
     # 订单 and 退款 are words of the training data; single characters are not terms.
     assert np.linalg.norm(sentence_vector(known)) == pytest.approx(0.5)
     assert not sentence_vector(unknown).any()
+
+
+@pytest.mark.parametrize(("min_digits", "same"), [(5, True), (0, False)])
+def test_long_numbers_can_count_as_one_placeholder(
+    training_data: TrainingData,
+    model_storage: ModelStorage,
+    context: Callable[[str], ExecutionContext],
+    min_digits: int,
+    same: bool,
+) -> None:
+    config = {"number_min_digits": min_digits}
+    featurizer = CharTfidfFeaturizer.create(config, model_storage, Resource("n"), context("n"))
+    featurizer.train(TrainingData([*training_data.training_examples, Message(
+        data={"text": "订单2611180815263307取消退款", "intent": "cancel_refund"}
+    )]))  # fmt: skip
+
+    one, other = (
+        sentence_vector(featurizer.process([Message(data={"text": f"订单{n}取消退款"})])[0])
+        for n in ("2611180815263307", "2599004417738812")
+    )
+
+    # Which order it is says nothing about what the shopper wants done with it.
+    assert (one == pytest.approx(other)) is same
+    short = sentence_vector(featurizer.process([Message(data={"text": "尾号1234"})])[0])
+    assert np.count_nonzero(short) > 1  # four digits are kept: 「尾号1234」
