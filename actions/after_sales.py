@@ -9,9 +9,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shop.errors import InvalidOrderState
-from actions.shop.format import STATUS_LABELS, local_time, yuan
+from actions.shop.format import REFUND_STATUS_LABELS, STATUS_LABELS, local_time, yuan
 from actions.shop.policy import RETURN_STATES
 from actions.shop.service import ShopService
+from actions.shop.store import ACTIVE_REFUND_STATUSES
 from actions.shop.views import OrderView
 
 RETURN_WINDOW = timedelta(days=7)  # 七天无理由退货
@@ -36,6 +37,15 @@ async def _after_sales(
     dispatcher: CollectingDispatcher,
 ) -> list[EventType]:
     order = await shop.order(shopper_id=shopper_id, order_id=tracker.get_slot("order_id"))
+    refunds = await shop.refunds(shopper_id=shopper_id, order_id=order.id)
+    refund = next((r for r in refunds if r.status in ACTIVE_REFUND_STATUSES), None)
+    if refund is not None:  # the money is (being) given back: nothing to send back or swap
+        dispatcher.utter_message(
+            response=f"utter_{kind}_refunded",
+            order_id=order.id,
+            refund_status=REFUND_STATUS_LABELS[refund.status],
+        )
+        return []
     case = after_sales_case(order, shop.now())
     deadline = local_time(order.delivered_at + RETURN_WINDOW) if order.delivered_at else ""
     dispatcher.utter_message(
@@ -71,6 +81,8 @@ async def price_protect(
     except InvalidOrderState as exc:
         if exc.reason == "too_late":
             dispatcher.utter_message(response="utter_price_protect_too_late", order_id=order_id)
+        elif exc.reason == "refunded":
+            dispatcher.utter_message(response="utter_price_protect_refunded", order_id=order_id)
         else:
             dispatcher.utter_message(
                 response="utter_price_protect_not_allowed",

@@ -35,6 +35,16 @@ def latest_text(tracker: Tracker) -> str:
     return str((tracker.latest_message or {}).get("text") or "")
 
 
+def request_text(tracker: Tracker, intent: str) -> str:
+    """The words of the latest message read as ``intent`` (the request a form is for)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            parsed = (event.get("parse_data") or {}).get("intent") or {}
+            if parsed.get("name") == intent:
+                return str(event.get("text") or "")
+    return ""
+
+
 def question_text(tracker: Tracker) -> str:
     """What the shopper asked in words.
 

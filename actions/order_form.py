@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import UsesShop, latest_intent, latest_text, question_text, shopper_id_of
 from actions.order_choice import chosen_order, named_by_number, orders_with
 from actions.order_offer import (
+    IN_PROGRESS_REFUNDS,
     RECENT_ORDERS_SCANNED,
     REQUEST_STATES,
     asked_order,
@@ -27,14 +28,17 @@ from actions.text import find_order_id, split_tax_id
 ABORTED = "aborted"
 LOGIN_REQUIRED = "login_required"
 NO_REFUNDS = "no_refunds"  # 「我的退款呢」 from a shopper who has none: no order to ask for
+NOTHING_TO_WITHDRAW = "nothing_to_withdraw"  # 「取消退款」 with no refund in progress
 # Intents that ask for something about one order: each fills the form.
 REQUEST_KINDS = frozenset(
     {
         "order_status", "logistics_track", "urge_delivery", "cancel_order", "change_address",
-        "refund_request", "refund_progress", "return_goods", "exchange_goods", "price_protect",
-        "invoice",
+        "refund_request", "refund_progress", "cancel_refund", "return_goods", "exchange_goods",
+        "price_protect", "invoice",
     }
 )  # fmt: skip
+# Requests about a refund made already, and what to say when there is none.
+ABOUT_A_REFUND = {"refund_progress": NO_REFUNDS, "cancel_refund": NOTHING_TO_WITHDRAW}
 # Questions that change nothing: the one order holding the goods they name is
 # answered about at once (「我买的羽绒服还没到」), not proposed for a yes first.
 LOOKUPS = frozenset({"order_status", "logistics_track"})
@@ -47,6 +51,11 @@ FREE_TEXT_SLOTS = {"order_id", "refund_reason", "new_address", "invoice_title", 
 # one that says stop (「算了」, 「不用了」, a bare 「不」) ends it.
 _CORRECTIONS = ("不是", "不对", "错", "没有", "不合适")
 _STOP_WORDS = ("算了", "不用", "不需要", "不要了", "没事", "不办")
+# Said alone while the form asks for details, these call the request off.
+_CALL_OFF = frozenset(
+    {"取消", "取消吧", "取消了", "取消掉", "取消一下", "取消操作", "取消修改", "不改了"}
+)
+_PUNCTUATION = " \t,.!?~，。！？～…"
 # What the confirmation buttons send.
 YES_NO = {"/affirm": True, "/deny": False}
 _REGION_WORDS = ("省", "市", "区", "县", "镇", "乡", "路", "街", "道", "号", "村", "巷")
@@ -66,7 +75,7 @@ def slots_for(
     invoice_title: str | None = None,
 ) -> list[str]:
     """The slots a request needs, given what is known of its order and invoice."""
-    if kind in (ABORTED, LOGIN_REQUIRED, NO_REFUNDS):
+    if kind in (ABORTED, LOGIN_REQUIRED, NO_REFUNDS, NOTHING_TO_WITHDRAW):
         return []
     if kind == "logistics_track" and tracking_no:
         return []
@@ -80,7 +89,7 @@ def slots_for(
     elif kind == "change_address":
         needed += ["new_address", "address_confirmed"]
     elif kind == "refund_request":
-        needed.append("refund_reason")
+        needed += ["refund_reason", "refund_confirmed"]
     elif kind == "invoice":
         needed.append("invoice_title")
         if invoice_title and is_company_title(invoice_title):
@@ -141,13 +150,23 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         correcting = intent == "deny" and corrects(latest_text(tracker))
         if intent == "deny" and requested in FREE_TEXT_SLOTS and not tapped and not correcting:
             return [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
+        if requested not in (None, "order_id", "cancel_confirmed") and not tapped:
+            # A bare 「取消」 to 「请发给我新的收货地址」 calls off the change; read as
+            # cancel_order, it went on to cancel the order itself.
+            if latest_text(tracker).strip(_PUNCTUATION) in _CALL_OFF:
+                return [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
+        kind = tracker.get_slot("request_kind")
+        stops_the_refund = intent == "cancel_refund" and kind == "refund_request"
+        if stops_the_refund and requested is not None and not tapped:
+            # 「不退款了」 before the refund was filed: nothing to withdraw, stop asking.
+            return [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
         if (
             requested is None
-            and tracker.get_slot("request_kind") == "refund_progress"
+            and kind in ABOUT_A_REFUND
             and not gave_an_order_number(tracker)
             and not await self._refunded_orders(tracker)
         ):
-            return [SlotSet("request_kind", NO_REFUNDS), SlotSet("requested_slot", None)]
+            return [SlotSet("request_kind", ABOUT_A_REFUND[kind]), SlotSet("requested_slot", None)]
         given: list[EventType] = []
         if requested is None and intent == "refund_request":
             # 「我要退款 不想要了」 gives an offered reason before it is asked: set
@@ -223,12 +242,13 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             proposed = await self._proposed_order_confirmed(tracker)
             if proposed is not None:
                 return {"order_id": proposed}
-        if requested is None and tracker.get_slot("request_kind") == "refund_progress":
+        if requested is None and tracker.get_slot("request_kind") in ABOUT_A_REFUND:
             return await self._refunded_order(tracker)
         return {}
 
     async def _refunded_order(self, tracker: Tracker) -> dict[str, Any]:
-        """「我的退款呢」 names no order, but the shop knows which orders have refunds.
+        """「我的退款呢」 (or 「取消退款」) names no order, but the shop knows which
+        orders have refunds (in progress, to withdraw one).
 
         One: that one. Several, or the kept order among them: ask as usual, or
         keep it. (None at all is answered before the form asks: ``run``.)
@@ -240,6 +260,8 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
 
     async def _refunded_orders(self, tracker: Tracker) -> list[str]:
         refunds = await self.shop.refunds(shopper_id=shopper_id_of(tracker))
+        if tracker.get_slot("request_kind") == "cancel_refund":
+            refunds = [r for r in refunds if r.status in IN_PROGRESS_REFUNDS]
         return list(dict.fromkeys(refund.order_id for refund in refunds))
 
     async def _typed_pick(self, tracker: Tracker) -> OrderView | None:
@@ -334,6 +356,12 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         if latest_intent(tracker) == "deny" and corrects(text) and not text.startswith(("不", "/")):
             return {"refund_reason": text}
         return {}
+
+    async def extract_refund_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """「确认退款」 typed rather than tapped confirms (its words parse as refund_request)."""
+        return confirmation(tracker, domain, "refund_confirmed")
 
     async def extract_cancel_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

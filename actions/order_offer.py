@@ -42,12 +42,15 @@ REQUEST_STATES = {
     "cancel_order": CANCEL_STATES,
     "change_address": ADDRESS_STATES,
     "refund_request": REFUND_STATES,
+    "cancel_refund": REFUND_STATES | {"cancelled"},
     "invoice": INVOICE_STATES,
     "price_protect": PRICE_PROTECT_STATES,
     "urge_delivery": URGE_STATES,
     "return_goods": RETURN_STATES,
     "exchange_goods": RETURN_STATES,
 }
+# Refunds a withdrawal may be asked of (an approved one is answered: too late).
+IN_PROGRESS_REFUNDS = frozenset({"pending_review", "approved"})
 # 「到哪了」 is asked of orders paid for and not long delivered.
 OFFER_STATES = {**REQUEST_STATES, "logistics_track": frozenset({"paid", "shipped", "delivered"})}
 NAMED_QUESTION = "utter_ask_order_id_named"
@@ -76,7 +79,8 @@ async def offer_for(shop: ShopService, tracker: Tracker, goods_text: str) -> Off
     """The shopper's orders to offer for the tracker's request.
 
     ``goods_text`` is where goods may be named: the request, or a typed reply.
-    A refund is not offered for an order that has one already.
+    A refund is not offered for an order that has one already; a withdrawal
+    only for orders with a refund in progress.
     """
     shopper_id = shopper_id_of(tracker)
     if not shopper_id:
@@ -94,10 +98,13 @@ async def offer_among(
 ) -> Offer:
     """:func:`offer_for` with the shopper's ``recent`` orders and the goods named already read."""
     kind = tracker.get_slot("request_kind")
-    refunded: set[str] = set()
-    if kind == "refund_request":
-        refunds = await shop.refunds(shopper_id=shopper_id_of(tracker))
-        refunded = {r.order_id for r in refunds if r.status in ACTIVE_REFUND_STATUSES}
+    if kind not in ("refund_request", "cancel_refund"):
+        return make_offer(recent, kind, named_goods)
+    refunds = await shop.refunds(shopper_id=shopper_id_of(tracker))
+    if kind == "cancel_refund":
+        withdrawable = {r.order_id for r in refunds if r.status in IN_PROGRESS_REFUNDS}
+        return make_offer([o for o in recent if o.id in withdrawable], kind, named_goods)
+    refunded = {r.order_id for r in refunds if r.status in ACTIVE_REFUND_STATUSES}
     return make_offer(recent, kind, named_goods, done=refunded)
 
 

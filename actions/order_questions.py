@@ -23,12 +23,16 @@ from actions.order_offer import (
     offer_for,
 )
 from actions.policy import policy_asked_with
+from actions.refunds import amount_fen
 from actions.shop.format import STATUS_LABELS, yuan
 from actions.shop.service import ShopService
 from actions.shop.views import OrderView
+from actions.text import split_contact
 
 # Replies to a wrong order number, which ask for another themselves.
 ORDER_NUMBER_REFUSED = frozenset({"utter_order_id_invalid", "utter_order_not_found"})
+# A refund of goods on their way: the parcel still comes unless it is refused.
+_IN_TRANSIT_NOTE = "包裹还在路上，退款后快递送到时请直接拒收。"
 
 
 def asked_since_the_shopper_spoke(tracker: Tracker) -> bool:
@@ -163,8 +167,34 @@ class ActionAskCancelConfirmed(UsesShop, Action):
         return []
 
 
-class ActionAskAddressConfirmed(Action):
-    """Repeats the new address back before changing it."""
+class ActionAskRefundConfirmed(UsesShop, Action):
+    """Shows what will be refunded before any money moves."""
+
+    def name(self) -> str:
+        """Action name in the domain."""
+        return "action_ask_refund_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Ask 「确认退款吗？」 with the order's goods, the amount and the reason."""
+        order = await self.shop.order(
+            shopper_id=shopper_id_of(tracker), order_id=tracker.get_slot("order_id")
+        )
+        amount = amount_fen(tracker.get_slot("amount"))
+        dispatcher.utter_message(
+            response="utter_ask_refund_confirmed",
+            order_id=order.id,
+            items=order.item_summary,
+            amount=yuan(amount if amount is not None else order.total_fen),
+            reason=tracker.get_slot("refund_reason"),
+            note=_IN_TRANSIT_NOTE if order.status == "shipped" else "",
+        )
+        return []
+
+
+class ActionAskAddressConfirmed(UsesShop, Action):
+    """Repeats the new address back, as it will be written, before changing it."""
 
     def name(self) -> str:
         """Action name in the domain."""
@@ -173,10 +203,21 @@ class ActionAskAddressConfirmed(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Ask to confirm the address as understood."""
+        """Ask to confirm the address, receiver and phone as understood.
+
+        The receiver and phone read out of the text are shown apart from the
+        address, and the order's own where none was given, so a misreading
+        (「谢谢」 as the receiver) can be seen and refused.
+        """
+        order = await self.shop.order(
+            shopper_id=shopper_id_of(tracker), order_id=tracker.get_slot("order_id")
+        )
+        contact = split_contact(tracker.get_slot("new_address") or "")
         dispatcher.utter_message(
             response="utter_ask_address_confirmed",
-            order_id=tracker.get_slot("order_id"),
-            new_address=tracker.get_slot("new_address"),
+            order_id=order.id,
+            new_address=contact.address,
+            receiver=contact.receiver or order.receiver,
+            phone=contact.phone or order.receiver_phone,
         )
         return []

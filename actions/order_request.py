@@ -11,7 +11,13 @@ from rasa_sdk.types import DomainDict
 
 from actions import address, after_sales, cancellation, invoices, orders, refunds
 from actions.common import UsesShop, shopper_id_of
-from actions.order_form import ABORTED, LOGIN_REQUIRED, NO_REFUNDS, request_of
+from actions.order_form import (
+    ABORTED,
+    LOGIN_REQUIRED,
+    NO_REFUNDS,
+    NOTHING_TO_WITHDRAW,
+    request_of,
+)
 from actions.shop.errors import OrderNotFound
 from actions.shop.service import ShopService
 
@@ -25,6 +31,7 @@ HANDLERS: dict[str, Handler] = {
     "change_address": address.change_address,
     "refund_request": refunds.refund_request,
     "refund_progress": refunds.refund_progress,
+    "cancel_refund": refunds.cancel_refund,
     "return_goods": after_sales.return_goods,
     "exchange_goods": after_sales.exchange_goods,
     "price_protect": after_sales.price_protect,
@@ -34,6 +41,7 @@ HANDLERS: dict[str, Handler] = {
 ONE_REQUEST_SLOTS = (
     "request_kind",
     "refund_reason",
+    "refund_confirmed",
     "cancel_confirmed",
     "new_address",
     "address_confirmed",
@@ -64,6 +72,8 @@ class ActionHandleOrderRequest(UsesShop, Action):
             dispatcher.utter_message(response="utter_login_required")
         elif kind == NO_REFUNDS:
             dispatcher.utter_message(response="utter_no_refunds")
+        elif kind == NOTHING_TO_WITHDRAW:
+            dispatcher.utter_message(response="utter_no_refunds_to_withdraw")
         else:
             try:
                 events = await HANDLERS.get(kind, orders.order_status)(

@@ -6,6 +6,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import request_text
+from actions.policy import asks_for_a_delivery_time
 from actions.shop.errors import InvalidOrderState, OrderNotFound
 from actions.shop.format import STATUS_LABELS, local_time, yuan
 from actions.shop.service import ShopService
@@ -29,6 +31,7 @@ def _utter_shipment(dispatcher: CollectingDispatcher, shipment: ShipmentView) ->
     latest = shipment.latest
     dispatcher.utter_message(
         response="utter_shipment_progress",
+        order_id=shipment.order_id,  # a shopper with several parcels knows which one
         carrier=shipment.carrier,
         tracking_no=shipment.tracking_no,
         latest=latest.description if latest else "",
@@ -86,8 +89,14 @@ async def logistics_track(
 async def urge_delivery(
     shop: ShopService, shopper_id: str, tracker: Tracker, dispatcher: CollectingDispatcher
 ) -> list[EventType]:
-    """「快点发货」: record the urge so the warehouse sees it."""
+    """「快点发货」: record the urge so the warehouse sees it.
+
+    「能不能周六送」 reads as an urge too, but asks for a day, which the shop
+    cannot promise: say so, and who to arrange it with, rather than hurry it.
+    """
     order_id = tracker.get_slot("order_id")
+    if asks_for_a_delivery_time(request_text(tracker, "urge_delivery")):
+        return await _delivery_time(shop, shopper_id, order_id, dispatcher)
     try:
         order = await shop.urge(shopper_id=shopper_id, order_id=order_id)
     except InvalidOrderState:
@@ -100,4 +109,18 @@ async def urge_delivery(
         else "utter_urge_shipping_recorded"
     )
     dispatcher.utter_message(response=response, **_order_fields(order))
+    return []
+
+
+async def _delivery_time(
+    shop: ShopService, shopper_id: str, order_id: str, dispatcher: CollectingDispatcher
+) -> list[EventType]:
+    dispatcher.utter_message(response="utter_delivery_time_not_set", order_id=order_id)
+    shipment = await shop.shipment(shopper_id=shopper_id, order_id=order_id)
+    if shipment is not None and shipment.courier_name and shipment.courier_phone:
+        dispatcher.utter_message(
+            response="utter_courier_contact",
+            courier_name=shipment.courier_name,
+            courier_phone=shipment.courier_phone,
+        )
     return []

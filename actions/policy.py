@@ -100,6 +100,13 @@ PAYMENT_TROUBLE = (
 )  # fmt: skip
 
 
+# A delivery on a chosen day or hour, which the shop cannot promise.
+DELIVERY_TIME = (
+    "指定时间", "指定日期", "指定哪天", "指定周", "指定星期", "指定送", "指定几号", "预约",
+    "改天送", "晚点送", "晚些送", "晚上送", "周末送", "周六送", "周日送", "星期六送", "星期天送",
+    "明天送", "后天送", "不在家", "送货时间", "派送时间", "上午送", "下午送", "别送", "先别送",
+    "延迟送", "推迟", "改期",
+)  # fmt: skip
 # Which carrier the shop uses (「发什么快递」, 「能发顺丰吗」).
 CARRIER = Topic(
     "utter_policy_ship_from",
@@ -158,3 +165,8 @@ def asks_coupon_rules(text: str) -> bool:
 def asks_how_to_pay(text: str) -> bool:
     """Whether ``text`` asks about ways to pay rather than about a failed payment."""
     return _asks(text, PAYMENT_METHODS, unless=PAYMENT_TROUBLE)
+
+
+def asks_for_a_delivery_time(text: str) -> bool:
+    """Whether an urge (「能不能周六送」, 「下午不在家 晚点送」) asks for a day or an hour."""
+    return _mentions(_normal(text), DELIVERY_TIME)

@@ -1,4 +1,4 @@
-"""Refund requests (极速退款 for gold members and up) and their progress."""
+"""Refund requests (极速退款 for gold members and up), their progress and withdrawal."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shop.errors import InvalidInput, InvalidOrderState, RefundAlreadyRequested
+from actions.shop.errors import (
+    InvalidInput,
+    InvalidOrderState,
+    NoActiveRefund,
+    RefundAlreadyRequested,
+    RefundNotWithdrawable,
+)
 from actions.shop.format import REFUND_STATUS_LABELS, TIER_LABELS, local_time, yuan
 from actions.shop.service import ShopService
 from actions.text import half_width
@@ -25,8 +31,11 @@ def amount_fen(text: str | None) -> int | None:
 async def refund_request(
     shop: ShopService, shopper_id: str, tracker: Tracker, dispatcher: CollectingDispatcher
 ) -> list[EventType]:
-    """File a refund; the shop decides between instant approval and review."""
+    """File a refund the shopper confirmed; the shop decides between instant approval and review."""
     order_id = tracker.get_slot("order_id")
+    if tracker.get_slot("refund_confirmed") is False:
+        dispatcher.utter_message(response="utter_refund_kept", order_id=order_id)
+        return []
     order = await shop.order(shopper_id=shopper_id, order_id=order_id)
     reason = tracker.get_slot("refund_reason")
     try:
@@ -90,5 +99,29 @@ async def refund_progress(
         amount=yuan(refund.amount_fen),
         refund_status=REFUND_STATUS_LABELS[refund.status],
         created=local_time(refund.created_at),
+    )
+    return []
+
+
+async def cancel_refund(
+    shop: ShopService, shopper_id: str, tracker: Tracker, dispatcher: CollectingDispatcher
+) -> list[EventType]:
+    """「取消退款」: withdraw the order's refund while it is under review."""
+    order_id = tracker.get_slot("order_id")
+    try:
+        refund = await shop.withdraw_refund(shopper_id=shopper_id, order_id=order_id)
+    except NoActiveRefund:
+        dispatcher.utter_message(response="utter_refund_none_to_withdraw", order_id=order_id)
+        return []
+    except RefundNotWithdrawable as exc:
+        dispatcher.utter_message(
+            response="utter_refund_withdraw_too_late",
+            order_id=order_id,
+            amount=yuan(exc.refund.amount_fen),
+            refund_status=REFUND_STATUS_LABELS[exc.refund.status],
+        )
+        return []
+    dispatcher.utter_message(
+        response="utter_refund_withdrawn", order_id=order_id, amount=yuan(refund.amount_fen)
     )
     return []

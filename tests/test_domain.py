@@ -18,7 +18,7 @@ CATALOGUE = (
     "invoice coupon payment_issue price_protect product_consult membership account_security "
     "complaint request_human emergency out_of_scope"
 ).split()
-AFTER_SALES_CASES = ("eligible", "in_transit", "not_shipped", "cancelled", "expired")
+AFTER_SALES_CASES = ("eligible", "in_transit", "not_shipped", "cancelled", "expired", "refunded")
 
 
 def _domain() -> dict:

@@ -90,6 +90,30 @@ class RefundAlreadyRequested(ShopError):
         super().__init__(f"refund {refund.id} already requested for {refund.order_id}")
 
 
+class NoActiveRefund(ShopError):
+    """The order has no refund in progress to withdraw.
+
+    Attributes:
+        order_id: The order.
+    """
+
+    def __init__(self, order_id: str) -> None:
+        self.order_id = order_id
+        super().__init__(f"no refund in progress for order {order_id}")
+
+
+class RefundNotWithdrawable(ShopError):
+    """The refund was approved already: the money is on its way back.
+
+    Attributes:
+        refund: The refund.
+    """
+
+    def __init__(self, refund: RefundView) -> None:
+        self.refund = refund
+        super().__init__(f"refund {refund.id} is {refund.status}, too late to withdraw")
+
+
 class NothingToRefund(ShopError):
     """The order has no money to give back (e.g. a zero total).
 

@@ -22,6 +22,7 @@ REFUND_STATUS_LABELS: dict[str, str] = {
     "approved": "已同意，退款中",
     "rejected": "已拒绝",
     "refunded": "已退款",
+    "withdrawn": "已撤销",
 }
 
 INVOICE_STATUS_LABELS: dict[str, str] = {

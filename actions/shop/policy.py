@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
-from actions.shop.errors import InvalidInput, InvalidOrderState, NothingToRefund
+from actions.shop.errors import (
+    InvalidInput,
+    InvalidOrderState,
+    NoActiveRefund,
+    NothingToRefund,
+    RefundNotWithdrawable,
+)
 from actions.shop.models import Order, OrderItem, Refund
-from actions.shop.views import ItemView, ProductView, item_view
+from actions.shop.views import ItemView, ProductView, item_view, refund_view
 
 URGE_STATES = frozenset({"paid", "shipped"})
 CANCEL_STATES = frozenset({"pending_payment", "paid"})
@@ -73,6 +79,22 @@ def new_refund(order: Order, tier: str, amount_fen: int, reason: str, now: datet
     )
 
 
+def withdraw(refund: Refund | None, order_id: str, now: datetime) -> Refund:
+    """Withdraw a refund still under review (the shopper kept the goods).
+
+    Raises:
+        NoActiveRefund: The order has none in progress.
+        RefundNotWithdrawable: It was approved or paid out already.
+    """
+    if refund is None:
+        raise NoActiveRefund(order_id)
+    if refund.status != "pending_review":
+        raise RefundNotWithdrawable(refund_view(refund))
+    refund.status = "withdrawn"
+    refund.decided_at = now
+    return refund
+
+
 def cancellation_refund(order: Order, existing: Refund | None, now: datetime) -> Refund | None:
     """Give a cancelled paid order's full amount back.
 
@@ -99,11 +121,16 @@ def cancellation_refund(order: Order, existing: Refund | None, now: datetime) ->
     )
 
 
-def check_price_protect(order: Order, now: datetime) -> None:
-    """Raise ``InvalidOrderState`` (action "price_protect") if not covered."""
+def check_price_protect(order: Order, now: datetime, refunded: bool = False) -> None:
+    """Raise ``InvalidOrderState`` (action "price_protect") if not covered.
+
+    An order with a refund under way or paid out has no price left to protect.
+    """
     require_status(order, PRICE_PROTECT_STATES, "price_protect")
     if order.paid_at is None or now - order.paid_at > PRICE_PROTECT_WINDOW:
         raise InvalidOrderState(order.id, order.status, "price_protect", "too_late")
+    if refunded:
+        raise InvalidOrderState(order.id, order.status, "price_protect", "refunded")
 
 
 def price_drops(

@@ -33,6 +33,7 @@ from actions.shop.policy import (
     rank_products,
     refund_amount,
     require_status,
+    withdraw,
 )
 from actions.shop.validation import (
     validate_address,
@@ -216,6 +217,19 @@ class ShopService:
             refund = new_refund(order, tier, amount, validate_reason(reason), now)
             return refund_view(await store.add_refund(s, refund))
 
+    async def withdraw_refund(self, shopper_id: str, order_id: str) -> RefundView:
+        """Withdraw the order's refund request while it is under review.
+
+        Raises:
+            OrderNotFound: No such order (``NotYourOrder`` if someone else's).
+            NoActiveRefund: None in progress.
+            RefundNotWithdrawable: Approved or paid out already.
+        """
+        async with self._sessionmaker.begin() as s:
+            order = await store.owned_order(s, shopper_id, order_id, for_update=True)
+            refund = await store.active_refund(s, order.id)
+            return refund_view(withdraw(refund, order.id, self._clock()))
+
     async def refunds(self, shopper_id: str, order_id: str | None = None) -> list[RefundView]:
         """Return the shopper's refunds (of one order if given), newest first.
 
@@ -296,12 +310,14 @@ class ShopService:
 
         Raises:
             OrderNotFound: No such order (``NotYourOrder`` if someone else's).
-            InvalidOrderState: action "price_protect" (status, or reason
-                "too_late" more than 15 days after payment).
+            InvalidOrderState: action "price_protect" (status, reason
+                "too_late" more than 15 days after payment, or "refunded"
+                when a refund is under way or done).
         """
         async with self._sessionmaker.begin() as s:
             order = await store.owned_order(s, shopper_id, order_id)
-            check_price_protect(order, self._clock())
+            refunded = await store.active_refund(s, order.id) is not None
+            check_price_protect(order, self._clock(), refunded)
             ids = [item.product_id for item in order.items]
             products = await store.products_by_id(s, ids)
             prices = {pid: product.price_fen for pid, product in products.items()}

@@ -15,12 +15,14 @@ from actions.order_form import (
     ABORTED,
     LOGIN_REQUIRED,
     NO_REFUNDS,
+    NOTHING_TO_WITHDRAW,
     REQUEST_KINDS,
     ValidateOrderForm,
     looks_like_address,
     request_of,
     slots_for,
 )
+from actions.order_offer import offer_for
 from actions.order_request import HANDLERS
 from actions.shop.seed import (
     DEMO_DELIVERED_ORDER,
@@ -56,7 +58,7 @@ def domain() -> dict:
             ["order_id", "new_address", "address_confirmed"],
         ),
         ("change_address", "delivered", None, ["order_id"]),
-        ("refund_request", "delivered", None, ["order_id", "refund_reason"]),
+        ("refund_request", "delivered", None, ["order_id", "refund_reason", "refund_confirmed"]),
         ("refund_request", "cancelled", None, ["order_id"]),
         ("invoice", "completed", None, ["order_id", "invoice_title"]),
         ("invoice", "pending_payment", None, ["order_id"]),
@@ -121,7 +123,7 @@ async def test_a_request_that_starts_with_its_order_gets_its_policy_answer(
 async def test_which_carrier_is_left_to_the_answer_when_the_order_is_known(
     shop: ShopService,
 ) -> None:
-    # The parcel's own answer names its carrier: 「您的包裹由顺丰速运配送」.
+    # The parcel's own answer names its carrier: 「订单 … 的包裹由顺丰速运配送」.
     slots = {"request_kind": "logistics_track"}
     text = f"{DEMO_SHIPPED_ORDER[-6:]}发的什么快递"
     tracker = make_tracker(text, "logistics_track", slots=slots, active_loop="order_form")
@@ -249,6 +251,43 @@ async def test_where_is_my_refund_names_the_one_order_that_has_refunds(shop: Sho
     found = await ValidateOrderForm(shop).extract_order_id(CollectingDispatcher(), tracker, DOMAIN)
 
     assert found == {"order_id": DEMO_DELIVERED_ORDER}
+
+
+async def test_withdrawing_a_refund_without_one_in_progress_asks_no_order(
+    shop: ShopService,
+) -> None:
+    await shop.request_refund("demo", DEMO_DELIVERED_ORDER, "质量问题")
+    await shop.cancel_order("demo", DEMO_PAID_ORDER)  # its refund is approved and paid out
+    slots = {"request_kind": "cancel_refund"}
+    tracker = make_tracker("取消退款", "cancel_refund", slots=slots, active_loop="order_form")
+
+    found = await ValidateOrderForm(shop).extract_order_id(CollectingDispatcher(), tracker, DOMAIN)
+
+    # Two orders have refunds in progress: the form asks which, offering only those.
+    assert found == {}
+    offer = await offer_for(shop, tracker, "取消退款")
+    assert {o.id for o in offer.orders} == {DEMO_DELIVERED_ORDER, DEMO_PAID_ORDER}
+
+
+async def test_withdrawing_with_no_refund_at_all_is_answered_at_once(shop: ShopService) -> None:
+    slots = {"request_kind": "cancel_refund"}
+    tracker = make_tracker("取消退款", "cancel_refund", slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert events == [SlotSet("request_kind", NOTHING_TO_WITHDRAW), SlotSet("requested_slot", None)]
+
+
+async def test_no_more_refund_while_asked_for_its_reason_stops_the_request(
+    shop: ShopService,
+) -> None:
+    slots = {"request_kind": "refund_request", "requested_slot": "refund_reason",
+             "order_id": DEMO_DELIVERED_ORDER, "order_status": "delivered"}  # fmt: skip
+    tracker = make_tracker("我不想退款了", "cancel_refund", slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert events == [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
 
 
 async def test_while_the_form_asks_the_order_is_validated_as_given(shop: ShopService) -> None:
@@ -397,6 +436,8 @@ async def test_a_tapped_reason_is_the_reason_whatever_it_parses_as(
         ("cancel_confirmed", "/affirm", "affirm", True),  # the button, tapped
         ("address_confirmed", "确认修改", "affirm", True),
         ("address_confirmed", "不改了", "deny", False),
+        ("refund_confirmed", "确认退款", "refund_request", True),
+        ("refund_confirmed", "先不退了", "cancel_refund", False),
     ],
 )
 async def test_a_confirmation_button_counts_tapped_or_typed(
@@ -404,7 +445,11 @@ async def test_a_confirmation_button_counts_tapped_or_typed(
 ) -> None:
     slots = {
         "requested_slot": slot,
-        "request_kind": "cancel_order" if slot == "cancel_confirmed" else "change_address",
+        "request_kind": {
+            "cancel_confirmed": "cancel_order",
+            "refund_confirmed": "refund_request",
+        }.get(slot, "change_address"),
+        "refund_reason": "不想要了",
         "order_id": DEMO_PAID_ORDER,
         "order_status": "paid",
         "new_address": "浙江省杭州市西湖区文三路100号",
@@ -546,3 +591,17 @@ async def test_details_instead_of_the_order_keep_the_form_asking(shop: ShopServi
     # into the generic fallback.
     assert SlotSet("order_id", None) in events
     assert not [e for e in events if e.get("name") == "request_kind"]
+
+
+@pytest.mark.parametrize("reply", ["取消", "取消吧！", "不改了"])
+async def test_a_bare_cancel_while_asked_for_the_address_calls_the_change_off(
+    shop: ShopService, reply: str
+) -> None:
+    # 「取消」 reads as cancel_order: it went on to ask to cancel the order itself.
+    slots = {"request_kind": "change_address", "requested_slot": "new_address",
+             "order_id": DEMO_PAID_ORDER, "order_status": "paid"}  # fmt: skip
+    tracker = make_tracker(reply, "cancel_order", slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert events == [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]

@@ -5,8 +5,18 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.order_questions import ActionAskOrderId
-from actions.shop.seed import DEMO_DELIVERED_ORDER, DEMO_PAID_ORDER, OTHER_SHOPPER_ORDER
+from actions.order_questions import (
+    ActionAskAddressConfirmed,
+    ActionAskOrderId,
+    ActionAskRefundConfirmed,
+)
+from actions.shop.format import yuan
+from actions.shop.seed import (
+    DEMO_DELIVERED_ORDER,
+    DEMO_PAID_ORDER,
+    DEMO_SHIPPED_ORDER,
+    OTHER_SHOPPER_ORDER,
+)
 from actions.shop.service import ShopService
 from tests.factories import make_tracker
 
@@ -173,3 +183,60 @@ async def test_an_invoice_kind_question_is_answered_before_the_order_is_asked(
 
     responses = [m["response"] for m in dispatcher.messages]
     assert responses == [r for r in (policy, "utter_ask_order_id_fitting") if r]
+
+
+async def test_a_refund_is_shown_with_its_goods_amount_and_reason_before_it_is_filed(
+    shop: ShopService,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"order_id": DEMO_SHIPPED_ORDER, "refund_reason": "不想要了", "amount": "¥20"}
+
+    await ActionAskRefundConfirmed(shop).run(dispatcher, make_tracker(slots=slots), {})
+
+    [message] = dispatcher.messages
+    order = await shop.order("demo", DEMO_SHIPPED_ORDER)
+    assert message["response"] == "utter_ask_refund_confirmed"
+    assert (message["items"], message["amount"], message["reason"]) == (
+        order.item_summary,
+        "¥20.00",
+        "不想要了",
+    )
+    assert "拒收" in message["note"]  # the parcel is on its way
+    assert await shop.refunds("demo", DEMO_SHIPPED_ORDER) == []
+
+
+async def test_a_delivered_orders_refund_is_its_total_and_needs_no_parcel_note(
+    shop: ShopService,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"order_id": DEMO_DELIVERED_ORDER, "refund_reason": "质量问题"}
+
+    await ActionAskRefundConfirmed(shop).run(dispatcher, make_tracker(slots=slots), {})
+
+    order = await shop.order("demo", DEMO_DELIVERED_ORDER)
+    assert dispatcher.messages[0]["amount"] == yuan(order.total_fen)
+    assert dispatcher.messages[0]["note"] == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("浙江省杭州市西湖区文三路100号 13800138000 谢谢", ("文三路100号", "小林", "13800138000")),
+        (
+            "浙江省杭州市西湖区文三路100号 李道明 13912345678",
+            ("文三路100号", "李道明", "13912345678"),
+        ),
+    ],
+)
+async def test_the_address_is_confirmed_as_it_will_be_written(
+    shop: ShopService, typed: str, shown: tuple[str, str, str]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"order_id": DEMO_PAID_ORDER, "new_address": typed}
+
+    await ActionAskAddressConfirmed(shop).run(dispatcher, make_tracker(slots=slots), {})
+
+    [message] = dispatcher.messages
+    address, receiver, phone = shown
+    assert message["new_address"].endswith(address) and "谢谢" not in message["new_address"]
+    assert (message["receiver"], message["phone"]) == (receiver, phone)

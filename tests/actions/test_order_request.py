@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import func, select
 
 from actions import after_sales
-from actions.order_form import NO_REFUNDS
+from actions.order_form import NO_REFUNDS, NOTHING_TO_WITHDRAW
 from actions.order_request import ONE_REQUEST_SLOTS, ActionHandleOrderRequest
 from actions.shop.errors import InvalidOrderState
+from actions.shop.models import UrgeRecord
 from actions.shop.seed import (
     DEMO_CANCELLED_ORDER,
     DEMO_DELIVERED_ORDER,
@@ -54,6 +57,7 @@ async def test_logistics_by_tracking_number_only(shop: ShopService) -> None:
     messages, _ = await handle(shop, "logistics_track", tracking_no=DEMO_SHIPPED_TRACKING)
     assert messages[0]["response"] == "utter_shipment_progress"
     assert messages[0]["carrier"]
+    assert messages[0]["order_id"] == DEMO_SHIPPED_ORDER  # the parcel says which order it is
 
 
 async def test_logistics_of_an_unshipped_order_offers_to_urge(shop: ShopService) -> None:
@@ -151,6 +155,55 @@ async def test_a_shopper_without_refunds_is_told_so_and_how_long_refunds_take(
 ) -> None:
     messages, _ = await handle(shop, NO_REFUNDS)
     assert responses(messages) == ["utter_no_refunds"]
+
+
+async def test_a_refund_declined_at_its_confirmation_is_not_filed(shop: ShopService) -> None:
+    messages, _ = await handle(
+        shop, "refund_request", order_id=DEMO_DELIVERED_ORDER, refund_reason="质量问题",
+        refund_confirmed=False,
+    )  # fmt: skip
+    assert responses(messages) == ["utter_refund_kept"]
+    assert await shop.refunds(shopper_id="demo", order_id=DEMO_DELIVERED_ORDER) == []
+
+
+async def test_a_refund_under_review_is_withdrawn_not_filed_again(shop: ShopService) -> None:
+    await handle(
+        shop, "refund_request", shopper_id="u1002", order_id=OTHER_SHOPPER_ORDER,
+        refund_reason="买多了",
+    )  # fmt: skip
+    messages, _ = await handle(
+        shop, "cancel_refund", shopper_id="u1002", order_id=OTHER_SHOPPER_ORDER
+    )
+    assert responses(messages) == ["utter_refund_withdrawn"]
+    refunds = await shop.refunds(shopper_id="u1002", order_id=OTHER_SHOPPER_ORDER)
+    assert [r.status for r in refunds] == ["withdrawn"]
+
+
+async def test_an_approved_refund_is_too_late_to_withdraw(shop: ShopService) -> None:
+    await handle(shop, "refund_request", order_id=DEMO_DELIVERED_ORDER, refund_reason="质量问题")
+    late, _ = await handle(shop, "cancel_refund", order_id=DEMO_DELIVERED_ORDER)
+    none, _ = await handle(shop, "cancel_refund", order_id=DEMO_SHIPPED_ORDER)
+    nothing, _ = await handle(shop, NOTHING_TO_WITHDRAW)
+    assert responses(late) == ["utter_refund_withdraw_too_late"]
+    assert late[0]["refund_status"] == "已同意，退款中"
+    assert responses(none) == ["utter_refund_none_to_withdraw"]
+    assert responses(nothing) == ["utter_no_refunds_to_withdraw"]
+    assert len(await shop.refunds(shopper_id="demo")) == 1
+
+
+async def test_a_refunded_order_gets_no_return_exchange_or_price_protection(
+    shop: ShopService,
+) -> None:
+    await handle(shop, "refund_request", order_id=DEMO_DELIVERED_ORDER, refund_reason="质量问题")
+    answers = [
+        responses((await handle(shop, kind, order_id=DEMO_DELIVERED_ORDER))[0])
+        for kind in ("return_goods", "exchange_goods", "price_protect")
+    ]
+    assert answers == [
+        ["utter_return_refunded"],
+        ["utter_exchange_refunded"],
+        ["utter_price_protect_refunded"],
+    ]
 
 
 async def test_confirmed_address_change_is_written(shop: ShopService) -> None:
@@ -271,3 +324,24 @@ async def test_aborted_and_anonymous_requests(shop: ShopService) -> None:
     anonymous, _ = await handle(shop, "order_status", shopper_id=None, order_id=DEMO_PAID_ORDER)
     assert responses(aborted) == ["utter_stopped"]
     assert responses(anonymous) == ["utter_login_required"]
+
+
+@pytest.mark.parametrize("order_id", [DEMO_SHIPPED_ORDER, DEMO_PAID_ORDER])
+async def test_asked_for_a_delivery_day_it_says_it_cannot_and_does_not_hurry_it(
+    shop: ShopService, order_id: str
+) -> None:
+    # 「能不能指定周六送」 reads as an urge: it answered 「已为您登记催派送」.
+    dispatcher = CollectingDispatcher()
+    asked = {"event": "user", "text": "能不能指定周六送",
+             "parse_data": {"intent": {"name": "urge_delivery"}}}  # fmt: skip
+    slots = {"request_kind": "urge_delivery", "order_id": order_id}
+    tracker = make_tracker("第一个", "inform", slots=slots, events=[asked])
+
+    await ActionHandleOrderRequest(shop).run(dispatcher, tracker, {})
+
+    said = responses(dispatcher.messages)
+    assert said[0] == "utter_delivery_time_not_set"
+    # The shipped order's courier is who to arrange a day with.
+    assert said[1:] == (["utter_courier_contact"] if order_id == DEMO_SHIPPED_ORDER else [])
+    async with shop._sessionmaker() as s:
+        assert (await s.execute(select(func.count()).select_from(UrgeRecord))).scalar() == 0

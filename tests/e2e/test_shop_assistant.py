@@ -274,7 +274,11 @@ async def test_refund_for_a_gold_member_is_approved_in_the_database(
 ) -> None:
     [ask] = await shopper.say(f"订单{DEMO_DELIVERED_ORDER}我要退款")
     assert "质量问题" in [q["title"] for q in ask["quick_replies"]]
-    [done] = await shopper.say("质量问题")
+    [confirm] = await shopper.say("质量问题")
+    # Nothing is filed until the shopper saw the goods, the amount and the reason.
+    assert "降噪蓝牙耳机" in confirm["text"] and "¥699.00" in confirm["text"], confirm["text"]
+    assert (await _order(stack, DEMO_DELIVERED_ORDER))[1] == []
+    [done] = await shopper.say("确认退款")
     _, refunds = await _order(stack, DEMO_DELIVERED_ORDER)
     assert "极速退款" in done["text"]
     assert [(r.status, r.fast_track) for r in refunds] == [("approved", True)]
@@ -286,7 +290,9 @@ async def test_the_reason_no_longer_wanted_files_the_refund(
     # The first reason button sends 「不想要了」, which also reads as 「算了」.
     [ask] = await other_shopper.say(f"订单{OTHER_SHIPPED_ORDER}我要退款")
     assert "不想要了" in [q["payload"] for q in ask["quick_replies"]]
-    [done] = await other_shopper.say("不想要了")
+    [confirm] = await other_shopper.say("不想要了")
+    assert "拒收" in confirm["text"], confirm["text"]  # the parcel is still on its way
+    [done] = await other_shopper.say("/affirm")
     _, refunds = await _order(stack, OTHER_SHIPPED_ORDER)
     assert [r.reason for r in refunds] == ["不想要了"], done["text"]
 
@@ -319,14 +325,36 @@ async def test_a_new_address_with_a_receivers_name_changes_the_receiver(
     )
 
 
-async def test_a_refund_request_with_its_reason_and_order_is_filed_at_once(
+async def test_a_refund_request_with_its_reason_and_order_goes_to_its_confirmation(
     other_shopper: Shopper, stack: Stack
 ) -> None:
     # It asked 「请问退款的原因是什么呢？」 though the message gave one.
     [answer] = await other_shopper.say(f"我要退款 不想要了 {OTHER_SHOPPER_ORDER[-6:]}")
     assert OTHER_SHOPPER_ORDER in answer["text"] and "原因是什么" not in answer["text"]
+    assert "确认退款" in [q["title"] for q in answer["quick_replies"]]
+    await other_shopper.say("确认退款")
     _, refunds = await _order(stack, OTHER_SHOPPER_ORDER)
-    assert [r.reason for r in refunds] == ["不想要了"]
+    assert [(r.reason, r.status) for r in refunds] == [("不想要了", "pending_review")]
+
+    # 「取消退款」 withdraws it: it filed a second refund instead.
+    [withdrawn] = await other_shopper.say(f"订单{OTHER_SHOPPER_ORDER}取消退款")
+    assert "已撤销" in withdrawn["text"], withdrawn["text"]
+    _, refunds = await _order(stack, OTHER_SHOPPER_ORDER)
+    assert [r.status for r in refunds] == ["withdrawn"]
+
+
+async def test_an_amount_said_before_the_refund_is_not_its_amount(
+    stack: Stack, shopper: Shopper
+) -> None:
+    # 「能便宜20块不」 left ¥20 in a slot that the next refund used.
+    await shopper.say("能便宜20块不")
+    await shopper.say(f"订单{DEMO_SHIPPED_ORDER}我要退款")
+    [confirm] = await shopper.say("不想要了")
+    order, _ = await _order(stack, DEMO_SHIPPED_ORDER)
+    assert f"¥{order.total_fen / 100:.2f}" in confirm["text"], confirm["text"]
+    [kept] = await shopper.say("先不退了")
+    assert "没有为订单" in kept["text"], kept["text"]
+    assert (await _order(stack, DEMO_SHIPPED_ORDER))[1] == []
 
 
 async def test_a_company_invoice_asks_for_the_tax_id_alone_and_files_it(
@@ -573,3 +601,23 @@ async def test_question_asked_while_actions_are_down_is_answered_after(
         stack.restart("actions")
     answer = await shopper.client.next("bot_uttered", timeout=60)
     assert re.search(DEMO_SHIPPED_TRACKING + "|" + DEMO_SHIPPED_ORDER, answer["text"])
+
+
+async def test_a_bare_cancel_while_changing_the_address_keeps_the_order(
+    shopper: Shopper, stack: Stack
+) -> None:
+    # 「取消」 read as cancel_order: 「确认要取消订单…吗？」, and a 「嗯」 cancelled it.
+    await shopper.say(f"订单{DEMO_PENDING_ORDER}要改地址")
+    [stopped] = await shopper.say("取消")
+    assert "已为您取消本次操作" in stopped["text"], stopped["text"]
+    order, _ = await _order(stack, DEMO_PENDING_ORDER)
+    assert order.status == "pending_payment"
+
+
+async def test_asked_for_a_delivery_day_it_says_so_and_names_the_courier(
+    shopper: Shopper,
+) -> None:
+    # 「能不能指定周六送」 answered 「已为您登记催派送✅」.
+    [answer, courier] = await shopper.say(f"订单{DEMO_SHIPPED_ORDER}能不能指定周六送", replies=2)
+    assert "不能指定送货的日期" in answer["text"], answer["text"]
+    assert "派送员" in courier["text"] and "催派送" not in answer["text"]

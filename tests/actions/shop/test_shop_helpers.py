@@ -79,7 +79,13 @@ def test_labels_cover_every_status() -> None:
         "已完成",
         "已取消",
     ]
-    assert set(REFUND_STATUS_LABELS) == {"approved", "pending_review", "rejected", "refunded"}
+    assert set(REFUND_STATUS_LABELS) == {
+        "approved",
+        "pending_review",
+        "rejected",
+        "refunded",
+        "withdrawn",
+    }
 
 
 @pytest.mark.parametrize(

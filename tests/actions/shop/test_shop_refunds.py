@@ -14,9 +14,11 @@ from sqlalchemy.orm import sessionmaker
 from actions.shop.errors import (
     InvalidInput,
     InvalidOrderState,
+    NoActiveRefund,
     NothingToRefund,
     NotYourOrder,
     RefundAlreadyRequested,
+    RefundNotWithdrawable,
 )
 from actions.shop.models import Order, Product, Refund
 from actions.shop.seed import (
@@ -205,3 +207,34 @@ async def test_concurrent_refunds_create_one(
     refused = [r for r in results if isinstance(r, RefundAlreadyRequested)]
     assert (len(created), len(refused)) == (1, 3)
     assert await count_rows(Refund, order_id=DEMO_DELIVERED_ORDER) == 1
+
+
+async def test_a_refund_under_review_can_be_withdrawn(shop: ShopService, now: datetime) -> None:
+    await shop.request_refund("u1002", OTHER_SHOPPER_ORDER, "买多了")
+    withdrawn = await shop.withdraw_refund("u1002", OTHER_SHOPPER_ORDER)
+    assert (withdrawn.status, withdrawn.decided_at) == ("withdrawn", now)
+    # Withdrawn, it no longer blocks a new request.
+    again = await shop.request_refund("u1002", OTHER_SHOPPER_ORDER, "还是不想要了")
+    assert again.status == "pending_review" and again.id != withdrawn.id
+
+
+async def test_an_approved_refund_cannot_be_withdrawn(shop: ShopService) -> None:
+    approved = await shop.request_refund("demo", DEMO_DELIVERED_ORDER, "质量问题")
+    with pytest.raises(RefundNotWithdrawable) as caught:
+        await shop.withdraw_refund("demo", DEMO_DELIVERED_ORDER)
+    assert caught.value.refund == approved
+    assert (await shop.refunds("demo", DEMO_DELIVERED_ORDER))[0].status == "approved"
+
+
+async def test_withdrawing_needs_a_refund_in_progress(shop: ShopService) -> None:
+    with pytest.raises(NoActiveRefund):
+        await shop.withdraw_refund("demo", DEMO_DELIVERED_ORDER)
+    with pytest.raises(NotYourOrder):
+        await shop.withdraw_refund("demo", OTHER_SHOPPER_ORDER)
+
+
+async def test_no_price_protection_for_a_refunded_order(shop: ShopService) -> None:
+    await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了")
+    with pytest.raises(InvalidOrderState) as caught:
+        await shop.price_protect("demo", DEMO_SHIPPED_ORDER)
+    assert (caught.value.action, caught.value.reason) == ("price_protect", "refunded")
