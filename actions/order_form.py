@@ -51,6 +51,17 @@ FREE_TEXT_SLOTS = {"order_id", "refund_reason", "new_address", "invoice_title", 
 # one that says stop (「算了」, 「不用了」, a bare 「不」) ends it.
 _CORRECTIONS = ("不是", "不对", "错", "没有", "不合适")
 _STOP_WORDS = ("算了", "不用", "不需要", "不要了", "没事", "不办")
+# The offered refund reasons (the buttons' payloads) in the words shoppers use.
+_REASONS_SAID = (
+    (
+        "质量问题",
+        ("质量有问题", "质量不好", "质量太差", "质量差", "坏了", "坏的", "破了", "用不了"),
+    ),
+    ("商品与描述不符", ("描述不符", "和描述不", "跟描述不", "和图片不", "跟图片不", "货不对板")),
+    ("少件漏发", ("少发", "漏发", "少件", "少了一件", "少了一个")),
+    ("没有收到货", ("没收到", "没有收到", "未收到", "一直没到")),
+    ("不想要了", ("不想要", "不要了", "买多了", "拍错了", "不需要了")),
+)
 # Said alone while the form asks for details, these call the request off.
 _CALL_OFF = frozenset(
     {"取消", "取消吧", "取消了", "取消掉", "取消一下", "取消操作", "取消修改", "不改了"}
@@ -171,13 +182,19 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         if requested is None and intent == "refund_request":
             # 「我要退款 不想要了」 gives an offered reason before it is asked: set
             # before the next question is chosen, so it is not asked.
-            named = button_named_in(domain, "utter_ask_refund_reason", latest_text(tracker))
+            text = latest_text(tracker)
+            named = button_named_in(domain, "utter_ask_refund_reason", text) or reason_said(text)
             if named:
                 given = [SlotSet("refund_reason", named)]
                 tracker.add_slots(given)
         events = given + await super().run(dispatcher, tracker, domain)
-        # So does a pick among the offered orders (「已发货的那个」).
-        answered = tapped or picked_from_list(tracker, events)
+        # So does a pick among the offered orders (「已发货的那个」), and a reason in
+        # words that read as another request (「用了两次就不充电了」: an exchange).
+        answered = (
+            tapped
+            or picked_from_list(tracker, events)
+            or (requested == "refund_reason" and any(slot_values(events, "refund_reason")))
+        )
         if intent in REQUEST_KINDS and requested is not None and not answered:
             # A new request while the form waits for an answer (「退款多久到账」 when
             # asked for a refund reason) switches the form to it. Setting the slot
@@ -352,8 +369,13 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         if answer:
             return {"refund_reason": answer}
         text = latest_text(tracker).strip()
+        intent = latest_intent(tracker)
         # 「发错了」, 「颜色不对」 say what is wrong; a bare 「不对」 or 「不是」 does not.
-        if latest_intent(tracker) == "deny" and corrects(text) and not text.startswith(("不", "/")):
+        if intent == "deny" and corrects(text) and not text.startswith(("不", "/")):
+            return {"refund_reason": text}
+        # What is wrong with the goods reads as a return or an exchange; only
+        # asking for another piece (「换一个」) is one.
+        if intent in ("exchange_goods", "return_goods") and "换" not in text:
             return {"refund_reason": text}
         return {}
 
@@ -444,6 +466,11 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             dispatcher.utter_message(response="utter_ask_invoice_title")
             return {"invoice_title": None}
         return {"invoice_title": title, "tax_id": tax_id or tracker.get_slot("tax_id")}
+
+
+def reason_said(text: str) -> str | None:
+    """The offered refund reason a request gives in other words (「质量有问题，申请退款」)."""
+    return next((reason for reason, words in _REASONS_SAID if any(w in text for w in words)), None)
 
 
 def corrects(text: str) -> bool:

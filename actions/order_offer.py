@@ -26,6 +26,7 @@ from actions.shop.policy import (
     REFUND_STATES,
     RETURN_STATES,
     URGE_STATES,
+    past_refund_window,
 )
 from actions.shop.service import ShopService
 from actions.shop.store import ACTIVE_REFUND_STATUSES
@@ -105,7 +106,10 @@ async def offer_among(
         withdrawable = {r.order_id for r in refunds if r.status in IN_PROGRESS_REFUNDS}
         return make_offer([o for o in recent if o.id in withdrawable], kind, named_goods)
     refunded = {r.order_id for r in refunds if r.status in ACTIVE_REFUND_STATUSES}
-    return make_offer(recent, kind, named_goods, done=refunded)
+    # A completed order past the refund window is no more 「可以办理」 than a refunded one.
+    expired = {o.id for o in recent if past_refund_window(o, shop.now())}
+    return make_offer(recent, kind, named_goods, done=refunded | expired)
+
 
 
 def make_offer(

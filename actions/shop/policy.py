@@ -13,7 +13,7 @@ from actions.shop.errors import (
     RefundNotWithdrawable,
 )
 from actions.shop.models import Order, OrderItem, Refund
-from actions.shop.views import ItemView, ProductView, item_view, refund_view
+from actions.shop.views import ItemView, OrderView, ProductView, item_view, refund_view
 
 URGE_STATES = frozenset({"paid", "shipped"})
 CANCEL_STATES = frozenset({"pending_payment", "paid"})
@@ -42,10 +42,14 @@ def require_status(order: Order, allowed: frozenset[str], action: str) -> None:
 def check_refundable(order: Order, now: datetime) -> None:
     """Raise ``InvalidOrderState`` (action "refund") if no refund is possible."""
     require_status(order, REFUND_STATES, "refund")
-    if order.status == "completed":
-        delivered = order.delivered_at or order.paid_at or order.created_at
-        if now - delivered > REFUND_WINDOW:
-            raise InvalidOrderState(order.id, order.status, "refund", "too_late")
+    if past_refund_window(order, now):
+        raise InvalidOrderState(order.id, order.status, "refund", "too_late")
+
+
+def past_refund_window(order: Order | OrderView, now: datetime) -> bool:
+    """Whether a completed order was delivered too long ago to be refunded."""
+    delivered = order.delivered_at or order.paid_at or order.created_at
+    return order.status == "completed" and now - delivered > REFUND_WINDOW
 
 
 def refund_amount(order: Order, amount_fen: int | None) -> int:

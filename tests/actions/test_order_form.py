@@ -20,6 +20,7 @@ from actions.order_form import (
     ValidateOrderForm,
     looks_like_address,
     request_of,
+    slot_values,
     slots_for,
 )
 from actions.order_offer import offer_for
@@ -605,3 +606,45 @@ async def test_a_bare_cancel_while_asked_for_the_address_calls_the_change_off(
     events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
 
     assert events == [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("质量有问题，申请退款", "质量问题"),
+        ("我要退款 东西一直没到", "没有收到货"),
+        ("退款 拍错了", "不想要了"),
+        ("我要退款", None),
+    ],
+)
+async def test_a_reason_in_the_request_in_other_words_is_not_asked_again(
+    shop: ShopService, text: str, reason: str | None
+) -> None:
+    slots = {"request_kind": "refund_request"}
+    tracker = make_tracker(text, "refund_request", slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert (SlotSet("refund_reason", reason) in events) is (reason is not None)
+
+
+@pytest.mark.parametrize(
+    ("reply", "intent", "reason"),
+    [
+        ("用了两次就不充电了", "exchange_goods", "用了两次就不充电了"),
+        ("收到就是坏的 左耳没声", "return_goods", "收到就是坏的 左耳没声"),
+        ("算了给我换一个吧", "exchange_goods", None),  # asks for an exchange instead
+    ],
+)
+async def test_a_typed_reason_that_reads_as_another_request_is_the_reason(
+    shop: ShopService, reply: str, intent: str, reason: str | None
+) -> None:
+    slots = {"request_kind": "refund_request", "requested_slot": "refund_reason",
+             "order_id": DEMO_DELIVERED_ORDER, "order_status": "delivered"}  # fmt: skip
+    tracker = make_tracker(reply, intent, slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert slot_values(events, "refund_reason")[:1] == ([reason] if reason else [])
+    switched = SlotSet("request_kind", intent) in events
+    assert switched is (reason is None)
