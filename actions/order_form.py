@@ -23,7 +23,7 @@ from actions.policy import policy_asked_with
 from actions.responses import button_answer, button_named_in
 from actions.shop.errors import OrderNotFound
 from actions.shop.views import OrderView
-from actions.text import find_order_id, split_tax_id
+from actions.text import find_order_id, split_contact, split_tax_id
 
 ABORTED = "aborted"
 LOGIN_REQUIRED = "login_required"
@@ -434,12 +434,38 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             return {"order_id": None, "order_status": None}
         return {"order_id": order.id, "order_status": order.status}
 
+    async def extract_new_address(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """An answer that reads as the request again (「手机号写错了 改成139…」,
+        「改到浙江省…」) is still the answer when it holds an address or a contact."""
+        if tracker.get_slot("requested_slot") != "new_address":
+            return {}
+        text = latest_text(tracker)
+        if latest_intent(tracker) != "change_address" or text.startswith("/"):
+            return {}
+        contact = split_contact(text)
+        if looks_like_address(contact.address) or contact.phone or contact.receiver:
+            return {"new_address": text}
+        return {}
+
     async def validate_new_address(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Reject replies that are not an address."""
-        if isinstance(value, str) and looks_like_address(value):
-            return {"new_address": value.strip()}
+        """Reject replies that are not an address, unless they change only the contact.
+
+        「手机号写错了 改成13912345678」 or 「收货人改成李道明」 keep the order's
+        address and change the phone or the receiver; it asked for an address again.
+        """
+        contact = split_contact(str(value or ""))
+        if looks_like_address(contact.address):  # the words beside a phone are not the address
+            return {"new_address": str(value).strip()}
+        if contact.phone or contact.receiver:
+            order = await self.shop.order(
+                shopper_id=shopper_id_of(tracker), order_id=tracker.get_slot("order_id")
+            )
+            receiver = f"收货人：{contact.receiver}" if contact.receiver else ""
+            return {"new_address": " ".join(filter(None, (order.address, receiver, contact.phone)))}
         dispatcher.utter_message(response="utter_address_invalid")
         return {"new_address": None}
 

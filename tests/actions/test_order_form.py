@@ -33,6 +33,7 @@ from actions.shop.seed import (
     OTHER_SHOPPER_ORDER,
 )
 from actions.shop.service import ShopService
+from actions.text import split_contact
 from tests.factories import make_tracker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -648,3 +649,61 @@ async def test_a_typed_reason_that_reads_as_another_request_is_the_reason(
     assert slot_values(events, "refund_reason")[:1] == ([reason] if reason else [])
     switched = SlotSet("request_kind", intent) in events
     assert switched is (reason is None)
+
+
+@pytest.mark.parametrize(
+    ("reply", "receiver", "phone"),
+    [
+        ("手机号写错了 改成13912345678", None, "13912345678"),
+        ("收货人改成李道明", "李道明", None),
+        ("收件人：李道明 电话 139 1234 5678", "李道明", "13912345678"),
+    ],
+)
+async def test_a_new_phone_or_receiver_alone_keeps_the_orders_address(
+    shop: ShopService, reply: str, receiver: str | None, phone: str | None
+) -> None:
+    # It asked for an address again and again: 「请发给我新的收货地址」.
+    slots = {"request_kind": "change_address", "requested_slot": "new_address",
+             "order_id": DEMO_PAID_ORDER, "order_status": "paid"}  # fmt: skip
+    tracker = make_tracker(reply, "inform", slots=slots, active_loop="order_form")
+    dispatcher = CollectingDispatcher()
+
+    found = await ValidateOrderForm(shop).validate_new_address(reply, dispatcher, tracker, DOMAIN)
+
+    order = await shop.order("demo", DEMO_PAID_ORDER)
+    contact = split_contact(found["new_address"])
+    assert (contact.address, contact.receiver, contact.phone) == (order.address, receiver, phone)
+    assert dispatcher.messages == []
+
+
+async def test_chatter_is_still_no_address(shop: ShopService) -> None:
+    slots = {"request_kind": "change_address", "requested_slot": "new_address",
+             "order_id": DEMO_PAID_ORDER, "order_status": "paid"}  # fmt: skip
+    tracker = make_tracker("好的谢谢", "thanks", slots=slots, active_loop="order_form")
+    dispatcher = CollectingDispatcher()
+
+    found = await ValidateOrderForm(shop).validate_new_address(
+        "好的谢谢", dispatcher, tracker, DOMAIN
+    )
+
+    assert found == {"new_address": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_address_invalid"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "taken"),
+    [("手机号写错了 改成13912345678", True), ("改到浙江省杭州市西湖区文三路100号", True),
+     ("我要改地址", False)],
+)  # fmt: skip
+async def test_an_answer_that_reads_as_the_request_again_is_still_the_answer(
+    shop: ShopService, reply: str, taken: bool
+) -> None:
+    slots = {"request_kind": "change_address", "requested_slot": "new_address",
+             "order_id": DEMO_PAID_ORDER, "order_status": "paid"}  # fmt: skip
+    tracker = make_tracker(reply, "change_address", slots=slots, active_loop="order_form")
+
+    found = await ValidateOrderForm(shop).extract_new_address(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+
+    assert found == ({"new_address": reply} if taken else {})

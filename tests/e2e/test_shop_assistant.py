@@ -621,3 +621,20 @@ async def test_asked_for_a_delivery_day_it_says_so_and_names_the_courier(
     [answer, courier] = await shopper.say(f"订单{DEMO_SHIPPED_ORDER}能不能指定周六送", replies=2)
     assert "不能指定送货的日期" in answer["text"], answer["text"]
     assert "派送员" in courier["text"] and "催派送" not in answer["text"]
+
+
+async def test_a_new_phone_alone_changes_the_phone_and_keeps_the_address(
+    shopper: Shopper, stack: Stack
+) -> None:
+    # 「手机号写错了 改成…」 got 「请发给我新的收货地址」 again and again.
+    before, _ = await _order(stack, DEMO_PENDING_ORDER)
+    await shopper.say(f"订单{DEMO_PENDING_ORDER}要改地址")
+    [confirm] = await shopper.say("手机号写错了 改成13811112222")
+    assert before.address in confirm["text"] and "13811112222" in confirm["text"], confirm["text"]
+    await shopper.say("确认修改")
+    after, _ = await _order(stack, DEMO_PENDING_ORDER)
+    assert (after.address, after.receiver, after.receiver_phone) == (
+        before.address,
+        before.receiver,
+        "13811112222",
+    )
