@@ -24,6 +24,9 @@ ROUTES: dict[str, tuple[str, str, str, str]] = {
     "request_human": ("requested", "normal", "general", "utter_handoff_started"),
 }
 FALLBACK_ROUTE = ("bot_not_understanding", "normal", "general", "utter_handoff_started")
+# A parcel shown as delivered that the shopper did not get: someone must ask the courier.
+PARCEL_MISSING_ROUTE = ("parcel_missing", "high", "after_sales", "utter_parcel_missing")
+Route = tuple[str, str, str, str]
 SUMMARY_MESSAGES = 5
 
 
@@ -41,9 +44,11 @@ def recent_user_texts(tracker: Tracker, limit: int = SUMMARY_MESSAGES) -> list[s
     return texts[-limit:]
 
 
-def handoff_payload(tracker: Tracker, intent: str | None) -> dict[str, Any]:
+def handoff_payload(
+    tracker: Tracker, intent: str | None, route: Route | None = None
+) -> dict[str, Any]:
     """What the agent needs first: why, how urgent, which team, and the gist."""
-    reason, priority, team, _ = ROUTES.get(intent or "", FALLBACK_ROUTE)
+    reason, priority, team, _ = route or ROUTES.get(intent or "", FALLBACK_ROUTE)
     return {
         "reason": reason,
         "priority": priority,
@@ -55,12 +60,19 @@ def handoff_payload(tracker: Tracker, intent: str | None) -> dict[str, Any]:
 
 
 def request_agent(
-    dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    intent: str | None,
+    route: Route | None = None,
+    **response_args: Any,
 ) -> list[EventType]:
-    """Tell the shopper a person is coming, signal the gateway, pause the bot."""
-    *_, response = ROUTES.get(intent or "", FALLBACK_ROUTE)
-    dispatcher.utter_message(response=response)
-    dispatcher.utter_message(json_message={"handoff": handoff_payload(tracker, intent)})
+    """Tell the shopper a person is coming, signal the gateway, pause the bot.
+
+    ``route`` (reason, priority, team, first reply) overrides the intent's.
+    """
+    *_, response = route or ROUTES.get(intent or "", FALLBACK_ROUTE)
+    dispatcher.utter_message(response=response, **response_args)
+    dispatcher.utter_message(json_message={"handoff": handoff_payload(tracker, intent, route)})
     # While paused Rasa records the shopper's messages but does not answer them.
     return [ConversationPaused()]
 

@@ -7,7 +7,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import request_text
-from actions.policy import asks_for_a_delivery_time
+from actions.handoff import PARCEL_MISSING_ROUTE, request_agent
+from actions.policy import asks_for_a_delivery_time, says_not_received
 from actions.shop.errors import InvalidOrderState, OrderNotFound
 from actions.shop.format import STATUS_LABELS, local_time, yuan
 from actions.shop.service import ShopService
@@ -51,6 +52,8 @@ async def order_status(
 ) -> list[EventType]:
     """「我的订单怎么样了」: the order's state, and its latest tracking if shipped."""
     order = await shop.order(shopper_id=shopper_id, order_id=tracker.get_slot("order_id"))
+    if _delivered_not_received(order, tracker, "order_status"):
+        return request_agent(dispatcher, tracker, None, PARCEL_MISSING_ROUTE, order_id=order.id)
     dispatcher.utter_message(response=f"utter_order_status_{order.status}", **_order_fields(order))
     if order.status == "shipped":
         shipment = await shop.shipment(shopper_id=shopper_id, order_id=order.id)
@@ -76,6 +79,8 @@ async def logistics_track(
         _utter_shipment(dispatcher, shipment)
         return []
     order = await shop.order(shopper_id=shopper_id, order_id=order_id)
+    if _delivered_not_received(order, tracker, "logistics_track"):
+        return request_agent(dispatcher, tracker, None, PARCEL_MISSING_ROUTE, order_id=order.id)
     shipment = await shop.shipment(shopper_id=shopper_id, order_id=order.id)
     if shipment is not None:
         _utter_shipment(dispatcher, shipment)
@@ -124,3 +129,13 @@ async def _delivery_time(
             courier_phone=shipment.courier_phone,
         )
     return []
+
+
+def _delivered_not_received(order: OrderView, tracker: Tracker, intent: str) -> bool:
+    """「显示签收了但我没收到」: the tracking says delivered, the shopper says not.
+
+    Showing the tracking again helps nobody; a person must ask the courier.
+    """
+    return order.status in ("delivered", "completed") and says_not_received(
+        request_text(tracker, intent)
+    )

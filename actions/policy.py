@@ -107,6 +107,11 @@ DELIVERY_TIME = (
     "明天送", "后天送", "不在家", "送货时间", "派送时间", "上午送", "下午送", "别送", "先别送",
     "延迟送", "推迟", "改期",
 )  # fmt: skip
+# A parcel that did not reach the shopper, whatever the tracking says.
+NOT_RECEIVED = (
+    "没收到", "没有收到", "没拿到", "没有拿到", "收不到", "不是我签", "不是本人签", "被人签",
+    "被别人签", "别人签收", "他人签收", "冒领", "丢件", "没见到包裹", "找不到包裹",
+)  # fmt: skip
 # Which carrier the shop uses (「发什么快递」, 「能发顺丰吗」).
 CARRIER = Topic(
     "utter_policy_ship_from",
@@ -170,3 +175,8 @@ def asks_how_to_pay(text: str) -> bool:
 def asks_for_a_delivery_time(text: str) -> bool:
     """Whether an urge (「能不能周六送」, 「下午不在家 晚点送」) asks for a day or an hour."""
     return _mentions(_normal(text), DELIVERY_TIME)
+
+
+def says_not_received(text: str) -> bool:
+    """Whether ``text`` says a parcel did not reach the shopper (「被别人签收了」)."""
+    return _mentions(_normal(text), NOT_RECEIVED)

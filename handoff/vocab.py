@@ -23,6 +23,7 @@ REASONS = (
     "account_security",
     "emergency",
     "bot_unavailable",
+    "parcel_missing",
 )
 RESOLUTION_CODES = ("resolved", "handed_back", "no_response", "duplicate", "other")
 HANDED_BACK = "handed_back"

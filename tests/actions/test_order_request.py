@@ -345,3 +345,33 @@ async def test_asked_for_a_delivery_day_it_says_it_cannot_and_does_not_hurry_it(
     assert said[1:] == (["utter_courier_contact"] if order_id == DEMO_SHIPPED_ORDER else [])
     async with shop._sessionmaker() as s:
         assert (await s.execute(select(func.count()).select_from(UrgeRecord))).scalar() == 0
+
+
+@pytest.mark.parametrize(
+    ("order_id", "handed_over"), [(DEMO_DELIVERED_ORDER, True), (DEMO_SHIPPED_ORDER, False)]
+)
+async def test_a_parcel_shown_delivered_but_not_received_goes_to_a_person(
+    shop: ShopService, order_id: str, handed_over: bool
+) -> None:
+    # The tracking 「本人签收」 was shown twice, then 「这个问题我还不太擅长」.
+    dispatcher = CollectingDispatcher()
+    asked = {"event": "user", "text": "显示签收了但我没收到",
+             "parse_data": {"intent": {"name": "logistics_track"}}}  # fmt: skip
+    slots = {"request_kind": "logistics_track", "order_id": order_id}
+    tracker = make_tracker("第一个", "inform", slots=slots, events=[asked])
+
+    events = await ActionHandleOrderRequest(shop).run(dispatcher, tracker, {})
+
+    said = [m.get("response") for m in dispatcher.messages]
+    handoffs = [m["custom"]["handoff"] for m in dispatcher.messages if m.get("custom")]
+    if handed_over:  # a parcel still on its way is answered with its tracking
+        assert said[0] == "utter_parcel_missing"
+        [handoff] = handoffs
+        assert (handoff["reason"], handoff["team"], handoff["order_id"]) == (
+            "parcel_missing",
+            "after_sales",
+            order_id,
+        )
+        assert any(e.get("event") == "pause" for e in events)  # the bot waits for the person
+    else:
+        assert said == ["utter_shipment_progress"] and handoffs == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.shop.seed import DEMO_SHIPPED_ORDER
+from actions.shop.seed import DEMO_DELIVERED_ORDER, DEMO_SHIPPED_ORDER
 from bot.identity import sign
 from tests.e2e.conftest import SECRET
 from tests.socket_clients import AgentClient, WidgetClient
@@ -47,6 +47,24 @@ async def test_asked_for_a_phone_number_the_bot_says_there_is_none_and_brings_a_
     ticket = (await console.next("ticket_assigned", timeout=30))["ticket"]
     assert "9:00" in told["text"]
     assert ticket["reason"] == "requested"
+    await console.ask("close_ticket", {"ticket_id": ticket["id"], "resolution_code": "resolved"})
+
+
+async def test_a_parcel_shown_delivered_but_not_received_goes_to_after_sales(
+    console: AgentClient, widget: tuple[WidgetClient, str]
+) -> None:
+    shopper, session_id = widget
+    # It showed the tracking (「本人签收」) again, then 「这个问题我还不太擅长」.
+    await shopper.say("耳机那单显示已签收 我没拿到啊", session_id, **DEMO)
+
+    told = await _from(shopper, "bot", "联系快递核实")
+    ticket = (await console.next("ticket_assigned", timeout=30))["ticket"]
+    assert DEMO_DELIVERED_ORDER in told["text"]
+    assert (ticket["reason"], ticket["team"], ticket["priority"]) == (
+        "parcel_missing",
+        "after_sales",
+        "high",
+    )
     await console.ask("close_ticket", {"ticket_id": ticket["id"], "resolution_code": "resolved"})
 
 
