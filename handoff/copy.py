@@ -66,16 +66,6 @@ SAFETY_CATEGORIES = {
     "fraud": "诈骗风险",
     "complaint": "投诉",
 }
-POLICE_SUMMARY = (
-    "【kefu 紧急情况摘要】\n"
-    "报告时间：{now}\n"
-    "情况：{category}（顾客原话：「{words}」）\n"
-    "顾客：{name}，电话 {phone}\n"
-    "相关订单：{order}\n"
-    "收货信息：{receiver} {receiver_phone}，{address}\n"
-    "快递：{carrier} 运单号 {tracking_no}；派送员 {courier} {courier_phone}\n"
-    "最后已知位置：{location}（{location_time}）"
-)
 
 # The gateway's first answer to a message the safety screen flags, before any bot or agent.
 SAFETY_REPLIES = {

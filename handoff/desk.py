@@ -20,10 +20,11 @@ from bot.rasa_client import RasaClient, RasaUnavailable
 from handoff import copy
 from handoff.errors import InvalidRating, NotTicketHolder, TicketClosed, TicketNotFound
 from handoff.presence import Board, Presence
+from handoff.promises import PromiseBook
 from handoff.queue import HandoffQueue, expected_wait
 from handoff.replies import suggest
 from handoff.views import AgentView, TicketView
-from handoff.vocab import CLOSED, PRIORITY_RANKS, REASONS, SUPERVISOR, TEAMS
+from handoff.vocab import AGENT, CLOSED, PRIORITY_RANKS, REASONS, SUPERVISOR, TEAMS
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,16 @@ SUPERVISORS = "supervisors"
 CSAT = re.compile(r"^/csat\{\"score\":\s*([1-5])\}$")
 MESSAGE_LEFT = "message_left"  # the ticket event of the waiting shopper's acknowledgement
 URGENT = "urgent"
+SAFETY_FLAGGED = "safety_flagged"
+#: To the agent whose chat was raised to urgent and went to the safety team.
+TICKET_ESCALATED = "ticket_escalated"
+#: An agent's list of the promises they answer for changed (a ticket moved or closed).
+PROMISES_UPDATED = "promises_updated"
+#: The shopper wrote again after a chat closed with a promise to them unkept.
+PROMISE_FOLLOWUP = "promise_followup"
+MOVED_TO_SAFETY = "【紧急】#{id} 顾客报告了可能危及人身安全的情况，已转给安全专组优先处理。"
+#: The flagged messages a ticket's flag keeps, for the police summary (the latest).
+FLAGGED_KEPT = 5
 #: Ratings at or below this alert the supervisors.
 UNHAPPY = 2
 #: Seconds between checks for chats held by agents no gateway has a console of.
@@ -103,6 +114,11 @@ class HelpDesk:
         self.presence = Presence(grace, self._agent_gone, board)
         self._replies = replies or {}
         self._mask = mask
+        self._promises: PromiseBook | None = None
+
+    def attach_promises(self, promises: PromiseBook) -> None:
+        """Keep agents' promise lists with their tickets (``promises_updated``)."""
+        self._promises = promises
 
     # The shopper side (called by ConversationService)
 
@@ -127,6 +143,8 @@ class HelpDesk:
             summary=[str(text) for text in signal.get("summary") or []][-10:],
         )
         newly_urgent = before is None or before.priority != URGENT
+        if before is not None and before.agent_id not in (None, ticket.agent_id):
+            await self._taken_for_safety(before.agent_id, ticket)
         if ticket.priority == URGENT and newly_urgent:
             await self._to_agents("urgent_ticket", {"ticket": self.public(ticket)}, ALL_AGENTS)
         await self.dispatch()
@@ -135,14 +153,31 @@ class HelpDesk:
             await self._post_place(ticket)  # dispatch told its place; this keeps it in the chat
         return True
 
+    async def _taken_for_safety(self, holder: int, ticket: TicketView) -> None:
+        """Tell the agent who held a chat now raised to urgent why it left them.
+
+        ``ticket_closed`` takes it out of their list, as a transfer does;
+        ``ticket_escalated`` says it went to the safety team, not that it ended.
+        """
+        await self._to_agents("ticket_closed", {"ticket": ticket.to_dict()}, agent_room(holder))
+        payload = {
+            "ticket": ticket.to_dict(),
+            "to_team": ticket.team,
+            "text": MOVED_TO_SAFETY.format(id=ticket.id),
+        }
+        await self._to_agents(TICKET_ESCALATED, payload, agent_room(holder))
+        await self._promises_moved(ticket.id, holder)
+
     async def flag(
         self, conversation_id: str, shopper_id: str | None, text: str, verdict: Verdict
     ) -> bool:
         """A message the safety screen flagged: a calm reply now, then a person, first.
 
         Urgent danger goes to the safety team ahead of every ticket, even if
-        the conversation is already with another team; fraud under way gets
-        high priority with the security team, complaints with after-sales.
+        the conversation is already with another team: a chat held by someone
+        who may not take safety tickets goes to the safety queue, and they are
+        told why. Fraud under way gets high priority with the security team,
+        complaints with after-sales.
 
         Returns:
             False when the open ticket was flagged for the same danger already:
@@ -156,7 +191,7 @@ class HelpDesk:
         }
         flagged = await self._queue.open_ticket_for(conversation_id)
         if flagged is not None and await self._flagged_for(flagged.id, verdict.category):
-            await self._queue.record_event(flagged.id, "safety_flagged", data)
+            await self._record_flag(flagged.id, data, text)
             return False
         reply = copy.SAFETY_REPLIES.get(verdict.category or "", copy.SAFETY_REPLY_DEFAULT)
         await self._conversations.post(conversation_id, "system", {"text": reply})
@@ -170,15 +205,29 @@ class HelpDesk:
         await self.open(conversation_id, shopper_id, signal)
         ticket = await self._queue.open_ticket_for(conversation_id)
         if ticket is not None:
-            await self._queue.record_event(ticket.id, "safety_flagged", data)
+            await self._record_flag(ticket.id, data, text)
         return True
 
     async def _flagged_for(self, ticket_id: int, category: str | None) -> bool:
         events = await self._queue.recent_events(ticket_id)
         return any(
-            e["kind"] == "safety_flagged" and (e.get("data") or {}).get("category") == category
+            e["kind"] == SAFETY_FLAGGED and (e.get("data") or {}).get("category") == category
             for e in events
         )
+
+    async def _record_flag(self, ticket_id: int, data: dict[str, Any], text: str) -> None:
+        """Record a flag with the shopper's own words about this danger, newest last.
+
+        The police summary quotes them as said; the matched phrases are the
+        screen's fragments and labels, not what the shopper wrote.
+        """
+        earlier: list[str] = []
+        for event in await self._queue.recent_events(ticket_id):
+            flag = event.get("data") or {}
+            if event["kind"] == SAFETY_FLAGGED and flag.get("category") == data["category"]:
+                earlier = [str(m) for m in flag.get("messages") or []]
+        messages = (earlier + [text])[-FLAGGED_KEPT:]
+        await self._queue.record_event(ticket_id, SAFETY_FLAGGED, {**data, "messages": messages})
 
     async def route(
         self, conversation_id: str, message: dict[str, Any], text: str, acknowledge: bool = True
@@ -198,6 +247,7 @@ class HelpDesk:
             return await self._rate(conversation_id, int(rating.group(1)))
         ticket = await self._queue.open_ticket_for(conversation_id)
         if ticket is None:
+            await self._promise_followup(conversation_id, message)
             return False
         parsed = await self._record_shopper(conversation_id, message)
         if ticket.agent_id is None:
@@ -308,6 +358,7 @@ class HelpDesk:
         """Give a ticket to another agent or back to a team's queue."""
         ticket = await self._queue.transfer(ticket_id, agent.id, to_agent_id, to_team)
         await self._to_agents("ticket_closed", {"ticket": ticket.to_dict()}, agent_room(agent.id))
+        await self._promises_moved(ticket.id, agent.id)
         await self._conversations.post(ticket.conversation_id, "system", {"text": copy.TRANSFERRED})
         if ticket.agent_id is not None:
             await self._joined(ticket)
@@ -368,6 +419,7 @@ class HelpDesk:
         )
         text = copy.AGENT_JOINED.format(name=ticket.agent_name or "")
         await self._conversations.post(ticket.conversation_id, "system", {"text": text})
+        await self._promises_moved(ticket.id)
 
     async def _ended(self, ticket: TicketView) -> None:
         # action_listen after resume: the bot's rules expect a listening state.
@@ -376,7 +428,54 @@ class HelpDesk:
         holder = ticket.agent_id
         if holder is not None:
             await self._to_agents("ticket_closed", {"ticket": ticket.to_dict()}, agent_room(holder))
+        if self._promises is not None:
+            closed = await self._promises.close_with_ticket(ticket.id)
+            await self._tell_promises({p.made_by for p in closed} | {p.agent_id for p in closed})
         await self.dispatch()
+
+    # Promises belong to the ticket: whoever holds it answers for them.
+
+    async def _promises_moved(self, ticket_id: int, *also: int) -> None:
+        """A ticket changed hands: tell its holder, its promises' makers and ``also``."""
+        if self._promises is None:
+            return
+        promises = await self._promises.open_on(ticket_id)
+        if not promises and not also:
+            return
+        ticket = await self._queue.ticket(ticket_id)
+        agents = {p.made_by for p in promises} | set(also)
+        if ticket.agent_id is not None and ticket.status != CLOSED:
+            agents.add(ticket.agent_id)
+        await self._tell_promises(agents)
+
+    async def _tell_promises(self, agent_ids: Collection[int]) -> None:
+        assert self._promises is not None
+        for agent_id in sorted(agent_ids):
+            listed = [p.to_dict() for p in await self._promises.open_for(agent_id)]
+            await self._to_agents(PROMISES_UPDATED, {"promises": listed}, agent_room(agent_id))
+
+    async def _promise_followup(self, conversation_id: str, message: dict[str, Any]) -> None:
+        """The shopper wrote to the bot after a chat closed with a promise to them unkept.
+
+        The bot still answers (it has the conversation); the agent who last
+        held the promise, and the supervisors, are told what the shopper wrote.
+        """
+        if self._promises is None:
+            return
+        unkept = await self._promises.closed_unkept(conversation_id)
+        if not unkept:
+            return
+        promise = unkept[-1]  # the latest due: the one most likely asked after
+        ticket = await self._queue.ticket(promise.ticket_id)
+        text = IMAGE_TEXT if "attachment" in message else str(message.get("text") or "")
+        payload = {
+            "promise": promise.to_dict(),
+            "ticket": self.public(ticket),
+            "message": {"sender": "shopper", "text": self._mask(text)},
+        }
+        await self._queue.record_event(ticket.id, PROMISE_FOLLOWUP, {"promise_id": promise.id})
+        await self._to_agents(PROMISE_FOLLOWUP, payload, agent_room(promise.agent_id))
+        await self._to_agents(PROMISE_FOLLOWUP, payload, SUPERVISORS)
 
     async def _queue_changed(self) -> None:
         queue = await self._queue.queue()
@@ -445,6 +544,7 @@ class HelpDesk:
             await self._conversations.post(
                 ticket.conversation_id, "system", {"text": copy.AGENT_LEFT}
             )
+            await self._promises_moved(ticket.id, agent_id)
         await self.dispatch()
 
     # Rasa's tracker keeps the whole conversation, the human part included.
@@ -478,10 +578,12 @@ class HelpDesk:
 
 
 def _serving(staff: Collection[AgentView], team: str) -> int:
-    """How many of ``staff`` can take the team's tickets: active, with its skill or supervising."""
-    return sum(
-        1 for agent in staff if agent.active and (team in agent.skills or agent.role == SUPERVISOR)
-    )
+    """How many of ``staff`` the team's tickets are routed to: active agents with its skill.
+
+    Supervisors may claim any ticket but are never assigned one, so a wait
+    that counted them would not end (and hide 「no one online」 from a shopper in danger).
+    """
+    return sum(1 for a in staff if a.active and a.role == AGENT and team in a.skills)
 
 
 def _place(position: int, average_handling: timedelta, online: int) -> dict[str, int]:

@@ -14,8 +14,9 @@ from handoff.auth import Authenticator
 from handoff.canned import CannedBook
 from handoff.desk import ALL_AGENTS, SUPERVISORS, HelpDesk, agent_room
 from handoff.errors import AuthError, HandoffError, InvalidInput
+from handoff.models import utc_now
 from handoff.presence import AWAY, ONLINE
-from handoff.promises import PromiseBook
+from handoff.promises import PromiseBook, promised_reply
 from handoff.views import AgentView
 from handoff.vocab import (
     MAX_NOTE_CHARS,
@@ -41,6 +42,12 @@ def _ticket_id(data: Any) -> int:
 
 def _field(data: Any, name: str) -> Any:
     return data.get(name) if isinstance(data, dict) else None
+
+
+def _wanted_presence(auth: Any) -> str | None:
+    """The status a console asks to start with (``auth.status``); None keeps the agent's."""
+    status = _field(auth, "status")
+    return status if status in (ONLINE, AWAY) else None
 
 
 class AgentNamespace(socketio.AsyncNamespace):
@@ -72,6 +79,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         self._workspace = workspace
         self._auth = auth
         self._limiter = limiter or RateLimiter(events=20, seconds=10)
+        desk.attach_promises(promises)
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
         """Rate-limit, then run the handler with errors turned into acks."""
@@ -110,11 +118,30 @@ class AgentNamespace(socketio.AsyncNamespace):
         await self.enter_room(sid, ALL_AGENTS)
         if agent.role == SUPERVISOR:
             await self.enter_room(sid, SUPERVISORS)
+        await self._start_presence(agent.id, sid, _wanted_presence(auth))
         hello = await self._desk.agent_connected(agent, sid)
+        hello["presence"] = await self._desk.presence.status(agent.id)
         hello["promises"] = [p.to_dict() for p in await self._promises.open_for(agent.id)]
         hello["canned"] = [reply.to_dict() for reply in await self._canned.listing()]
         await self.emit("hello", hello, to=sid)
         await self._desk.dispatch()
+
+    async def _start_presence(self, agent_id: int, sid: str, wanted: str | None) -> None:
+        """Record the status the console asked for before the agent counts as connected.
+
+        The dispatch after ``hello`` (or one running meanwhile) must not give
+        chats to an agent on a break. A console that asks for nothing keeps
+        what the agent last chose.
+        """
+        if wanted is None or wanted == await self._desk.presence.status(agent_id):
+            return
+        await self._desk.presence.start_as(agent_id, wanted)
+        await self._tell_presence(agent_id, wanted, skip_sid=sid)
+
+    async def _tell_presence(self, agent_id: int, status: str, skip_sid: str | None) -> None:
+        """Keep the agent's other consoles (tabs, gateways) showing the same status."""
+        payload = {"status": status}
+        await self.emit("presence_changed", payload, room=agent_room(agent_id), skip_sid=skip_sid)
 
     async def on_disconnect(self, sid: str, *args: Any) -> None:
         """Start the grace period of the agent's chats."""
@@ -126,7 +153,9 @@ class AgentNamespace(socketio.AsyncNamespace):
     async def on_set_presence(self, sid: str, data: Any) -> Ack:
         """Online or away."""
         status = require_choice("status", _field(data, "status"), (ONLINE, AWAY))
-        await self._desk.set_presence(await self._agent(sid), status)
+        agent = await self._agent(sid)
+        await self._desk.set_presence(agent, status)
+        await self._tell_presence(agent.id, status, skip_sid=sid)
         return {"ok": True}
 
     async def on_claim_ticket(self, sid: str, data: Any) -> Ack:
@@ -139,10 +168,18 @@ class AgentNamespace(socketio.AsyncNamespace):
         return {"ok": True, **await self._workspace.open(await self._agent(sid), _ticket_id(data))}
 
     async def on_agent_message(self, sid: str, data: Any) -> Ack:
-        """Reply to the shopper."""
+        """Reply to the shopper; a reply promised in words comes back as ``promise_offer``.
+
+        The console offers to keep it as a timer with one click; nothing is
+        recorded until the agent says so (docs/agents.md, *Promises*).
+        """
         text = require_text("text", _field(data, "text"), MAX_AGENT_MESSAGE_CHARS)
         message = await self._desk.agent_message(await self._agent(sid), _ticket_id(data), text)
-        return {"ok": True, "message": message}
+        ack: Ack = {"ok": True, "message": message}
+        worded = promised_reply(text, utc_now())
+        if worded is not None:
+            ack["promise_offer"] = worded.to_dict()
+        return ack
 
     async def on_agent_image(self, sid: str, data: Any) -> Ack:
         """Send the shopper a picture: ``{ticket_id, image: <binary>}``."""
@@ -196,7 +233,9 @@ class AgentNamespace(socketio.AsyncNamespace):
     async def on_fulfil_promise(self, sid: str, data: Any) -> Ack:
         """The promise was kept."""
         agent = await self._agent(sid)
-        promise = await self._promises.fulfil(_field(data, "promise_id"), agent.id)
+        promise = await self._promises.fulfil(
+            _field(data, "promise_id"), agent.id, supervisor=agent.role == SUPERVISOR
+        )
         return {"ok": True, "promise": promise.to_dict()}
 
     async def on_hand_back(self, sid: str, data: Any) -> Ack:

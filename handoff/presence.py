@@ -5,6 +5,11 @@ own sockets and grace timers. Who is connected *somewhere*, and whether they
 chose 在线 or 离开, is on a board every process reads: memory for one
 process, Redis (``handoff.presence_redis``) for several behind one load
 balancer, so a chat opened on one gateway goes to an agent connected to another.
+
+The board remembers each agent's choice after their consoles close: a reload,
+a lost connection or a console on another gateway starts as the agent left it,
+so an agent on a break is never handed chats just because their console
+reconnected. Only an agent who never chose counts as online.
 """
 
 from __future__ import annotations
@@ -21,13 +26,16 @@ class Board(Protocol):
     """Agents connected to any gateway process, and the status each chose."""
 
     async def arrive(self, agent_id: int) -> None:
-        """This process has the agent's first console; a fresh arrival starts online."""
+        """This process has the agent's first console; their chosen status stands."""
 
     async def leave(self, agent_id: int) -> None:
         """This process no longer has a console of the agent."""
 
     async def set_status(self, agent_id: int, status: str) -> None:
         """The agent chose online (takes new chats) or away."""
+
+    async def status(self, agent_id: int) -> str:
+        """The status the agent last chose, connected or not (online if never)."""
 
     async def available(self) -> set[int]:
         """Agents connected somewhere and online."""
@@ -47,8 +55,6 @@ class MemoryBoard:
         self._status: dict[int, str] = {}
 
     async def arrive(self, agent_id: int) -> None:
-        if agent_id not in self._connected:
-            self._status[agent_id] = ONLINE
         self._connected.add(agent_id)
 
     async def leave(self, agent_id: int) -> None:
@@ -56,6 +62,9 @@ class MemoryBoard:
 
     async def set_status(self, agent_id: int, status: str) -> None:
         self._status[agent_id] = status
+
+    async def status(self, agent_id: int) -> str:
+        return self._status.get(agent_id, ONLINE)
 
     async def available(self) -> set[int]:
         return {i for i in self._connected if self._status.get(i, ONLINE) == ONLINE}
@@ -92,8 +101,8 @@ class Presence:
     async def connected(self, agent_id: int, sid: str) -> None:
         """An agent opened a console; a pending departure is called off.
 
-        The first console of an agent starts online; further ones (another tab,
-        another gateway) keep the status the agent chose.
+        Every console, the first one too, keeps the status the agent last
+        chose; ``start_as`` beforehand to change it.
         """
         timer = self._timers.pop(agent_id, None)
         if timer is not None:
@@ -140,6 +149,19 @@ class Presence:
         """Mark a connected agent online (takes new chats) or away (does not)."""
         if agent_id in self._sids:
             await self._board.set_status(agent_id, status)
+
+    async def start_as(self, agent_id: int, status: str) -> None:
+        """The status a console asks to start with, recorded before it is ``connected``.
+
+        Recorded first so that no dispatch in between sees the agent in the
+        status they had before: an away agent is never available, not even
+        for a moment.
+        """
+        await self._board.set_status(agent_id, status)
+
+    async def status(self, agent_id: int) -> str:
+        """The status the agent chose last (online if they never chose)."""
+        return await self._board.status(agent_id)
 
     async def available(self) -> set[int]:
         """Agents connected anywhere and online: the ones new chats may go to."""

@@ -3,8 +3,10 @@
 Two hashes under the gateways' shared channel name: ``<channel>:presence:live``
 holds ``<agent id>:<process>`` → the time until which that process vouches for
 a console of the agent, and ``<channel>:presence:status`` the status each agent
-chose. Each process renews its entries every third of ``ttl``, so the agents of
-a process that died without saying goodbye drop out within ``ttl`` seconds.
+chose, kept when their consoles close (a console on any gateway starts as the
+agent left it; the entries never expire, one short field per agent). Each
+process renews its entries every third of ``ttl``, so the agents of a process
+that died without saying goodbye drop out within ``ttl`` seconds.
 Clocks of the gateway hosts need to agree to within a few seconds.
 """
 
@@ -51,8 +53,6 @@ class RedisBoard:
         return f"{agent_id}:{self._process}"
 
     async def arrive(self, agent_id: int) -> None:
-        if not await self.connected_anywhere(agent_id):
-            await self._redis.hset(self._status, str(agent_id), ONLINE)
         self._mine.add(agent_id)
         await self._redis.hset(self._live, self._field(agent_id), self._clock() + self._ttl)
         if self._renewing is None:
@@ -64,6 +64,10 @@ class RedisBoard:
 
     async def set_status(self, agent_id: int, status: str) -> None:
         await self._redis.hset(self._status, str(agent_id), status)
+
+    async def status(self, agent_id: int) -> str:
+        chosen = await self._redis.hget(self._status, str(agent_id))
+        return AWAY if chosen == AWAY else ONLINE
 
     async def available(self) -> set[int]:
         connected = await self._connected()

@@ -225,14 +225,20 @@ class HandoffQueue:
         """
         return await self._change(changes.rate, conversation_id, score)
 
-    async def urgent_unclaimed_since(self, before: datetime) -> list[TicketView]:
-        """Urgent tickets still queued since before ``before``, breach not yet recorded."""
+    async def urgent_unclaimed_since(self, before: datetime) -> list[tuple[TicketView, datetime]]:
+        """Urgent tickets waiting in the queue since before ``before``, breach not yet recorded.
+
+        Each comes with the start of its claim clock: when it last entered the
+        queue (again) or became urgent.
+        """
         return await self._read(store.urgent_unclaimed_since, before)
 
-    async def record_once(self, ticket_id: int, kind: str, data: dict[str, Any]) -> bool:
-        """Record an event a ticket may have only once; False if it already had it."""
+    async def record_once(
+        self, ticket_id: int, kind: str, data: dict[str, Any], since: datetime | None = None
+    ) -> bool:
+        """Record an event a ticket may have only once (since ``since``); False if it had it."""
         async with self._sessions.begin() as s:
-            return await store.record_once(s, ticket_id, kind, self._clock(), data)
+            return await store.record_once(s, ticket_id, kind, self._clock(), data, since)
 
     async def record_event(
         self, ticket_id: int, kind: str, data: dict[str, Any], actor_id: int | None = None

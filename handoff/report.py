@@ -313,15 +313,31 @@ def _csat(rows: Sequence[_Row]) -> dict[str, Any]:
 
 
 async def _promises(s: AsyncSession, period: Period) -> dict[str, Any]:
-    due = (await s.execute(select(Promise).where(period.holds(Promise.due_at)))).scalars().all()
-    kept = [p for p in due if p.status == "fulfilled" and p.closed_at <= p.due_at]
-    late = [p for p in due if p.status == "fulfilled" and p.closed_at > p.due_at]
+    """Promises due in the period: kept when marked kept by its due time.
+
+    A promise is the ticket's: whoever held the ticket may mark it kept, so
+    one kept after a transfer counts as kept. One closed with its ticket
+    unkept (closed or handed back first) is ``cancelled``: not kept, and
+    not counted as still open or overdue.
+    """
+    rows = await s.execute(
+        select(Promise, Ticket.status)
+        .join(Ticket, Ticket.id == Promise.ticket_id)
+        .where(period.holds(Promise.due_at))
+    )
+    due = [(p, ticket_status) for p, ticket_status in rows.all()]
+    fulfilled = [p for p, _ in due if p.status == "fulfilled"]
+    kept = [p for p in fulfilled if p.closed_at <= p.due_at]
+    unkept = [(p, t) for p, t in due if p.status != "fulfilled"]
+    cancelled = [p for p, t in unkept if p.closed_at is not None or t == "closed"]
+    live = [p for p, t in unkept if p.closed_at is None and t != "closed"]
     return {
         "due": len(due),
         "kept": len(kept),
-        "kept_late": len(late),
-        "overdue": sum(1 for p in due if p.status == "overdue"),
-        "open": sum(1 for p in due if p.status == "open"),
+        "kept_late": len(fulfilled) - len(kept),
+        "overdue": sum(1 for p in live if p.status == "overdue"),
+        "open": sum(1 for p in live if p.status == "open"),
+        "cancelled": len(cancelled),
         "kept_share": share(len(kept), len(due)),
     }
 

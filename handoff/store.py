@@ -263,36 +263,75 @@ async def queue_ids(s: AsyncSession, team: str) -> list[int]:
 
 
 async def record_once(
-    s: AsyncSession, ticket_id: int, kind: str, now: datetime, data: dict[str, Any]
+    s: AsyncSession,
+    ticket_id: int,
+    kind: str,
+    now: datetime,
+    data: dict[str, Any],
+    since: datetime | None = None,
 ) -> bool:
-    """Add ``kind`` to a ticket's history unless it is there; whether this call added it.
+    """Add ``kind`` to a ticket's history unless it is there (at or after ``since``).
 
-    The ticket's row is written first, a change to nothing that takes its
-    lock (PostgreSQL) or the database's (SQLite), so of several gateways
-    racing to record the same breach exactly one does.
+    Returns whether this call added it. The ticket's row is written first, a
+    change to nothing that takes its lock (PostgreSQL) or the database's
+    (SQLite), so of several gateways racing to record the same breach
+    exactly one does.
     """
     await s.execute(update(Ticket).where(Ticket.id == ticket_id).values(id=Ticket.id))
     seen = select(TicketEvent.id).where(
         TicketEvent.ticket_id == ticket_id, TicketEvent.kind == kind
     )
+    if since is not None:
+        seen = seen.where(TicketEvent.at >= since)
     if await s.scalar(seen.limit(1)) is not None:
         return False
     await add_event(s, ticket_id, kind, now, data=data)
     return True
 
 
-async def urgent_unclaimed_since(s: AsyncSession, before: datetime) -> list[TicketView]:
-    """Queued urgent tickets waiting since before ``before`` whose breach is not yet recorded."""
-    breached = select(TicketEvent.ticket_id).where(TicketEvent.kind == "deadline_missed")
-    rows = await s.execute(
-        select(Ticket.id).where(
-            Ticket.status == QUEUED,
-            Ticket.priority == "urgent",
-            Ticket.queued_at < before,
-            Ticket.id.not_in(breached),
-        )
+#: What (re)starts an urgent ticket's claim clock: it was queued, went back to
+#: a queue (an agent's grace ran out, a transfer) or became urgent while waiting.
+CLOCK_STARTS = ("queued", "requeued", "transferred", "priority_raised")
+DEADLINE_MISSED = "deadline_missed"
+
+
+async def urgent_unclaimed_since(
+    s: AsyncSession, before: datetime
+) -> list[tuple[TicketView, datetime]]:
+    """Queued urgent tickets whose claim clock started before ``before``, with that start.
+
+    The clock starts when the ticket last entered the queue or became urgent;
+    those whose breach since then is recorded already are left out, so a
+    ticket that comes back to the queue is alerted again.
+    """
+    stmt = select(Ticket.id, Ticket.queued_at).where(
+        Ticket.status == QUEUED, Ticket.priority == "urgent"
     )
-    return await views_of(s, list(rows.scalars()))
+    queued = {ticket_id: at for ticket_id, at in (await s.execute(stmt)).all()}
+    if not queued:
+        return []
+    started = await _latest_events(s, list(queued), CLOCK_STARTS)
+    missed = await _latest_events(s, list(queued), (DEADLINE_MISSED,))
+    due: dict[int, datetime] = {}
+    for ticket_id, queued_at in queued.items():
+        start = max(queued_at, started.get(ticket_id, queued_at))
+        breached = missed.get(ticket_id)
+        if start < before and (breached is None or breached < start):
+            due[ticket_id] = start
+    views = await views_of(s, sorted(due))
+    return [(view, due[view.id]) for view in views]
+
+
+async def _latest_events(
+    s: AsyncSession, ticket_ids: list[int], kinds: Sequence[str]
+) -> dict[int, datetime]:
+    """When each ticket last had one of ``kinds`` (tickets without one are left out)."""
+    stmt = (
+        select(TicketEvent.ticket_id, func.max(TicketEvent.at))
+        .where(TicketEvent.ticket_id.in_(ticket_ids), TicketEvent.kind.in_(list(kinds)))
+        .group_by(TicketEvent.ticket_id)
+    )
+    return {ticket_id: at for ticket_id, at in (await s.execute(stmt)).all()}
 
 
 #: What an erased conversation's tickets are filed under instead of its id

@@ -30,6 +30,7 @@ from handoff.vocab import (
     CLOSED,
     HANDED_BACK,
     MAX_NOTE_CHARS,
+    MAX_SUMMARY_ITEMS,
     PRIORITY_RANKS,
     QUEUED,
     REASONS,
@@ -40,6 +41,8 @@ from handoff.vocab import (
     require_team,
     require_text,
 )
+
+URGENT = "urgent"
 
 
 async def open_ticket(
@@ -79,13 +82,38 @@ async def _raise_priority(
     rank = PRIORITY_RANKS[fields["priority"]]
     if rank >= ticket.priority_rank:
         return
-    values = {"priority": fields["priority"], "priority_rank": rank, "reason": fields["reason"]}
+    values: dict[str, Any] = {
+        "priority": fields["priority"],
+        "priority_rank": rank,
+        "reason": fields["reason"],
+        # What raised it first: the queue row and the brief show the danger, not the old request.
+        "summary": raised_summary(fields["summary"], ticket.summary or []),
+    }
     data = {"from": ticket.priority, "to": fields["priority"], "reason": fields["reason"]}
-    if ticket.status == QUEUED and fields["team"] != ticket.team:
-        values["team"] = fields["team"]
-        data.update(from_team=ticket.team, to_team=fields["team"])
+    team = fields["team"]
+    if team != ticket.team:
+        keeps = ticket.status == ASSIGNED and await _holder_may_take(s, ticket, team)
+        # Queued, it moves; assigned, it moves only if its holder may take the team
+        # (they keep it) or it is urgent: danger cannot wait with someone who cannot act on it.
+        if ticket.status == QUEUED or keeps or fields["priority"] == URGENT:
+            values["team"] = team
+            data.update(from_team=ticket.team, to_team=team)
+        if ticket.status == ASSIGNED and not keeps and fields["priority"] == URGENT:
+            values.update(status=QUEUED, agent_id=None, claimed_at=None, requeued=False)
+            data.update(from_agent_id=ticket.agent_id)
     await store.must_change_ticket(s, ticket, **values)
     await store.add_event(s, ticket.id, "priority_raised", now, data=data)
+
+
+def raised_summary(new: list[str], old: list[str]) -> list[str]:
+    """The raising messages first, then the earlier ones not among them."""
+    return (list(new) + [text for text in old if text not in new])[:MAX_SUMMARY_ITEMS]
+
+
+async def _holder_may_take(s: AsyncSession, ticket: Ticket, team: str) -> bool:
+    return ticket.agent_id is not None and rules.may_take(
+        await store.get_agent(s, ticket.agent_id), team
+    )
 
 
 def _require_queued(ticket: Ticket) -> None:
@@ -195,7 +223,7 @@ async def close(
         note = require_text("note", note, MAX_NOTE_CHARS, empty_ok=True) or None
     ticket = rules.require_open(await store.get_ticket(s, ticket_id))
     rules.check_may_handle(await store.get_agent(s, agent_id), ticket)
-    if ticket.priority == "urgent" and ticket.status == ASSIGNED and not note:
+    if ticket.priority == URGENT and ticket.status == ASSIGNED and not note:
         raise ResolutionNoteRequired(f"urgent ticket {ticket_id} needs a note on what was done")
     closed = {"status": CLOSED, "closed_at": now, "resolution_code": code}
     await store.must_change_ticket(s, ticket, resolution_note=note, **closed)

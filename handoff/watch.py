@@ -56,11 +56,12 @@ class Watchman:
 
     async def _deadlines(self) -> None:
         now = self._clock()
-        for ticket in await self._queue.urgent_unclaimed_since(now - self._deadline):
-            waited = round((now - ticket.queued_at).total_seconds())
+        for ticket, start in await self._queue.urgent_unclaimed_since(now - self._deadline):
+            # Counted from when it last entered the queue: back in it, it is alerted again.
+            waited = round((now - start).total_seconds())
             # Every gateway keeps the clocks; the one that records the breach announces it.
             data = {"waited_seconds": waited}
-            if not await self._queue.record_once(ticket.id, "deadline_missed", data):
+            if not await self._queue.record_once(ticket.id, "deadline_missed", data, start):
                 continue
             payload = {"ticket": ticket.to_dict(), "waited_seconds": waited}
             await self._to_agents("claim_deadline_missed", payload, ALL_AGENTS)

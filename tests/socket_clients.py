@@ -90,6 +90,9 @@ AGENT_EVENTS = (
     "promise_overdue",
     "canned_updated",
     "unhappy_rating",
+    "ticket_escalated",
+    "promises_updated",
+    "promise_followup",
 )
 
 

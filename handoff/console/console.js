@@ -43,6 +43,7 @@
     account_security: "账号安全",
     emergency: "人身安全紧急",
     bot_unavailable: "系统故障",
+    parcel_missing: "显示签收未收到",
   };
   const TEAMS = { general: "通用", after_sales: "售后", security: "账号安全", safety: "安全专组" };
   /** 「售后组」, but 「安全专组」 as it is (not 「安全专组组」). */
@@ -292,7 +293,8 @@
     agent: null,
     connected: false,
     helloSeen: false,
-    presence: "online",
+    presence: "online", // as shown; the gateway's word (hello, presence_changed) wins
+    presenceWanted: null, // this tab's choice, sent in the socket's auth at every (re)connect
     mine: new Map(), // ticket key -> ticket (assigned to me), in arrival order
     unread: new Map(), // ticket key -> count
     last: new Map(), // ticket key -> last message
@@ -317,6 +319,8 @@
     fulfilling: new Set(), // promise keys waiting for the fulfil_promise ack
     alerts: [], // banners: {id, kind: "deadline" | "promise", ...}, newest first
     safetyCollapsed: new Set(), // ticket keys whose safety panel is folded
+    offers: new Map(), // ticket key -> {note, due_in_minutes}: a reply promised in words, not yet kept as a timer
+    escalated: new Map(), // ticket key -> text: chats that left me for the safety team
   };
 
   const typing = { on: false, ticketId: null, lastSent: 0, timer: null };
@@ -450,12 +454,19 @@
     renderAlerts();
   }
 
-  function startSession(token, agent) {
+  /**
+   * `loggedIn`: the password was just entered. Logging in starts 在线; a reload (stored token)
+   * keeps this tab's choice, and the gateway keeps the agent's when the tab has none.
+   */
+  function startSession(token, agent, { loggedIn = false } = {}) {
     resetState();
     state.token = token;
     state.agent = agent;
     session.set(TOKEN_KEY, token);
-    state.presence = session.get(PRESENCE_KEY) === "away" ? "away" : "online";
+    if (loggedIn) session.set(PRESENCE_KEY, "online");
+    const stored = session.get(PRESENCE_KEY);
+    state.presenceWanted = stored === "away" || stored === "online" ? stored : null;
+    state.presence = state.presenceWanted || "online";
     showApp();
     connect();
     // Check the stored token early and fill in the name before `hello` arrives.
@@ -506,9 +517,13 @@
     state.fulfilling.clear();
     state.alerts = [];
     state.safetyCollapsed.clear();
+    state.offers.clear();
+    state.escalated.clear();
     els.input.value = "";
     if (els.promiseDialog.open) hidePromiseDialog();
     if (els.closeDialog.open) hideCloseDialog();
+    if (els.handbackDialog.open) hideHandbackDialog();
+    if (els.transferDialog.open) hideTransferDialog();
     if (els.reportDialog.open) els.reportDialog.close();
     if (els.cannedDialog.open) els.cannedDialog.close();
     if (els.historyDialog.open) els.historyDialog.close();
@@ -520,6 +535,7 @@
     resetState();
     state.token = null;
     session.remove(TOKEN_KEY);
+    session.remove(PRESENCE_KEY); // the next login starts 在线 (docs/agents.md)
     showLogin();
   }
 
@@ -548,6 +564,17 @@
     return /unauthori[sz]ed/i.test(asText(err.message));
   }
 
+  /**
+   * The socket's auth, read at every (re)connect: the token and this tab's 在线 / 离开. The
+   * gateway records the status before it routes any chat, so a reload or a reconnect never
+   * hands chats to an agent on a break (and a choice made while offline is not lost).
+   */
+  function socketAuth(cb) {
+    const auth = { token: state.token };
+    if (state.presenceWanted) auth.status = state.presenceWanted;
+    cb(auth);
+  }
+
   function connect() {
     if (typeof global.io !== "function") {
       setConn("error");
@@ -555,10 +582,7 @@
       return;
     }
     setConn("connecting");
-    const socket = global.io("/agent", {
-      auth: { token: state.token },
-      transports: ["websocket", "polling"],
-    });
+    const socket = global.io("/agent", { auth: socketAuth, transports: ["websocket", "polling"] });
     state.socket = socket;
     const on = (ev, fn) =>
       socket.on(ev, (...args) => {
@@ -594,6 +618,7 @@
     });
 
     on("hello", onHello);
+    on("presence_changed", (d) => isObject(d) && adoptPresence(d.status));
     on("canned_updated", onCannedUpdated);
     on("queue_updated", (d) => {
       if (isObject(d) && Array.isArray(d.queue)) {
@@ -610,6 +635,9 @@
     on("claim_deadline_missed", (d) => isObject(d) && isObject(d.ticket) && onDeadlineMissed(d.ticket, d.waited_seconds));
     on("promise_due_soon", (d) => isObject(d) && isObject(d.promise) && onPromiseDueSoon(d.promise, d.ticket));
     on("promise_overdue", (d) => isObject(d) && isObject(d.promise) && onPromiseOverdue(d.promise, d.ticket));
+    on("promises_updated", (d) => isObject(d) && Array.isArray(d.promises) && onPromisesUpdated(d.promises));
+    on("promise_followup", (d) => isObject(d) && isObject(d.promise) && onPromiseFollowup(d));
+    on("ticket_escalated", (d) => isObject(d) && isObject(d.ticket) && onTicketEscalated(d));
     on("unhappy_rating", (d) => isObject(d) && isObject(d.ticket) && onUnhappyRating(d.ticket, d.score));
     on("console_error", (d) => {
       // every console_error also fails an ack, which shows the toast; just log it
@@ -707,9 +735,8 @@
       state.promises = promises;
     }
 
-    // Presence: the console's choice wins and survives reconnects.
-    const reported = isObject(d.agent) ? d.agent.presence || d.agent.status : undefined;
-    if (reported !== state.presence) setPresence(state.presence, { quiet: true });
+    // Presence: the gateway says what is in effect (it applied this tab's choice at connect).
+    adoptPresence(d.presence);
 
     renderAgent();
     renderQueue();
@@ -811,6 +838,7 @@
     if (k === state.openId && state.open && state.closingId !== k) {
       state.open.ticket = ticket;
       state.open.closed = true;
+      if (transferAsk && transferAsk.k === k) hideTransferDialog();
       stopTyping(true);
       hideShopperTyping();
       renderConvHead();
@@ -867,17 +895,25 @@
     els.presence.title = online ? "在线：接收新会话。点击切换为离开" : "离开：不再分配新会话。点击切换为在线";
   }
 
-  async function setPresence(status, { quiet = false } = {}) {
-    const before = state.presence;
+  function rememberPresence(status) {
     state.presence = status;
+    state.presenceWanted = status;
     session.set(PRESENCE_KEY, status);
     renderPresence();
-    if (!state.socket || !state.socket.connected) return; // sent again with the next hello
-    const r = await emit("set_presence", { status }, { quiet });
-    if (!r.ok && r.error && r.error.code !== "not_connected" && state.presence === status && !quiet) {
-      state.presence = before;
-      session.set(PRESENCE_KEY, before);
-      renderPresence();
+  }
+
+  /** The status the gateway has for this agent (hello, or a change made in another tab). */
+  function adoptPresence(status) {
+    if (status === "online" || status === "away") rememberPresence(status);
+  }
+
+  async function setPresence(status) {
+    const before = state.presence;
+    rememberPresence(status);
+    if (!state.socket || !state.socket.connected) return; // goes with the next connect's auth
+    const r = await emit("set_presence", { status });
+    if (!r.ok && r.error && r.error.code !== "not_connected" && state.presence === status) {
+      rememberPresence(before);
     }
   }
 
@@ -903,7 +939,11 @@
   }
 
   function closedText(t) {
+    const moved = state.escalated.get(key(t.id));
+    if (moved) return "已转给安全专组";
     if (t.resolution_code === "handed_back") return "已交还机器人";
+    // taken from me but not ended (raised to urgent and moved, requeued): not 「会话已结束」
+    if (t.status && t.status !== "closed") return `已转至${teamGroup(t.team)}`;
     const r = t.resolution_code ? `（${label(RESOLUTIONS, t.resolution_code)}）` : "";
     return `会话已结束${r}`;
   }
@@ -1160,6 +1200,7 @@
   function markOpenGone(text) {
     if (!state.open) return;
     state.open.gone = text;
+    if (transferAsk && !transferBusy) hideTransferDialog(); // nothing left to transfer
     stopTyping(true);
     renderBanner();
     updateComposer();
@@ -1202,7 +1243,9 @@
       t.priority && t.priority !== "normal" ? priorityBadge(t.priority) : "",
       h("span", { class: "tag", text: label(TEAMS, t.team) })
     );
-    if (t.status === "closed") els.convBadges.append(h("span", { class: "tag tag--muted", text: "已结束" }));
+    if (state.escalated.has(state.openId)) {
+      els.convBadges.append(h("span", { class: "tag tag--urgent", "data-testid": "conv-moved", text: "已转安全专组" }));
+    } else if (t.status === "closed") els.convBadges.append(h("span", { class: "tag tag--muted", text: "已结束" }));
     const meta = [ticketLabel(t)];
     if (t.shopper_id) meta.push(`顾客ID ${asText(t.shopper_id)}`);
     else meta.push("未登录顾客");
@@ -1223,7 +1266,9 @@
   function renderBanner() {
     const open = state.open;
     let text = "";
-    if (open && open.closed) text = `${closedText(open.ticket)}，不能再回复。`;
+    const moved = open ? state.escalated.get(state.openId) : "";
+    if (open && open.closed && moved) text = `${moved} 您已不能再回复。`;
+    else if (open && open.closed) text = `${closedText(open.ticket)}，不能再回复。`;
     else if (open && open.gone) text = asText(open.gone);
     els.convBannerText.textContent = text;
     els.convBanner.hidden = !text;
@@ -1241,7 +1286,9 @@
     els.input.placeholder = !o
       ? ""
       : o.closed
-      ? "会话已结束"
+      ? state.escalated.has(state.openId)
+        ? "会话已转给安全专组"
+        : "会话已结束"
       : o.gone
       ? "此会话已不在您名下"
       : !state.connected
@@ -1261,10 +1308,13 @@
   function updateActions() {
     const ok = canReply();
     els.transfer.disabled = !ok;
+    updateTransferButton();
+    if (transferAsk) updateTransferConfirm();
     els.handBack.disabled = !ok;
     els.closeBtn.disabled = !ok;
     els.promiseOpen.disabled = !ok;
     els.suggestRefresh.disabled = !ok;
+    renderPromiseOffer();
   }
 
   // ------------------------------------------------------------ transcript
@@ -1483,6 +1533,10 @@
       if (isObject(r.message)) {
         state.last.set(rec.ticketKey, r.message);
         renderMine();
+      }
+      if (isObject(r.promise_offer) && asText(r.promise_offer.note)) {
+        state.offers.set(rec.ticketKey, r.promise_offer);
+        renderPromiseOffer();
       }
     } else {
       rec.status = "failed";
@@ -1830,15 +1884,36 @@
     }
   }
 
+  let transferListFor = null; // ticket key the 「转接到…」 list was filled for
+
+  /** The teams of 「转接到…」; a team picked for the same ticket stays picked. */
   function renderTransferOptions() {
     const sel = els.transfer;
     const current = state.open ? state.open.ticket.team : null;
+    const picked = transferListFor === state.openId ? sel.value : "";
+    transferListFor = state.openId;
     sel.textContent = "";
     sel.appendChild(h("option", { value: "", text: "转接到…" }));
-    for (const [code, name] of Object.entries(TEAMS)) {
-      sel.appendChild(h("option", { value: code, text: code === current ? `${teamGroup(code)}（当前）` : teamGroup(code) }));
+    for (const code of Object.keys(TEAMS)) {
+      // shown but not choosable: 转接 to its own team would only put the chat back in the queue
+      const here = code === current;
+      const text = here ? `${teamGroup(code)}（当前）` : teamGroup(code);
+      sel.appendChild(h("option", { value: code, text, disabled: here }));
     }
-    sel.value = "";
+    sel.value = picked && picked !== current ? picked : "";
+    updateTransferButton();
+  }
+
+  /** The team picked in 「转接到…」 if the open ticket can go there (not its own team). */
+  function transferTarget() {
+    const team = els.transfer.value;
+    if (!team || !Object.prototype.hasOwnProperty.call(TEAMS, team)) return null;
+    return state.open && state.open.ticket.team !== team ? team : null;
+  }
+
+  /** Choosing a team only arms 「转接」; nothing moves until its dialog is confirmed. */
+  function updateTransferButton() {
+    els.transferOpen.disabled = !canReply() || state.closingId !== null || !transferTarget();
   }
 
   // ------------------------------------------------------------ actions
@@ -1856,6 +1931,72 @@
     else renderMine();
   }
 
+  let transferAsk = null; // {k, team}: what the open transfer dialog asks to do
+  let transferBusy = false;
+
+  function openTransferDialog() {
+    const team = transferTarget();
+    if (!team || !canReply() || state.closingId !== null) return;
+    const t = state.open.ticket;
+    transferAsk = { k: state.openId, team };
+    transferBusy = false;
+    els.transferTicket.textContent = `${ticketLabel(t)} · ${shopperName(t)}`;
+    els.transferRoute.textContent = `${teamGroup(t.team)} → ${teamGroup(team)}`;
+    els.transferHint.textContent = `会话将回到${teamGroup(team)}排队，由该组客服接入；顾客会收到「正在为您转接」的提示。`;
+    // the draft cannot follow the chat: say so before it is dropped
+    els.transferDraft.hidden = !els.input.value.trim();
+    setTransferUrgent(isUrgent(t));
+    if (typeof els.transferDialog.showModal === "function") els.transferDialog.showModal();
+    else els.transferDialog.setAttribute("open", "");
+    (isUrgent(t) ? els.transferUrgentAck : els.transferConfirm).focus();
+  }
+
+  function hideTransferDialog() {
+    transferAsk = null;
+    if (typeof els.transferDialog.close === "function" && els.transferDialog.open) els.transferDialog.close();
+    else els.transferDialog.removeAttribute("open");
+  }
+
+  /** An urgent chat is not transferred without ticking 「我确认要转接这张紧急工单」. */
+  function setTransferUrgent(on) {
+    const team = transferAsk ? teamGroup(transferAsk.team) : "";
+    els.transferUrgent.hidden = !on;
+    els.transferUrgentAck.checked = false;
+    els.transferUrgentText.textContent = on
+      ? `转接后顾客会重新排队，${team}有人接入之前没有人跟进这位顾客。请先确认已告诉顾客如何报警或求助。`
+      : "";
+    els.transferDialog.classList.toggle("dialog--urgent", on);
+    els.transferConfirm.className = on ? "btn btn--danger" : "btn btn--primary";
+    els.transferConfirm.textContent = on ? "确认转接紧急工单" : "确认转接";
+    updateTransferConfirm();
+  }
+
+  function updateTransferConfirm() {
+    const stale = !transferAsk || transferAsk.k !== state.openId || !canReply();
+    const unacknowledged = !els.transferUrgent.hidden && !els.transferUrgentAck.checked;
+    els.transferConfirm.disabled = transferBusy || stale || unacknowledged;
+  }
+
+  async function confirmTransfer() {
+    const ask = transferAsk;
+    if (!ask || transferBusy) return;
+    if (ask.k !== state.openId || !canReply()) {
+      hideTransferDialog();
+      return;
+    }
+    if (isUrgent(state.open.ticket) && els.transferUrgent.hidden) {
+      setTransferUrgent(true); // raised to urgent while the dialog was open: ask again
+      return;
+    }
+    if (!els.transferUrgent.hidden && !els.transferUrgentAck.checked) return;
+    transferBusy = true;
+    updateTransferConfirm();
+    await transfer(ask.team);
+    transferBusy = false;
+    hideTransferDialog();
+  }
+
+  /** Sends `transfer_ticket`; only the transfer dialog's confirmation calls it. */
   async function transfer(team) {
     if (!team || !canReply()) return;
     const k = state.openId;
@@ -1863,13 +2004,14 @@
     state.closingId = k;
     state.reassigned = null;
     els.transfer.disabled = true;
+    updateTransferButton();
     const r = await emit("transfer_ticket", { ticket_id: t.id, to_team: team });
     state.closingId = null;
-    els.transfer.value = "";
     if (!r.ok) {
-      updateActions();
+      updateActions(); // the team stays picked and the draft stays: the agent may try again
       return;
     }
+    els.transfer.value = "";
     let nt = isObject(r.ticket) ? r.ticket : null;
     // routing may hand it straight back to us (ticket_assigned came before this ack)
     if (state.reassigned === k && state.mine.has(k)) nt = state.mine.get(k);
@@ -1886,7 +2028,30 @@
     }
   }
 
-  async function handBack() {
+  function handBack() {
+    if (!canReply()) return;
+    const open = ticketPromises(state.openId);
+    if (!open.length) {
+      doHandBack();
+      return;
+    }
+    els.handbackPromises.textContent = promisesWarning(open, "交还机器人");
+    if (typeof els.handbackDialog.showModal === "function") els.handbackDialog.showModal();
+    else els.handbackDialog.setAttribute("open", "");
+    els.handbackCancel.focus();
+  }
+
+  function hideHandbackDialog() {
+    if (typeof els.handbackDialog.close === "function" && els.handbackDialog.open) els.handbackDialog.close();
+    else els.handbackDialog.removeAttribute("open");
+  }
+
+  function confirmHandBack() {
+    hideHandbackDialog();
+    doHandBack();
+  }
+
+  async function doHandBack() {
     if (!canReply()) return;
     const k = state.openId;
     const t = state.open.ticket;
@@ -1942,6 +2107,9 @@
     closeBusy = false;
     showCloseError("");
     setCloseNoteRequired(required);
+    const open = ticketPromises(state.openId);
+    els.closePromises.textContent = open.length ? promisesWarning(open, "结束") : "";
+    els.closePromises.hidden = !open.length;
     if (typeof els.closeDialog.showModal === "function") els.closeDialog.showModal();
     else els.closeDialog.setAttribute("open", "");
     (required ? els.closeNote : els.resolution).focus();
@@ -2153,6 +2321,16 @@
         ])
       );
     }
+    const said = s ? textList(s.messages) : [];
+    if (said.length) {
+      // the shopper's own flagged messages, verbatim: what to read out to the police
+      body.appendChild(
+        h("div", { class: "safety-messages", "data-testid": "safety-messages" }, [
+          h("span", { class: "safety-k", text: "顾客原话" }),
+          ...said.map((m) => h("blockquote", { class: "safety-said selectable", "data-testid": "safety-message", text: m })),
+        ])
+      );
+    }
     const ship = s && isObject(s.shipment) ? s.shipment : null;
     let courier = s ? s.courier : null;
     if (!courier && ship && (ship.courier_name || ship.courier_phone)) courier = { name: ship.courier_name, phone: ship.courier_phone };
@@ -2161,7 +2339,8 @@
           safetyCell("订单", "safety-order", safetyOrder(s.order)),
           safetyCell("物流", "safety-shipment", safetyShipment(s.shipment)),
           safetyCell("快递员", "safety-courier", safetyPerson(courier)),
-          safetyCell("最后已知位置", "safety-location", safetyLocation(s.last_location), "safety-cell--wide"),
+          // a tracking scan of the parcel, never where the shopper is
+          safetyCell("包裹最后位置（快递扫描）", "safety-location", safetyLocation(s.last_location), "safety-cell--wide"),
           safetyCell("顾客联系方式", "safety-contact", safetyContact(s.contact), "safety-cell--wide"),
         ].filter(Boolean)
       : [];
@@ -2510,6 +2689,133 @@
     toast(`已记录承诺：${note}${due ? `（${dueText(due)} 到期）` : ""}`, "info");
   }
 
+  /** My open promises on a ticket, soonest first. */
+  function ticketPromises(k) {
+    return [...state.promises.values()]
+      .filter((p) => key(p.ticket_id) === k)
+      .sort((a, b) => (promiseDue(a) ?? Infinity) - (promiseDue(b) ?? Infinity));
+  }
+
+  /** 「该会话还有 1 条未兑现的承诺…」 for the close and hand-back dialogs. */
+  function promisesWarning(list, verb) {
+    const now = Date.now();
+    const items = list.map((p) => {
+      const due = promiseDue(p);
+      const when = due === null ? "" : due <= now ? "，已逾期" : `，${dueText(new Date(due))} 到期`;
+      return `「${asText(p.note)}」${when}`;
+    });
+    return (
+      `该会话还有 ${list.length} 条未兑现的承诺：${items.join("；")}。` +
+      `${verb}后承诺将随会话关闭、不再提醒；顾客再来消息时会通知您。`
+    );
+  }
+
+  /** The server's list of the promises I answer for now (a ticket moved or closed). */
+  function onPromisesUpdated(list) {
+    const promises = new Map();
+    for (const p of list) {
+      if (isObject(p) && p.id !== undefined && p.id !== null && isOpenPromise(p) && isMyPromise(p)) {
+        promises.set(key(p.id), { ...(state.promises.get(key(p.id)) || {}), ...p });
+      }
+    }
+    for (const k of [...state.dueSoon]) if (!promises.has(k)) state.dueSoon.delete(k);
+    state.alerts = state.alerts.filter((a) => a.kind !== "promise" || !a.mine || promises.has(a.promiseKey));
+    state.promises = promises;
+    renderPromises();
+    renderAlerts();
+  }
+
+  /** 「您承诺了「1小时内回复您」」 with one click to keep it as a timer. */
+  function renderPromiseOffer() {
+    const box = els.promiseOffer;
+    box.textContent = "";
+    const k = state.openId;
+    const offer = k ? state.offers.get(k) : null;
+    if (!offer || !state.open || !canReply()) {
+      box.hidden = true;
+      return;
+    }
+    box.hidden = false;
+    const min = Number.isInteger(offer.due_in_minutes) ? offer.due_in_minutes : null;
+    box.append(
+      h("span", { class: "promise-offer-text", text: `您答应了顾客「${asText(offer.note)}」，要记为承诺并按时提醒吗？` }),
+      h("button", {
+        type: "button",
+        class: "btn btn--sm btn--primary",
+        "data-testid": "promise-offer-record",
+        "data-minutes": min === null ? "" : String(min),
+        text: min === null ? "记录承诺…" : `记录承诺（${durationText(min)}）`,
+        onclick: () => recordOffer(k, offer),
+      }),
+      h("button", {
+        type: "button",
+        class: "link-btn",
+        "data-testid": "promise-offer-dismiss",
+        text: "不用",
+        onclick: () => {
+          state.offers.delete(k);
+          renderPromiseOffer();
+        },
+      })
+    );
+  }
+
+  async function recordOffer(k, offer) {
+    if (!state.open || state.openId !== k) return;
+    const min = Number.isInteger(offer.due_in_minutes) ? offer.due_in_minutes : null;
+    const note = asText(offer.note);
+    if (min === null) {
+      // no time said (「稍后回复您」): the agent picks it, the words are kept
+      state.offers.delete(k);
+      renderPromiseOffer();
+      openPromiseDialog();
+      els.promiseNote.value = note;
+      promiseAutoNote = "";
+      updatePromiseForm();
+      return;
+    }
+    const ticket = state.open.ticket;
+    const r = await emit("set_promise", { ticket_id: ticket.id, due_in_minutes: min, note });
+    if (!r.ok) return;
+    state.offers.delete(k);
+    if (isObject(r.promise)) upsertPromise(r.promise, ticket);
+    renderPromises();
+    renderPromiseOffer();
+    const due = isObject(r.promise) ? parseTime(r.promise.due_at) : null;
+    toast(`已记录承诺：${note}${due ? `（${dueText(due)} 到期）` : ""}`, "info");
+  }
+
+  /** The shopper wrote again after a chat closed with a promise to them unkept. */
+  function onPromiseFollowup(d) {
+    const p = d.promise;
+    const pk = key(p.id);
+    const t = isObject(d.ticket) ? d.ticket : { id: p.ticket_id };
+    const text = isObject(d.message) ? asText(d.message.text) : "";
+    addAlert({ id: `followup:${pk}`, kind: "followup", promise: p, ticket: t, text, ticketKey: key(t.id) });
+    beep();
+    toast(`顾客又来消息了：${promiseTicketLabel(p, t)}「${text}」`, "warn");
+  }
+
+  /** My chat was raised to urgent and went to the safety team (after ticket_closed). */
+  function onTicketEscalated(d) {
+    const t = d.ticket;
+    const k = key(t.id);
+    const text = asText(d.text) || `${ticketLabel(t)} 已转给安全专组优先处理。`;
+    state.escalated.set(k, text);
+    beep();
+    flashTitle();
+    toast(text, "urgent");
+    addAlert({ id: `escalated:${k}`, kind: "escalated", ticketKey: k, ticket: t, text });
+    if (k === state.openId && state.open) {
+      state.open.ticket = t;
+      state.open.closed = true;
+      renderConvHead();
+      renderBanner();
+      updateComposer();
+      updateActions();
+    }
+  }
+
   // ------------------------------------------------------------ alert banners
 
   function hasAlert(id) {
@@ -2654,6 +2960,32 @@
         dismiss,
       ]);
     }
+    if (a.kind === "escalated") {
+      return h("div", { class: "alert alert--deadline", "data-testid": "alert-banner", "data-kind": "escalated", "data-ticket-id": a.ticketKey }, [
+        h("span", { class: "alert-icon", "aria-hidden": "true", text: "!" }),
+        h("div", { class: "alert-body" }, [h("span", { class: "alert-text", text: a.text })]),
+        dismiss,
+      ]);
+    }
+    if (a.kind === "followup") {
+      const p = a.promise;
+      const text = `顾客又来消息了：${promiseTicketLabel(p, a.ticket)}（承诺「${asText(p.note)}」已随会话关闭，未兑现）：「${a.text}」`;
+      return h("div", { class: "alert alert--promise", "data-testid": "alert-banner", "data-kind": "followup", "data-promise-id": key(p.id) }, [
+        h("span", { class: "alert-icon", "aria-hidden": "true", text: "!" }),
+        h("div", { class: "alert-body" }, [h("span", { class: "alert-text", text })]),
+        h("button", {
+          type: "button",
+          class: "btn btn--sm alert-open",
+          "data-testid": "alert-read",
+          text: "查看会话",
+          onclick: () => {
+            removeAlert(a.id);
+            history.open({ ticketId: a.ticket.id });
+          },
+        }),
+        dismiss,
+      ]);
+    }
     const p = a.promise;
     const due = parseTime(p.due_at);
     const who = a.mine ? "" : `（${a.whose ? `客服 ${a.whose}` : "其他客服"}）`;
@@ -2741,6 +3073,17 @@
       side: $("side"),
       sideEmpty: $("side-empty"),
       transfer: $("transfer"),
+      transferOpen: $("transfer-open"),
+      transferDialog: $("transfer-dialog"),
+      transferTicket: $("transfer-ticket"),
+      transferRoute: $("transfer-route"),
+      transferUrgent: $("transfer-urgent"),
+      transferUrgentText: $("transfer-urgent-text"),
+      transferUrgentAck: $("transfer-urgent-ack"),
+      transferDraft: $("transfer-draft"),
+      transferHint: $("transfer-hint"),
+      transferConfirm: $("transfer-confirm"),
+      transferCancel: $("transfer-cancel"),
       handBack: $("hand-back"),
       closeBtn: $("close"),
       context: $("context"),
@@ -2755,6 +3098,12 @@
       closeCancel: $("close-cancel"),
       closeNoteLabel: $("close-note-label"),
       closeError: $("close-error"),
+      closePromises: $("close-promises"),
+      handbackDialog: $("handback-dialog"),
+      handbackPromises: $("handback-promises"),
+      handbackCancel: $("handback-cancel"),
+      handbackConfirm: $("handback-confirm"),
+      promiseOffer: $("promise-offer"),
       alerts: $("alerts"),
       safety: $("safety-panel"),
       promises: $("promises"),
@@ -2781,7 +3130,7 @@
       foot: "账号由管理员在命令行创建，忘记密码请联系主管。",
       allowed: (agent) => !(agent && agent.role === "trainer"),
       refused: "训练师账号请使用训练工作台，不能登录客服工作台",
-      onLogin: startSession,
+      onLogin: (token, who) => startSession(token, who, { loggedIn: true }),
     });
     $("login-form").addEventListener("submit", ensureAudio); // a user gesture: lets the urgent beep play later
     toast = global.KefuStaff.toaster(els.toast, { ms: TOAST_MS, tone: "info", slowTones: ["error", "urgent"] });
@@ -2832,10 +3181,20 @@
     });
     els.input.addEventListener("blur", saveDraft);
 
-    els.transfer.addEventListener("change", () => transfer(els.transfer.value));
+    // Choosing a team (arrow keys included) only arms 「转接」; the dialog confirms.
+    els.transfer.addEventListener("change", updateTransferButton);
+    els.transferOpen.addEventListener("click", openTransferDialog);
+    els.transferConfirm.addEventListener("click", confirmTransfer);
+    els.transferCancel.addEventListener("click", hideTransferDialog);
+    els.transferUrgentAck.addEventListener("change", updateTransferConfirm);
+    els.transferDialog.addEventListener("close", () => {
+      transferAsk = null;
+    });
     els.handBack.addEventListener("click", handBack);
     els.closeBtn.addEventListener("click", openCloseDialog);
     els.closeConfirm.addEventListener("click", confirmClose);
+    els.handbackCancel.addEventListener("click", hideHandbackDialog);
+    els.handbackConfirm.addEventListener("click", confirmHandBack);
     els.closeCancel.addEventListener("click", hideCloseDialog);
     els.closeNote.addEventListener("input", () => {
       updateCloseConfirm();

@@ -117,7 +117,7 @@
         "report-promises",
         "承诺按时兑现",
         percent(p.kept_share),
-        `到期 ${p.due}，逾期 ${p.overdue + p.kept_late}，待兑现 ${p.open}`,
+        `到期 ${p.due}，逾期 ${p.overdue + p.kept_late}，待兑现 ${p.open}${p.cancelled ? `，随会话关闭未兑现 ${p.cancelled}` : ""}`,
         p.overdue > 0 ? "warn" : "",
       ),
     ]);

@@ -184,3 +184,51 @@ async def test_gateways_keeping_the_same_clocks_announce_each_event_once(
     assert told("promise_overdue") == 2  # once to the agent, once to the supervisors
     kinds = [event["kind"] for event in await queue.recent_events(urgent.id)]
     assert kinds.count("deadline_missed") == 1
+
+
+async def _missed(watchman: Watchman, bus: Bus) -> list[int]:
+    """Run a round; the waits of the deadlines it announced."""
+    before = len(bus.events("claim_deadline_missed"))
+    await watchman.round()
+    return [p["waited_seconds"] for p, _ in bus.events("claim_deadline_missed")[before:]]
+
+
+@pytest.mark.parametrize("back", ["agent_gone", "transferred"])
+async def test_an_urgent_ticket_back_in_the_queue_gets_a_new_claim_deadline(
+    queue: HandoffQueue,
+    watchman: Watchman,
+    bus: Bus,
+    clock: Clock,
+    open_ticket: OpenTicket,
+    make_agent: MakeAgent,
+    back: str,
+) -> None:
+    agent = await make_agent("safe", skills="safety")
+    urgent = await open_ticket("c-urgent", priority="urgent", team="safety", reason="emergency")
+    clock.advance(seconds=31)
+    assert await _missed(watchman, bus) == [31]
+    await queue.claim(urgent, agent.id)
+    clock.advance(minutes=5)
+    if back == "agent_gone":  # the grace period ran out
+        await queue.requeue_agent(agent.id)
+    else:
+        await queue.transfer(urgent, agent.id, to_team="safety")
+    clock.advance(seconds=29)
+    assert await _missed(watchman, bus) == []  # a fresh 30 s from its return
+    clock.advance(seconds=2)
+    assert await _missed(watchman, bus) == [31]
+    assert await _missed(watchman, bus) == []  # once per return to the queue
+    kinds = [event["kind"] for event in await queue.recent_events(urgent)]
+    assert kinds.count("deadline_missed") == 2
+
+
+async def test_a_waiting_ticket_raised_to_urgent_counts_its_deadline_from_the_raise(
+    queue: HandoffQueue, watchman: Watchman, bus: Bus, clock: Clock, open_ticket: OpenTicket
+) -> None:
+    ticket = await open_ticket("c-1")
+    clock.advance(minutes=10)
+    await queue.open_ticket("c-1", None, "emergency", "urgent", "safety", ["着火了"])
+    assert await _missed(watchman, bus) == []
+    clock.advance(seconds=31)
+    assert await _missed(watchman, bus) == [31]  # 31 s urgent, not 10 minutes waiting
+    assert (await queue.ticket(ticket)).team == "safety"

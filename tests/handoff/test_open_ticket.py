@@ -87,18 +87,64 @@ async def test_less_or_equally_urgent_request_changes_nothing(
     assert await _kinds(queue, ticket_id) == ["queued"]
 
 
-async def test_assigned_ticket_is_raised_but_keeps_its_team(
+async def test_urgent_chat_held_without_the_safety_skill_goes_to_the_safety_queue(
+    queue: HandoffQueue, open_ticket: OpenTicket, make_agent: MakeAgent
+) -> None:
+    alice = await make_agent("alice")  # general only
+    ticket_id = await open_ticket("conv-1", summary=["我想退掉这件羽绒服", "转人工"])
+    await queue.claim(ticket_id, alice.id)
+    danger = "我老公喝醉了在砸东西，说要打死我"
+    view, created = await queue.open_ticket(
+        "conv-1", None, "emergency", "urgent", "safety", [danger]
+    )
+    assert not created
+    assert (view.status, view.agent_id, view.priority, view.team, view.reason) == (
+        "queued",
+        None,
+        "urgent",
+        "safety",
+        "emergency",
+    )
+    # The queue row shows the danger first, the earlier request after it.
+    assert view.summary == (danger, "我想退掉这件羽绒服", "转人工")
+    assert [t.id for t in await queue.queue("safety")] == [ticket_id]
+    raised = (await queue.recent_events(ticket_id))[-1]
+    assert raised["kind"] == "priority_raised"
+    assert raised["data"]["from_agent_id"] == alice.id and raised["data"]["to_team"] == "safety"
+
+
+@pytest.mark.parametrize(
+    ("role", "skills"), [("agent", "general,safety"), ("supervisor", "general")]
+)
+async def test_urgent_chat_held_by_someone_who_may_take_safety_stays_with_them(
+    queue: HandoffQueue, open_ticket: OpenTicket, make_agent: MakeAgent, role: str, skills: str
+) -> None:
+    holder = await make_agent("sofia", role=role, skills=skills)
+    ticket_id = await open_ticket("conv-1")
+    await queue.claim(ticket_id, holder.id)
+    view, _ = await queue.open_ticket("conv-1", None, "emergency", "urgent", "safety", ["着火了"])
+    assert (view.status, view.agent_id, view.priority, view.team) == (
+        "assigned",
+        holder.id,
+        "urgent",
+        "safety",
+    )
+    assert view.summary == ("着火了", "你好")
+
+
+async def test_high_raise_of_a_held_chat_keeps_its_holder_and_team(
     queue: HandoffQueue, open_ticket: OpenTicket, make_agent: MakeAgent
 ) -> None:
     alice = await make_agent("alice")
     ticket_id = await open_ticket("conv-1")
     await queue.claim(ticket_id, alice.id)
-    view, created = await queue.open_ticket("conv-1", None, "emergency", "urgent", "safety", [])
-    assert not created
+    view, _ = await queue.open_ticket(
+        "conv-1", None, "account_security", "high", "security", ["对方让我转到安全账户"]
+    )
     assert (view.status, view.agent_id, view.priority, view.team) == (
         "assigned",
         alice.id,
-        "urgent",
+        "high",
         "general",
     )
 

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 from redis import asyncio as aioredis
 
-from handoff.presence import AWAY, Board, MemoryBoard, Presence
+from handoff.presence import AWAY, ONLINE, Board, MemoryBoard, Presence
 from handoff.presence_redis import RedisBoard
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -73,16 +73,28 @@ async def test_reconnecting_in_time_keeps_the_agent(boards: MakeBoard) -> None:
     assert departures.gone == [] and await presence.available() == {1}
 
 
-async def test_away_agents_take_no_new_chats_until_a_fresh_console(boards: MakeBoard) -> None:
+async def test_an_away_agent_stays_away_when_their_consoles_come_back(boards: MakeBoard) -> None:
     presence = Presence(grace=10, on_gone=Departures(), board=boards())
     await presence.connected(1, "a")
+    assert await presence.status(1) == ONLINE  # never chose: online
     await presence.set_status(1, AWAY)
     await presence.connected(1, "b")  # another tab keeps the choice
     assert await presence.available() == set()
     await presence.disconnected(1, "a")
     await presence.disconnected(1, "b")
-    await presence.connected(1, "c")  # a fresh console starts online
-    assert await presence.available() == {1}
+    await presence.connected(1, "c")  # a reload: the server still knows they are on a break
+    assert await presence.available() == set() and await presence.status(1) == AWAY
+    await presence.close()
+
+
+async def test_a_console_may_start_as_another_status_before_it_counts(boards: MakeBoard) -> None:
+    presence = Presence(grace=10, on_gone=Departures(), board=boards())
+    await presence.start_as(1, AWAY)  # asked for in the console's auth, before ``connected``
+    await presence.connected(1, "a")
+    assert await presence.available() == set()
+    await presence.start_as(2, ONLINE)
+    await presence.connected(2, "b")
+    assert await presence.available() == {2}
     await presence.close()
 
 
@@ -106,6 +118,21 @@ async def test_a_console_on_another_gateway_keeps_the_agent_and_their_choice() -
     assert there_gone.gone == [1]
     await here.close()
     await there.close()
+
+
+async def test_an_away_agent_reconnecting_to_another_gateway_stays_away() -> None:
+    channel = f"kefu-test-{uuid.uuid4().hex}"
+    here = Presence(grace=10, on_gone=Departures(), board=RedisBoard(REDIS_URL, channel))
+    there = Presence(grace=10, on_gone=Departures(), board=RedisBoard(REDIS_URL, channel))
+    try:
+        await here.connected(1, "tab")
+        await here.set_status(1, AWAY)
+        await here.disconnected(1, "tab")  # the load balancer sends the reload elsewhere
+        await there.connected(1, "tab-again")
+        assert await there.available() == set() and await there.status(1) == AWAY
+    finally:
+        await here.close()
+        await there.close()
 
 
 async def test_a_gateway_that_died_drops_its_agents_after_the_ttl() -> None:

@@ -164,7 +164,8 @@ async def test_report_counts_the_bot_the_people_and_the_waits(
         "scores": {"1": 0, "2": 1, "3": 0, "4": 0, "5": 1},
     }
     assert report["promises"] == {
-        "due": 2, "kept": 1, "kept_late": 1, "overdue": 0, "open": 0, "kept_share": 0.5,
+        "due": 2, "kept": 1, "kept_late": 1, "overdue": 0, "open": 0, "cancelled": 0,
+        "kept_share": 0.5,
     }  # fmt: skip
     agents = {a["name"]: a for a in report["agents"]}
     assert set(agents) == {"Alice", "Bob"}
@@ -225,7 +226,8 @@ async def test_overdue_and_open_promises_are_told_apart(
     await promises.newly_overdue()
     report = await ServiceReport(sessions).build(HOUR)
     assert report["promises"] == {
-        "due": 2, "kept": 0, "kept_late": 0, "overdue": 1, "open": 1, "kept_share": 0.0,
+        "due": 2, "kept": 0, "kept_late": 0, "overdue": 1, "open": 1, "cancelled": 0,
+        "kept_share": 0.0,
     }  # fmt: skip
 
 

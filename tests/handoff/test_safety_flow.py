@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,7 +47,12 @@ def fake_screen(text: str) -> Verdict:
 
 
 @contextlib.asynccontextmanager
-async def running_desk(tmp_path: Path, escalation_url: str = "") -> AsyncIterator[Desk]:
+async def running_desk(
+    tmp_path: Path,
+    escalation_url: str = "",
+    screen: Callable[[str], Any] = fake_screen,
+    agent_grace: float = 60.0,
+) -> AsyncIterator[Desk]:
     """The gateway with the human side, a demo shop and a fake Rasa, on loopback."""
     settings = Settings(
         database_url=f"sqlite:///{tmp_path}/kefu.db",
@@ -55,6 +61,7 @@ async def running_desk(tmp_path: Path, escalation_url: str = "") -> AsyncIterato
         urgent_claim_seconds=0.5,
         var_dir=tmp_path,
         escalation_url=escalation_url,
+        agent_grace=agent_grace,
     )
     await _add_users(settings.database_url)
     shop_engine = make_engine(settings.shop_database_url)
@@ -62,7 +69,7 @@ async def running_desk(tmp_path: Path, escalation_url: str = "") -> AsyncIterato
     await seed_demo_shop(make_sessionmaker(shop_engine), utc_now())
     await shop_engine.dispose()
     rasa = FakeRasa()
-    app = create_app(settings, rasa_transport=rasa.transport(), screen=fake_screen)
+    app = create_app(settings, rasa_transport=rasa.transport(), screen=screen)
     async with serving(app) as url:
         yield Desk(url, rasa, settings)
 
