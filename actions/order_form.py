@@ -177,6 +177,10 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             and not gave_an_order_number(tracker)
             and not await self._refunded_orders(tracker)
         ):
+            # No order to ask for, so no question to answer its policy before.
+            policy = policy_asked_with(kind, question_text(tracker))
+            if policy is not None:
+                dispatcher.utter_message(response=policy.response)
             return [SlotSet("request_kind", ABOUT_A_REFUND[kind]), SlotSet("requested_slot", None)]
         given: list[EventType] = []
         if requested is None and intent == "refund_request":

@@ -111,7 +111,6 @@ async def offer_among(
     return make_offer(recent, kind, named_goods, done=refunded | expired)
 
 
-
 def make_offer(
     recent: Sequence[OrderView],
     kind: str | None,

@@ -120,10 +120,23 @@ CARRIER = Topic(
 )  # fmt: skip
 # A request's policy question (「支持七天无理由吗」, 「可以开专票吗」, 「下单后多久发货」)
 # is answered before the request's own questions.
+# How price protection works (「价保是怎么规定的」), asked before naming an order.
+PRICE_PROTECT_RULES = Topic(
+    "utter_policy_price_protect",
+    ("规定", "规则", "怎么算", "多久内", "多少天", "是什么意思", "什么是价保", "怎么申请"),
+)
+# What a refund gives back besides the money (「退款的话优惠券会退回吗」).
+REFUND_EXTRAS = Topic(
+    "utter_policy_refund_extras",
+    ("优惠券会", "券会退", "券退回", "券还", "券能退", "积分会", "积分扣", "积分退", "运费险"),
+)
 POLICY_FIRST: dict[str | None, Topic] = {
     "return_goods": RETURN_POLICY,
     "invoice": INVOICE_KINDS,
     "urge_delivery": SHIP_TIME,
+    "price_protect": PRICE_PROTECT_RULES,
+    "refund_request": REFUND_EXTRAS,
+    "refund_progress": REFUND_EXTRAS,
 }
 # Answered only while no order is known: an order's own answer names its carrier.
 POLICY_BEFORE_AN_ORDER: dict[str | None, Topic] = {"logistics_track": CARRIER}

@@ -707,3 +707,19 @@ async def test_an_answer_that_reads_as_the_request_again_is_still_the_answer(
     )
 
     assert found == ({"new_address": reply} if taken else {})
+
+
+async def test_a_refund_policy_question_without_any_refund_gets_the_policy(
+    shop: ShopService,
+) -> None:
+    # 「退款的话优惠券会退回吗」 got the order list, then 「没有退款记录」.
+    slots = {"request_kind": "refund_progress"}
+    tracker = make_tracker(
+        "退款的话优惠券会退回吗", "refund_progress", slots=slots, active_loop="order_form"
+    )
+    dispatcher = CollectingDispatcher()
+
+    events = await ValidateOrderForm(shop).run(dispatcher, tracker, DOMAIN)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_policy_refund_extras"]
+    assert SlotSet("request_kind", NO_REFUNDS) in events

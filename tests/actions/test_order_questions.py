@@ -240,3 +240,16 @@ async def test_the_address_is_confirmed_as_it_will_be_written(
     address, receiver, phone = shown
     assert message["new_address"].endswith(address) and "谢谢" not in message["new_address"]
     assert (message["receiver"], message["phone"]) == (receiver, phone)
+
+
+async def test_how_price_protection_works_is_answered_before_the_order_is_asked(
+    shop: ShopService,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"request_kind": "price_protect"}
+    tracker = make_tracker("价保是怎么规定的", "price_protect", slots=slots)
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    said = [m["response"] for m in dispatcher.messages]
+    assert said[0] == "utter_policy_price_protect" and len(said) == 2
