@@ -32,6 +32,11 @@ ALL_AGENTS = "agents"
 SUPERVISORS = "supervisors"
 CSAT = re.compile(r"^/csat\{\"score\":\s*([1-5])\}$")
 MESSAGE_LEFT = "message_left"  # the ticket event of the waiting shopper's acknowledgement
+# A waiting shopper who no longer wants a person (「不用人工了」, 「取消排队」).
+NO_PERSON = re.compile(
+    r"^(?:好的?|那|算了|哦|嗯)?[，,\s]*(?:不用|不需要|不要|不找|取消)(?:转)?人工(?:了|客服)?"
+    r"|取消排队|不排(?:队)?了|退出排队|不等了|不用等了"
+)
 URGENT = "urgent"
 SAFETY_FLAGGED = "safety_flagged"
 #: To the agent whose chat was raised to urgent and went to the safety team.
@@ -250,6 +255,11 @@ class HelpDesk:
             await self._promise_followup(conversation_id, message)
             return False
         parsed = await self._record_shopper(conversation_id, message)
+        if ticket.agent_id is None and acknowledge and wants_no_person(message):
+            taken = await self._withdraw(ticket)
+            if taken is None:
+                return True
+            ticket = taken
         if ticket.agent_id is None:
             if acknowledge:
                 await self._acknowledge_waiting(ticket)
@@ -261,6 +271,25 @@ class HelpDesk:
         }
         await self._to_agents("ticket_message", payload, agent_room(ticket.agent_id))
         return True
+
+    async def _withdraw(self, ticket: TicketView) -> TicketView | None:
+        """「不用人工了」 while waiting: leave the queue, back to the bot.
+
+        An urgent ticket stays, and the shopper is told a person checks in all
+        the same (宁可信其有). Returns the ticket if an agent took it meanwhile
+        (they get the message like any other), else None: answered.
+        """
+        if ticket.priority == URGENT:
+            await self._conversations.post(
+                ticket.conversation_id, "system", {"text": copy.URGENT_STAYS}
+            )
+            return None
+        withdrawn = await self._queue.withdraw(ticket.id)
+        if withdrawn is None:  # claimed in the meantime
+            return await self._queue.open_ticket_for(ticket.conversation_id)
+        await self._ended(withdrawn)
+        await self._conversations.post(ticket.conversation_id, "bot", {"text": copy.WITHDRAWN})
+        return None
 
     async def _acknowledge_waiting(self, ticket: TicketView) -> None:
         """Tell a waiting shopper, once per ticket, that what they wrote is kept."""
@@ -591,3 +620,9 @@ def _place(position: int, average_handling: timedelta, online: int) -> dict[str,
     wait = expected_wait(position, average_handling, online)
     minutes = max(1, round(wait.total_seconds() / 60))
     return {"position": position, "wait_minutes": minutes, "agents_online": online}
+
+
+def wants_no_person(message: dict[str, Any]) -> bool:
+    """Whether a waiting shopper's message calls the request for a person off."""
+    text = str(message.get("text") or "").strip()
+    return len(text) <= 20 and bool(NO_PERSON.search(text))

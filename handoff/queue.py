@@ -212,6 +212,10 @@ class HandoffQueue:
         """Close the ticket as ``handed_back``: the bot takes over again."""
         return await self.close(ticket_id, agent_id, HANDED_BACK)
 
+    async def withdraw(self, ticket_id: int) -> TicketView | None:
+        """Close a waiting, not urgent ticket at the shopper's word; None if it cannot be."""
+        return await self._change(changes.withdraw, ticket_id)
+
     async def requeue_agent(self, agent_id: int) -> list[TicketView]:
         """Return the agent's tickets to the queue, ahead of their priority."""
         return await self._change(changes.requeue_agent, agent_id)

@@ -36,6 +36,7 @@ from handoff.vocab import (
     REASONS,
     RESOLUTION_CODES,
     SUPERVISOR,
+    WITHDRAWN,
     require_choice,
     require_summary,
     require_team,
@@ -230,6 +231,22 @@ async def close(
     kind = "handed_back" if code == HANDED_BACK else "closed"
     data = {"resolution_code": code}
     await store.add_event(s, ticket_id, kind, now, actor_id=agent_id, data=data)
+    return await store.ticket_view(s, ticket_id)
+
+
+async def withdraw(s: AsyncSession, now: datetime, ticket_id: int) -> TicketView | None:
+    """Close a ticket the shopper no longer wants a person for, if it still waits.
+
+    An urgent one stays (宁可信其有: a person checks in all the same), and so
+    does one an agent took meanwhile: the shopper tells them.
+    """
+    ticket = await store.get_ticket(s, ticket_id)
+    if ticket is None or ticket.status != QUEUED or ticket.priority == URGENT:
+        return None
+    closed = {"status": CLOSED, "closed_at": now, "resolution_code": WITHDRAWN}
+    if not await store.change_ticket(s, ticket, **closed):
+        return None  # claimed in the meantime
+    await store.add_event(s, ticket_id, WITHDRAWN, now, data={})
     return await store.ticket_view(s, ticket_id)
 
 

@@ -25,8 +25,10 @@ REASONS = (
     "bot_unavailable",
     "parcel_missing",
 )
-RESOLUTION_CODES = ("resolved", "handed_back", "no_response", "duplicate", "other")
+RESOLUTION_CODES = ("resolved", "handed_back", "no_response", "duplicate", "other", "withdrawn")
 HANDED_BACK = "handed_back"
+#: The shopper no longer wanted a person while still waiting (「不用人工了」).
+WITHDRAWN = "withdrawn"
 EVENT_KINDS = (
     "queued",
     "claimed",
@@ -42,6 +44,7 @@ EVENT_KINDS = (
     "safety_flagged",
     "message_left",
     "escalated",
+    "withdrawn",
 )
 MAX_NOTE_CHARS = 2000
 MAX_SUMMARY_ITEMS = 20

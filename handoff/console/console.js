@@ -57,6 +57,7 @@
     duplicate: "重复会话",
     other: "其他",
     handed_back: "已交还机器人",
+    withdrawn: "顾客取消排队",
   };
   const ROLES = { agent: "客服", supervisor: "主管", trainer: "训练师" };
   const STATUSES = { queued: "排队中", assigned: "处理中", closed: "已结束" };

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from handoff.desk import wants_no_person
 from handoff.errors import (
     InvalidInput,
     InvalidRating,
@@ -173,3 +174,38 @@ async def test_rating_needs_a_closed_ticket(queue: HandoffQueue, open_ticket: Op
 async def test_events_of_a_missing_ticket(queue: HandoffQueue) -> None:
     with pytest.raises(TicketNotFound):
         await queue.recent_events(999)
+
+
+async def test_a_waiting_ticket_is_withdrawn_at_the_shoppers_word(
+    queue: HandoffQueue, open_ticket: OpenTicket, make_agent: MakeAgent
+) -> None:
+    waiting = await open_ticket("conv-1")
+    urgent = await open_ticket("conv-2", priority="urgent", team="safety", reason="emergency")
+    taken = await open_ticket("conv-3")
+    alice = await make_agent("alice")
+    await queue.claim(taken, alice.id)
+
+    withdrawn = await queue.withdraw(waiting)
+
+    assert withdrawn is not None
+    assert (withdrawn.status, withdrawn.resolution_code) == ("closed", "withdrawn")
+    assert await _kinds(queue, waiting) == ["queued", "withdrawn"]
+    # Danger is checked on all the same; a chat an agent took is theirs to end.
+    assert await queue.withdraw(urgent) is None and await queue.withdraw(taken) is None
+    assert [t.id for t in await queue.queue()] == [urgent]
+
+
+@pytest.mark.parametrize(
+    ("text", "calls_off"),
+    [
+        ("不用人工了", True),
+        ("好的 不需要人工客服", True),
+        ("取消排队", True),
+        ("算了不等了", True),
+        ("人工客服怎么还不来", False),
+        ("我的快递不要了 人工快点", False),
+        ("不用人工了吗？我还有个退款的问题想问一下你们的人工客服", False),  # long: a question
+    ],
+)
+def test_which_messages_call_the_person_off(text: str, calls_off: bool) -> None:
+    assert wants_no_person({"text": text}) is calls_off

@@ -404,6 +404,42 @@ async def test_after_hours_the_ticket_waits_and_nothing_is_lost(desk: Desk) -> N
     await alice.close()
 
 
+async def test_a_waiting_shopper_who_no_longer_wants_a_person_leaves_the_queue(
+    desk: Desk,
+) -> None:
+    # 「不用人工了」 got 「已收到，客服接入后会先看到您的消息」 and the chat stayed queued.
+    widget, session_id = await desk.shopper()
+    await widget.say("转人工", session_id)
+    await _next_system(widget, "没有在线")
+    await widget.say("不用人工了", session_id)
+    left = await _next_from(widget, "bot", containing="已为您取消排队")
+    await widget.say("你好", session_id)
+    answer = await _next_from(widget, "bot", containing="收到")
+
+    console = AgentClient(await desk.login("alice"))
+    await console.connect(desk.url)
+    hello = await console.next("hello")
+    assert left and answer["text"] == "收到：你好"
+    assert hello["tickets"] == [] and hello["queue"] == []
+    assert {"event": "resume"} in desk.rasa.recorded[session_id]
+    await widget.close()
+    await console.close()
+
+
+async def test_a_waiting_shopper_in_danger_is_still_checked_on(desk: Desk) -> None:
+    widget, session_id = await desk.shopper()
+    await widget.say("快递员在我家门口不肯走，还威胁我", session_id)
+    await widget.say("不用人工了", session_id)
+    told = await _next_system(widget, "安全专员仍会")
+
+    sofia = await desk.agent("sofia")
+    ticket = (await sofia.next("ticket_assigned"))["ticket"]
+    assert "110" in told
+    assert (ticket["priority"], ticket["team"]) == ("urgent", "safety")
+    await widget.close()
+    await sofia.close()
+
+
 async def test_disconnected_agent_loses_the_chat_after_the_grace_period(desk: Desk) -> None:
     alice = await desk.agent("alice")
     widget, session_id = await desk.shopper()
