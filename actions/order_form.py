@@ -398,8 +398,26 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
     async def extract_address_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """「确认修改」 typed rather than tapped confirms."""
-        return confirmation(tracker, domain, "address_confirmed")
+        """「确认修改」 typed rather than tapped confirms; a correction changes the address.
+
+        「电话写错了 是13800138001」 or another address, sent instead of a yes or
+        no, replaces what it names, and the confirmation is asked again (it was
+        asked again unchanged).
+        """
+        answer = confirmation(tracker, domain, "address_confirmed")
+        if answer or tracker.get_slot("requested_slot") != "address_confirmed":
+            return answer
+        said = split_contact(latest_text(tracker))
+        new_street = looks_like_address(said.address)
+        if not (new_street or said.phone or said.receiver):
+            return {}
+        before = split_contact(tracker.get_slot("new_address") or "")
+        address = said.address if new_street else before.address
+        return {
+            "new_address": contact_text(
+                address, said.receiver or before.receiver, said.phone or before.phone
+            )
+        }
 
     async def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -468,8 +486,7 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             order = await self.shop.order(
                 shopper_id=shopper_id_of(tracker), order_id=tracker.get_slot("order_id")
             )
-            receiver = f"收货人：{contact.receiver}" if contact.receiver else ""
-            return {"new_address": " ".join(filter(None, (order.address, receiver, contact.phone)))}
+            return {"new_address": contact_text(order.address, contact.receiver, contact.phone)}
         dispatcher.utter_message(response="utter_address_invalid")
         return {"new_address": None}
 
@@ -496,6 +513,11 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             dispatcher.utter_message(response="utter_ask_invoice_title")
             return {"invoice_title": None}
         return {"invoice_title": title, "tax_id": tax_id or tracker.get_slot("tax_id")}
+
+
+def contact_text(address: str, receiver: str | None, phone: str | None) -> str:
+    """An address with its receiver and phone, as :func:`split_contact` reads it back."""
+    return " ".join(filter(None, (address, f"收货人：{receiver}" if receiver else "", phone)))
 
 
 def reason_said(text: str) -> str | None:

@@ -723,3 +723,28 @@ async def test_a_refund_policy_question_without_any_refund_gets_the_policy(
 
     assert [m["response"] for m in dispatcher.messages] == ["utter_policy_refund_extras"]
     assert SlotSet("request_kind", NO_REFUNDS) in events
+
+
+@pytest.mark.parametrize(
+    ("reply", "address", "receiver", "phone"),
+    [
+        ("电话写错了 是13800138001", "浙江省杭州市西湖区文三路100号", "张三", "13800138001"),
+        ("收件人改成李道明", "浙江省杭州市西湖区文三路100号", "李道明", "13912345678"),
+        ("上海市徐汇区漕溪北路398号", "上海市徐汇区漕溪北路398号", "张三", "13912345678"),
+    ],
+)
+async def test_a_correction_at_the_address_confirmation_changes_what_it_names(
+    shop: ShopService, reply: str, address: str, receiver: str, phone: str
+) -> None:
+    slots = {"request_kind": "change_address", "requested_slot": "address_confirmed",
+             "order_id": DEMO_PAID_ORDER, "order_status": "paid",
+             "new_address": "浙江省杭州市西湖区文三路100号 张三 13912345678"}  # fmt: skip
+    tracker = make_tracker(reply, "inform", slots=slots, active_loop="order_form")
+
+    found = await ValidateOrderForm(shop).extract_address_confirmed(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+
+    contact = split_contact(found["new_address"])
+    assert (contact.address, contact.receiver, contact.phone) == (address, receiver, phone)
+    assert "address_confirmed" not in found  # asked again, with the change

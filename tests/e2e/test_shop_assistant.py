@@ -638,3 +638,18 @@ async def test_a_new_phone_alone_changes_the_phone_and_keeps_the_address(
         before.receiver,
         "13811112222",
     )
+
+
+async def test_a_correction_at_the_address_confirmation_is_taken(
+    shopper: Shopper, stack: Stack
+) -> None:
+    # 「电话写错了 是…」 got the same confirmation back, with the old number.
+    await shopper.say(f"订单{DEMO_PENDING_ORDER}要改地址")
+    await shopper.say("浙江省杭州市西湖区文三路100号 张三 13912345678")
+    [again] = await shopper.say("电话写错了 是13800138001")
+    assert "13800138001" in again["text"] and "确认修改" in [
+        q["title"] for q in again["quick_replies"]
+    ]
+    await shopper.say("确认修改")
+    order, _ = await _order(stack, DEMO_PENDING_ORDER)
+    assert (order.receiver, order.receiver_phone) == ("张三", "13800138001")
