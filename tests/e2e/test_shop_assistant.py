@@ -653,3 +653,9 @@ async def test_a_correction_at_the_address_confirmation_is_taken(
     await shopper.say("确认修改")
     order, _ = await _order(stack, DEMO_PENDING_ORDER)
     assert (order.receiver, order.receiver_phone) == ("张三", "13800138001")
+
+
+async def test_the_couriers_number_is_on_the_parcels_answer(shopper: Shopper) -> None:
+    # 「快递员电话多少」 got 「本店暂不提供电话客服」 and a person, not the courier.
+    [answer] = await shopper.say(f"订单{DEMO_SHIPPED_ORDER}的快递员电话多少")
+    assert "运单号" in answer["text"] and "电话客服" not in answer["text"], answer["text"]
