@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import queue
 import sys
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import uvicorn
@@ -30,6 +32,39 @@ async def serving(app: Any, port: int | None = None) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await _stopped(server, task)
+
+
+@contextlib.contextmanager
+def serving_in_thread(make_app: Callable[[], Awaitable[Any]]) -> Iterator[str]:
+    """Serve the app ``make_app`` builds from a thread of its own; yield its base URL.
+
+    For sync Playwright tests, which keep an event loop running in the test's thread.
+    """
+    started: queue.Queue[Any] = queue.Queue()
+    stop = threading.Event()
+
+    async def serve() -> None:
+        async with serving(await make_app()) as url:
+            started.put(url)
+            while not stop.is_set():
+                await asyncio.sleep(0.05)
+
+    def run() -> None:
+        try:
+            asyncio.run(serve())
+        except BaseException as exc:  # the test thread reports it
+            started.put(exc)
+
+    thread = threading.Thread(target=run, name="gateway", daemon=True)
+    thread.start()
+    url = started.get(timeout=60)
+    if isinstance(url, BaseException):
+        raise url
+    try:
+        yield str(url)
+    finally:
+        stop.set()
+        thread.join(timeout=60)
 
 
 #: Far longer than a clean stop takes (well under a second).

@@ -6,9 +6,6 @@ Playwright keeps an event loop running in the test's thread.
 
 from __future__ import annotations
 
-import asyncio
-import queue
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +23,7 @@ from handoff.models import utc_now
 from tests.bot.fake_rasa import FakeRasa
 from tests.handoff.test_live_handoff import PASSWORD, SECRET
 from tests.handoff.test_presence_live import _add_mei, fake_screen
-from tests.servers import serving
+from tests.servers import serving_in_thread
 
 pytestmark = [pytest.mark.browser]
 #: Long enough for a transfer (or an assignment) to have reached every console.
@@ -41,42 +38,29 @@ async def _seed_shop(url: str) -> None:
     await engine.dispose()
 
 
+def settings_in(tmp_path: Path) -> Settings:
+    """A gateway on SQLite files in ``tmp_path``, agents kept 30 s after a disconnect."""
+    return Settings(
+        database_url=f"sqlite:///{tmp_path}/kefu.db",
+        shop_database_url=f"sqlite:///{tmp_path}/shop.db",
+        identity_secret=SECRET,
+        agent_grace=30,
+        var_dir=tmp_path,
+    )
+
+
 @pytest.fixture
 def gateway(tmp_path: Path) -> Iterator[str]:
     """The gateway's base URL, served from another thread until the test ends."""
-    started: queue.Queue[Any] = queue.Queue()
-    stop = threading.Event()
 
-    async def serve() -> None:
-        settings = Settings(
-            database_url=f"sqlite:///{tmp_path}/kefu.db",
-            shop_database_url=f"sqlite:///{tmp_path}/shop.db",
-            identity_secret=SECRET,
-            agent_grace=30,
-            var_dir=tmp_path,
-        )
+    async def app() -> Any:
+        settings = settings_in(tmp_path)
         await _add_mei(settings.database_url)
         await _seed_shop(settings.shop_database_url)
-        app = create_app(settings, rasa_transport=FakeRasa().transport(), screen=fake_screen)
-        async with serving(app) as url:
-            started.put(url)
-            while not stop.is_set():
-                await asyncio.sleep(0.05)
+        return create_app(settings, rasa_transport=FakeRasa().transport(), screen=fake_screen)
 
-    def run() -> None:
-        try:
-            asyncio.run(serve())
-        except BaseException as exc:  # the test thread reports it
-            started.put(exc)
-
-    thread = threading.Thread(target=run, name="gateway", daemon=True)
-    thread.start()
-    url = started.get(timeout=60)
-    if isinstance(url, BaseException):
-        raise url
-    yield str(url)
-    stop.set()
-    thread.join(timeout=60)
+    with serving_in_thread(app) as url:
+        yield url
 
 
 def _log_in(console: Page, url: str) -> None:

@@ -6,9 +6,6 @@ The gateway runs with a fake Rasa (no model needed) in a thread of its own.
 
 from __future__ import annotations
 
-import asyncio
-import queue
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,14 +14,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bot.app import create_app
-from bot.settings import Settings
 from handoff.db import create_schema as create_gateway_schema
 from handoff.db import make_engine, make_sessionmaker
 from handoff.users import UserDirectory
 from tests.bot.fake_rasa import FakeRasa
-from tests.e2e.test_console_presence_transfer import _seed_shop, _shopper_says
-from tests.handoff.test_live_handoff import PASSWORD, SECRET
+from tests.e2e.test_console_presence_transfer import _seed_shop, _shopper_says, settings_in
+from tests.handoff.test_live_handoff import PASSWORD
 from tests.handoff.test_presence_live import fake_screen
+from tests.servers import serving_in_thread
 
 pytestmark = [pytest.mark.browser]
 FIRE = "充电宝着火了，屋里全是烟"
@@ -43,41 +40,15 @@ async def _add_staff(database_url: str) -> None:
 @pytest.fixture
 def gateway(tmp_path: Path) -> Iterator[str]:
     """The gateway's base URL, served from another thread until the test ends."""
-    from tests.servers import serving
 
-    started: queue.Queue[Any] = queue.Queue()
-    stop = threading.Event()
-
-    async def serve() -> None:
-        settings = Settings(
-            database_url=f"sqlite:///{tmp_path}/kefu.db",
-            shop_database_url=f"sqlite:///{tmp_path}/shop.db",
-            identity_secret=SECRET,
-            agent_grace=30,
-            var_dir=tmp_path,
-        )
+    async def app() -> Any:
+        settings = settings_in(tmp_path)
         await _add_staff(settings.database_url)
         await _seed_shop(settings.shop_database_url)
-        app = create_app(settings, rasa_transport=FakeRasa().transport(), screen=fake_screen)
-        async with serving(app) as url:
-            started.put(url)
-            while not stop.is_set():
-                await asyncio.sleep(0.05)
+        return create_app(settings, rasa_transport=FakeRasa().transport(), screen=fake_screen)
 
-    def run() -> None:
-        try:
-            asyncio.run(serve())
-        except BaseException as exc:  # the test thread reports it
-            started.put(exc)
-
-    thread = threading.Thread(target=run, name="gateway", daemon=True)
-    thread.start()
-    url = started.get(timeout=60)
-    if isinstance(url, BaseException):
-        raise url
-    yield str(url)
-    stop.set()
-    thread.join(timeout=60)
+    with serving_in_thread(app) as url:
+        yield url
 
 
 def _console(browser: Browser, url: str, username: str) -> Page:
