@@ -110,6 +110,7 @@ class HelpDesk:
         replies: dict[str, str] | None = None,
         mask: Callable[[str], str] = str,
         board: Board | None = None,
+        promises: PromiseBook | None = None,
     ) -> None:
         self._queue = queue
         self._conversations = conversations
@@ -119,10 +120,7 @@ class HelpDesk:
         self.presence = Presence(grace, self._agent_gone, board)
         self._replies = replies or {}
         self._mask = mask
-        self._promises: PromiseBook | None = None
-
-    def attach_promises(self, promises: PromiseBook) -> None:
-        """Keep agents' promise lists with their tickets (``promises_updated``)."""
+        # Agents' promise lists follow their tickets (``promises_updated``).
         self._promises = promises
 
     # The shopper side (called by ConversationService)

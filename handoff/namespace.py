@@ -79,7 +79,6 @@ class AgentNamespace(socketio.AsyncNamespace):
         self._workspace = workspace
         self._auth = auth
         self._limiter = limiter or RateLimiter(events=20, seconds=10)
-        desk.attach_promises(promises)
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
         """Rate-limit, then run the handler with errors turned into acks."""

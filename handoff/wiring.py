@@ -126,13 +126,15 @@ def build_human_side(
     replies = agent_replies(domain, rules)
     masker = PrivacyMasker()
     mask = masker.mask
-    desk = HelpDesk(queue, conversations, rasa, to_agents, to_shopper, grace, replies, mask, board)
+    promises = PromiseBook(sessionmaker)
+    desk = HelpDesk(
+        queue, conversations, rasa, to_agents, to_shopper, grace, replies, mask, board, promises
+    )
     conversations.attach_handoff(desk, screen or SafetyScreen().screen)
     shop_engine = make_engine(shop_database_url)
     shop = ShopService(make_sessionmaker(shop_engine))
     audit = AuditLog(sessionmaker)
     workspace = Workspace(queue, conversations, rasa, shop, replies, audit, mask)
-    promises = PromiseBook(sessionmaker)
     canned = CannedBook(sessionmaker)
     sio.register_namespace(AgentNamespace(desk, workspace, auth, promises, canned))
     watchman = Watchman(
