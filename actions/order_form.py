@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -70,6 +71,8 @@ _PUNCTUATION = " \t,.!?~，。！？～…"
 # What the confirmation buttons send.
 YES_NO = {"/affirm": True, "/deny": False}
 _REGION_WORDS = ("省", "市", "区", "县", "镇", "乡", "路", "街", "道", "号", "村", "巷")
+# Words holding a region character that name no place (「换个号码」, 「知道」).
+_NOT_PLACES = re.compile("号码|手机号|电话号|单号|型号|账号|知道|味道|区别|城市")
 
 
 def request_of(kind: str | None, tracking_no: str | None) -> str:
@@ -138,7 +141,8 @@ def picked_from_list(tracker: Tracker, events: list[EventType]) -> bool:
 
 def looks_like_address(text: str) -> bool:
     """A loose check that a reply is a postal address and not chit-chat."""
-    return len(text.strip()) >= 8 and any(word in text for word in _REGION_WORDS)
+    text = _NOT_PLACES.sub("", text).strip()
+    return len(text) >= 8 and any(word in text for word in _REGION_WORDS)
 
 
 class ValidateOrderForm(UsesShop, FormValidationAction):
@@ -192,13 +196,13 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
                 given = [SlotSet("refund_reason", named)]
                 tracker.add_slots(given)
         events = given + await super().run(dispatcher, tracker, domain)
-        # So does a pick among the offered orders (「已发货的那个」), and a reason in
+        # So does a pick among the offered orders (「已发货的那个」), and an answer in
         # words that read as another request (「用了两次就不充电了」: an exchange).
-        answered = (
-            tapped
-            or picked_from_list(tracker, events)
-            or (requested == "refund_reason" and any(slot_values(events, "refund_reason")))
-        )
+        in_words = answers_in_words(tracker) and any(slot_values(events, str(requested)))
+        answered = tapped or picked_from_list(tracker, events) or in_words
+        if in_words:
+            # Rasa's mapping already set request_kind from the words' intent: undo it.
+            events.append(SlotSet("request_kind", kind_before_the_message(tracker)))
         if intent in REQUEST_KINDS and requested is not None and not answered:
             # A new request while the form waits for an answer (「退款多久到账」 when
             # asked for a refund reason) switches the form to it. Setting the slot
@@ -222,9 +226,17 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        """Only the slots the current request needs."""
+        """Only the slots the current request needs.
+
+        An answer whose words read as another request is still about this one
+        (``answers_in_words``): the request it answers decides, not the kind
+        Rasa's mapping took from the words.
+        """
         tracking_no = tracker.get_slot("tracking_no")
-        kind = request_of(tracker.get_slot("request_kind"), tracking_no)
+        kind_slot = tracker.get_slot("request_kind")
+        if answers_in_words(tracker):
+            kind_slot = kind_before_the_message(tracker)
+        kind = request_of(kind_slot, tracking_no)
         order_id = tracker.get_slot("order_id")
         if kind == "invoice" and order_id and await self._invoiced(tracker, order_id):
             return ["order_id"]  # one invoice an order: its handler says which, asks nothing
@@ -377,9 +389,7 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         # 「发错了」, 「颜色不对」 say what is wrong; a bare 「不对」 or 「不是」 does not.
         if intent == "deny" and corrects(text) and not text.startswith(("不", "/")):
             return {"refund_reason": text}
-        # What is wrong with the goods reads as a return or an exchange; only
-        # asking for another piece (「换一个」) is one.
-        if intent in ("exchange_goods", "return_goods") and "换" not in text:
+        if answers_in_words(tracker):  # 「用了两次就不充电了」 reads as an exchange
             return {"refund_reason": text}
         return {}
 
@@ -459,12 +469,13 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
     async def extract_new_address(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """An answer that reads as the request again (「手机号写错了 改成139…」,
-        「改到浙江省…」) is still the answer when it holds an address or a contact."""
+        """An answer that reads as another request (「手机号写错了 改成139…」,
+        「换个号码139…」: an exchange) is still the answer when it holds an
+        address or a contact."""
         if tracker.get_slot("requested_slot") != "new_address":
             return {}
         text = latest_text(tracker)
-        if latest_intent(tracker) != "change_address" or text.startswith("/"):
+        if text.startswith("/"):
             return {}
         contact = split_contact(text)
         if looks_like_address(contact.address) or contact.phone or contact.receiver:
@@ -513,6 +524,37 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             dispatcher.utter_message(response="utter_ask_invoice_title")
             return {"invoice_title": None}
         return {"invoice_title": title, "tax_id": tax_id or tracker.get_slot("tax_id")}
+
+
+def answers_in_words(tracker: Tracker) -> bool:
+    """Whether the latest message answers the form's question in words that read as a request.
+
+    What is wrong with the goods reads as a return or an exchange (only
+    asking for another piece, 「换一个」, is one); a new phone or address reads
+    as whatever its other words say (「换个号码139…」: an exchange).
+    """
+    text = latest_text(tracker)
+    intent = latest_intent(tracker)
+    if text.startswith("/") or intent not in REQUEST_KINDS:
+        return False
+    requested = tracker.get_slot("requested_slot")
+    if requested == "refund_reason":
+        return intent in ("exchange_goods", "return_goods") and "换" not in text
+    if requested == "new_address":
+        said = split_contact(text)
+        return looks_like_address(said.address) or bool(said.phone or said.receiver)
+    return False
+
+
+def kind_before_the_message(tracker: Tracker) -> str | None:
+    """``request_kind`` as it was before the latest message (whose intent may have set it)."""
+    after_it = True
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            after_it = False
+        elif not after_it and event.get("event") == "slot" and event.get("name") == "request_kind":
+            return event.get("value")
+    return tracker.get_slot("request_kind")
 
 
 def contact_text(address: str, receiver: str | None, phone: str | None) -> str:

@@ -98,7 +98,8 @@ _ADDRESS_WORDS = re.compile(
     rf"{_CHATTER_WORDS}|小区|单元|号楼|门口|驿站|快递|丰巢|前台|物业|公司|大厦|宿舍|学校|社区|花园|"
     "公寓|广场|中心|附近|对面|旁边|楼下|门卫|超市|地址"
 )
-_NOT_IN_A_NAME = set("的了吧吗呢啦呀哦啊嘛请帮改换寄送到在放收是我你您急")
+# 「不变」, 「都一样」: what stays as it was is no name either.
+_NOT_IN_A_NAME = set("的了吧吗呢啦呀哦啊嘛请帮改换寄送到在放收是我你您急不变样都")
 _ADDRESS_ENDINGS = set("省市区县镇乡村屯路街道巷弄号楼栋幢层室院苑园城庄湾府门口店柜站场馆厦舍寓州")
 # Common surnames: a word before the address is a name only if it starts with one
 # (「李道明 浙江省…」, not 「新地址 浙江省…」).
@@ -126,7 +127,8 @@ _CONTACT_LABELS = re.compile(
 )
 # A label for the name alone, however it is put: 「收件人：」, 「收货人 」, 「收件人改成」.
 _NAME_LABEL = re.compile(
-    r"(?:(?:收货人|收件人|联系人)(?:姓名|名字)?|姓名)\s*(?:[:：,，]|是|为|改成|改为|换成|换为)?\s*"
+    r"(?:(?:收货人|收件人|联系人)(?:姓名|名字)?|姓名|名字)(?:写错了|错了|不对)?"
+    r"\s*[:：,，]?\s*(?:应该是|是|为|改成|改为|换成|换为)?\s*"
 )
 _SEPARATORS = re.compile(r"[\s,，;；、。!?~]+")
 # 「139 1234 5678」, 「139-1234-5678」: a mobile number typed in groups.

@@ -33,7 +33,7 @@ from actions.shop.seed import (
     OTHER_SHOPPER_ORDER,
 )
 from actions.shop.service import ShopService
-from actions.text import split_contact
+from actions.text import Contact, split_contact
 from tests.factories import make_tracker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -748,3 +748,37 @@ async def test_a_correction_at_the_address_confirmation_changes_what_it_names(
     contact = split_contact(found["new_address"])
     assert (contact.address, contact.receiver, contact.phone) == (address, receiver, phone)
     assert "address_confirmed" not in found  # asked again, with the change
+
+
+async def test_a_new_phone_that_reads_as_an_exchange_is_the_answer(shop: ShopService) -> None:
+    # 「换个号码…」 read as exchange_goods: the form switched to 「想换尺码或颜色的话…」.
+    reply = "换个号码13912345678，别的都一样"
+    # Rasa's mapping has set request_kind from the words' intent before the form runs.
+    slots = {"request_kind": "exchange_goods", "requested_slot": "new_address",
+             "order_id": DEMO_PAID_ORDER, "order_status": "paid"}  # fmt: skip
+    earlier = [{"event": "slot", "name": "request_kind", "value": "change_address"}]
+    tracker = make_tracker(
+        reply, "exchange_goods", slots=slots, events=earlier, active_loop="order_form"
+    )
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+
+    # Taken as the answer, with the order's address kept beside the new phone.
+    order = await shop.order("demo", DEMO_PAID_ORDER)
+    [*_, address] = slot_values(events, "new_address")
+    assert split_contact(address) == Contact(order.address, None, "13912345678")
+    assert slot_values(events, "request_kind") == ["change_address"]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("浙江省杭州市西湖区文三路100号", True),
+        ("上海市浦东新区张江路88号3栋101", True),
+        ("换个号码 别的都一样", False),  # 号 of 号码
+        ("我也不知道该怎么说才好呢", False),  # 道 of 知道
+        ("好的谢谢", False),
+    ],
+)
+def test_what_looks_like_an_address(text: str, address: bool) -> None:
+    assert looks_like_address(text) is address

@@ -204,3 +204,17 @@ def test_address_parts_and_nameless_words_beside_the_number_stay_in_the_address(
 )
 def test_a_first_word_is_a_name_only_with_a_surname_before_a_whole_address(text: str) -> None:
     assert split_contact(text).receiver is None
+
+
+@pytest.mark.parametrize(
+    ("text", "contact"),
+    [
+        # 「不变」 was saved as the receiver: 「（不变 13912345678）」.
+        ("只改电话：13912345678，地址不变", Contact("只改 不变", None, "13912345678")),
+        ("换个号码13912345678，别的都一样", Contact("换个号码 别的都一样", None, "13912345678")),
+        ("名字写错了，是林晓", Contact("", "林晓", None)),
+        ("收货人名字不对 应该是李道明", Contact("", "李道明", None)),
+    ],
+)
+def test_what_stays_is_no_name_and_a_corrected_name_is_read(text: str, contact: Contact) -> None:
+    assert split_contact(text) == contact

@@ -659,3 +659,29 @@ async def test_the_couriers_number_is_on_the_parcels_answer(shopper: Shopper) ->
     # 「快递员电话多少」 got 「本店暂不提供电话客服」 and a person, not the courier.
     [answer] = await shopper.say(f"订单{DEMO_SHIPPED_ORDER}的快递员电话多少")
     assert "运单号" in answer["text"] and "电话客服" not in answer["text"], answer["text"]
+
+
+async def test_only_a_new_phone_keeps_the_receiver_and_the_address(
+    shopper: Shopper, stack: Stack
+) -> None:
+    # 「只改电话…地址不变」 saved 「不变」 as the receiver; 「换个号码…」 read as an exchange.
+    for reply in ("只改电话：13822223333，地址不变", "换个号码13844445555，别的都一样"):
+        before, _ = await _order(stack, DEMO_PENDING_ORDER)
+        await shopper.say(f"订单{DEMO_PENDING_ORDER}要改地址")
+        [confirm] = await shopper.say(reply)
+        assert "不变" not in confirm["text"] and before.receiver in confirm["text"], confirm["text"]
+        await shopper.say("确认修改")
+        after, _ = await _order(stack, DEMO_PENDING_ORDER)
+        assert (after.address, after.receiver) == (before.address, before.receiver)
+        assert after.receiver_phone == reply[reply.index("138") :][:11]
+
+
+async def test_a_typed_refund_reason_that_reads_as_an_exchange_is_the_reason(
+    other_shopper: Shopper,
+) -> None:
+    # Read as exchange_goods, it switched the refund to an exchange answer.
+    await other_shopper.say(f"订单{OTHER_SHOPPER_ORDER}我要退款")
+    [confirm] = await other_shopper.say("用了两次就不充电了")
+    assert "原因：用了两次就不充电了" in confirm["text"], confirm["text"]
+    [kept] = await other_shopper.say("先不退了")
+    assert "没有为订单" in kept["text"]
