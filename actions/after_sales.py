@@ -39,7 +39,9 @@ async def _after_sales(
     order = await shop.order(shopper_id=shopper_id, order_id=tracker.get_slot("order_id"))
     refunds = await shop.refunds(shopper_id=shopper_id, order_id=order.id)
     refund = next((r for r in refunds if r.status in ACTIVE_REFUND_STATUSES), None)
-    if refund is not None:  # the money is (being) given back: nothing to send back or swap
+    if refund is not None and refund.amount_fen >= order.total_fen:
+        # All the money is (being) given back: nothing to send back or swap. After
+        # part of it (a ¥100 compensation) the goods can still go back.
         dispatcher.utter_message(
             response=f"utter_{kind}_refunded",
             order_id=order.id,

@@ -23,6 +23,7 @@ from actions.order_offer import (
 from actions.policy import policy_asked_with
 from actions.responses import button_answer, button_named_in
 from actions.shop.errors import OrderNotFound
+from actions.shop.policy import past_refund_window
 from actions.shop.views import OrderView
 from actions.text import find_order_id, split_contact, split_tax_id
 
@@ -240,12 +241,22 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         order_id = tracker.get_slot("order_id")
         if kind == "invoice" and order_id and await self._invoiced(tracker, order_id):
             return ["order_id"]  # one invoice an order: its handler says which, asks nothing
+        if kind == "refund_request" and tracker.get_slot("order_status") == "completed":
+            if order_id and await self._past_refund_window(tracker, order_id):
+                return ["order_id"]  # too late: said at once, not after the reason
         return slots_for(
             kind,
             tracker.get_slot("order_status") if order_id else None,
             tracking_no,
             tracker.get_slot("invoice_title"),
         )
+
+    async def _past_refund_window(self, tracker: Tracker, order_id: str) -> bool:
+        try:
+            order = await self.shop.order(shopper_id=shopper_id_of(tracker), order_id=order_id)
+        except OrderNotFound:
+            return False
+        return past_refund_window(order, self.shop.now())
 
     async def _invoiced(self, tracker: Tracker, order_id: str) -> bool:
         shopper_id = shopper_id_of(tracker)

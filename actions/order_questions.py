@@ -182,13 +182,15 @@ class ActionAskRefundConfirmed(UsesShop, Action):
             shopper_id=shopper_id_of(tracker), order_id=tracker.get_slot("order_id")
         )
         amount = amount_fen(tracker.get_slot("amount"))
+        whole = amount is None or amount >= order.total_fen
         dispatcher.utter_message(
             response="utter_ask_refund_confirmed",
             order_id=order.id,
             items=order.item_summary,
-            amount=yuan(amount if amount is not None else order.total_fen),
+            amount=yuan(order.total_fen if whole else amount),
             reason=tracker.get_slot("refund_reason"),
-            note=_IN_TRANSIT_NOTE if order.status == "shipped" else "",
+            # Refusing the parcel for part of its price would lose the rest.
+            note=_IN_TRANSIT_NOTE if order.status == "shipped" and whole else "",
         )
         return []
 

@@ -52,12 +52,13 @@ async def refund_request(
             refund_status=REFUND_STATUS_LABELS[exc.refund.status],
         )
         return []
-    except InvalidOrderState:
-        response = (
-            "utter_refund_not_paid"
-            if order.status == "pending_payment"
-            else "utter_refund_not_allowed"
-        )
+    except InvalidOrderState as exc:
+        if order.status == "pending_payment":
+            response = "utter_refund_not_paid"
+        elif exc.reason == "too_late":
+            response = "utter_refund_too_late"
+        else:
+            response = "utter_refund_not_allowed"
         dispatcher.utter_message(response=response, order_id=order_id)
         return []
     except InvalidInput:

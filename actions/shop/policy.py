@@ -128,7 +128,7 @@ def cancellation_refund(order: Order, existing: Refund | None, now: datetime) ->
 def check_price_protect(order: Order, now: datetime, refunded: bool = False) -> None:
     """Raise ``InvalidOrderState`` (action "price_protect") if not covered.
 
-    An order with a refund under way or paid out has no price left to protect.
+    An order refunded in full (under way or paid out) has no price left to protect.
     """
     require_status(order, PRICE_PROTECT_STATES, "price_protect")
     if order.paid_at is None or now - order.paid_at > PRICE_PROTECT_WINDOW:

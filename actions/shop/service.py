@@ -316,7 +316,8 @@ class ShopService:
         """
         async with self._sessionmaker.begin() as s:
             order = await store.owned_order(s, shopper_id, order_id)
-            refunded = await store.active_refund(s, order.id) is not None
+            refund = await store.active_refund(s, order.id)
+            refunded = refund is not None and refund.amount_fen >= order.total_fen
             check_price_protect(order, self._clock(), refunded)
             ids = [item.product_id for item in order.items]
             products = await store.products_by_id(s, ids)

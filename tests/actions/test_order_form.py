@@ -26,6 +26,7 @@ from actions.order_form import (
 from actions.order_offer import offer_for
 from actions.order_request import HANDLERS
 from actions.shop.seed import (
+    DEMO_COMPLETED_ORDER,
     DEMO_DELIVERED_ORDER,
     DEMO_PAID_ORDER,
     DEMO_PENDING_ORDER,
@@ -782,3 +783,14 @@ async def test_a_new_phone_that_reads_as_an_exchange_is_the_answer(shop: ShopSer
 )
 def test_what_looks_like_an_address(text: str, address: bool) -> None:
     assert looks_like_address(text) is address
+
+
+async def test_a_refund_past_its_window_asks_no_reason_first(shop: ShopService) -> None:
+    # It asked for the reason, then said 「已取消或已超过售后期」.
+    slots = {"request_kind": "refund_request", "order_id": DEMO_COMPLETED_ORDER,
+             "order_status": "completed"}  # fmt: skip
+    tracker = make_tracker("我要退款", "refund_request", slots=slots, active_loop="order_form")
+
+    needed = await ValidateOrderForm(shop).required_slots([], CollectingDispatcher(), tracker, {})
+
+    assert needed == ["order_id"]

@@ -201,8 +201,18 @@ async def test_a_refund_is_shown_with_its_goods_amount_and_reason_before_it_is_f
         "¥20.00",
         "不想要了",
     )
-    assert "拒收" in message["note"]  # the parcel is on its way
+    # Refusing the parcel for ¥20 of it would lose the rest.
+    assert message["note"] == ""
     assert await shop.refunds("demo", DEMO_SHIPPED_ORDER) == []
+
+
+async def test_a_whole_refund_of_a_parcel_on_its_way_says_to_refuse_it(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"order_id": DEMO_SHIPPED_ORDER, "refund_reason": "不想要了"}
+
+    await ActionAskRefundConfirmed(shop).run(dispatcher, make_tracker(slots=slots), {})
+
+    assert "拒收" in dispatcher.messages[0]["note"]
 
 
 async def test_a_delivered_orders_refund_is_its_total_and_needs_no_parcel_note(

@@ -16,6 +16,7 @@ from actions.shop.errors import InvalidOrderState
 from actions.shop.models import UrgeRecord
 from actions.shop.seed import (
     DEMO_CANCELLED_ORDER,
+    DEMO_COMPLETED_ORDER,
     DEMO_DELIVERED_ORDER,
     DEMO_PAID_ORDER,
     DEMO_PENDING_ORDER,
@@ -189,6 +190,28 @@ async def test_an_approved_refund_is_too_late_to_withdraw(shop: ShopService) -> 
     assert responses(none) == ["utter_refund_none_to_withdraw"]
     assert responses(nothing) == ["utter_no_refunds_to_withdraw"]
     assert len(await shop.refunds(shopper_id="demo")) == 1
+
+
+async def test_after_part_of_the_money_the_goods_can_still_go_back(shop: ShopService) -> None:
+    # A ¥100 compensation locked the order: 「已经有一笔退款…不用再申请退货了」.
+    await handle(
+        shop, "refund_request", order_id=DEMO_DELIVERED_ORDER, refund_reason="降价补偿",
+        amount="¥100",
+    )  # fmt: skip
+    answers = [
+        responses((await handle(shop, kind, order_id=DEMO_DELIVERED_ORDER))[0])[0]
+        for kind in ("return_goods", "exchange_goods")
+    ]
+    assert answers == ["utter_return_eligible", "utter_exchange_eligible"]
+
+
+async def test_a_refund_past_its_window_is_refused_in_words_that_say_so(
+    shop: ShopService,
+) -> None:
+    messages, _ = await handle(
+        shop, "refund_request", order_id=DEMO_COMPLETED_ORDER, refund_reason="质量问题"
+    )
+    assert responses(messages) == ["utter_refund_too_late"]
 
 
 async def test_a_refunded_order_gets_no_return_exchange_or_price_protection(
