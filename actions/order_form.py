@@ -407,8 +407,22 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
     async def extract_refund_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """「确认退款」 typed rather than tapped confirms (its words parse as refund_request)."""
-        return confirmation(tracker, domain, "refund_confirmed")
+        """「确认退款」 typed rather than tapped confirms (its words parse as refund_request);
+        a correction (「不对，原因是质量问题」, 「金额改成328元」) changes what it names and is
+        asked again, not read as 「no」.
+        """
+        answer = confirmation(tracker, domain, "refund_confirmed")
+        if answer or tracker.get_slot("requested_slot") != "refund_confirmed":
+            return answer
+        text = latest_text(tracker)
+        corrected: dict[str, Any] = {}
+        reason = button_named_in(domain, "utter_ask_refund_reason", text) or reason_said(text)
+        if "原因" in text and reason:
+            corrected["refund_reason"] = reason
+        amount = next(tracker.get_latest_entity_values("amount"), None)
+        if amount is not None and ("金额" in text or "退" in text):
+            corrected["amount"] = amount
+        return {**corrected, "refund_confirmed": None} if corrected else {}
 
     async def extract_cancel_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

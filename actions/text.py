@@ -125,6 +125,10 @@ _PROVINCE = re.compile(
 _CONTACT_LABELS = re.compile(
     r"(?:收货人|收件人|联系人|姓名|手机号码|手机号|电话|手机|所在地区|(?:收货|收件|详细|新的?)?地址)\s*[:：]?"
 )
+# How a request to send it elsewhere starts: 「帮我寄到…」, 「改到…」, 「新地址是…」.
+_ASKED_TO = re.compile(
+    r"^\s*(?:请|麻烦)?(?:帮我|给我)?(?:改|寄|送|发|换)(?:到|去|成)|^\s*(?:新的?)?地址(?:是|改成|改为)"
+)
 # A label for the name alone, however it is put: 「收件人：」, 「收货人 」, 「收件人改成」.
 _NAME_LABEL = re.compile(
     r"(?:(?:收货人|收件人|联系人)(?:姓名|名字)?|姓名|名字)(?:写错了|错了|不对)?"
@@ -156,6 +160,7 @@ def split_contact(text: str) -> Contact:
     (「谢谢」, 「麻烦了」) are dropped.
     """
     normal = _GROUPED_PHONE.sub(r"\1\2\3", half_width(text))
+    normal = _ASKED_TO.sub("", normal)
     normal = _BRACKETS.sub(_unbracket_contact, normal)
     # The number as a token of its own, without its country code.
     normal = PHONE.sub(lambda match: f" {match.group(1)} ", normal, count=1)

@@ -794,3 +794,29 @@ async def test_a_refund_past_its_window_asks_no_reason_first(shop: ShopService) 
     needed = await ValidateOrderForm(shop).required_slots([], CollectingDispatcher(), tracker, {})
 
     assert needed == ["order_id"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "intent", "entities", "corrected"),
+    [
+        ("不对，原因是质量问题", "deny", [], {"refund_reason": "质量问题"}),
+        ("金额改成328元", "inform", [{"entity": "amount", "value": "328元"}], {"amount": "328元"}),
+        ("只退100", "refund_request", [{"entity": "amount", "value": "100"}], {"amount": "100"}),
+        ("先不退了", "deny", [], None),  # the button's title: a no
+    ],
+)
+async def test_a_correction_at_the_refund_confirmation_is_applied_and_asked_again(
+    shop: ShopService, domain: dict, reply: str, intent: str, entities: list, corrected: dict | None
+) -> None:
+    # 「不对，原因是质量问题」 got the fallback, and 确认退款 then filed 「不想要了」.
+    slots = {"request_kind": "refund_request", "requested_slot": "refund_confirmed",
+             "order_id": DEMO_DELIVERED_ORDER, "refund_reason": "不想要了"}  # fmt: skip
+    tracker = make_tracker(reply, intent, slots=slots, entities=entities, active_loop="order_form")
+
+    found = await ValidateOrderForm(shop).extract_refund_confirmed(
+        CollectingDispatcher(), tracker, domain
+    )
+
+    assert found == (
+        {**corrected, "refund_confirmed": None} if corrected else {"refund_confirmed": False}
+    )

@@ -218,3 +218,10 @@ def test_a_first_word_is_a_name_only_with_a_surname_before_a_whole_address(text:
 )
 def test_what_stays_is_no_name_and_a_corrected_name_is_read(text: str, contact: Contact) -> None:
     assert split_contact(text) == contact
+
+
+@pytest.mark.parametrize(
+    "text", [f"帮我寄到{ADDRESS}", f"改到{ADDRESS}", f"新地址是{ADDRESS}", f"麻烦送到{ADDRESS}"]
+)
+def test_the_request_before_an_address_is_not_part_of_it(text: str) -> None:
+    assert split_contact(text).address == ADDRESS

@@ -685,3 +685,15 @@ async def test_a_typed_refund_reason_that_reads_as_an_exchange_is_the_reason(
     assert "原因：用了两次就不充电了" in confirm["text"], confirm["text"]
     [kept] = await other_shopper.say("先不退了")
     assert "没有为订单" in kept["text"]
+
+
+async def test_a_corrected_reason_at_the_refund_confirmation_is_confirmed_again(
+    other_shopper: Shopper,
+) -> None:
+    # 「不对，原因是质量问题」 got 「没太理解」, and 确认退款 filed the old reason.
+    await other_shopper.say(f"订单{OTHER_SHOPPER_ORDER}我要退款")
+    await other_shopper.say("不想要了")
+    [again] = await other_shopper.say("不对，原因是质量问题")
+    assert "原因：质量问题" in again["text"], again["text"]
+    [kept] = await other_shopper.say("先不退了")
+    assert "没有为订单" in kept["text"]
