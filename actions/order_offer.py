@@ -16,8 +16,9 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.common import shopper_id_of
+from actions.common import question_text, shopper_id_of
 from actions.order_choice import orders_with
+from actions.policy import says_not_received
 from actions.shop.policy import (
     ADDRESS_STATES,
     CANCEL_STATES,
@@ -52,8 +53,15 @@ REQUEST_STATES = {
 }
 # Refunds a withdrawal may be asked of (an approved one is answered: too late).
 IN_PROGRESS_REFUNDS = frozenset({"pending_review", "approved"})
+PARCEL_MISSING = "parcel_missing"
+LOOKUP_KINDS = ("order_status", "logistics_track")
 # 「到哪了」 is asked of orders paid for and not long delivered.
-OFFER_STATES = {**REQUEST_STATES, "logistics_track": frozenset({"paid", "shipped", "delivered"})}
+OFFER_STATES = {
+    **REQUEST_STATES,
+    "logistics_track": frozenset({"paid", "shipped", "delivered"}),
+    # 「显示签收了但我没收到」: only a delivered parcel can be missing.
+    PARCEL_MISSING: frozenset({"delivered", "completed"}),
+}
 NAMED_QUESTION = "utter_ask_order_id_named"
 # The bot's questions for the order: their buttons are what a typed reply picks from.
 ORDER_QUESTIONS = frozenset(
@@ -99,6 +107,8 @@ async def offer_among(
 ) -> Offer:
     """:func:`offer_for` with the shopper's ``recent`` orders and the goods named already read."""
     kind = tracker.get_slot("request_kind")
+    if kind in LOOKUP_KINDS and says_not_received(question_text(tracker)):
+        return make_offer(recent, PARCEL_MISSING, named_goods)
     if kind not in ("refund_request", "cancel_refund"):
         return make_offer(recent, kind, named_goods)
     refunds = await shop.refunds(shopper_id=shopper_id_of(tracker))

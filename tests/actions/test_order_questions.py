@@ -12,6 +12,7 @@ from actions.order_questions import (
 )
 from actions.shop.format import yuan
 from actions.shop.seed import (
+    DEMO_COMPLETED_ORDER,
     DEMO_DELIVERED_ORDER,
     DEMO_PAID_ORDER,
     DEMO_SHIPPED_ORDER,
@@ -263,3 +264,19 @@ async def test_how_price_protection_works_is_answered_before_the_order_is_asked(
 
     said = [m["response"] for m in dispatcher.messages]
     assert said[0] == "utter_policy_price_protect" and len(said) == 2
+
+
+async def test_a_parcel_not_received_offers_only_delivered_orders(shop: ShopService) -> None:
+    # It listed the unshipped orders first.
+    dispatcher = CollectingDispatcher()
+    slots = {"request_kind": "logistics_track"}
+    tracker = make_tracker("显示签收了但我没收到", "logistics_track", slots=slots)
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    [message] = dispatcher.messages
+    offered = [b["payload"] for b in message["buttons"]]
+    assert offered == [
+        f'/inform{{"order_id":"{DEMO_DELIVERED_ORDER}"}}',
+        f'/inform{{"order_id":"{DEMO_COMPLETED_ORDER}"}}',
+    ]
