@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shop.errors import InvalidOrderState
 from actions.shop.format import REFUND_STATUS_LABELS, STATUS_LABELS, local_time, yuan
-from actions.shop.policy import RETURN_STATES
+from actions.shop.policy import RETURN_STATES, refunded_in_full
 from actions.shop.service import ShopService
 from actions.shop.store import ACTIVE_REFUND_STATUSES
 from actions.shop.views import OrderView
@@ -39,9 +39,8 @@ async def _after_sales(
     order = await shop.order(shopper_id=shopper_id, order_id=tracker.get_slot("order_id"))
     refunds = await shop.refunds(shopper_id=shopper_id, order_id=order.id)
     refund = next((r for r in refunds if r.status in ACTIVE_REFUND_STATUSES), None)
-    if refund is not None and refund.amount_fen >= order.total_fen:
-        # All the money is (being) given back: nothing to send back or swap. After
-        # part of it (a ¥100 compensation) the goods can still go back.
+    if refund is not None and refunded_in_full(refund, order):
+        # All the money is (being) given back: nothing to send back or swap.
         dispatcher.utter_message(
             response=f"utter_{kind}_refunded",
             order_id=order.id,

@@ -38,8 +38,13 @@ def _utter_shipment(dispatcher: CollectingDispatcher, shipment: ShipmentView) ->
         latest=latest.description if latest else "",
         latest_time=local_time(latest.at) if latest else "",
     )
-    described = latest is not None and shipment.courier_phone in latest.description
-    if shipment.courier_name and shipment.courier_phone and not described:
+    # The latest event may name the courier already (「派送员张师傅 138…」): not said twice.
+    if latest is None or shipment.courier_phone not in latest.description:
+        _utter_courier(dispatcher, shipment)
+
+
+def _utter_courier(dispatcher: CollectingDispatcher, shipment: ShipmentView) -> None:
+    if shipment.courier_name and shipment.courier_phone:
         dispatcher.utter_message(
             response="utter_courier_contact",
             courier_name=shipment.courier_name,
@@ -122,12 +127,8 @@ async def _delivery_time(
 ) -> list[EventType]:
     dispatcher.utter_message(response="utter_delivery_time_not_set", order_id=order_id)
     shipment = await shop.shipment(shopper_id=shopper_id, order_id=order_id)
-    if shipment is not None and shipment.courier_name and shipment.courier_phone:
-        dispatcher.utter_message(
-            response="utter_courier_contact",
-            courier_name=shipment.courier_name,
-            courier_phone=shipment.courier_phone,
-        )
+    if shipment is not None:  # the courier is who a day can be arranged with
+        _utter_courier(dispatcher, shipment)
     return []
 
 

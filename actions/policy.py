@@ -104,13 +104,13 @@ PAYMENT_TROUBLE = (
 DELIVERY_TIME = (
     "指定时间", "指定日期", "指定哪天", "指定周", "指定星期", "指定送", "指定几号", "预约",
     "改天送", "晚点送", "晚些送", "晚上送", "周末送", "周六送", "周日送", "星期六送", "星期天送",
-    "明天送", "后天送", "不在家", "送货时间", "派送时间", "上午送", "下午送", "别送", "先别送",
+    "明天送", "后天送", "不在家", "送货时间", "派送时间", "上午送", "下午送", "别送",
     "延迟送", "推迟", "改期", "再送", "家里没人", "没人在家", "没人收",
 )  # fmt: skip
 # A parcel that did not reach the shopper, whatever the tracking says.
 NOT_RECEIVED = (
     "没收到", "没有收到", "没拿到", "没有拿到", "收不到", "不是我签", "不是本人签", "被人签",
-    "被别人签", "别人签收", "他人签收", "冒领", "丢件", "没见到包裹", "找不到包裹",
+    "被别人签", "别人签收", "他人签收", "冒领", "丢件", "没见到包裹",
     "被人拿走", "被拿走", "被偷", "什么都没有", "啥也没有", "不见了", "找不到",
 )  # fmt: skip
 # Which carrier the shop uses (「发什么快递」, 「能发顺丰吗」).
@@ -119,8 +119,6 @@ CARRIER = Topic(
     ("什么快递", "啥快递", "哪家快递", "哪个快递", "指定快递", "默认快递", "发顺丰", "能发顺丰",
      "发京东", "能发京东", "用的快递"),
 )  # fmt: skip
-# A request's policy question (「支持七天无理由吗」, 「可以开专票吗」, 「下单后多久发货」)
-# is answered before the request's own questions.
 # How price protection works (「价保是怎么规定的」), asked before naming an order.
 PRICE_PROTECT_RULES = Topic(
     "utter_policy_price_protect",
@@ -131,6 +129,8 @@ REFUND_EXTRAS = Topic(
     "utter_policy_refund_extras",
     ("优惠券会", "券会退", "券退回", "券还", "券能退", "积分会", "积分扣", "积分退", "运费险"),
 )
+# A request's policy question (「支持七天无理由吗」, 「可以开专票吗」, 「下单后多久发货」)
+# is answered before the request's own questions.
 POLICY_FIRST: dict[str | None, Topic] = {
     "return_goods": RETURN_POLICY,
     "invoice": INVOICE_KINDS,

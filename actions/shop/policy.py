@@ -13,7 +13,14 @@ from actions.shop.errors import (
     RefundNotWithdrawable,
 )
 from actions.shop.models import Order, OrderItem, Refund
-from actions.shop.views import ItemView, OrderView, ProductView, item_view, refund_view
+from actions.shop.views import (
+    ItemView,
+    OrderView,
+    ProductView,
+    RefundView,
+    item_view,
+    refund_view,
+)
 
 URGE_STATES = frozenset({"paid", "shipped"})
 CANCEL_STATES = frozenset({"pending_payment", "paid"})
@@ -97,6 +104,12 @@ def withdraw(refund: Refund | None, order_id: str, now: datetime) -> Refund:
     refund.status = "withdrawn"
     refund.decided_at = now
     return refund
+
+
+def refunded_in_full(refund: Refund | RefundView | None, order: Order | OrderView) -> bool:
+    """Whether ``refund`` gives the whole order back; after part of it (a compensation)
+    the goods can still go back and their price is still protected."""
+    return refund is not None and refund.amount_fen >= order.total_fen
 
 
 def cancellation_refund(order: Order, existing: Refund | None, now: datetime) -> Refund | None:

@@ -32,6 +32,7 @@ from actions.shop.policy import (
     price_drops,
     rank_products,
     refund_amount,
+    refunded_in_full,
     require_status,
     withdraw,
 )
@@ -316,8 +317,7 @@ class ShopService:
         """
         async with self._sessionmaker.begin() as s:
             order = await store.owned_order(s, shopper_id, order_id)
-            refund = await store.active_refund(s, order.id)
-            refunded = refund is not None and refund.amount_fen >= order.total_fen
+            refunded = refunded_in_full(await store.active_refund(s, order.id), order)
             check_price_protect(order, self._clock(), refunded)
             ids = [item.product_id for item in order.items]
             products = await store.products_by_id(s, ids)
