@@ -2909,6 +2909,25 @@
     return `紧急工单 #${a.ticketKey} 已等待 ${Math.max(0, Math.floor((now - a.since) / 1000))} 秒无人接入！`;
   }
 
+  /** A banner whose 「查看会话」 opens the chat in 历史会话 (差评预警, a follow-up after a promise). */
+  function pastChatAlert(a, attrs, text, ticketId, dismiss) {
+    return h("div", { class: "alert alert--promise", "data-testid": "alert-banner", ...attrs }, [
+      h("span", { class: "alert-icon", "aria-hidden": "true", text: "!" }),
+      h("div", { class: "alert-body" }, [h("span", { class: "alert-text", text })]),
+      h("button", {
+        type: "button",
+        class: "btn btn--sm alert-open",
+        "data-testid": "alert-read",
+        text: "查看会话",
+        onclick: () => {
+          removeAlert(a.id);
+          history.open({ ticketId });
+        },
+      }),
+      dismiss,
+    ]);
+  }
+
   function renderAlert(a) {
     const dismiss = h("button", {
       type: "button",
@@ -2945,21 +2964,7 @@
       const t = a.ticket || {};
       const who = t.agent_name ? `客服 ${t.agent_name}` : "无人接待";
       const text = `差评预警：工单 #${a.ticketKey}（${who}，${label(TEAMS, t.team)}）收到 ${a.score} 分`;
-      return h("div", { class: "alert alert--promise", "data-testid": "alert-banner", "data-kind": "unhappy" }, [
-        h("span", { class: "alert-icon", "aria-hidden": "true", text: "!" }),
-        h("div", { class: "alert-body" }, [h("span", { class: "alert-text", text })]),
-        h("button", {
-          type: "button",
-          class: "btn btn--sm alert-open",
-          "data-testid": "alert-read",
-          text: "查看会话",
-          onclick: () => {
-            removeAlert(a.id);
-            history.open({ ticketId: t.id });
-          },
-        }),
-        dismiss,
-      ]);
+      return pastChatAlert(a, { "data-kind": "unhappy" }, text, t.id, dismiss);
     }
     if (a.kind === "escalated") {
       return h("div", { class: "alert alert--deadline", "data-testid": "alert-banner", "data-kind": "escalated", "data-ticket-id": a.ticketKey }, [
@@ -2971,21 +2976,7 @@
     if (a.kind === "followup") {
       const p = a.promise;
       const text = `顾客又来消息了：${promiseTicketLabel(p, a.ticket)}（承诺「${asText(p.note)}」已随会话关闭，未兑现）：「${a.text}」`;
-      return h("div", { class: "alert alert--promise", "data-testid": "alert-banner", "data-kind": "followup", "data-promise-id": key(p.id) }, [
-        h("span", { class: "alert-icon", "aria-hidden": "true", text: "!" }),
-        h("div", { class: "alert-body" }, [h("span", { class: "alert-text", text })]),
-        h("button", {
-          type: "button",
-          class: "btn btn--sm alert-open",
-          "data-testid": "alert-read",
-          text: "查看会话",
-          onclick: () => {
-            removeAlert(a.id);
-            history.open({ ticketId: a.ticket.id });
-          },
-        }),
-        dismiss,
-      ]);
+      return pastChatAlert(a, { "data-kind": "followup", "data-promise-id": key(p.id) }, text, a.ticket.id, dismiss);
     }
     const p = a.promise;
     const due = parseTime(p.due_at);
