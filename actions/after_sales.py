@@ -38,13 +38,13 @@ async def _after_sales(
 ) -> list[EventType]:
     order = await shop.order(shopper_id=shopper_id, order_id=tracker.get_slot("order_id"))
     refunds = await shop.refunds(shopper_id=shopper_id, order_id=order.id)
-    refund = next((r for r in refunds if r.status in ACTIVE_REFUND_STATUSES), None)
-    if refund is not None and refunded_in_full(refund, order):
+    active = [r for r in refunds if r.status in ACTIVE_REFUND_STATUSES]
+    if active and refunded_in_full(active, order):
         # All the money is (being) given back: nothing to send back or swap.
         dispatcher.utter_message(
             response=f"utter_{kind}_refunded",
             order_id=order.id,
-            refund_status=REFUND_STATUS_LABELS[refund.status],
+            refund_status=REFUND_STATUS_LABELS[active[0].status],
         )
         return []
     case = after_sales_case(order, shop.now())

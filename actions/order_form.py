@@ -21,6 +21,7 @@ from actions.order_offer import (
     offer_among,
 )
 from actions.policy import policy_asked_with
+from actions.refund_goods import goods_named, request_texts
 from actions.responses import button_answer, button_named_in
 from actions.shop.errors import OrderNotFound
 from actions.shop.policy import past_refund_window
@@ -125,6 +126,12 @@ def confirmation(tracker: Tracker, domain: DomainDict, slot: str) -> dict[str, A
     return {slot: YES_NO[answer]} if answer in YES_NO else {}
 
 
+def slot_after(tracker: Tracker, events: list[EventType], slot: str) -> Any:
+    """The value ``slot`` has once ``events`` are applied."""
+    values = slot_values(events, slot)
+    return values[-1] if values else tracker.get_slot(slot)
+
+
 def slot_values(events: list[EventType], slot: str) -> list[Any]:
     """The values ``events`` set ``slot`` to, ``None`` included."""
     return [e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == slot]
@@ -218,7 +225,30 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             # or a correction (「不是这个」 to the order proposed): ask again rather
             # than let Rasa reject the form into the generic fallback.
             events.append(SlotSet(requested, None))
-        return events
+        return events + await self._refund_goods(tracker, events)
+
+    async def _refund_goods(self, tracker: Tracker, events: list[EventType]) -> list[EventType]:
+        """The goods a refund is for, as the request's words name them (「只退T恤」).
+
+        Named at the confirmation, they change what it names, and it is asked again.
+        """
+        if slot_after(tracker, events, "request_kind") != "refund_request":
+            return []
+        order_id = slot_after(tracker, events, "order_id")
+        shopper_id = shopper_id_of(tracker)
+        if not order_id or shopper_id is None:
+            return []
+        try:
+            order = await self.shop.order(shopper_id=shopper_id, order_id=order_id)
+        except OrderNotFound:
+            return []
+        goods = list(await goods_named(self.shop, order, request_texts(tracker)))
+        if goods == list(tracker.get_slot("refund_goods") or []):
+            return []
+        changed: list[EventType] = [SlotSet("refund_goods", goods or None)]
+        if tracker.get_slot("requested_slot") == "refund_confirmed":
+            changed.append(SlotSet("refund_confirmed", None))
+        return changed
 
     async def required_slots(
         self,

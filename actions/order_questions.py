@@ -7,7 +7,7 @@ shopper never gets the same question twice in a row.
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -23,8 +23,10 @@ from actions.order_offer import (
     offer_for,
 )
 from actions.policy import policy_asked_with
+from actions.refund_goods import goods_text
 from actions.refunds import amount_fen
 from actions.shop.format import STATUS_LABELS, yuan
+from actions.shop.policy import goods_share
 from actions.shop.service import ShopService
 from actions.shop.views import OrderView
 from actions.text import split_contact
@@ -181,18 +183,29 @@ class ActionAskRefundConfirmed(UsesShop, Action):
         order = await self.shop.order(
             shopper_id=shopper_id_of(tracker), order_id=tracker.get_slot("order_id")
         )
-        amount = amount_fen(tracker.get_slot("amount"))
-        whole = amount is None or amount >= order.total_fen
+        goods = tracker.get_slot("refund_goods") or []
+        share = goods_share(order, goods)
+        amount = amount_fen(tracker.get_slot("amount")) or share
+        events: list[EventType] = []
+        if amount > share:
+            # Said before it is filed: what is asked to confirm is what may be refunded.
+            dispatcher.utter_message(
+                response="utter_refund_amount_too_high",
+                what="所选商品的" if goods else "订单",
+                total=yuan(share),
+            )
+            amount, events = share, [SlotSet("amount", None)]
+        whole = amount >= order.total_fen
         dispatcher.utter_message(
             response="utter_ask_refund_confirmed",
             order_id=order.id,
-            items=order.item_summary,
-            amount=yuan(order.total_fen if whole else amount),
+            items=goods_text(order, goods),
+            amount=yuan(amount),
             reason=tracker.get_slot("refund_reason"),
             # Refusing the parcel for part of its price would lose the rest.
             note=_IN_TRANSIT_NOTE if order.status == "shipped" and whole else "",
         )
-        return []
+        return events
 
 
 class ActionAskAddressConfirmed(UsesShop, Action):

@@ -42,6 +42,7 @@ ONE_REQUEST_SLOTS = (
     "request_kind",
     "refund_reason",
     "refund_confirmed",
+    "refund_goods",
     "cancel_confirmed",
     "new_address",
     "address_confirmed",

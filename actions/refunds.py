@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.order_offer import IN_PROGRESS_REFUNDS
 from actions.shop.errors import (
     InvalidInput,
     InvalidOrderState,
@@ -16,7 +17,9 @@ from actions.shop.errors import (
     RefundNotWithdrawable,
 )
 from actions.shop.format import REFUND_STATUS_LABELS, TIER_LABELS, local_time, yuan
+from actions.shop.policy import goods_share
 from actions.shop.service import ShopService
+from actions.shop.views import RefundView
 from actions.text import half_width
 
 _AMOUNT = re.compile(r"(\d+(?:\.\d{1,2})?)")
@@ -26,6 +29,11 @@ def amount_fen(text: str | None) -> int | None:
     """「¥128.5」 or 「59元」 in fen, or None."""
     match = _AMOUNT.search(half_width(text or ""))
     return round(float(match.group(1)) * 100) if match else None
+
+
+def goods_note(refund: RefundView) -> str:
+    """「（纯棉圆领T恤 ×1）」 after the order number for a refund of single goods, else a space."""
+    return f"（{refund.goods}）" if refund.goods else " "
 
 
 async def refund_request(
@@ -38,17 +46,21 @@ async def refund_request(
         return []
     order = await shop.order(shopper_id=shopper_id, order_id=order_id)
     reason = tracker.get_slot("refund_reason")
+    in_order = {item.product_id for item in order.items}
+    goods = [pid for pid in tracker.get_slot("refund_goods") or [] if pid in in_order]
     try:
         refund = await shop.request_refund(
             shopper_id=shopper_id,
             order_id=order_id,
             reason=reason or "",
             amount_fen=amount_fen(tracker.get_slot("amount")),
+            product_ids=goods,
         )
     except RefundAlreadyRequested as exc:
         dispatcher.utter_message(
             response="utter_refund_already",
             order_id=order_id,
+            goods=goods_note(exc.refund),
             refund_status=REFUND_STATUS_LABELS[exc.refund.status],
         )
         return []
@@ -63,7 +75,9 @@ async def refund_request(
         return []
     except InvalidInput:
         dispatcher.utter_message(
-            response="utter_refund_amount_too_high", total=yuan(order.total_fen)
+            response="utter_refund_amount_too_high",
+            what="所选商品的" if goods else "订单",
+            total=yuan(goods_share(order, goods)),
         )
         return []
     if refund.fast_track:
@@ -71,6 +85,7 @@ async def refund_request(
         dispatcher.utter_message(
             response="utter_refund_fast_approved",
             order_id=order_id,
+            goods=goods_note(refund),
             amount=yuan(refund.amount_fen),
             tier=TIER_LABELS[shopper.tier] if shopper else "",
         )
@@ -78,6 +93,7 @@ async def refund_request(
         dispatcher.utter_message(
             response="utter_refund_pending_review",
             order_id=order_id,
+            goods=goods_note(refund),
             amount=yuan(refund.amount_fen),
             reason=refund.reason,
         )
@@ -87,20 +103,23 @@ async def refund_request(
 async def refund_progress(
     shop: ShopService, shopper_id: str, tracker: Tracker, dispatcher: CollectingDispatcher
 ) -> list[EventType]:
-    """「退款到哪了」: the newest refund of the order and its state."""
+    """「退款到哪了」: the order's newest refund and its state, and every other one in progress
+    (a refund of single goods each)."""
     order_id = tracker.get_slot("order_id")
     refunds = await shop.refunds(shopper_id=shopper_id, order_id=order_id)
     if not refunds:
         dispatcher.utter_message(response="utter_no_refund", order_id=order_id)
         return []
-    refund = refunds[0]
-    dispatcher.utter_message(
-        response=f"utter_refund_progress_{refund.status}",
-        order_id=order_id,
-        amount=yuan(refund.amount_fen),
-        refund_status=REFUND_STATUS_LABELS[refund.status],
-        created=local_time(refund.created_at),
-    )
+    others = [r for r in refunds[1:] if r.status in IN_PROGRESS_REFUNDS and r.goods]
+    for refund in (refunds[0], *others):
+        dispatcher.utter_message(
+            response=f"utter_refund_progress_{refund.status}",
+            order_id=order_id,
+            goods=goods_note(refund),
+            amount=yuan(refund.amount_fen),
+            refund_status=REFUND_STATUS_LABELS[refund.status],
+            created=local_time(refund.created_at),
+        )
     return []
 
 
@@ -118,11 +137,15 @@ async def cancel_refund(
         dispatcher.utter_message(
             response="utter_refund_withdraw_too_late",
             order_id=order_id,
+            goods=goods_note(exc.refund),
             amount=yuan(exc.refund.amount_fen),
             refund_status=REFUND_STATUS_LABELS[exc.refund.status],
         )
         return []
     dispatcher.utter_message(
-        response="utter_refund_withdrawn", order_id=order_id, amount=yuan(refund.amount_fen)
+        response="utter_refund_withdrawn",
+        order_id=order_id,
+        goods=goods_note(refund),
+        amount=yuan(refund.amount_fen),
     )
     return []

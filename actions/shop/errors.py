@@ -142,8 +142,8 @@ class InvalidInput(ShopError):
     """A value supplied by the shopper is not acceptable.
 
     Attributes:
-        field: "address", "receiver", "phone", "amount", "reason", "title" or
-            "tax_id".
+        field: "address", "receiver", "phone", "amount", "goods", "reason",
+            "title" or "tax_id".
         reason: A short machine-readable explanation, e.g. "too_short".
     """
 

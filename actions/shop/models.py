@@ -170,6 +170,28 @@ class Refund(Base):
     created_at = Column(UTCDateTime, nullable=False)
     decided_at = Column(UTCDateTime)
 
+    # None for a refund of the whole order (or an amount off it, a compensation).
+    lines = relationship(
+        "RefundLine", lazy="selectin", order_by=lambda: RefundLine.id, cascade="all"
+    )
+
+
+class RefundLine(Base):
+    """An order line a refund gives back: refunds of single goods name theirs.
+
+    A table of its own, not a column on ``shop_refunds``, so that an existing
+    shop database gains it with ``create_all``.
+    """
+
+    __tablename__ = "shop_refund_lines"
+
+    id = Column(Integer, primary_key=True)
+    refund_id = Column(ForeignKey("shop_refunds.id"), nullable=False, index=True)
+    order_item_id = Column(ForeignKey("shop_order_items.id"), nullable=False, index=True)
+    product_id = Column(String(16), nullable=False)
+    name = Column(String(128), nullable=False)
+    quantity = Column(Integer, nullable=False)
+
 
 class Coupon(Base):
     """A coupon held by a shopper; ``threshold_fen`` 0 means no threshold."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from actions.shop.errors import (
@@ -10,9 +10,10 @@ from actions.shop.errors import (
     InvalidOrderState,
     NoActiveRefund,
     NothingToRefund,
+    RefundAlreadyRequested,
     RefundNotWithdrawable,
 )
-from actions.shop.models import Order, OrderItem, Refund
+from actions.shop.models import Order, OrderItem, Refund, RefundLine
 from actions.shop.views import (
     ItemView,
     OrderView,
@@ -59,23 +60,82 @@ def past_refund_window(order: Order | OrderView, now: datetime) -> bool:
     return order.status == "completed" and now - delivered > REFUND_WINDOW
 
 
-def refund_amount(order: Order, amount_fen: int | None) -> int:
-    """Return the amount to refund: the total by default, never more.
+def refund_lines(order: Order, product_ids: Collection[str]) -> list[OrderItem]:
+    """The order's lines of ``product_ids``; none named means the whole order.
+
+    Raises:
+        InvalidInput: field "goods" when a product is not in the order.
+    """
+    lines = [item for item in order.items if item.product_id in product_ids]
+    if len(lines) != len(set(product_ids)):
+        raise InvalidInput("goods", "not_in_order")
+    return lines
+
+
+def goods_share(order: Order | OrderView, product_ids: Collection[str]) -> int:
+    """What the order's lines of ``product_ids`` cost of what was paid (all of it for none).
+
+    The paid total may differ from the lines' prices (coupons, shipping), so
+    each line gets its part of the total, in proportion to its price.
+    """
+    listed = sum(item.quantity * item.unit_price_fen for item in order.items)
+    if not product_ids or listed <= 0:
+        return int(order.total_fen)
+    chosen = sum(
+        item.quantity * item.unit_price_fen
+        for item in order.items
+        if item.product_id in product_ids
+    )
+    return round(order.total_fen * chosen / listed)
+
+
+def refund_amount(
+    order: Order,
+    amount_fen: int | None,
+    product_ids: Collection[str] = (),
+    refunded_fen: int = 0,
+) -> int:
+    """Return the amount to refund: the goods' share by default, never more, and
+    never more than what other refunds of the order left.
 
     Raises:
         NothingToRefund: The order total is zero.
-        InvalidInput: field "amount" outside 1..total.
+        InvalidInput: field "amount" outside 1..what may be refunded.
     """
     if order.total_fen <= 0:
         raise NothingToRefund(order.id)
+    most = min(goods_share(order, product_ids), order.total_fen - refunded_fen)
     if amount_fen is None:
-        return int(order.total_fen)
-    if amount_fen <= 0 or amount_fen > order.total_fen:
+        return most
+    if amount_fen <= 0 or amount_fen > most:
         raise InvalidInput("amount", "out_of_range")
     return amount_fen
 
 
-def new_refund(order: Order, tier: str, amount_fen: int, reason: str, now: datetime) -> Refund:
+def check_no_refund_overlap(active: Iterable[Refund], product_ids: Collection[str]) -> None:
+    """Refuse a second refund of the same goods.
+
+    A refund of single goods leaves the order's other goods free to be
+    refunded; a refund of the whole order (or of an amount off it) leaves
+    nothing.
+
+    Raises:
+        RefundAlreadyRequested: With the refund in the way.
+    """
+    for refund in active:
+        taken = {line.product_id for line in refund.lines}
+        if not taken or not product_ids or taken & set(product_ids):
+            raise RefundAlreadyRequested(refund_view(refund))
+
+
+def new_refund(
+    order: Order,
+    tier: str,
+    amount_fen: int,
+    reason: str,
+    now: datetime,
+    lines: Sequence[OrderItem] = (),
+) -> Refund:
     """Build a refund request: approved at once (极速退款) for fast-track tiers."""
     fast = tier in FAST_TRACK_TIERS
     return Refund(
@@ -87,49 +147,67 @@ def new_refund(order: Order, tier: str, amount_fen: int, reason: str, now: datet
         fast_track=fast,
         created_at=now,
         decided_at=now if fast else None,
+        lines=[
+            RefundLine(
+                order_item_id=item.id,
+                product_id=item.product_id,
+                name=item.name,
+                quantity=item.quantity,
+            )
+            for item in lines
+        ],
     )
 
 
-def withdraw(refund: Refund | None, order_id: str, now: datetime) -> Refund:
-    """Withdraw a refund still under review (the shopper kept the goods).
+def withdraw(active: Sequence[Refund], order_id: str, now: datetime) -> Refund:
+    """Withdraw the order's newest refund still under review (the shopper kept the goods).
+
+    Args:
+        active: The order's refunds in progress or done, newest first.
 
     Raises:
         NoActiveRefund: The order has none in progress.
-        RefundNotWithdrawable: It was approved or paid out already.
+        RefundNotWithdrawable: The newest was approved or paid out already.
     """
-    if refund is None:
+    if not active:
         raise NoActiveRefund(order_id)
-    if refund.status != "pending_review":
-        raise RefundNotWithdrawable(refund_view(refund))
+    refund = next((r for r in active if r.status == "pending_review"), None)
+    if refund is None:
+        raise RefundNotWithdrawable(refund_view(active[0]))
     refund.status = "withdrawn"
     refund.decided_at = now
     return refund
 
 
-def refunded_in_full(refund: Refund | RefundView | None, order: Order | OrderView) -> bool:
-    """Whether ``refund`` gives the whole order back; after part of it (a compensation)
-    the goods can still go back and their price is still protected."""
-    return refund is not None and refund.amount_fen >= order.total_fen
+def refunded_in_full(active: Iterable[Refund | RefundView], order: Order | OrderView) -> bool:
+    """Whether the order's ``active`` refunds give all of it back; after part of it (a
+    compensation, or single goods) the rest can still go back and its price is still
+    protected."""
+    return sum(refund.amount_fen for refund in active) >= order.total_fen
 
 
-def cancellation_refund(order: Order, existing: Refund | None, now: datetime) -> Refund | None:
+def cancellation_refund(order: Order, active: Sequence[Refund], now: datetime) -> Refund | None:
     """Give a cancelled paid order's full amount back.
 
-    A pending request is approved for the full amount instead of adding a
-    second refund; an approved or completed one is left as it is.
+    Refunds under review are approved as they are, and what they and the
+    approved ones leave is refunded by a new one. A single request for an
+    amount off the whole order is approved for the full amount instead.
 
     Returns:
-        A new approved refund to insert, or None if ``existing`` covers it.
+        A new approved refund to insert, or None if ``active`` covers it.
     """
-    if existing is not None:
-        if existing.status == "pending_review":
-            existing.status, existing.decided_at = "approved", now
-            existing.amount_fen = order.total_fen
+    pending = [refund for refund in active if refund.status == "pending_review"]
+    for refund in pending:
+        refund.status, refund.decided_at = "approved", now
+    if len(active) == 1 and pending and not pending[0].lines:
+        pending[0].amount_fen = order.total_fen
+    left = order.total_fen - sum(refund.amount_fen for refund in active)
+    if left <= 0:
         return None
     return Refund(
         order_id=order.id,
         shopper_id=order.shopper_id,
-        amount_fen=order.total_fen,
+        amount_fen=left,
         reason=CANCEL_REFUND_REASON,
         status="approved",
         fast_track=False,

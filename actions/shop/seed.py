@@ -54,6 +54,7 @@ from actions.shop.models import (
     Order,
     OrderItem,
     Refund,
+    RefundLine,
     Shipment,
     Shopper,
     TrackingEvent,
@@ -108,9 +109,13 @@ async def _clear_demo(s: AsyncSession) -> None:
     """Delete everything belonging to the demo shoppers, children first."""
     orders = select(Order.id).where(Order.shopper_id.in_(SEED_SHOPPERS))
     shipments = select(Shipment.id).where(Shipment.order_id.in_(orders))
+    refunds = select(Refund.id).where(
+        or_(Refund.order_id.in_(orders), Refund.shopper_id.in_(SEED_SHOPPERS))
+    )
     statements = [
         delete(TrackingEvent).where(TrackingEvent.shipment_id.in_(shipments)),
         delete(Shipment).where(Shipment.order_id.in_(orders)),
+        delete(RefundLine).where(RefundLine.refund_id.in_(refunds)),
         delete(OrderItem).where(OrderItem.order_id.in_(orders)),
         *(
             delete(model).where(

@@ -7,7 +7,7 @@ transaction, so nothing of it is committed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 
 from sqlalchemy.orm import sessionmaker
@@ -17,7 +17,6 @@ from actions.shop.errors import (
     InvoiceAlreadyRequested,
     NotYourOrder,
     OrderNotFound,
-    RefundAlreadyRequested,
 )
 from actions.shop.models import Invoice, utc_now
 from actions.shop.policy import (
@@ -26,12 +25,14 @@ from actions.shop.policy import (
     INVOICE_STATES,
     URGE_STATES,
     cancellation_refund,
+    check_no_refund_overlap,
     check_price_protect,
     check_refundable,
     new_refund,
     price_drops,
     rank_products,
     refund_amount,
+    refund_lines,
     refunded_in_full,
     require_status,
     withdraw,
@@ -155,8 +156,8 @@ class ShopService:
             require_status(order, CANCEL_STATES, "cancel")
             now = self._clock()
             if order.status == "paid":
-                existing = await store.active_refund(s, order.id)
-                refund = cancellation_refund(order, existing, now)
+                active = await store.active_refunds(s, order.id)
+                refund = cancellation_refund(order, active, now)
                 if refund is not None:
                     await store.add_refund(s, refund)
             order.status = "cancelled"
@@ -194,28 +195,33 @@ class ShopService:
         order_id: str,
         reason: str,
         amount_fen: int | None = None,
+        product_ids: Collection[str] = (),
     ) -> RefundView:
-        """Request a refund; gold and platinum shoppers get 极速退款.
+        """Request a refund of the order, or of the goods ``product_ids`` name in it;
+        gold and platinum shoppers get 极速退款.
 
         Raises:
             OrderNotFound: No such order (``NotYourOrder`` if someone else's).
             InvalidOrderState: action "refund" (status, or reason "too_late"
                 for a completed order delivered over 15 days ago).
-            RefundAlreadyRequested: An active refund exists.
+            RefundAlreadyRequested: A refund of the order, or of these goods,
+                is under way or done.
             NothingToRefund: The order total is zero.
-            InvalidInput: field "amount" (not 1..total) or "reason".
+            InvalidInput: field "amount" (not 1..the goods' share of the total),
+                "goods" (not in the order) or "reason".
         """
         async with self._sessionmaker.begin() as s:
             order = await store.owned_order(s, shopper_id, order_id, for_update=True)
             now = self._clock()
             check_refundable(order, now)
-            existing = await store.active_refund(s, order.id)
-            if existing is not None:
-                raise RefundAlreadyRequested(refund_view(existing))
-            amount = refund_amount(order, amount_fen)
+            lines = refund_lines(order, product_ids)
+            active = await store.active_refunds(s, order.id)
+            check_no_refund_overlap(active, product_ids)
+            refunded = sum(refund.amount_fen for refund in active)
+            amount = refund_amount(order, amount_fen, product_ids, refunded)
             shopper = await store.get_shopper(s, shopper_id)
             tier = shopper.tier if shopper is not None else "normal"
-            refund = new_refund(order, tier, amount, validate_reason(reason), now)
+            refund = new_refund(order, tier, amount, validate_reason(reason), now, lines)
             return refund_view(await store.add_refund(s, refund))
 
     async def withdraw_refund(self, shopper_id: str, order_id: str) -> RefundView:
@@ -228,8 +234,8 @@ class ShopService:
         """
         async with self._sessionmaker.begin() as s:
             order = await store.owned_order(s, shopper_id, order_id, for_update=True)
-            refund = await store.active_refund(s, order.id)
-            return refund_view(withdraw(refund, order.id, self._clock()))
+            active = await store.active_refunds(s, order.id)
+            return refund_view(withdraw(active, order.id, self._clock()))
 
     async def refunds(self, shopper_id: str, order_id: str | None = None) -> list[RefundView]:
         """Return the shopper's refunds (of one order if given), newest first.
@@ -291,6 +297,12 @@ class ShopService:
             )
             return invoice_view(await store.add_invoice(s, invoice))
 
+    async def products(self, product_ids: Collection[str]) -> list[ProductView]:
+        """The catalogue's products of these ids (those it still has)."""
+        async with self._sessionmaker.begin() as s:
+            found = await store.products_by_id(s, product_ids)
+        return [product_view(found[pid]) for pid in product_ids if pid in found]
+
     async def match_products(self, text: str, limit: int = 3) -> list[ProductView]:
         """Return products whose name or an alias occurs in ``text``.
 
@@ -317,7 +329,7 @@ class ShopService:
         """
         async with self._sessionmaker.begin() as s:
             order = await store.owned_order(s, shopper_id, order_id)
-            refunded = refunded_in_full(await store.active_refund(s, order.id), order)
+            refunded = refunded_in_full(await store.active_refunds(s, order.id), order)
             check_price_protect(order, self._clock(), refunded)
             ids = [item.product_id for item in order.items]
             products = await store.products_by_id(s, ids)

@@ -95,16 +95,15 @@ async def add_urge(s: AsyncSession, order_id: str, shopper_id: str, at: datetime
     return record
 
 
-async def active_refund(s: AsyncSession, order_id: str) -> Refund | None:
-    """Return the order's newest approved, pending or completed refund."""
+async def active_refunds(s: AsyncSession, order_id: str) -> list[Refund]:
+    """Return the order's approved, pending or completed refunds, newest first."""
     stmt = (
         select(Refund)
         .where(Refund.order_id == order_id)
         .where(Refund.status.in_(ACTIVE_REFUND_STATUSES))
         .order_by(Refund.created_at.desc(), Refund.id.desc())
-        .limit(1)
     )
-    return (await s.execute(stmt)).scalars().first()
+    return list((await s.execute(stmt)).scalars())
 
 
 async def add_refund(s: AsyncSession, refund: Refund) -> Refund:

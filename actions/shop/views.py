@@ -100,6 +100,9 @@ class RefundView:
     fast_track: bool
     created_at: datetime
     decided_at: datetime | None
+    #: The goods refunded, none for the whole order (or an amount off it).
+    product_ids: tuple[str, ...] = ()
+    goods: str = ""  # 「纯棉圆领T恤 ×1」
 
 
 @dataclass(frozen=True)
@@ -238,6 +241,8 @@ def refund_view(refund: Refund) -> RefundView:
         fast_track=refund.fast_track,
         created_at=refund.created_at,
         decided_at=refund.decided_at,
+        product_ids=tuple(line.product_id for line in refund.lines),
+        goods="、".join(f"{line.name} ×{line.quantity}" for line in refund.lines),
     )
 
 

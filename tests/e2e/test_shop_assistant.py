@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
@@ -13,7 +14,7 @@ import yaml
 from sqlalchemy import select
 
 from actions.shop.db import make_engine, make_sessionmaker
-from actions.shop.models import Invoice, Order, Refund
+from actions.shop.models import Invoice, Order, OrderItem, Refund
 from actions.shop.seed import (
     DEMO_COMPLETED_ORDER,
     DEMO_DELIVERED_ORDER,
@@ -355,6 +356,55 @@ async def test_an_amount_said_before_the_refund_is_not_its_amount(
     [kept] = await shopper.say("先不退了")
     assert "没有为订单" in kept["text"], kept["text"]
     assert (await _order(stack, DEMO_SHIPPED_ORDER))[1] == []
+
+
+async def _two_goods_order(stack: Stack, order_id: str) -> None:
+    """A delivered order of a down jacket and a T-shirt for u1002, whose refunds wait for review."""
+    now = datetime.now(timezone.utc)
+    lines = [("P1001", "轻薄羽绒服", 39900), ("P1002", "纯棉圆领T恤", 7900)]
+    engine = make_engine(stack.settings.shop_database_url)
+    try:
+        async with make_sessionmaker(engine).begin() as s:
+            s.add(Order(
+                id=order_id, shopper_id=OTHER_SHOPPER, status="delivered", total_fen=47800,
+                receiver="李四", receiver_phone="13900000000", address="上海市浦东新区世纪大道1号",
+                created_at=now - timedelta(days=3), paid_at=now - timedelta(days=3),
+                shipped_at=now - timedelta(days=2), delivered_at=now - timedelta(hours=5),
+                items=[OrderItem(product_id=pid, name=name, quantity=1, unit_price_fen=price)
+                       for pid, name, price in lines],
+            ))  # fmt: skip
+    finally:
+        await engine.dispose()
+
+
+async def test_only_the_goods_named_are_refunded_and_the_rest_can_follow(
+    stack: Stack, other_shopper: Shopper
+) -> None:
+    # 「只退T恤」 confirmed and filed a refund of the whole parcel, jacket included.
+    order_id = "2611241200331188"
+    await _two_goods_order(stack, order_id)
+    [confirm] = await other_shopper.say(f"订单{order_id}里的T恤不想要了，申请退款")
+    assert "纯棉圆领T恤 ×1" in confirm["text"] and "¥79.00" in confirm["text"], confirm["text"]
+    assert "羽绒服" not in confirm["text"]
+    [filed] = await other_shopper.say("确认退款")
+    assert "¥79.00" in filed["text"], filed["text"]
+
+    # The jacket is still the shopper's to refund; the confirmation can change the goods.
+    await other_shopper.say(f"订单{order_id}我要退款")
+    [confirm] = await other_shopper.say("质量问题")
+    assert "¥478.00" in confirm["text"], confirm["text"]
+    [again] = await other_shopper.say("不对，只退羽绒服")
+    assert "轻薄羽绒服 ×1" in again["text"] and "¥399.00" in again["text"], again["text"]
+    await other_shopper.say("确认退款")
+
+    _, refunds = await _order(stack, order_id)
+    assert sorted((r.amount_fen, r.status) for r in refunds) == [
+        (7900, "pending_review"),
+        (39900, "pending_review"),
+    ]
+    progress = await other_shopper.say(f"订单{order_id}退款到哪了", replies=2)
+    text = "\n".join(m["text"] for m in progress)
+    assert "纯棉圆领T恤" in text and "轻薄羽绒服" in text, text
 
 
 async def test_a_company_invoice_asks_for_the_tax_id_alone_and_files_it(

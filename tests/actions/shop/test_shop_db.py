@@ -104,4 +104,4 @@ async def test_drop_and_create_schema(engine: AsyncEngine) -> None:
     assert not {name for name in await tables() if name.startswith("shop_")}
     await create_schema(engine)
     await create_schema(engine)  # idempotent
-    assert len({name for name in await tables() if name.startswith("shop_")}) == 10
+    assert len({name for name in await tables() if name.startswith("shop_")}) == 11

@@ -1,0 +1,117 @@
+"""Refunds of single goods in an order: 「只退T恤」, then the down jacket too."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.orm import sessionmaker
+
+from actions.shop.errors import InvalidInput, InvalidOrderState, RefundAlreadyRequested
+from actions.shop.models import Order, Refund, RefundLine, Shopper
+from actions.shop.seed import DEMO_PAID_ORDER, DEMO_SHIPPED_ORDER
+from actions.shop.service import ShopService
+from tests.actions.shop.conftest import CountRows
+
+pytestmark = pytest.mark.asyncio
+# DEMO_SHIPPED_ORDER: 轻薄羽绒服 (P1001, 399 元) and 纯棉圆领T恤 (P1002, 79 元), 478 元.
+JACKET, TSHIRT = "P1001", "P1002"
+
+
+async def test_a_refund_of_one_of_the_goods_gives_back_its_price(
+    shop: ShopService, count_rows: CountRows
+) -> None:
+    refund = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, [TSHIRT])
+    assert (refund.amount_fen, refund.product_ids) == (7900, (TSHIRT,))
+    assert refund.goods == "纯棉圆领T恤 ×1"
+    assert await count_rows(RefundLine, refund_id=refund.id) == 1
+    assert (await shop.refunds("demo", DEMO_SHIPPED_ORDER))[0].goods == "纯棉圆领T恤 ×1"
+
+
+async def test_the_other_goods_can_be_refunded_after_and_then_nothing_is_left(
+    shop: ShopService,
+) -> None:
+    tshirt = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, [TSHIRT])
+    jacket = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "质量问题", None, [JACKET])
+    assert jacket.amount_fen == 39900
+    with pytest.raises(RefundAlreadyRequested) as caught:
+        await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "全部退")
+    assert caught.value.refund == jacket
+    # Both goods back: the whole order is refunded, no price is left to protect.
+    with pytest.raises(InvalidOrderState) as refused:
+        await shop.price_protect("demo", DEMO_SHIPPED_ORDER)
+    assert refused.value.reason == "refunded"
+    assert {r.id for r in await shop.refunds("demo")} == {tshirt.id, jacket.id}
+
+
+async def test_the_same_goods_are_not_refunded_twice(
+    shop: ShopService, count_rows: CountRows
+) -> None:
+    first = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, [TSHIRT])
+    with pytest.raises(RefundAlreadyRequested) as caught:
+        await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "再退一次", None, [TSHIRT, JACKET])
+    assert caught.value.refund == first
+    assert await count_rows(Refund, order_id=DEMO_SHIPPED_ORDER) == 1
+
+
+async def test_a_refund_of_the_whole_order_leaves_no_goods_to_refund(shop: ShopService) -> None:
+    whole = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了")
+    assert (whole.amount_fen, whole.product_ids, whole.goods) == (47800, (), "")
+    with pytest.raises(RefundAlreadyRequested) as caught:
+        await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, [TSHIRT])
+    assert caught.value.refund == whole
+
+
+async def test_goods_the_order_does_not_hold_are_refused(
+    shop: ShopService, count_rows: CountRows
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, ["P2001"])
+    assert (caught.value.field, caught.value.reason) == ("goods", "not_in_order")
+    assert await count_rows(Refund) == 0 and await count_rows(RefundLine) == 0
+
+
+async def test_an_amount_off_one_of_the_goods_fits_its_price(shop: ShopService) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "有污渍", 7901, [TSHIRT])
+    assert caught.value.field == "amount"
+    part = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "有污渍", 2000, [TSHIRT])
+    assert part.amount_fen == 2000
+
+
+async def test_a_discounted_order_refunds_the_goods_share_of_what_was_paid(
+    shop: ShopService, seeded: sessionmaker
+) -> None:
+    async with seeded.begin() as s:  # a 10% coupon: 430.20 元 paid for 478 元 of goods
+        await s.execute(update(Order).where(Order.id == DEMO_SHIPPED_ORDER).values(total_fen=43020))
+    tshirt = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, [TSHIRT])
+    jacket = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, [JACKET])
+    assert (tshirt.amount_fen, jacket.amount_fen) == (7110, 35910)
+    assert tshirt.amount_fen + jacket.amount_fen == 43020
+
+
+async def test_cancelling_after_a_refund_of_goods_gives_back_the_rest(
+    shop: ShopService,
+) -> None:
+    order = await shop.order("demo", DEMO_PAID_ORDER)
+    some = order.items[-1]
+    first = await shop.request_refund("demo", DEMO_PAID_ORDER, "拍错了", None, [some.product_id])
+    await shop.cancel_order("demo", DEMO_PAID_ORDER)
+    refunds = await shop.refunds("demo", DEMO_PAID_ORDER)
+    assert [r.status for r in refunds] == ["approved", "approved"]
+    assert sum(r.amount_fen for r in refunds) == order.total_fen
+    assert refunds[-1] == first
+
+
+async def test_withdrawing_takes_back_the_newest_refund_under_review(
+    shop: ShopService, seeded: sessionmaker, now: datetime
+) -> None:
+    async with seeded.begin() as s:  # a normal shopper's refunds wait for review
+        await s.execute(update(Shopper).where(Shopper.id == "demo").values(tier="normal"))
+    tshirt = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, [TSHIRT])
+    jacket = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, [JACKET])
+    withdrawn = await shop.withdraw_refund("demo", DEMO_SHIPPED_ORDER)
+    assert (withdrawn.id, withdrawn.status) == (jacket.id, "withdrawn")
+    statuses = {r.id: r.status for r in await shop.refunds("demo", DEMO_SHIPPED_ORDER)}
+    assert statuses == {tshirt.id: "pending_review", jacket.id: "withdrawn"}

@@ -1,0 +1,133 @@
+"""「只退T恤」: a refund of the goods the shopper names, not of the whole parcel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.order_form import ValidateOrderForm
+from actions.order_questions import ActionAskRefundConfirmed
+from actions.order_request import ActionHandleOrderRequest
+from actions.refund_goods import goods_named, request_texts
+from actions.shop.seed import DEMO_DELIVERED_ORDER, DEMO_SHIPPED_ORDER
+from actions.shop.service import ShopService
+from tests.factories import make_tracker
+
+ROOT = Path(__file__).resolve().parents[2]
+# DEMO_SHIPPED_ORDER: 轻薄羽绒服 (P1001, 399 元) and 纯棉圆领T恤 (P1002, 79 元).
+JACKET, TSHIRT = "P1001", "P1002"
+
+
+@pytest.fixture
+def domain() -> dict:
+    """The project's domain, whose questions offer the buttons the form reads."""
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def user(text: str, intent: str) -> dict[str, Any]:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+@pytest.mark.parametrize(
+    ("texts", "chosen"),
+    [
+        (["T恤不想要了 退款"], (TSHIRT,)),
+        (["我要退款", "只退羽绒服"], (JACKET,)),
+        (["只退T恤", "不对，全部退"], ()),
+        (["只退T恤 羽绒服留着"], (TSHIRT,)),
+        (["羽绒服不退，申请退款"], (TSHIRT,)),
+        (["T恤那单退款"], ()),  # names the order by its goods
+        (["T恤和羽绒服都要退款"], ()),
+        (["耳机退款"], ()),  # not in this order
+        (["只退T恤", "质量问题"], (TSHIRT,)),  # the reason keeps the goods
+    ],
+)
+async def test_the_latest_words_to_name_goods_of_the_order_choose_them(
+    shop: ShopService, texts: list[str], chosen: tuple[str, ...]
+) -> None:
+    order = await shop.order("demo", DEMO_SHIPPED_ORDER)
+    assert await goods_named(shop, order, texts) == chosen
+
+
+async def test_an_order_of_one_kind_of_goods_is_refunded_whole(shop: ShopService) -> None:
+    order = await shop.order("demo", DEMO_DELIVERED_ORDER)
+    assert await goods_named(shop, order, ["耳机退款"]) == ()
+
+
+def test_the_request_texts_start_with_the_form_and_skip_buttons() -> None:
+    began = {"event": "active_loop", "name": "order_form"}
+    earlier = [user("T恤到哪了", "order_status"), {"event": "active_loop", "name": None},
+               user("只退T恤", "refund_request"), began, user("/inform", "inform"),
+               user("确认退款", "refund_request")]  # fmt: skip
+    tracker = make_tracker("质量问题", "inform", events=earlier)
+    assert request_texts(tracker) == ["只退T恤", "确认退款", "质量问题"]
+
+
+async def test_goods_named_at_the_confirmation_change_it_and_it_is_asked_again(
+    shop: ShopService, domain: dict
+) -> None:
+    slots = {"request_kind": "refund_request", "requested_slot": "refund_confirmed",
+             "order_id": DEMO_SHIPPED_ORDER, "order_status": "shipped",
+             "refund_reason": "不想要了"}  # fmt: skip
+    events = [user("我要退款", "refund_request")]
+    tracker = make_tracker(
+        "不是全部，只退T恤", "refund_request", slots=slots, events=events, active_loop="order_form"
+    )
+
+    found = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, domain)
+
+    set_to = {e["name"]: e["value"] for e in found if e.get("event") == "slot"}
+    assert set_to["refund_goods"] == [TSHIRT]
+    assert set_to["refund_confirmed"] is None
+
+
+async def test_the_confirmation_names_the_goods_and_their_price(shop: ShopService) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"order_id": DEMO_SHIPPED_ORDER, "refund_reason": "不想要了", "refund_goods": [TSHIRT]}
+
+    await ActionAskRefundConfirmed(shop).run(dispatcher, make_tracker(slots=slots), {})
+
+    [message] = dispatcher.messages
+    assert (message["items"], message["amount"]) == ("纯棉圆领T恤 ×1", "¥79.00")
+    assert message["note"] == ""  # the jacket still comes: no 「拒收」
+
+
+async def test_an_amount_above_the_goods_price_is_said_before_the_confirmation(
+    shop: ShopService,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"order_id": DEMO_SHIPPED_ORDER, "refund_reason": "不想要了",
+             "refund_goods": [TSHIRT], "amount": "100元"}  # fmt: skip
+
+    events = await ActionAskRefundConfirmed(shop).run(dispatcher, make_tracker(slots=slots), {})
+
+    too_high, ask = dispatcher.messages
+    assert (too_high["response"], too_high["total"]) == ("utter_refund_amount_too_high", "¥79.00")
+    assert (ask["response"], ask["amount"]) == ("utter_ask_refund_confirmed", "¥79.00")
+    assert events == [{"event": "slot", "timestamp": None, "name": "amount", "value": None}]
+
+
+async def test_the_confirmed_refund_is_of_the_goods_and_the_rest_can_follow(
+    shop: ShopService,
+) -> None:
+    async def confirm(goods: list[str]) -> dict[str, Any]:
+        dispatcher = CollectingDispatcher()
+        slots = {"request_kind": "refund_request", "order_id": DEMO_SHIPPED_ORDER,
+                 "refund_reason": "不想要了", "refund_confirmed": True,
+                 "refund_goods": goods}  # fmt: skip
+        await ActionHandleOrderRequest(shop).run(dispatcher, make_tracker(slots=slots), {})
+        return dispatcher.messages[0]
+
+    tshirt = await confirm([TSHIRT])
+    assert tshirt["response"] == "utter_refund_fast_approved"  # demo is a gold member
+    assert (tshirt["goods"], tshirt["amount"]) == ("（纯棉圆领T恤 ×1）", "¥79.00")
+    again = await confirm([TSHIRT])
+    assert (again["response"], again["goods"]) == ("utter_refund_already", "（纯棉圆领T恤 ×1）")
+    jacket = await confirm([JACKET])
+    assert (jacket["response"], jacket["amount"]) == ("utter_refund_fast_approved", "¥399.00")
+    refunds = await shop.refunds("demo", DEMO_SHIPPED_ORDER)
+    assert sorted(r.product_ids for r in refunds) == [(JACKET,), (TSHIRT,)]
