@@ -27,6 +27,7 @@ from actions.shop.policy import (
     REFUND_STATES,
     RETURN_STATES,
     URGE_STATES,
+    nothing_left_to_refund,
     past_refund_window,
 )
 from actions.shop.service import ShopService
@@ -115,7 +116,9 @@ async def offer_among(
     if kind == "cancel_refund":
         withdrawable = {r.order_id for r in refunds if r.status in IN_PROGRESS_REFUNDS}
         return make_offer([o for o in recent if o.id in withdrawable], kind, named_goods)
-    refunded = {r.order_id for r in refunds if r.status in ACTIVE_REFUND_STATUSES}
+    active = [r for r in refunds if r.status in ACTIVE_REFUND_STATUSES]
+    # An order with single goods refunded still has the others to refund.
+    refunded = {o.id for o in recent if nothing_left_to_refund(o, active)}
     # A completed order past the refund window is no more 「可以办理」 than a refunded one.
     expired = {o.id for o in recent if past_refund_window(o, shop.now())}
     return make_offer(recent, kind, named_goods, done=refunded | expired)

@@ -186,6 +186,16 @@ def refunded_in_full(active: Iterable[Refund | RefundView], order: Order | Order
     return sum(refund.amount_fen for refund in active) >= order.total_fen
 
 
+def nothing_left_to_refund(order: OrderView, refunds: Iterable[RefundView]) -> bool:
+    """Whether the order's active ``refunds`` (of any orders) leave it no goods to refund:
+    one of the whole order (or an amount off it), or one of each of its goods."""
+    mine = [refund for refund in refunds if refund.order_id == order.id]
+    if any(not refund.product_ids for refund in mine):
+        return True
+    covered = {pid for refund in mine for pid in refund.product_ids}
+    return bool(mine) and {item.product_id for item in order.items} <= covered
+
+
 def cancellation_refund(order: Order, active: Sequence[Refund], now: datetime) -> Refund | None:
     """Give a cancelled paid order's full amount back.
 

@@ -105,6 +105,23 @@ async def test_a_refund_is_offered_for_no_order_refunded_already_or_past_its_win
     assert order_ids_on(message) == (DEMO_PAID_ORDER, DEMO_DELIVERED_ORDER)
 
 
+async def test_an_order_with_one_of_its_goods_refunded_is_offered_for_the_rest(
+    shop: ShopService,
+) -> None:
+    # Only the T-shirt of the shipped order (jacket and T-shirt) is refunded.
+    await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", product_ids=["P1002"])
+    tracker = make_tracker("我要退款", "refund_request", slots={"request_kind": "refund_request"})
+    dispatcher = CollectingDispatcher()
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    assert DEMO_SHIPPED_ORDER in order_ids_on(dispatcher.messages[0])
+    await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", product_ids=["P1001"])
+    dispatcher = CollectingDispatcher()
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+    assert DEMO_SHIPPED_ORDER not in order_ids_on(dispatcher.messages[0])
+
+
 def question(utter: str, order_ids: list[str] = ()) -> dict[str, Any]:  # type: ignore[assignment]
     buttons = [{"title": i[-6:], "payload": f'/inform{{"order_id":"{i}"}}'} for i in order_ids]
     return {
