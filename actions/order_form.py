@@ -21,7 +21,7 @@ from actions.order_offer import (
     offer_among,
 )
 from actions.policy import policy_asked_with
-from actions.refund_goods import goods_named, request_texts
+from actions.refund_goods import goods_named, goods_of, goods_slot, request_texts
 from actions.responses import button_answer, button_named_in
 from actions.shop.errors import OrderNotFound
 from actions.shop.policy import past_refund_window
@@ -242,10 +242,10 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             order = await self.shop.order(shopper_id=shopper_id, order_id=order_id)
         except OrderNotFound:
             return []
-        goods = list(await goods_named(self.shop, order, request_texts(tracker)))
-        if goods == list(tracker.get_slot("refund_goods") or []):
+        goods = await goods_named(self.shop, order, request_texts(tracker))
+        if goods == goods_of(tracker.get_slot("refund_goods")):
             return []
-        changed: list[EventType] = [SlotSet("refund_goods", goods or None)]
+        changed: list[EventType] = [SlotSet("refund_goods", goods_slot(goods))]
         if tracker.get_slot("requested_slot") == "refund_confirmed":
             changed.append(SlotSet("refund_confirmed", None))
         return changed

@@ -23,7 +23,7 @@ from actions.order_offer import (
     offer_for,
 )
 from actions.policy import policy_asked_with
-from actions.refund_goods import goods_text
+from actions.refund_goods import goods_of, goods_text
 from actions.refunds import amount_fen
 from actions.shop.format import STATUS_LABELS, yuan
 from actions.shop.policy import goods_share
@@ -183,7 +183,7 @@ class ActionAskRefundConfirmed(UsesShop, Action):
         order = await self.shop.order(
             shopper_id=shopper_id_of(tracker), order_id=tracker.get_slot("order_id")
         )
-        goods = tracker.get_slot("refund_goods") or []
+        goods = goods_of(tracker.get_slot("refund_goods"))
         share = goods_share(order, goods)
         amount = amount_fen(tracker.get_slot("amount")) or share
         events: list[EventType] = []

@@ -1,19 +1,20 @@
-"""Which goods of an order a refund is for: 「只退T恤」 refunds the T-shirt, not the parcel.
+"""Which goods of an order a refund is for: 「只退T恤」 refunds the T-shirt, not the parcel,
+and 「纸尿裤只想退一包」 one pack of two.
 
 The shopper names goods anywhere in the request (「T恤不想要了 退款」, at the
 reason, or 「不对，只退T恤」 at the confirmation); the latest naming counts,
-and 「全部退」 goes back to the whole order. An order of one kind of goods is
-refunded whole.
+and 「全部退」 goes back to the whole order. The goods are kept in the
+``refund_goods`` slot as 「P1002:1」 (product id and how many).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rasa_sdk import Tracker
 
-from actions.shop.policy import match_length
+from actions.shop.policy import held_counts, match_length
 from actions.shop.service import ShopService
 from actions.shop.views import OrderView, ProductView
 
@@ -26,6 +27,15 @@ _KEEP = ("留着", "不退", "保留", "要留", "不用退", "还要")
 _CLAUSE_BREAK = re.compile(r"[，,。.;；！!？?\s]+|但是|但|只")
 # 「T恤那单」 picks the order by its goods; it does not choose the goods.
 _PICKS_THE_ORDER = ("那单", "那笔", "那个订单", "的订单", "那一单")
+# 「退一包」, 「1袋」: how many; 「买了2包」 is how many were bought.
+_COUNT = re.compile(
+    r"(?<!买了)(?<!买)(?<!共)(\d{1,3}|[一两二三四五六七八九十])\s*"
+    r"(?:包|袋|件|个|盒|瓶|支|双|条|台|只|箱|罐|本|套|份|块|片|副|顶|把)"
+)
+_NUMERALS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9, "十": 10}  # fmt: skip
+
+Goods = dict[str, int]  # product id → how many; empty for the whole order
 
 
 def request_texts(tracker: Tracker) -> list[str]:
@@ -45,42 +55,72 @@ def request_texts(tracker: Tracker) -> list[str]:
     return texts[::-1]
 
 
-async def goods_named(shop: ShopService, order: OrderView, texts: Iterable[str]) -> tuple[str, ...]:
-    """The product ids of ``order`` the latest of ``texts`` to name any chose; () for all."""
-    in_order = list(dict.fromkeys(item.product_id for item in order.items))
-    if len(in_order) < 2:
-        return ()
-    products = await shop.products(in_order)
-    chosen: tuple[str, ...] = ()
+async def goods_named(shop: ShopService, order: OrderView, texts: Iterable[str]) -> Goods:
+    """The goods of ``order`` the latest of ``texts`` to name any chose; {} for all of it."""
+    held = held_counts(order)
+    products = await shop.products(list(held))
+    chosen: Goods = {}
     for text in texts:
         if _WHOLE_ORDER.search(text):
-            chosen = ()
+            chosen = {}
         elif not any(word in text for word in _PICKS_THE_ORDER):
-            named = _chosen_in(products, text)
+            named = _chosen_in(products, held, text)
             chosen = chosen if named is None else named
     return chosen
 
 
-def _chosen_in(products: list[ProductView], text: str) -> tuple[str, ...] | None:
-    """Goods named to refund in ``text`` (() all of them, None none named); 「羽绒服留着」
-    names goods to keep, leaving the rest."""
-    in_order = [product.id for product in products]
-    refund: set[str] = set()
+def _chosen_in(products: list[ProductView], held: Goods, text: str) -> Goods | None:
+    """Goods named to refund in ``text`` ({} all of them, None none named); 「羽绒服留着」
+    names goods to keep, leaving the rest; a count applies to the goods named with it
+    or just before it (「纸尿裤 只想退一包」), or to an order of one kind of goods."""
+    refund: Goods = {}
     keep: set[str] = set()
+    last: set[str] = set(held) if len(held) == 1 else set()
     for clause in filter(None, _CLAUSE_BREAK.split(text)):
-        named = {product.id for product in products if match_length(product, clause)}
-        (keep if any(word in clause for word in _KEEP) else refund).update(named)
+        named = {p.id for p in products if match_length(p, clause)}
+        count = _count_in(clause)
+        if any(word in clause for word in _KEEP):
+            keep |= named
+            continue
+        if not named and count is not None and len(last) == 1:
+            named = last  # 「纸尿裤买多了 只想退一包」
+        for pid in named:
+            refund[pid] = min(count or held[pid], held[pid])
+        last = named or last
     if not refund and not keep:
         return None
     if not refund:
-        refund = set(in_order) - keep
-    chosen = tuple(pid for pid in in_order if pid in refund - keep)
-    return () if len(chosen) == len(in_order) else chosen
+        refund = {pid: held[pid] for pid in held if pid not in keep}
+    refund = {pid: n for pid, n in refund.items() if pid not in keep}
+    return {} if refund == held else refund
 
 
-def goods_text(order: OrderView, product_ids: Iterable[str]) -> str:
+def _count_in(clause: str) -> int | None:
+    match = _COUNT.search(clause)
+    if match is None:
+        return None
+    number = match.group(1)
+    return int(number) if number.isdigit() else _NUMERALS[number]
+
+
+def goods_slot(goods: Mapping[str, int]) -> list[str] | None:
+    """The ``refund_goods`` slot's value: 「P1002:1」 each, None for the whole order."""
+    return [f"{pid}:{count}" for pid, count in goods.items()] or None
+
+
+def goods_of(slot: Iterable[str] | None) -> Goods:
+    """The goods a ``refund_goods`` slot value holds (bad entries skipped)."""
+    goods: Goods = {}
+    for entry in slot or []:
+        pid, _, count = str(entry).partition(":")
+        if pid and count.isdigit() and int(count) > 0:
+            goods[pid] = int(count)
+    return goods
+
+
+def goods_text(order: OrderView, goods: Mapping[str, int]) -> str:
     """「纯棉圆领T恤 ×1」 for the goods chosen, the order's summary for all of it."""
-    chosen = set(product_ids)
-    if not chosen:
+    if not goods:
         return order.item_summary
-    return "、".join(f"{i.name} ×{i.quantity}" for i in order.items if i.product_id in chosen)
+    names = {item.product_id: item.name for item in order.items}
+    return "、".join(f"{names[pid]} ×{n}" for pid, n in goods.items() if pid in names)

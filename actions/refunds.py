@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.order_offer import IN_PROGRESS_REFUNDS
+from actions.refund_goods import goods_of
 from actions.shop.errors import (
     InvalidInput,
     InvalidOrderState,
@@ -46,15 +47,14 @@ async def refund_request(
         return []
     order = await shop.order(shopper_id=shopper_id, order_id=order_id)
     reason = tracker.get_slot("refund_reason")
-    in_order = {item.product_id for item in order.items}
-    goods = [pid for pid in tracker.get_slot("refund_goods") or [] if pid in in_order]
+    goods = goods_of(tracker.get_slot("refund_goods"))
     try:
         refund = await shop.request_refund(
             shopper_id=shopper_id,
             order_id=order_id,
             reason=reason or "",
             amount_fen=amount_fen(tracker.get_slot("amount")),
-            product_ids=goods,
+            goods=goods,
         )
     except RefundAlreadyRequested as exc:
         dispatcher.utter_message(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from actions.shop.errors import (
@@ -60,39 +60,48 @@ def past_refund_window(order: Order | OrderView, now: datetime) -> bool:
     return order.status == "completed" and now - delivered > REFUND_WINDOW
 
 
-def refund_lines(order: Order, product_ids: Collection[str]) -> list[OrderItem]:
-    """The order's lines of ``product_ids``; none named means the whole order.
+def held_counts(order: Order | OrderView) -> dict[str, int]:
+    """How many of each product the order holds."""
+    held: dict[str, int] = {}
+    for item in order.items:
+        held[item.product_id] = held.get(item.product_id, 0) + item.quantity
+    return held
+
+
+def refund_lines(order: Order, goods: Mapping[str, int]) -> list[tuple[OrderItem, int]]:
+    """The order's lines of ``goods`` (product id → how many), with how many of each;
+    none named means the whole order.
 
     Raises:
-        InvalidInput: field "goods" when a product is not in the order.
+        InvalidInput: field "goods": a product not in the order ("not_in_order"),
+            or more of it than the order holds ("too_many").
     """
-    lines = [item for item in order.items if item.product_id in product_ids]
-    if len(lines) != len(set(product_ids)):
+    lines = {item.product_id: item for item in reversed(order.items)}
+    if any(pid not in lines for pid in goods):
         raise InvalidInput("goods", "not_in_order")
-    return lines
+    if any(not 0 < count <= lines[pid].quantity for pid, count in goods.items()):
+        raise InvalidInput("goods", "too_many")
+    return [(lines[pid], count) for pid, count in goods.items()]
 
 
-def goods_share(order: Order | OrderView, product_ids: Collection[str]) -> int:
-    """What the order's lines of ``product_ids`` cost of what was paid (all of it for none).
+def goods_share(order: Order | OrderView, goods: Mapping[str, int]) -> int:
+    """What ``goods`` (product id → how many) cost of what was paid (all of it for none).
 
     The paid total may differ from the lines' prices (coupons, shipping), so
-    each line gets its part of the total, in proportion to its price.
+    the goods get their part of the total, in proportion to their price.
     """
     listed = sum(item.quantity * item.unit_price_fen for item in order.items)
-    if not product_ids or listed <= 0:
+    if not goods or listed <= 0:
         return int(order.total_fen)
-    chosen = sum(
-        item.quantity * item.unit_price_fen
-        for item in order.items
-        if item.product_id in product_ids
-    )
+    prices = {item.product_id: item.unit_price_fen for item in order.items}
+    chosen = sum(prices.get(pid, 0) * count for pid, count in goods.items())
     return round(order.total_fen * chosen / listed)
 
 
 def refund_amount(
     order: Order,
     amount_fen: int | None,
-    product_ids: Collection[str] = (),
+    goods: Mapping[str, int] | None = None,
     refunded_fen: int = 0,
 ) -> int:
     """Return the amount to refund: the goods' share by default, never more, and
@@ -104,7 +113,7 @@ def refund_amount(
     """
     if order.total_fen <= 0:
         raise NothingToRefund(order.id)
-    most = min(goods_share(order, product_ids), order.total_fen - refunded_fen)
+    most = min(goods_share(order, goods or {}), order.total_fen - refunded_fen)
     if amount_fen is None:
         return most
     if amount_fen <= 0 or amount_fen > most:
@@ -112,20 +121,29 @@ def refund_amount(
     return amount_fen
 
 
-def check_no_refund_overlap(active: Iterable[Refund], product_ids: Collection[str]) -> None:
+def check_no_refund_overlap(
+    order: Order, active: Sequence[Refund], goods: Mapping[str, int]
+) -> None:
     """Refuse a second refund of the same goods.
 
-    A refund of single goods leaves the order's other goods free to be
-    refunded; a refund of the whole order (or of an amount off it) leaves
-    nothing.
+    A refund of some goods (or some of them: one pack of two) leaves the rest
+    free to be refunded; a refund of the whole order (or of an amount off it)
+    leaves nothing.
 
     Raises:
         RefundAlreadyRequested: With the refund in the way.
     """
+    held = held_counts(order)
+    taken: dict[str, int] = {}
     for refund in active:
-        taken = {line.product_id for line in refund.lines}
-        if not taken or not product_ids or taken & set(product_ids):
+        if not refund.lines or not goods:
             raise RefundAlreadyRequested(refund_view(refund))
+        for line in refund.lines:
+            taken[line.product_id] = taken.get(line.product_id, 0) + line.quantity
+    for pid, count in goods.items():
+        if taken.get(pid, 0) + count > held.get(pid, 0):
+            newest = next(r for r in active if any(ln.product_id == pid for ln in r.lines))
+            raise RefundAlreadyRequested(refund_view(newest))
 
 
 def new_refund(
@@ -134,7 +152,7 @@ def new_refund(
     amount_fen: int,
     reason: str,
     now: datetime,
-    lines: Sequence[OrderItem] = (),
+    lines: Sequence[tuple[OrderItem, int]] = (),
 ) -> Refund:
     """Build a refund request: approved at once (极速退款) for fast-track tiers."""
     fast = tier in FAST_TRACK_TIERS
@@ -152,9 +170,9 @@ def new_refund(
                 order_item_id=item.id,
                 product_id=item.product_id,
                 name=item.name,
-                quantity=item.quantity,
+                quantity=count,
             )
-            for item in lines
+            for item, count in lines
         ],
     )
 
@@ -190,10 +208,13 @@ def nothing_left_to_refund(order: OrderView, refunds: Iterable[RefundView]) -> b
     """Whether the order's active ``refunds`` (of any orders) leave it no goods to refund:
     one of the whole order (or an amount off it), or one of each of its goods."""
     mine = [refund for refund in refunds if refund.order_id == order.id]
-    if any(not refund.product_ids for refund in mine):
+    if any(not refund.counts for refund in mine):
         return True
-    covered = {pid for refund in mine for pid in refund.product_ids}
-    return bool(mine) and {item.product_id for item in order.items} <= covered
+    covered: dict[str, int] = {}
+    for pid, count in (pair for refund in mine for pair in refund.counts):
+        covered[pid] = covered.get(pid, 0) + count
+    held = held_counts(order)
+    return bool(mine) and all(covered.get(pid, 0) >= n for pid, n in held.items())
 
 
 def cancellation_refund(order: Order, active: Sequence[Refund], now: datetime) -> Refund | None:

@@ -7,7 +7,7 @@ transaction, so nothing of it is committed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 
 from sqlalchemy.orm import sessionmaker
@@ -195,9 +195,9 @@ class ShopService:
         order_id: str,
         reason: str,
         amount_fen: int | None = None,
-        product_ids: Collection[str] = (),
+        goods: Mapping[str, int] | None = None,
     ) -> RefundView:
-        """Request a refund of the order, or of the goods ``product_ids`` name in it;
+        """Request a refund of the order, or of ``goods`` in it (product id → how many);
         gold and platinum shoppers get 极速退款.
 
         Raises:
@@ -208,17 +208,17 @@ class ShopService:
                 is under way or done.
             NothingToRefund: The order total is zero.
             InvalidInput: field "amount" (not 1..the goods' share of the total),
-                "goods" (not in the order) or "reason".
+                "goods" (not in the order, or more than it holds) or "reason".
         """
         async with self._sessionmaker.begin() as s:
             order = await store.owned_order(s, shopper_id, order_id, for_update=True)
             now = self._clock()
             check_refundable(order, now)
-            lines = refund_lines(order, product_ids)
+            lines = refund_lines(order, goods or {})
             active = await store.active_refunds(s, order.id)
-            check_no_refund_overlap(active, product_ids)
+            check_no_refund_overlap(order, active, goods or {})
             refunded = sum(refund.amount_fen for refund in active)
-            amount = refund_amount(order, amount_fen, product_ids, refunded)
+            amount = refund_amount(order, amount_fen, goods, refunded)
             shopper = await store.get_shopper(s, shopper_id)
             tier = shopper.tier if shopper is not None else "normal"
             refund = new_refund(order, tier, amount, validate_reason(reason), now, lines)

@@ -100,8 +100,8 @@ class RefundView:
     fast_track: bool
     created_at: datetime
     decided_at: datetime | None
-    #: The goods refunded, none for the whole order (or an amount off it).
-    product_ids: tuple[str, ...] = ()
+    #: The goods refunded (product id, how many), none for the whole order (or an amount off it).
+    counts: tuple[tuple[str, int], ...] = ()
     goods: str = ""  # 「纯棉圆领T恤 ×1」
 
 
@@ -241,7 +241,7 @@ def refund_view(refund: Refund) -> RefundView:
         fast_track=refund.fast_track,
         created_at=refund.created_at,
         decided_at=refund.decided_at,
-        product_ids=tuple(line.product_id for line in refund.lines),
+        counts=tuple((line.product_id, line.quantity) for line in refund.lines),
         goods="、".join(f"{line.name} ×{line.quantity}" for line in refund.lines),
     )
 

@@ -109,14 +109,14 @@ async def test_an_order_with_one_of_its_goods_refunded_is_offered_for_the_rest(
     shop: ShopService,
 ) -> None:
     # Only the T-shirt of the shipped order (jacket and T-shirt) is refunded.
-    await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", product_ids=["P1002"])
+    await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", goods={"P1002": 1})
     tracker = make_tracker("我要退款", "refund_request", slots={"request_kind": "refund_request"})
     dispatcher = CollectingDispatcher()
 
     await ActionAskOrderId(shop).run(dispatcher, tracker, {})
 
     assert DEMO_SHIPPED_ORDER in order_ids_on(dispatcher.messages[0])
-    await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", product_ids=["P1001"])
+    await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", goods={"P1001": 1})
     dispatcher = CollectingDispatcher()
     await ActionAskOrderId(shop).run(dispatcher, tracker, {})
     assert DEMO_SHIPPED_ORDER not in order_ids_on(dispatcher.messages[0])

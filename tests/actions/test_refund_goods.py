@@ -12,8 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.order_form import ValidateOrderForm
 from actions.order_questions import ActionAskRefundConfirmed
 from actions.order_request import ActionHandleOrderRequest
-from actions.refund_goods import goods_named, request_texts
-from actions.shop.seed import DEMO_DELIVERED_ORDER, DEMO_SHIPPED_ORDER
+from actions.refund_goods import goods_named, goods_of, goods_slot, request_texts
+from actions.shop.seed import (
+    DEMO_DELIVERED_ORDER,
+    DEMO_PAID_ORDER,
+    DEMO_SHIPPED_ORDER,
+    OTHER_SHIPPED_ORDER,
+)
 from actions.shop.service import ShopService
 from tests.factories import make_tracker
 
@@ -35,27 +40,52 @@ def user(text: str, intent: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("texts", "chosen"),
     [
-        (["T恤不想要了 退款"], (TSHIRT,)),
-        (["我要退款", "只退羽绒服"], (JACKET,)),
-        (["只退T恤", "不对，全部退"], ()),
-        (["只退T恤 羽绒服留着"], (TSHIRT,)),
-        (["羽绒服不退，申请退款"], (TSHIRT,)),
-        (["T恤那单退款"], ()),  # names the order by its goods
-        (["T恤和羽绒服都要退款"], ()),
-        (["耳机退款"], ()),  # not in this order
-        (["只退T恤", "质量问题"], (TSHIRT,)),  # the reason keeps the goods
+        (["T恤不想要了 退款"], {TSHIRT: 1}),
+        (["我要退款", "只退羽绒服"], {JACKET: 1}),
+        (["只退T恤", "不对，全部退"], {}),
+        (["不是全部，只退T恤"], {TSHIRT: 1}),
+        (["只退T恤 羽绒服留着"], {TSHIRT: 1}),
+        (["羽绒服不退，申请退款"], {TSHIRT: 1}),
+        (["T恤那单退款"], {}),  # names the order by its goods
+        (["T恤和羽绒服都要退款"], {}),
+        (["耳机退款"], {}),  # not in this order
+        (["只退T恤", "质量问题"], {TSHIRT: 1}),  # the reason keeps the goods
     ],
 )
 async def test_the_latest_words_to_name_goods_of_the_order_choose_them(
-    shop: ShopService, texts: list[str], chosen: tuple[str, ...]
+    shop: ShopService, texts: list[str], chosen: dict[str, int]
 ) -> None:
     order = await shop.order("demo", DEMO_SHIPPED_ORDER)
     assert await goods_named(shop, order, texts) == chosen
 
 
+@pytest.mark.parametrize(
+    ("order_id", "text", "chosen"),
+    [
+        # DEMO_PAID_ORDER: 婴儿纸尿裤 ×2 and 每日坚果礼盒 ×1.
+        (DEMO_PAID_ORDER, "纸尿裤买多了 只想退一包", {"P3001": 1}),
+        (DEMO_PAID_ORDER, "买了2包纸尿裤 退1包就行", {"P3001": 1}),
+        (DEMO_PAID_ORDER, "退两包纸尿裤", {"P3001": 2}),
+        (DEMO_PAID_ORDER, "纸尿裤退5包", {"P3001": 2}),  # no more than the order holds
+        (DEMO_PAID_ORDER, "纸尿裤和坚果都退", {}),
+        # OTHER_SHIPPED_ORDER: 云南小粒咖啡豆 ×2, one kind of goods.
+        (OTHER_SHIPPED_ORDER, "咖啡豆只想退一袋", {"P5002": 1}),
+        (OTHER_SHIPPED_ORDER, "只想退一袋", {"P5002": 1}),
+        (OTHER_SHIPPED_ORDER, "咖啡豆不想要了", {}),
+        (OTHER_SHIPPED_ORDER, "退20元吧", {}),  # an amount, not goods
+    ],
+)
+async def test_a_count_refunds_some_of_the_goods(
+    shop: ShopService, order_id: str, text: str, chosen: dict[str, int]
+) -> None:
+    shopper = "u1002" if order_id == OTHER_SHIPPED_ORDER else "demo"
+    order = await shop.order(shopper, order_id)
+    assert await goods_named(shop, order, [text]) == chosen
+
+
 async def test_an_order_of_one_kind_of_goods_is_refunded_whole(shop: ShopService) -> None:
     order = await shop.order("demo", DEMO_DELIVERED_ORDER)
-    assert await goods_named(shop, order, ["耳机退款"]) == ()
+    assert await goods_named(shop, order, ["耳机退款"]) == {}
 
 
 def test_the_request_texts_start_with_the_form_and_skip_buttons() -> None:
@@ -81,13 +111,14 @@ async def test_goods_named_at_the_confirmation_change_it_and_it_is_asked_again(
     found = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, domain)
 
     set_to = {e["name"]: e["value"] for e in found if e.get("event") == "slot"}
-    assert set_to["refund_goods"] == [TSHIRT]
+    assert set_to["refund_goods"] == [f"{TSHIRT}:1"]
     assert set_to["refund_confirmed"] is None
 
 
 async def test_the_confirmation_names_the_goods_and_their_price(shop: ShopService) -> None:
     dispatcher = CollectingDispatcher()
-    slots = {"order_id": DEMO_SHIPPED_ORDER, "refund_reason": "不想要了", "refund_goods": [TSHIRT]}
+    slots = {"order_id": DEMO_SHIPPED_ORDER, "refund_reason": "不想要了",
+             "refund_goods": [f"{TSHIRT}:1"]}  # fmt: skip
 
     await ActionAskRefundConfirmed(shop).run(dispatcher, make_tracker(slots=slots), {})
 
@@ -101,7 +132,7 @@ async def test_an_amount_above_the_goods_price_is_said_before_the_confirmation(
 ) -> None:
     dispatcher = CollectingDispatcher()
     slots = {"order_id": DEMO_SHIPPED_ORDER, "refund_reason": "不想要了",
-             "refund_goods": [TSHIRT], "amount": "100元"}  # fmt: skip
+             "refund_goods": [f"{TSHIRT}:1"], "amount": "100元"}  # fmt: skip
 
     events = await ActionAskRefundConfirmed(shop).run(dispatcher, make_tracker(slots=slots), {})
 
@@ -122,12 +153,18 @@ async def test_the_confirmed_refund_is_of_the_goods_and_the_rest_can_follow(
         await ActionHandleOrderRequest(shop).run(dispatcher, make_tracker(slots=slots), {})
         return dispatcher.messages[0]
 
-    tshirt = await confirm([TSHIRT])
+    tshirt = await confirm([f"{TSHIRT}:1"])
     assert tshirt["response"] == "utter_refund_fast_approved"  # demo is a gold member
     assert (tshirt["goods"], tshirt["amount"]) == ("（纯棉圆领T恤 ×1）", "¥79.00")
-    again = await confirm([TSHIRT])
+    again = await confirm([f"{TSHIRT}:1"])
     assert (again["response"], again["goods"]) == ("utter_refund_already", "（纯棉圆领T恤 ×1）")
-    jacket = await confirm([JACKET])
+    jacket = await confirm([f"{JACKET}:1"])
     assert (jacket["response"], jacket["amount"]) == ("utter_refund_fast_approved", "¥399.00")
     refunds = await shop.refunds("demo", DEMO_SHIPPED_ORDER)
-    assert sorted(r.product_ids for r in refunds) == [(JACKET,), (TSHIRT,)]
+    assert sorted(r.counts for r in refunds) == [((JACKET, 1),), ((TSHIRT, 1),)]
+
+
+def test_the_slot_holds_goods_and_counts_and_drops_what_it_cannot_read() -> None:
+    assert goods_slot({TSHIRT: 1, JACKET: 2}) == [f"{TSHIRT}:1", f"{JACKET}:2"]
+    assert goods_slot({}) is None
+    assert goods_of([f"{TSHIRT}:1", "P9", "P8:x", "P7:0", None]) == {TSHIRT: 1}

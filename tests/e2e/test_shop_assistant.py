@@ -358,20 +358,25 @@ async def test_an_amount_said_before_the_refund_is_not_its_amount(
     assert (await _order(stack, DEMO_SHIPPED_ORDER))[1] == []
 
 
-async def _two_goods_order(stack: Stack, order_id: str) -> None:
-    """A delivered order of a down jacket and a T-shirt for u1002, whose refunds wait for review."""
+JACKET_AND_TSHIRT = [("P1001", "轻薄羽绒服", 1, 39900), ("P1002", "纯棉圆领T恤", 1, 7900)]
+
+
+async def _new_order(
+    stack: Stack, order_id: str, lines: list[tuple[str, str, int, int]] = JACKET_AND_TSHIRT
+) -> None:
+    """A delivered order of ``lines`` for u1002, whose refunds wait for review."""
     now = datetime.now(timezone.utc)
-    lines = [("P1001", "轻薄羽绒服", 39900), ("P1002", "纯棉圆领T恤", 7900)]
     engine = make_engine(stack.settings.shop_database_url)
     try:
         async with make_sessionmaker(engine).begin() as s:
             s.add(Order(
-                id=order_id, shopper_id=OTHER_SHOPPER, status="delivered", total_fen=47800,
+                id=order_id, shopper_id=OTHER_SHOPPER, status="delivered",
+                total_fen=sum(count * price for _, _, count, price in lines),
                 receiver="李四", receiver_phone="13900000000", address="上海市浦东新区世纪大道1号",
                 created_at=now - timedelta(days=3), paid_at=now - timedelta(days=3),
                 shipped_at=now - timedelta(days=2), delivered_at=now - timedelta(hours=5),
-                items=[OrderItem(product_id=pid, name=name, quantity=1, unit_price_fen=price)
-                       for pid, name, price in lines],
+                items=[OrderItem(product_id=pid, name=name, quantity=count, unit_price_fen=price)
+                       for pid, name, count, price in lines],
             ))  # fmt: skip
     finally:
         await engine.dispose()
@@ -382,7 +387,7 @@ async def test_only_the_goods_named_are_refunded_and_the_rest_can_follow(
 ) -> None:
     # 「只退T恤」 confirmed and filed a refund of the whole parcel, jacket included.
     order_id = "2611241200331188"
-    await _two_goods_order(stack, order_id)
+    await _new_order(stack, order_id)
     [confirm] = await other_shopper.say(f"订单{order_id}里的T恤不想要了，申请退款")
     assert "纯棉圆领T恤 ×1" in confirm["text"] and "¥79.00" in confirm["text"], confirm["text"]
     assert "羽绒服" not in confirm["text"]
@@ -405,6 +410,20 @@ async def test_only_the_goods_named_are_refunded_and_the_rest_can_follow(
     progress = await other_shopper.say(f"订单{order_id}退款到哪了", replies=2)
     text = "\n".join(m["text"] for m in progress)
     assert "纯棉圆领T恤" in text and "轻薄羽绒服" in text, text
+
+
+async def test_one_pack_of_two_is_refunded_alone(stack: Stack, other_shopper: Shopper) -> None:
+    # 「只想退一包」 confirmed and filed a refund of both packs and the nuts.
+    order_id = "2611241300452277"
+    await _new_order(
+        stack, order_id, [("P3001", "婴儿纸尿裤", 2, 13900), ("P5001", "每日坚果礼盒", 1, 8990)]
+    )
+    [ask] = await other_shopper.say(f"{order_id} 纸尿裤买多了 只想退一包")
+    [confirm] = await other_shopper.say("不想要了") if "原因是什么" in ask["text"] else [ask]
+    assert "婴儿纸尿裤 ×1" in confirm["text"] and "¥139.00" in confirm["text"], confirm["text"]
+    await other_shopper.say("确认退款")
+    _, refunds = await _order(stack, order_id)
+    assert [(r.amount_fen, r.status) for r in refunds] == [(13900, "pending_review")]
 
 
 async def test_a_company_invoice_asks_for_the_tax_id_alone_and_files_it(

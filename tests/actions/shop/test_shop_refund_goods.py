@@ -22,8 +22,8 @@ JACKET, TSHIRT = "P1001", "P1002"
 async def test_a_refund_of_one_of_the_goods_gives_back_its_price(
     shop: ShopService, count_rows: CountRows
 ) -> None:
-    refund = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, [TSHIRT])
-    assert (refund.amount_fen, refund.product_ids) == (7900, (TSHIRT,))
+    refund = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, {TSHIRT: 1})
+    assert (refund.amount_fen, refund.counts) == (7900, ((TSHIRT, 1),))
     assert refund.goods == "纯棉圆领T恤 ×1"
     assert await count_rows(RefundLine, refund_id=refund.id) == 1
     assert (await shop.refunds("demo", DEMO_SHIPPED_ORDER))[0].goods == "纯棉圆领T恤 ×1"
@@ -32,8 +32,8 @@ async def test_a_refund_of_one_of_the_goods_gives_back_its_price(
 async def test_the_other_goods_can_be_refunded_after_and_then_nothing_is_left(
     shop: ShopService,
 ) -> None:
-    tshirt = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, [TSHIRT])
-    jacket = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "质量问题", None, [JACKET])
+    tshirt = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, {TSHIRT: 1})
+    jacket = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "质量问题", None, {JACKET: 1})
     assert jacket.amount_fen == 39900
     with pytest.raises(RefundAlreadyRequested) as caught:
         await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "全部退")
@@ -48,35 +48,56 @@ async def test_the_other_goods_can_be_refunded_after_and_then_nothing_is_left(
 async def test_the_same_goods_are_not_refunded_twice(
     shop: ShopService, count_rows: CountRows
 ) -> None:
-    first = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, [TSHIRT])
+    first = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, {TSHIRT: 1})
     with pytest.raises(RefundAlreadyRequested) as caught:
-        await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "再退一次", None, [TSHIRT, JACKET])
+        both = {TSHIRT: 1, JACKET: 1}
+        await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "再退一次", None, both)
     assert caught.value.refund == first
     assert await count_rows(Refund, order_id=DEMO_SHIPPED_ORDER) == 1
 
 
 async def test_a_refund_of_the_whole_order_leaves_no_goods_to_refund(shop: ShopService) -> None:
     whole = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了")
-    assert (whole.amount_fen, whole.product_ids, whole.goods) == (47800, (), "")
+    assert (whole.amount_fen, whole.counts, whole.goods) == (47800, (), "")
     with pytest.raises(RefundAlreadyRequested) as caught:
-        await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, [TSHIRT])
+        await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, {TSHIRT: 1})
     assert caught.value.refund == whole
+
+
+async def test_some_of_the_goods_refunds_their_part_and_leaves_the_rest(
+    shop: ShopService, count_rows: CountRows
+) -> None:
+    # DEMO_PAID_ORDER: 婴儿纸尿裤 ×2 (139 元 each) and 每日坚果礼盒 ×1.
+    one = await shop.request_refund("demo", DEMO_PAID_ORDER, "买多了", None, {"P3001": 1})
+    assert (one.amount_fen, one.counts, one.goods) == (13900, (("P3001", 1),), "婴儿纸尿裤 ×1")
+    other = await shop.request_refund("demo", DEMO_PAID_ORDER, "买多了", None, {"P3001": 1})
+    assert other.amount_fen == 13900
+    with pytest.raises(RefundAlreadyRequested) as caught:  # both packs are refunded now
+        await shop.request_refund("demo", DEMO_PAID_ORDER, "买多了", None, {"P3001": 1})
+    assert caught.value.refund == other
+    assert await count_rows(Refund, order_id=DEMO_PAID_ORDER) == 2
+
+
+async def test_more_than_the_order_holds_is_refused(shop: ShopService) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        await shop.request_refund("demo", DEMO_PAID_ORDER, "买多了", None, {"P3001": 3})
+    assert (caught.value.field, caught.value.reason) == ("goods", "too_many")
 
 
 async def test_goods_the_order_does_not_hold_are_refused(
     shop: ShopService, count_rows: CountRows
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
-        await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, ["P2001"])
+        await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, {"P2001": 1})
     assert (caught.value.field, caught.value.reason) == ("goods", "not_in_order")
     assert await count_rows(Refund) == 0 and await count_rows(RefundLine) == 0
 
 
 async def test_an_amount_off_one_of_the_goods_fits_its_price(shop: ShopService) -> None:
     with pytest.raises(InvalidInput) as caught:
-        await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "有污渍", 7901, [TSHIRT])
+        await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "有污渍", 7901, {TSHIRT: 1})
     assert caught.value.field == "amount"
-    part = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "有污渍", 2000, [TSHIRT])
+    part = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "有污渍", 2000, {TSHIRT: 1})
     assert part.amount_fen == 2000
 
 
@@ -85,8 +106,8 @@ async def test_a_discounted_order_refunds_the_goods_share_of_what_was_paid(
 ) -> None:
     async with seeded.begin() as s:  # a 10% coupon: 430.20 元 paid for 478 元 of goods
         await s.execute(update(Order).where(Order.id == DEMO_SHIPPED_ORDER).values(total_fen=43020))
-    tshirt = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, [TSHIRT])
-    jacket = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, [JACKET])
+    tshirt = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, {TSHIRT: 1})
+    jacket = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, {JACKET: 1})
     assert (tshirt.amount_fen, jacket.amount_fen) == (7110, 35910)
     assert tshirt.amount_fen + jacket.amount_fen == 43020
 
@@ -96,7 +117,7 @@ async def test_cancelling_after_a_refund_of_goods_gives_back_the_rest(
 ) -> None:
     order = await shop.order("demo", DEMO_PAID_ORDER)
     some = order.items[-1]
-    first = await shop.request_refund("demo", DEMO_PAID_ORDER, "拍错了", None, [some.product_id])
+    first = await shop.request_refund("demo", DEMO_PAID_ORDER, "拍错了", None, {some.product_id: 1})
     await shop.cancel_order("demo", DEMO_PAID_ORDER)
     refunds = await shop.refunds("demo", DEMO_PAID_ORDER)
     assert [r.status for r in refunds] == ["approved", "approved"]
@@ -109,8 +130,8 @@ async def test_withdrawing_takes_back_the_newest_refund_under_review(
 ) -> None:
     async with seeded.begin() as s:  # a normal shopper's refunds wait for review
         await s.execute(update(Shopper).where(Shopper.id == "demo").values(tier="normal"))
-    tshirt = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, [TSHIRT])
-    jacket = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, [JACKET])
+    tshirt = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, {TSHIRT: 1})
+    jacket = await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, {JACKET: 1})
     withdrawn = await shop.withdraw_refund("demo", DEMO_SHIPPED_ORDER)
     assert (withdrawn.id, withdrawn.status) == (jacket.id, "withdrawn")
     statuses = {r.id: r.status for r in await shop.refunds("demo", DEMO_SHIPPED_ORDER)}
