@@ -98,6 +98,7 @@ def create_app(
         else None,
         # Several gateways share who is online through Redis; one keeps it in memory.
         RedisBoard(settings.redis_url, settings.redis_channel) if settings.redis_url else None,
+        settings.fraud_claim_seconds,
     )
     workbench = trainer_wiring.build_workbench(
         settings, sessionmaker, rasa, humans.masker.mask, utc_now, root

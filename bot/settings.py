@@ -34,6 +34,14 @@ def _float(environ: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name} must be a number, got {raw!r}") from None
 
 
+def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    """A deadline: a number of seconds above 0 (0 would alert on every ticket at once)."""
+    seconds = _float(environ, name, default)
+    if not seconds > 0:
+        raise SettingsError(f"{name} must be more than 0 seconds, got {seconds!r}")
+    return seconds
+
+
 def _path(environ: Mapping[str, str], name: str) -> Path | None:
     raw = environ.get(name, "").strip()
     return Path(raw) if raw else None
@@ -80,6 +88,8 @@ class Settings:
     rasa_token: str = ""
     agent_grace: float = 60.0
     urgent_claim_seconds: float = 30.0
+    # Fraud under way (a shopper talked into a transfer) waits longer, but not for its turn.
+    fraud_claim_seconds: float = 60.0
     # An on-call endpoint told of urgent tickets nobody claimed (handoff/escalation.py).
     escalation_url: str = ""
     console_url: str = "http://127.0.0.1:8000/console"
@@ -125,7 +135,10 @@ class Settings:
             identity_secret=env.get("KEFU_IDENTITY_SECRET", ""),
             rasa_token=env.get("RASA_TOKEN", ""),
             agent_grace=_float(env, "KEFU_AGENT_GRACE", cls.agent_grace),
-            urgent_claim_seconds=_float(env, "KEFU_URGENT_CLAIM_SECONDS", cls.urgent_claim_seconds),
+            urgent_claim_seconds=_seconds(
+                env, "KEFU_URGENT_CLAIM_SECONDS", cls.urgent_claim_seconds
+            ),
+            fraud_claim_seconds=_seconds(env, "KEFU_FRAUD_CLAIM_SECONDS", cls.fraud_claim_seconds),
             escalation_url=_escalation_url(env),
             console_url=env.get("KEFU_CONSOLE_URL") or f"http://{host}:{port}/console",
             demo_shopper=env.get("KEFU_DEMO_SHOPPER", "demo") or None,

@@ -178,17 +178,21 @@ def api_routes(
         parameters:
           - {name: ticket_id, in: path, required: true, schema: {type: integer}}
         responses:
-          200: {description: "{ticket, transcript}"}
+          200: {description: "{ticket, transcript, transfers}"}
           404: {description: no such ticket}
         """
         agent = await current_agent(request)
         found = await queue.ticket(int(request.path_params["ticket_id"]))
         transcript = await conversations.history(found.conversation_id)
         if found.agent_id == agent.id or agent.role == SUPERVISOR:
-            return JSONResponse({"ticket": found.to_dict(), "transcript": transcript})
+            transfers = await queue.transfers(found.id)
+            answer = {"ticket": found.to_dict(), "transcript": transcript, "transfers": transfers}
+            return JSONResponse(answer)
         # Exports and other agents' tickets: private data masked.
         shown = [mask_message(m, mask) for m in transcript]
-        return JSONResponse({"ticket": mask_ticket(found, mask), "transcript": shown})
+        transfers = await queue.transfers(found.id, mask)
+        masked = {"ticket": mask_ticket(found, mask), "transcript": shown, "transfers": transfers}
+        return JSONResponse(masked)
 
     async def report(request: Request) -> Response:
         """

@@ -50,6 +50,12 @@ MOVED_TO_SAFETY = "【紧急】#{id} 顾客报告了可能危及人身安全的�
 FLAGGED_KEPT = 5
 #: Ratings at or below this alert the supervisors.
 UNHAPPY = 2
+#: A waiting shopper's message, recorded for the queue row (``waiting_message`` event)…
+WAITING_MESSAGE = "waiting_message"
+#: …and told to every console (``{ticket_id, waiting}``).
+QUEUE_MESSAGE = "queue_message"
+#: Characters of a waiting message the queue row keeps (it shows fewer).
+WAITING_PREVIEW_CHARS = 60
 #: Seconds between checks for chats held by agents no gateway has a console of.
 HOLDERS_INTERVAL = 10.0
 AgentBus = Callable[[str, Any, str], Awaitable[None]]
@@ -253,6 +259,8 @@ class HelpDesk:
             await self._promise_followup(conversation_id, message)
             return False
         parsed = await self._record_shopper(conversation_id, message)
+        if ticket.agent_id is None and acknowledge:
+            await self._note_waiting(ticket, message)
         if ticket.agent_id is None and acknowledge and wants_no_person(message):
             taken = await self._withdraw(ticket)
             if taken is None:
@@ -269,6 +277,19 @@ class HelpDesk:
         }
         await self._to_agents("ticket_message", payload, agent_room(ticket.agent_id))
         return True
+
+    async def _note_waiting(self, ticket: TicketView, message: dict[str, Any]) -> None:
+        """A waiting shopper wrote: the queue row shows it (masked, short) and counts it.
+
+        Kept as a ticket event, so every gateway's queue shows the same and an
+        erased conversation takes it along.
+        """
+        text = IMAGE_TEXT if "attachment" in message else str(message.get("text") or "")
+        preview = self._mask(text.strip())[:WAITING_PREVIEW_CHARS]
+        await self._queue.record_event(ticket.id, WAITING_MESSAGE, {"text": preview})
+        waiting = (await self._queue.waiting_messages([ticket.id])).get(ticket.id)
+        payload = {"ticket_id": ticket.id, "waiting": waiting}
+        await self._to_agents(QUEUE_MESSAGE, payload, ALL_AGENTS)
 
     async def _withdraw(self, ticket: TicketView) -> TicketView | None:
         """「不用人工了」 while waiting: leave the queue, back to the bot.
@@ -326,13 +347,13 @@ class HelpDesk:
         """Register a console and return the ``hello`` payload."""
         await self.presence.connected(agent.id, sid)
         held = await self._queue.held_by(agent.id)
-        queue = await self._queue.queue()
+        queue = await self.queue_rows(await self._queue.queue())
         # The newest message of each chat, for the list's preview after a reload.
         latest = [await self._conversations.latest(t.conversation_id) for t in held]
         return {
             "agent": agent.to_dict(),
             "tickets": [t.to_dict() | {"last_message": m} for t, m in zip(held, latest)],
-            "queue": [self.public(t) for t in queue],
+            "queue": queue,
         }
 
     async def agent_disconnected(self, agent_id: int, sid: str) -> None:
@@ -380,10 +401,19 @@ class HelpDesk:
         await self._to_shopper(ticket.conversation_id, "bot_typing", payload)
 
     async def transfer(
-        self, agent: AgentView, ticket_id: int, to_agent_id: int | None, to_team: str | None
+        self,
+        agent: AgentView,
+        ticket_id: int,
+        to_agent_id: int | None,
+        to_team: str | None,
+        note: str | None = None,
     ) -> TicketView:
-        """Give a ticket to another agent or back to a team's queue."""
-        ticket = await self._queue.transfer(ticket_id, agent.id, to_agent_id, to_team)
+        """Give a ticket to another agent or back to a team's queue, with a note for them.
+
+        The note stays with the ticket (``open_ticket``'s ``transfers``); the
+        shopper only hears that they are being transferred.
+        """
+        ticket = await self._queue.transfer(ticket_id, agent.id, to_agent_id, to_team, note)
         await self._to_agents("ticket_closed", {"ticket": ticket.to_dict()}, agent_room(agent.id))
         await self._promises_moved(ticket.id, agent.id)
         await self._conversations.post(ticket.conversation_id, "system", {"text": copy.TRANSFERRED})
@@ -414,6 +444,14 @@ class HelpDesk:
         shown = ticket.to_dict()
         shown["summary"] = [self._mask(text) for text in shown.get("summary") or []]
         return shown
+
+    async def queue_rows(self, queue: list[TicketView]) -> list[dict[str, Any]]:
+        """The queue as every agent sees it, with what each shopper wrote while waiting.
+
+        Each row is ``public(ticket)`` plus ``waiting``: ``{count, last: {text, at}}`` or null.
+        """
+        waiting = await self._queue.waiting_messages([t.id for t in queue])
+        return [self.public(t) | {"waiting": waiting.get(t.id)} for t in queue]
 
     async def held(self, agent: AgentView, ticket_id: int) -> TicketView:
         """The open ticket, if the agent holds it (or is a supervisor).
@@ -506,9 +544,7 @@ class HelpDesk:
 
     async def _queue_changed(self) -> None:
         queue = await self._queue.queue()
-        await self._to_agents(
-            "queue_updated", {"queue": [self.public(t) for t in queue]}, ALL_AGENTS
-        )
+        await self._to_agents("queue_updated", {"queue": await self.queue_rows(queue)}, ALL_AGENTS)
         if not queue:
             return
         # Read once for the whole queue: a busy hour has hundreds waiting.

@@ -7,7 +7,8 @@ Every error carries a short machine ``code`` for the console's error acks::
     ├── Conflict: TicketAlreadyClaimed, TicketClosed, AgentAtCapacity,
     │             UsernameTaken, ConcurrentUpdate
     ├── NotAllowed: NotTicketHolder, TeamNotAllowed
-    ├── InvalidRequest: InvalidInput, InvalidTransfer, InvalidRating
+    ├── InvalidRequest: InvalidInput (TransferNoteTooLong), InvalidTransfer,
+    │                   InvalidRating
     └── AuthError: InvalidCredentials, InvalidToken
 """
 
@@ -130,6 +131,16 @@ class InvalidRating(InvalidRequest):
     """The score is not 1–5, or the ticket was rated already."""
 
     code = "invalid_rating"
+
+
+class TransferNoteTooLong(InvalidInput):
+    """The note for the receiving agent is longer than a transfer note may be."""
+
+    code = "transfer_note_too_long"
+
+    def __init__(self, message: str = "") -> None:
+        """Always about the ``note`` field."""
+        super().__init__("note", message)
 
 
 class InvalidCredentials(AuthError):

@@ -1,11 +1,12 @@
-"""Tells an on-call system outside the console when an urgent ticket waits unclaimed.
+"""Tells an on-call system outside the console when an urgent or fraud ticket waits unclaimed.
 
-An urgent ticket (someone's safety may be at risk) that nobody claims within
-the claim deadline is announced in every open console, but with nobody online
-there is no console to announce it in. ``KEFU_ESCALATION_URL`` names an HTTP
+An urgent ticket (someone's safety may be at risk), or one raised for fraud
+under way (``handoff.deadlines``), that nobody claims within its claim
+deadline is announced in every open console, but with nobody online there is
+no console to announce it in. ``KEFU_ESCALATION_URL`` names an HTTP
 endpoint of the owner's own (a pager, SMS or chat-robot bridge on their
 network), which then gets a small JSON POST: the ticket's number, team, reason
-and wait, and where the console is. Never the shopper's words or contact
+and wait, which deadline it missed, and where the console is. Never the shopper's words or contact
 details: those stay in the console, behind a login and the audit log.
 """
 
@@ -38,7 +39,7 @@ def check_url(url: str) -> str:
 
 
 class Escalation:
-    """POSTs urgent tickets nobody claimed to an on-call endpoint, with retries.
+    """POSTs urgent and fraud tickets nobody claimed to an on-call endpoint, with retries.
 
     Args:
         url: the endpoint (``KEFU_ESCALATION_URL``).
@@ -62,10 +63,16 @@ class Escalation:
         self._attempts = attempts
         self._pause = pause
 
-    def body(self, ticket: TicketView, waited_seconds: int) -> dict[str, Any]:
-        """What the endpoint receives: the ticket's handling facts, no private data."""
+    def body(
+        self, ticket: TicketView, waited_seconds: int, deadline: str = "urgent"
+    ) -> dict[str, Any]:
+        """What the endpoint receives: the ticket's handling facts, no private data.
+
+        ``deadline`` is the kind of deadline missed: ``urgent`` or ``fraud``.
+        """
         return {
             "event": EVENT,
+            "deadline": deadline,
             "ticket": {
                 "id": ticket.id,
                 "priority": ticket.priority,
@@ -77,9 +84,11 @@ class Escalation:
             "console_url": self._console_url,
         }
 
-    async def __call__(self, ticket: TicketView, waited_seconds: int) -> bool:
+    async def __call__(
+        self, ticket: TicketView, waited_seconds: int, deadline: str = "urgent"
+    ) -> bool:
         """Deliver the alert; True once the endpoint accepted it (2xx)."""
-        body = self.body(ticket, waited_seconds)
+        body = self.body(ticket, waited_seconds, deadline)
         pause = self._pause
         for attempt in range(1, self._attempts + 1):
             try:
@@ -90,13 +99,13 @@ class Escalation:
             except httpx.HTTPError as exc:
                 problem = repr(exc)
             logger.warning(
-                "Escalation of urgent ticket %s, try %d of %d, failed: %s",
-                ticket.id, attempt, self._attempts, problem,
+                "Escalation of %s ticket %s, try %d of %d, failed: %s",
+                deadline, ticket.id, attempt, self._attempts, problem,
             )  # fmt: skip
             if attempt < self._attempts:
                 await asyncio.sleep(pause)
                 pause *= 2
-        logger.error("Urgent ticket %s waits unclaimed and could not be escalated", ticket.id)
+        logger.error("%s ticket %s waits unclaimed and could not be escalated", deadline, ticket.id)
         return False
 
     async def aclose(self) -> None:

@@ -17,6 +17,7 @@ from handoff.errors import AuthError, HandoffError, InvalidInput
 from handoff.models import utc_now
 from handoff.presence import AWAY, ONLINE
 from handoff.promises import PromiseBook, promised_reply
+from handoff.transfer_notes import require_transfer_note
 from handoff.views import AgentView
 from handoff.vocab import (
     MAX_NOTE_CHARS,
@@ -197,7 +198,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         return {"ok": True}
 
     async def on_transfer_ticket(self, sid: str, data: Any) -> Ack:
-        """To another agent or a team."""
+        """To another agent or a team, with an optional ``note`` (≤ 200 characters) for them."""
         to_agent = _field(data, "to_agent_id")
         to_team = _field(data, "to_team")
         if (to_agent is None) == (to_team is None):
@@ -206,8 +207,9 @@ class AgentNamespace(socketio.AsyncNamespace):
             to_team = require_choice("to_team", to_team, TEAMS)
         elif not isinstance(to_agent, int) or isinstance(to_agent, bool):
             raise InvalidInput("to_agent_id", "to_agent_id must be an integer")
+        note = require_transfer_note(_field(data, "note"))
         ticket = await self._desk.transfer(
-            await self._agent(sid), _ticket_id(data), to_agent, to_team
+            await self._agent(sid), _ticket_id(data), to_agent, to_team, note
         )
         return {"ok": True, "ticket": ticket.to_dict()}
 

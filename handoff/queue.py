@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -17,6 +17,7 @@ from handoff import store
 from handoff import tickets as changes
 from handoff.errors import ConcurrentUpdate, InvalidInput
 from handoff.models import utc_now
+from handoff.transfer_notes import TRANSFERRED, agents_named, transfer_history
 from handoff.views import AgentView, TicketView, event_dict
 from handoff.vocab import HANDED_BACK, PRIORITY_RANKS, QUEUED, STATUSES, TEAMS, require_optional
 
@@ -182,18 +183,22 @@ class HandoffQueue:
         by_agent_id: int,
         to_agent_id: int | None = None,
         to_team: str | None = None,
+        note: str | None = None,
     ) -> TicketView:
         """Move a ticket to one agent, or back to a team's queue.
+
+        ``note`` (at most 200 characters) is for whoever takes it next; it is
+        kept on the ticket's ``transferred`` event (``transfers``).
 
         Only its holder or a supervisor may. To an agent: they must be active
         with the team (or a supervisor) and have a free slot unless a
         supervisor transfers. To a team: queued again, keeping ``queued_at``.
 
         Raises:
-            InvalidTransfer, InvalidInput, TicketNotFound, TicketClosed,
-            NotTicketHolder, AgentNotFound, AgentAtCapacity.
+            InvalidTransfer, InvalidInput, TransferNoteTooLong, TicketNotFound,
+            TicketClosed, NotTicketHolder, AgentNotFound, AgentAtCapacity.
         """
-        args = (ticket_id, by_agent_id, to_agent_id, to_team)
+        args = (ticket_id, by_agent_id, to_agent_id, to_team, note)
         return await self._change(changes.transfer, *args)
 
     async def close(
@@ -229,13 +234,17 @@ class HandoffQueue:
         """
         return await self._change(changes.rate, conversation_id, score)
 
-    async def urgent_unclaimed_since(self, before: datetime) -> list[tuple[TicketView, datetime]]:
-        """Urgent tickets waiting in the queue since before ``before``, breach not yet recorded.
+    async def unclaimed_past_deadline(
+        self, cutoffs: Mapping[str, datetime]
+    ) -> list[tuple[TicketView, str, datetime]]:
+        """Tickets waiting past their claim deadline, breach not yet recorded.
 
-        Each comes with the start of its claim clock: when it last entered the
-        queue (again) or became urgent.
+        ``cutoffs`` is ``ClaimDeadlines.cutoffs(now)``. Each ticket comes with
+        its kind of deadline (``urgent``, ``fraud``) and the start of its claim
+        clock: when it last entered the queue (again) or was raised, for fraud
+        no earlier than its first fraud flag.
         """
-        return await self._read(store.urgent_unclaimed_since, before)
+        return await self._read(store.unclaimed_past_deadline, cutoffs)
 
     async def record_once(
         self, ticket_id: int, kind: str, data: dict[str, Any], since: datetime | None = None
@@ -250,6 +259,21 @@ class HandoffQueue:
         """Add an event to a ticket's history (e.g. ``deadline_missed``)."""
         async with self._sessions.begin() as s:
             await store.add_event(s, ticket_id, kind, self._clock(), actor_id=actor_id, data=data)
+
+    async def transfers(
+        self, ticket_id: int, mask: Callable[[str], str] = str
+    ) -> list[dict[str, Any]]:
+        """Who transferred the ticket, from where to where, and their note; oldest first."""
+        events = await self._read(_events_of_kind, ticket_id, TRANSFERRED)
+        names = {a.id: a.display_name for a in await self.agents(agents_named(events))}
+        return transfer_history(events, names, mask)
+
+    async def waiting_messages(self, ticket_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """What the shoppers of these tickets wrote since they (last) entered the queue.
+
+        Ticket id → ``{count, last: {text, at}}``; tickets without any are left out.
+        """
+        return await self._read(store.waiting_messages, list(ticket_ids))
 
     async def recent_events(self, ticket_id: int, limit: int = 50) -> list[dict[str, Any]]:
         """The last ``limit`` events of a ticket, oldest first (``TicketNotFound``)."""
@@ -276,6 +300,10 @@ async def _position(s: AsyncSession, ticket_id: int) -> int:
     if ticket.status != QUEUED:
         return 0
     return (await store.queue_ids(s, ticket.team)).index(ticket.id) + 1
+
+
+async def _events_of_kind(s: AsyncSession, ticket_id: int, kind: str) -> list[dict[str, Any]]:
+    return [event_dict(event) for event in await store.events_of_kind(s, ticket_id, kind)]
 
 
 async def _events(s: AsyncSession, ticket_id: int, limit: int) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ transactions can never both move the same ticket (SQLite and PostgreSQL).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
+from handoff.deadlines import FRAUD, FRAUD_PRIORITY, SAFETY_FLAGGED, URGENT, is_fraud_flag
 from handoff.errors import AgentNotFound, ConcurrentUpdate, TicketNotFound, UsernameTaken
 from handoff.models import Agent, Promise, Ticket, TicketEvent
 from handoff.views import TicketView
@@ -256,6 +257,16 @@ async def ticket_events(s: AsyncSession, ticket_id: int, limit: int) -> list[Tic
     return list(reversed((await s.execute(stmt)).scalars().all()))
 
 
+async def events_of_kind(s: AsyncSession, ticket_id: int, kind: str) -> list[TicketEvent]:
+    """Every event of ``kind`` of a ticket, oldest first."""
+    stmt = (
+        select(TicketEvent)
+        .where(TicketEvent.ticket_id == ticket_id, TicketEvent.kind == kind)
+        .order_by(TicketEvent.id)
+    )
+    return list((await s.execute(stmt)).scalars())
+
+
 async def queue_ids(s: AsyncSession, team: str) -> list[int]:
     """Ids of the queued tickets of ``team``, in queue order."""
     stmt = select(Ticket.id).where(Ticket.status == QUEUED, Ticket.team == team)
@@ -289,37 +300,104 @@ async def record_once(
     return True
 
 
-#: What (re)starts an urgent ticket's claim clock: it was queued, went back to
-#: a queue (an agent's grace ran out, a transfer) or became urgent while waiting.
+#: What (re)starts a ticket's claim clock: it was queued, went back to
+#: a queue (an agent's grace ran out, a transfer) or was raised while waiting.
 CLOCK_STARTS = ("queued", "requeued", "transferred", "priority_raised")
 DEADLINE_MISSED = "deadline_missed"
 
 
-async def urgent_unclaimed_since(
-    s: AsyncSession, before: datetime
-) -> list[tuple[TicketView, datetime]]:
-    """Queued urgent tickets whose claim clock started before ``before``, with that start.
+async def unclaimed_past_deadline(
+    s: AsyncSession, cutoffs: Mapping[str, datetime]
+) -> list[tuple[TicketView, str, datetime]]:
+    """Queued tickets with a claim deadline whose clock started before their kind's cutoff.
 
-    The clock starts when the ticket last entered the queue or became urgent;
-    those whose breach since then is recorded already are left out, so a
-    ticket that comes back to the queue is alerted again.
+    ``cutoffs`` maps a kind of deadline (``handoff.deadlines``: ``urgent``,
+    ``fraud``) to the latest clock start not yet past it; a kind left out has
+    no deadline. Each ticket comes with its kind and its clock's start: when it
+    last entered the queue or became urgent, and for fraud no earlier than the
+    safety screen first flagged it. Those whose breach since then is recorded
+    already are left out, so a ticket that comes back to the queue is alerted again.
     """
-    stmt = select(Ticket.id, Ticket.queued_at).where(
-        Ticket.status == QUEUED, Ticket.priority == "urgent"
+    priorities = {URGENT: "urgent", FRAUD: FRAUD_PRIORITY}
+    wanted = [priorities[kind] for kind in cutoffs if kind in priorities]
+    if not wanted:
+        return []
+    stmt = select(Ticket.id, Ticket.priority, Ticket.queued_at).where(
+        Ticket.status == QUEUED, Ticket.priority.in_(wanted)
     )
-    queued = {ticket_id: at for ticket_id, at in (await s.execute(stmt)).all()}
+    queued = {
+        ticket_id: (priority, at) for ticket_id, priority, at in (await s.execute(stmt)).all()
+    }
     if not queued:
         return []
+    flagged = await _first_fraud_flags(
+        s, [ticket_id for ticket_id, (priority, _) in queued.items() if priority != "urgent"]
+    )
     started = await _latest_events(s, list(queued), CLOCK_STARTS)
     missed = await _latest_events(s, list(queued), (DEADLINE_MISSED,))
-    due: dict[int, datetime] = {}
-    for ticket_id, queued_at in queued.items():
+    due: dict[int, tuple[str, datetime]] = {}
+    for ticket_id, (priority, queued_at) in queued.items():
         start = max(queued_at, started.get(ticket_id, queued_at))
+        if priority == "urgent":
+            kind = URGENT
+        elif ticket_id in flagged:  # a high ticket is only on the clock for fraud
+            kind, start = FRAUD, max(start, flagged[ticket_id])
+        else:
+            continue
         breached = missed.get(ticket_id)
-        if start < before and (breached is None or breached < start):
-            due[ticket_id] = start
+        if start < cutoffs[kind] and (breached is None or breached < start):
+            due[ticket_id] = (kind, start)
     views = await views_of(s, sorted(due))
-    return [(view, due[view.id]) for view in views]
+    return [(view, *due[view.id]) for view in views]
+
+
+async def _first_fraud_flags(s: AsyncSession, ticket_ids: list[int]) -> dict[int, datetime]:
+    """When the safety screen first flagged each of these tickets for fraud (others left out)."""
+    if not ticket_ids:
+        return {}
+    stmt = (
+        select(TicketEvent.ticket_id, TicketEvent.kind, TicketEvent.at, TicketEvent.data)
+        .where(TicketEvent.ticket_id.in_(ticket_ids), TicketEvent.kind == SAFETY_FLAGGED)
+        .order_by(TicketEvent.id)
+    )
+    first: dict[int, datetime] = {}
+    for ticket_id, kind, at, data in (await s.execute(stmt)).all():
+        # The category is inside the JSON data: read here, alike on SQLite and PostgreSQL.
+        if ticket_id not in first and is_fraud_flag({"kind": kind, "data": data}):
+            first[ticket_id] = at
+    return first
+
+
+#: What puts a ticket (back) in a queue: its waiting shopper's messages count from then.
+ENTERS_QUEUE = ("queued", "requeued", "transferred")
+WAITING_MESSAGE = "waiting_message"
+
+
+async def waiting_messages(s: AsyncSession, ticket_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Per queued ticket: the shopper's messages since it (last) entered the queue.
+
+    ``{count, last: {text, at}}`` from its ``waiting_message`` events (the text
+    as recorded: masked, shortened); tickets without any are left out.
+    """
+    if not ticket_ids:
+        return {}
+    stmt = select(Ticket.id, Ticket.queued_at).where(Ticket.id.in_(ticket_ids))
+    queued = {ticket_id: at for ticket_id, at in (await s.execute(stmt)).all()}
+    entered = await _latest_events(s, ticket_ids, ENTERS_QUEUE)
+    stmt = (
+        select(TicketEvent.ticket_id, TicketEvent.at, TicketEvent.data)
+        .where(TicketEvent.ticket_id.in_(ticket_ids), TicketEvent.kind == WAITING_MESSAGE)
+        .order_by(TicketEvent.id)
+    )
+    tallies: dict[int, dict[str, Any]] = {}
+    for ticket_id, at, data in (await s.execute(stmt)).all():
+        since = max(queued[ticket_id], entered.get(ticket_id, queued[ticket_id]))
+        if at < since:
+            continue  # said while an agent had the chat, or during an earlier wait
+        tally = tallies.setdefault(ticket_id, {"count": 0, "last": None})
+        tally["count"] += 1
+        tally["last"] = {"text": str((data or {}).get("text") or ""), "at": at.isoformat()}
+    return tallies
 
 
 async def _latest_events(

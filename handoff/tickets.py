@@ -24,6 +24,7 @@ from handoff.errors import (
     TicketNotFound,
 )
 from handoff.models import Agent, Ticket
+from handoff.transfer_notes import require_transfer_note
 from handoff.views import TicketView
 from handoff.vocab import (
     ASSIGNED,
@@ -164,8 +165,10 @@ async def transfer(
     by_agent_id: int,
     to_agent_id: int | None,
     to_team: str | None,
+    note: str | None = None,
 ) -> TicketView:
-    """Hand a ticket to one agent or back to a team's queue."""
+    """Hand a ticket to one agent or back to a team's queue, with a note for who takes it."""
+    note = require_transfer_note(note)
     if (to_agent_id is None) == (to_team is None):
         raise InvalidTransfer("give exactly one of to_agent_id and to_team")
     ticket = rules.require_open(await store.get_ticket(s, ticket_id))
@@ -178,6 +181,8 @@ async def transfer(
     await store.must_change_ticket(s, ticket, **values)
     data = {"from_agent_id": ticket.agent_id, "from_team": ticket.team}
     data.update(to_agent_id=to_agent_id, to_team=to_team)
+    if note is not None:
+        data["note"] = note
     await store.add_event(s, ticket_id, "transferred", now, actor_id=actor.id, data=data)
     return await store.ticket_view(s, ticket_id)
 

@@ -45,6 +45,7 @@ EVENT_KINDS = (
     "message_left",
     "escalated",
     "withdrawn",
+    "waiting_message",
 )
 MAX_NOTE_CHARS = 2000
 MAX_SUMMARY_ITEMS = 20

@@ -1,4 +1,4 @@
-"""Keeps the clocks of the help desk: claim deadlines and promises."""
+"""Keeps the clocks of the help desk: claim deadlines (urgent, fraud) and promises."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from handoff.deadlines import ClaimDeadlines
 from handoff.desk import ALL_AGENTS, SUPERVISORS, AgentBus, agent_room
 from handoff.models import utc_now
 from handoff.promises import PromiseBook
@@ -28,7 +29,10 @@ class Watchman:
         claim_deadline: how long an urgent ticket may wait unclaimed.
         clock: the current time.
         escalate: also tells someone outside the console of a missed deadline
-            (``handoff.escalation``); True if delivered. Runs beside the clocks.
+            (``handoff.escalation``): the ticket, its wait and the kind of
+            deadline; True if delivered. Runs beside the clocks.
+        fraud_claim_deadline: how long a ticket raised for fraud under way may
+            wait unclaimed; None: no deadline for them.
     """
 
     def __init__(
@@ -38,14 +42,15 @@ class Watchman:
         to_agents: AgentBus,
         claim_deadline: timedelta,
         clock: Callable[[], datetime] = utc_now,
-        escalate: Callable[[TicketView, int], Awaitable[bool]] | None = None,
+        escalate: Callable[[TicketView, int, str], Awaitable[bool]] | None = None,
+        fraud_claim_deadline: timedelta | None = None,
     ) -> None:
         self._queue = queue
         self._escalate = escalate
         self._escalations: set[asyncio.Task[None]] = set()
         self._promises = promises
         self._to_agents = to_agents
-        self._deadline = claim_deadline
+        self._deadlines_of = ClaimDeadlines(claim_deadline, fraud_claim_deadline)
         self._clock = clock
 
     async def round(self) -> None:
@@ -56,24 +61,30 @@ class Watchman:
 
     async def _deadlines(self) -> None:
         now = self._clock()
-        for ticket, start in await self._queue.urgent_unclaimed_since(now - self._deadline):
+        cutoffs = self._deadlines_of.cutoffs(now)
+        for ticket, kind, start in await self._queue.unclaimed_past_deadline(cutoffs):
             # Counted from when it last entered the queue: back in it, it is alerted again.
             waited = round((now - start).total_seconds())
             # Every gateway keeps the clocks; the one that records the breach announces it.
-            data = {"waited_seconds": waited}
+            data = {"waited_seconds": waited, "deadline": kind}
             if not await self._queue.record_once(ticket.id, "deadline_missed", data, start):
                 continue
-            payload = {"ticket": ticket.to_dict(), "waited_seconds": waited}
+            payload = {
+                "ticket": ticket.to_dict(),
+                "waited_seconds": waited,
+                "deadline": kind,
+                "deadline_seconds": self._deadlines_of.seconds(kind),
+            }
             await self._to_agents("claim_deadline_missed", payload, ALL_AGENTS)
             if self._escalate is not None:
                 # Retries may take seconds; the other clocks keep their time meanwhile.
-                task = asyncio.create_task(self._escalated(ticket, waited))
+                task = asyncio.create_task(self._escalated(ticket, waited, kind))
                 self._escalations.add(task)
                 task.add_done_callback(self._escalations.discard)
 
-    async def _escalated(self, ticket: TicketView, waited: int) -> None:
+    async def _escalated(self, ticket: TicketView, waited: int, kind: str) -> None:
         assert self._escalate is not None
-        delivered = await self._escalate(ticket, waited)
+        delivered = await self._escalate(ticket, waited, kind)
         await self._queue.record_event(ticket.id, "escalated", {"delivered": delivered})
 
     async def settled(self) -> None:

@@ -49,6 +49,7 @@ CONSOLE_ASSETS = {
     "report.js": "text/javascript",
     "canned.js": "text/javascript",
     "history.js": "text/javascript",
+    "drafts.js": "text/javascript",
     "console.css": "text/css",
 }
 
@@ -110,6 +111,7 @@ def build_human_side(
     screen: Callable[[str], Any] | None = None,
     escalation: Escalation | None = None,
     board: Board | None = None,
+    fraud_claim_seconds: float = 60.0,
 ) -> HumanSide:
     """Wire queue, desk, workspace, the ``/agent`` namespace and the API routes."""
     queue = HandoffQueue(sessionmaker)
@@ -138,7 +140,12 @@ def build_human_side(
     canned = CannedBook(sessionmaker)
     sio.register_namespace(AgentNamespace(desk, workspace, auth, promises, canned))
     watchman = Watchman(
-        queue, promises, to_agents, timedelta(seconds=urgent_claim_seconds), escalate=escalation
+        queue,
+        promises,
+        to_agents,
+        timedelta(seconds=urgent_claim_seconds),
+        escalate=escalation,
+        fraud_claim_deadline=timedelta(seconds=fraud_claim_seconds),
     )
     reports = ServiceReport(sessionmaker)
     routes = api_routes(auth, queue, conversations, reports, canned, to_agents, mask) + [

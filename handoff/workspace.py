@@ -89,6 +89,8 @@ class Workspace:
             "transcript": transcript,
             "context": {},
             "suggestions": [],
+            # Who passed the chat on and why: the newest note is what the holder reads first.
+            "transfers": await self._queue.transfers(ticket.id, str if holder else self._mask),
         }
         if holder:  # private shop data only for who handles the ticket
             answer["context"] = await self.context(ticket)

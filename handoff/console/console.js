@@ -26,10 +26,19 @@
   const BASE_TITLE = "kefu 客服工作台";
   const URGENT_TITLE = "【紧急】新工单";
   const DEADLINE_TITLE = "【紧急】工单无人接入";
+  const FRAUD_DEADLINE_TITLE = "【诈骗风险】工单无人接入";
+  /** What a missed claim deadline is about (`claim_deadline_missed.deadline`). */
+  const DEADLINE_KINDS = {
+    urgent: { label: "紧急工单", title: DEADLINE_TITLE },
+    fraud: { label: "诈骗风险工单", title: FRAUD_DEADLINE_TITLE },
+  };
+  const deadlineKind = (kind) => DEADLINE_KINDS[kind] || DEADLINE_KINDS.urgent;
   const FLASH_FOCUSED_MS = 6000; // when the window already has focus, flash briefly only
   const SENDERS = ["shopper", "bot", "agent", "system"];
   const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"];
   const MAX_IMAGE_BYTES = 700000; // the gateway's limit (docs/protocol.md)
+  const MAX_TRANSFER_NOTE = 200; // the gateway's limit of a note for the receiving agent
+  const WAITING_PREVIEW_SHOWN = 24; // characters of a waiting shopper's newest message in the queue row
 
   const PRIORITIES = {
     urgent: { label: "紧急", rank: 0 },
@@ -119,6 +128,7 @@
     invalid_transfer: "转接目标无效",
     resolution_note_required: "紧急工单需填写处理说明",
     promise_not_found: "该承诺不存在或已处理",
+    transfer_note_too_long: `转接备注最多 ${MAX_TRANSFER_NOTE} 字，请精简后再转接`,
   };
 
   // ---------------------------------------------------------------- helpers
@@ -300,7 +310,6 @@
     unread: new Map(), // ticket key -> count
     last: new Map(), // ticket key -> last message
     names: new Map(), // ticket key -> shopper name (from context)
-    drafts: new Map(), // ticket key -> unsent text
     pending: new Map(), // ticket key -> [local agent messages waiting for their ack]
     shopperTyping: new Set(), // ticket keys
     queue: [],
@@ -439,6 +448,7 @@
   let login = null; // the login card: {show(message), hide()}, made in init()
   let cannedEditor = null; // the supervisors' quick-reply editor, made in init()
   let history = null; // 历史会话, made in init()
+  const drafts = global.KefuDrafts.mount({ owner: () => (state.agent ? state.agent.id : null) });
 
   function showLogin(message) {
     login.show(message);
@@ -501,7 +511,7 @@
     state.unread.clear();
     state.last.clear();
     state.names.clear();
-    state.drafts.clear();
+    drafts.forgetPage();
     state.pending.clear();
     state.shopperTyping.clear();
     state.queue = [];
@@ -533,6 +543,7 @@
   }
 
   function logout() {
+    drafts.forgetAll(); // a shared computer: the next person does not find half-typed replies
     resetState();
     state.token = null;
     session.remove(TOKEN_KEY);
@@ -628,12 +639,13 @@
         syncDeadlineAlerts();
       }
     });
+    on("queue_message", (d) => isObject(d) && onQueueMessage(d));
     on("ticket_assigned", (d) => isObject(d) && isObject(d.ticket) && onTicketAssigned(d.ticket));
     on("ticket_message", (d) => isObject(d) && onTicketMessage(d));
     on("shopper_typing", (d) => isObject(d) && onShopperTyping(d));
     on("ticket_closed", (d) => isObject(d) && isObject(d.ticket) && onTicketClosed(d.ticket));
     on("urgent_ticket", (d) => onUrgent(isObject(d) && isObject(d.ticket) ? d.ticket : null));
-    on("claim_deadline_missed", (d) => isObject(d) && isObject(d.ticket) && onDeadlineMissed(d.ticket, d.waited_seconds));
+    on("claim_deadline_missed", (d) => isObject(d) && isObject(d.ticket) && onDeadlineMissed(d.ticket, d.waited_seconds, d.deadline));
     on("promise_due_soon", (d) => isObject(d) && isObject(d.promise) && onPromiseDueSoon(d.promise, d.ticket));
     on("promise_overdue", (d) => isObject(d) && isObject(d.promise) && onPromiseOverdue(d.promise, d.ticket));
     on("promises_updated", (d) => isObject(d) && Array.isArray(d.promises) && onPromisesUpdated(d.promises));
@@ -718,6 +730,7 @@
     }
     state.mine = mine;
     for (const k of [...state.unread.keys()]) if (!mine.has(k)) state.unread.delete(k);
+    drafts.keepOnly(mine.keys()); // chats closed or moved while this tab was away
     state.queue = Array.isArray(d.queue) ? d.queue.filter(isObject) : [];
     state.canned = cannedList(d.canned);
     if (els.cannedDialog.open) cannedEditor.refresh();
@@ -834,7 +847,7 @@
     const k = key(ticket.id);
     state.mine.delete(k);
     state.unread.delete(k);
-    state.drafts.delete(k);
+    drafts.remove(k);
     state.shopperTyping.delete(k);
     if (k === state.openId && state.open && state.closingId !== k) {
       state.open.ticket = ticket;
@@ -1077,6 +1090,7 @@
               ]),
               h("div", { class: "qi-reason", text: label(REASONS, t.reason) }),
               summary ? h("div", { class: "qi-summary", title: summary, text: summary }) : null,
+              waitingLine(t),
             ]),
             claimBtn,
           ]
@@ -1085,6 +1099,29 @@
     }
     els.queueCount.textContent = String(queue.length);
     els.queueEmpty.hidden = queue.length > 0;
+  }
+
+  /** A waiting shopper wrote again: their queue row shows it and the count since they queued. */
+  function onQueueMessage(d) {
+    const t = state.queue.find((q) => key(q.id) === key(d.ticket_id));
+    if (!t) return; // not in this console's queue (yet): the next queue_updated carries it
+    t.waiting = isObject(d.waiting) ? d.waiting : null;
+    renderQueue();
+  }
+
+  /** 「顾客留言 3 条：最新的话…」 of a queue row, or null while the shopper said nothing more. */
+  function waitingLine(t) {
+    const w = isObject(t.waiting) ? t.waiting : null;
+    const count = w ? Number(w.count) || 0 : 0;
+    if (!count) return null;
+    const last = isObject(w.last) ? asText(w.last.text).replace(/\s+/g, " ").trim() : "";
+    const short = last.length > WAITING_PREVIEW_SHOWN ? `${last.slice(0, WAITING_PREVIEW_SHOWN)}…` : last;
+    const at = parseTime(w && isObject(w.last) ? w.last.at : null);
+    return h("div", { class: "qi-waiting", "data-testid": "queue-waiting", "data-count": String(count), title: last }, [
+      h("span", { class: "qi-waiting-count", "data-testid": "queue-waiting-count", text: `排队中留言 ${count} 条` }),
+      short ? h("span", { class: "qi-waiting-text", "data-testid": "queue-waiting-text", text: `：${short}` }) : null,
+      at ? h("span", { class: "qi-waiting-at", text: ` · ${fmtTime(at)}` }) : null,
+    ]);
   }
 
   function tickWaits() {
@@ -1125,11 +1162,10 @@
 
   // ---------------------------------------------------------------- conversation
 
+  /** Keeps the reply box's text for the open ticket (in sessionStorage: a reload keeps it). */
   function saveDraft() {
-    if (!state.openId) return;
-    const v = els.input.value;
-    if (v) state.drafts.set(state.openId, v);
-    else state.drafts.delete(state.openId);
+    if (!state.openId || !state.mine.has(state.openId)) return;
+    drafts.set(state.openId, els.input.value);
   }
 
   async function openTicket(k, { refresh = false } = {}) {
@@ -1140,7 +1176,7 @@
       if (state.openId !== k) {
         saveDraft();
         stopTyping(true);
-        els.input.value = state.drafts.get(k) || "";
+        els.input.value = state.mine.has(k) ? drafts.get(k) : "";
       }
       state.openId = k;
       state.open = { ticket, context: null, safety: null, suggestions: [], loading: true, closed: false, gone: false };
@@ -1172,6 +1208,7 @@
     state.open = {
       ticket: t,
       context: ctx,
+      transfers: Array.isArray(r.transfers) ? r.transfers.filter(isObject) : [],
       safety: isObject(r.safety) ? r.safety : null,
       suggestions: Array.isArray(r.suggestions) ? r.suggestions : [],
       loading: false,
@@ -1224,6 +1261,7 @@
     if (open.error) els.convLoading.hidden = false;
     renderConvHead();
     renderSafety();
+    renderHandover();
     renderBanner();
     renderContext();
     renderSuggestions();
@@ -1262,6 +1300,34 @@
     const summary = summaryText(t.summary);
     els.briefSummary.textContent = summary || "（无）";
     els.briefSummary.title = summary;
+  }
+
+  /** One transfer as a line: 「小美 · 通用组 → 售后组 · 10:32」. */
+  function transferLine(tr) {
+    const who = asText(tr.by_name) || (tr.by_agent_id !== null && tr.by_agent_id !== undefined ? `客服 #${tr.by_agent_id}` : "客服");
+    const to = tr.to_team ? teamGroup(tr.to_team) : asText(tr.to_agent_name) || "其他客服";
+    const at = parseTime(tr.at);
+    return [who, `${teamGroup(tr.from_team)} → ${to}`, at ? fmtTime(at) : ""].filter(Boolean).join(" · ");
+  }
+
+  /** 转接备注: who passed this chat on and why, newest first; older transfers fold away. */
+  function renderHandover() {
+    const open = state.open;
+    const transfers = open && Array.isArray(open.transfers) ? open.transfers : [];
+    els.handover.hidden = !transfers.length;
+    if (!transfers.length) return;
+    const last = transfers[transfers.length - 1];
+    els.handoverWho.textContent = `${transferLine(last)} 转来`;
+    const note = asText(last.note);
+    els.handoverNote.textContent = note || "（转接时未留备注）";
+    els.handoverNote.classList.toggle("handover-note--none", !note);
+    const earlier = transfers.slice(0, -1).reverse();
+    els.handoverHistory.hidden = !earlier.length;
+    els.handoverHistoryTitle.textContent = `更早的转接（${earlier.length}）`;
+    els.handoverList.textContent = "";
+    for (const tr of earlier) {
+      els.handoverList.appendChild(h("li", { text: `${transferLine(tr)}：${asText(tr.note) || "未留备注"}` }));
+    }
   }
 
   function renderBanner() {
@@ -1325,13 +1391,29 @@
     return s.scrollHeight - s.scrollTop - s.clientHeight < 120;
   }
 
-  function scrollToBottom(force) {
-    if (!force && !nearBottom()) return;
+  /**
+   * Whether the transcript follows the newest message. The agent's own scrolling decides it
+   * (scrolled up to read: no); content that grows by itself (a picture loading after the
+   * message was placed) keeps a following transcript at the bottom.
+   */
+  let followNewest = true;
+  const FOLLOW_SLACK_PX = 40;
+
+  function onTranscriptScroll() {
     const s = els.scroll;
+    followNewest = s.scrollHeight - s.scrollTop - s.clientHeight < FOLLOW_SLACK_PX;
+  }
+
+  function keepNewestInView() {
+    if (followNewest) els.scroll.scrollTop = els.scroll.scrollHeight;
+  }
+
+  function scrollToBottom(force) {
+    if (!force && !followNewest && !nearBottom()) return;
+    const s = els.scroll;
+    followNewest = true;
     s.scrollTop = s.scrollHeight;
-    requestAnimationFrame(() => {
-      s.scrollTop = s.scrollHeight;
-    });
+    requestAnimationFrame(keepNewestInView);
   }
 
   function rebuildTranscript(messages) {
@@ -1364,7 +1446,7 @@
     const id = m.message_id !== undefined && m.message_id !== null ? key(m.message_id) : "";
     if (id && state.seen.has(id)) return null;
     if (id) state.seen.add(id);
-    const force = scroll && (nearBottom() || (m.sender === "agent" && isOwnMessage(m)));
+    const force = scroll && (followNewest || nearBottom() || (m.sender === "agent" && isOwnMessage(m)));
     maybeDaySeparator(parseTime(m.at));
     const li = renderMessage(m);
     // keep locally pending messages last
@@ -1593,7 +1675,7 @@
     els.transcript.appendChild(rec.el);
     scrollToBottom(true);
     els.input.value = "";
-    state.drafts.delete(k);
+    drafts.remove(k);
     stopTyping(true);
     updateComposer();
     sendRec(rec);
@@ -1613,6 +1695,7 @@
   // ------------------------------------------------------------ typing
 
   function onComposerInput() {
+    saveDraft();
     updateComposer();
     if (!canReply()) return;
     if (!els.input.value) {
@@ -1923,7 +2006,7 @@
   function finishOpen(k, message) {
     state.mine.delete(k);
     state.unread.delete(k);
-    state.drafts.delete(k);
+    drafts.remove(k);
     state.pending.delete(k);
     state.closingId = null;
     toast(message, "info");
@@ -1941,6 +2024,11 @@
     const t = state.open.ticket;
     transferAsk = { k: state.openId, team };
     transferBusy = false;
+    // a note written for this chat stays if the transfer failed; another chat starts empty
+    if (transferNoteFor !== state.openId) els.transferNote.value = "";
+    transferNoteFor = state.openId;
+    showTransferNoteError("");
+    updateTransferNote();
     els.transferTicket.textContent = `${ticketLabel(t)} · ${shopperName(t)}`;
     els.transferRoute.textContent = `${teamGroup(t.team)} → ${teamGroup(team)}`;
     els.transferHint.textContent = `会话将回到${teamGroup(team)}排队，由该组客服接入；顾客会收到「正在为您转接」的提示。`;
@@ -1975,7 +2063,28 @@
   function updateTransferConfirm() {
     const stale = !transferAsk || transferAsk.k !== state.openId || !canReply();
     const unacknowledged = !els.transferUrgent.hidden && !els.transferUrgentAck.checked;
-    els.transferConfirm.disabled = transferBusy || stale || unacknowledged;
+    els.transferConfirm.disabled = transferBusy || stale || unacknowledged || transferNoteTooLong();
+  }
+
+  let transferNoteFor = null; // ticket key the note in the dialog was written for
+
+  function transferNoteTooLong() {
+    return els.transferNote.value.trim().length > MAX_TRANSFER_NOTE;
+  }
+
+  function showTransferNoteError(text) {
+    els.transferNoteError.textContent = text;
+    els.transferNoteError.hidden = !text;
+  }
+
+  /** The note's counter; over the limit it says so and 确认转接 waits. */
+  function updateTransferNote() {
+    const len = els.transferNote.value.trim().length;
+    const over = len > MAX_TRANSFER_NOTE;
+    els.transferNoteCount.textContent = `${len}/${MAX_TRANSFER_NOTE}`;
+    els.transferNoteCount.classList.toggle("field-count--over", over);
+    showTransferNoteError(over ? ERROR_TEXT.transfer_note_too_long : "");
+    updateTransferConfirm();
   }
 
   async function confirmTransfer() {
@@ -1992,25 +2101,36 @@
     if (!els.transferUrgent.hidden && !els.transferUrgentAck.checked) return;
     transferBusy = true;
     updateTransferConfirm();
-    await transfer(ask.team);
+    const r = await transfer(ask.team, els.transferNote.value.trim());
     transferBusy = false;
+    if (r && !r.ok && r.error && r.error.code === "transfer_note_too_long") {
+      showTransferNoteError(ERROR_TEXT.transfer_note_too_long); // the agent shortens it and confirms again
+      updateTransferConfirm();
+      return;
+    }
+    if (r && r.ok) {
+      els.transferNote.value = "";
+      transferNoteFor = null;
+    }
     hideTransferDialog();
   }
 
-  /** Sends `transfer_ticket`; only the transfer dialog's confirmation calls it. */
-  async function transfer(team) {
-    if (!team || !canReply()) return;
+  /** Sends `transfer_ticket` with the note for the receiving agent; only the dialog calls it. */
+  async function transfer(team, note) {
+    if (!team || !canReply()) return null;
     const k = state.openId;
     const t = state.open.ticket;
     state.closingId = k;
     state.reassigned = null;
     els.transfer.disabled = true;
     updateTransferButton();
-    const r = await emit("transfer_ticket", { ticket_id: t.id, to_team: team });
+    const payload = { ticket_id: t.id, to_team: team };
+    if (note) payload.note = note;
+    const r = await emit("transfer_ticket", payload);
     state.closingId = null;
     if (!r.ok) {
       updateActions(); // the team stays picked and the draft stays: the agent may try again
-      return;
+      return r;
     }
     els.transfer.value = "";
     let nt = isObject(r.ticket) ? r.ticket : null;
@@ -2027,6 +2147,7 @@
     } else {
       finishOpen(k, `${ticketLabel(t)} 已转接到${teamGroup(team)}`);
     }
+    return r;
   }
 
   function handBack() {
@@ -2847,7 +2968,7 @@
     return !Array.isArray(a.skills) || !t.team || a.skills.includes(t.team);
   }
 
-  function onDeadlineMissed(ticket, waited) {
+  function onDeadlineMissed(ticket, waited, kind) {
     const k = key(ticket.id);
     if (state.mine.has(k)) return; // already ours
     const secs = Number(waited);
@@ -2859,6 +2980,7 @@
     addAlert({
       id: `deadline:${k}`,
       kind: "deadline",
+      deadline: DEADLINE_KINDS[kind] ? kind : "urgent",
       ticketKey: k,
       ticket,
       since,
@@ -2867,7 +2989,7 @@
     });
     renderQueue();
     beep();
-    flashTitle(DEADLINE_TITLE);
+    flashTitle(deadlineKind(kind).title);
   }
 
   /** 差评预警 (supervisors): a shopper rated a closed chat 1–2; read it while it can be put right. */
@@ -2900,13 +3022,13 @@
     });
     if (changed) {
       renderQueue();
-      if (!state.alerts.some((a) => a.kind === "deadline") && flashText === DEADLINE_TITLE) stopFlash();
+      if (!state.alerts.some((a) => a.kind === "deadline") && (flashText === DEADLINE_TITLE || flashText === FRAUD_DEADLINE_TITLE)) stopFlash();
     }
     renderAlerts();
   }
 
   function deadlineText(a, now = Date.now()) {
-    return `紧急工单 #${a.ticketKey} 已等待 ${Math.max(0, Math.floor((now - a.since) / 1000))} 秒无人接入！`;
+    return `${deadlineKind(a.deadline).label} #${a.ticketKey} 已等待 ${Math.max(0, Math.floor((now - a.since) / 1000))} 秒无人接入！`;
   }
 
   /** A banner whose 「查看会话」 opens the chat in 历史会话 (差评预警, a follow-up after a promise). */
@@ -2942,7 +3064,7 @@
       const t = a.ticket || {};
       const sub = [label(TEAMS, t.team), label(REASONS, t.reason), summaryText(t.summary)].filter(Boolean).join(" · ");
       const busy = state.claiming.has(a.ticketKey);
-      return h("div", { class: "alert alert--deadline", "data-testid": "alert-banner", "data-kind": "deadline", "data-ticket-id": a.ticketKey }, [
+      return h("div", { class: "alert alert--deadline", "data-testid": "alert-banner", "data-kind": "deadline", "data-deadline": a.deadline, "data-ticket-id": a.ticketKey }, [
         h("span", { class: "alert-icon", "aria-hidden": "true", text: "!" }),
         h("div", { class: "alert-body" }, [
           // the seconds tick: not re-announced every second by the live region
@@ -3075,6 +3197,15 @@
       transferDraft: $("transfer-draft"),
       transferHint: $("transfer-hint"),
       transferConfirm: $("transfer-confirm"),
+      transferNote: $("transfer-note"),
+      transferNoteCount: $("transfer-note-count"),
+      transferNoteError: $("transfer-note-error"),
+      handover: $("handover"),
+      handoverWho: $("handover-who"),
+      handoverNote: $("handover-note"),
+      handoverHistory: $("handover-history"),
+      handoverHistoryTitle: $("handover-history-title"),
+      handoverList: $("handover-list"),
       transferCancel: $("transfer-cancel"),
       handBack: $("hand-back"),
       closeBtn: $("close"),
@@ -3179,6 +3310,11 @@
     els.transferConfirm.addEventListener("click", confirmTransfer);
     els.transferCancel.addEventListener("click", hideTransferDialog);
     els.transferUrgentAck.addEventListener("change", updateTransferConfirm);
+    els.transferNote.addEventListener("input", updateTransferNote);
+    els.scroll.addEventListener("scroll", onTranscriptScroll, { passive: true });
+    // Pictures load after their message was scrolled to: follow the growth if following.
+    if (typeof ResizeObserver === "function") new ResizeObserver(keepNewestInView).observe(els.transcript);
+    els.transcript.addEventListener("load", keepNewestInView, true); // <img> load, where there is no ResizeObserver
     els.transferDialog.addEventListener("close", () => {
       transferAsk = null;
     });

@@ -52,6 +52,7 @@ async def running_desk(
     escalation_url: str = "",
     screen: Callable[[str], Any] = fake_screen,
     agent_grace: float = 60.0,
+    fraud_claim_seconds: float = 60.0,
 ) -> AsyncIterator[Desk]:
     """The gateway with the human side, a demo shop and a fake Rasa, on loopback."""
     settings = Settings(
@@ -62,6 +63,7 @@ async def running_desk(
         var_dir=tmp_path,
         escalation_url=escalation_url,
         agent_grace=agent_grace,
+        fraud_claim_seconds=fraud_claim_seconds,
     )
     await _add_users(settings.database_url)
     shop_engine = make_engine(settings.shop_database_url)
