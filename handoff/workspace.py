@@ -154,6 +154,7 @@ class Workspace:
                 {
                     "order_id": r.order_id,
                     "amount": yuan(r.amount_fen),
+                    "goods": r.goods,  # 「纯棉圆领T恤 ×1」; empty for the whole order
                     "status": REFUND_STATUS_LABELS[r.status],
                     "reason": r.reason,
                 }

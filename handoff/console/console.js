@@ -1885,6 +1885,7 @@
             r.fast_track ? h("span", { class: "chip chip--info chip--inline", text: "极速退款" }) : null,
             created ? h("span", { class: "muted", text: `${amount ? " · " : ""}申请 ${created}` }) : null,
           ]),
+          h("div", { class: "ctx-line", "data-testid": "refund-goods", text: r.goods ? `商品：${asText(r.goods)}` : "整单" }),
           r.reason ? h("div", { class: "ctx-line muted", text: `原因：${asText(r.reason)}` }) : null,
         ])
       );

@@ -1,4 +1,5 @@
-"""The console in Chromium: fraud deadlines, transfer notes, pictures, drafts, waiting messages.
+"""The console in Chromium: fraud deadlines, transfer notes, pictures, drafts, waiting messages,
+refunded goods.
 
 The gateway runs with a fake Rasa (no model needed) in a thread of its own, as in
 ``tests/e2e/test_console_presence_transfer.py``: sync Playwright keeps an event loop
@@ -7,8 +8,10 @@ running in the test's thread.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from actions.shop.db import make_engine, make_sessionmaker
+from actions.shop.seed import DEMO_SHIPPED_ORDER
+from actions.shop.service import ShopService
 from bot.app import create_app
 from bot.settings import Settings
 from handoff.users import UserDirectory
@@ -270,3 +275,22 @@ def test_queue_rows_show_what_the_waiting_shopper_wrote_live(
     expect(console.get_by_test_id("queue-waiting-count")).to_have_text("排队中留言 2 条")
     expect(console.get_by_test_id("queue-waiting-text")).to_have_text(f"：{long[:24]}…")
     console.context.close()
+
+
+def test_the_side_panel_names_the_goods_of_a_refund(
+    gateway: str, browser: Browser, page: Page, tmp_path: Path
+) -> None:
+    async def refund_the_tshirt() -> None:
+        engine = make_engine(f"sqlite:///{tmp_path}/shop.db")
+        shop = ShopService(make_sessionmaker(engine))
+        await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", goods={"P1002": 1})
+        await engine.dispose()
+
+    with ThreadPoolExecutor(1) as other_thread:  # sync Playwright runs a loop in this one
+        other_thread.submit(asyncio.run, refund_the_tshirt()).result()
+    mei = _console(browser, gateway)
+    _shopper_opens(page, gateway)
+    _shopper_says(page, "转人工")
+    goods = mei.get_by_test_id("refund-goods")
+    expect(goods).to_have_text("商品：纯棉圆领T恤 ×1", timeout=WAIT)
+    mei.context.close()
