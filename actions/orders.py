@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -13,6 +15,9 @@ from actions.shop.errors import InvalidOrderState, OrderNotFound
 from actions.shop.format import STATUS_LABELS, local_time, yuan
 from actions.shop.service import ShopService
 from actions.shop.views import OrderView, ShipmentView
+
+#: A second urge within this long is answered 「已经帮您催过了」, with a person offered.
+URGED_RECENTLY = timedelta(hours=24)
 
 
 def _order_fields(order: OrderView) -> dict[str, str]:
@@ -108,10 +113,19 @@ async def urge_delivery(
     if asks_for_a_delivery_time(request_text(tracker, "urge_delivery")):
         return await _delivery_time(shop, shopper_id, order_id, dispatcher)
     try:
-        order = await shop.urge(shopper_id=shopper_id, order_id=order_id)
-    except InvalidOrderState:
+        order, before = await shop.urge(shopper_id=shopper_id, order_id=order_id)
+    except InvalidOrderState as exc:
         order = await shop.order(shopper_id=shopper_id, order_id=order_id)
-        dispatcher.utter_message(response="utter_urge_not_applicable", **_order_fields(order))
+        response = (
+            "utter_urge_refunding" if exc.reason == "refunding" else "utter_urge_not_applicable"
+        )
+        dispatcher.utter_message(response=response, **_order_fields(order))
+        return []
+    if before is not None and shop.now() - before < URGED_RECENTLY:
+        # Asked again: it was hurried already; a person can follow it up.
+        dispatcher.utter_message(
+            response="utter_urge_again", urged_at=local_time(before), **_order_fields(order)
+        )
         return []
     response = (
         "utter_urge_delivery_recorded"

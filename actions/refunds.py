@@ -32,6 +32,9 @@ def amount_fen(text: str | None) -> int | None:
     return round(float(match.group(1)) * 100) if match else None
 
 
+_CLOSED = "订单已关闭，不会再发货。"
+
+
 def goods_note(refund: RefundView) -> str:
     """「（纯棉圆领T恤 ×1）」 after the order number for a refund of single goods, else a space."""
     return f"（{refund.goods}）" if refund.goods else " "
@@ -82,12 +85,15 @@ async def refund_request(
         return []
     if refund.fast_track:
         shopper = await shop.shopper(shopper_id)
+        after = await shop.order(shopper_id=shopper_id, order_id=order_id)
         dispatcher.utter_message(
             response="utter_refund_fast_approved",
             order_id=order_id,
             goods=goods_note(refund),
             amount=yuan(refund.amount_fen),
             tier=TIER_LABELS[shopper.tier] if shopper else "",
+            # All of an unshipped order refunded: the shop closed it, nothing ships.
+            closed=_CLOSED if after.status != order.status == "paid" else "",
         )
     else:
         dispatcher.utter_message(

@@ -67,7 +67,8 @@ class InvalidOrderState(ShopError):
         action: "urge", "cancel", "change_address", "refund", "invoice" or
             "price_protect".
         reason: "status" when the status forbids it, "too_late" when the
-            time window has passed.
+            time window has passed, "refunded" (price protection) or
+            "refunding" (urging) when all of the order is being refunded.
     """
 
     def __init__(self, order_id: str, status: str, action: str, reason: str = "status") -> None:

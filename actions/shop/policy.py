@@ -204,6 +204,16 @@ def refunded_in_full(active: Iterable[Refund | RefundView], order: Order | Order
     return sum(refund.amount_fen for refund in active) >= order.total_fen
 
 
+def closes_unshipped_order(order: Order, active: Iterable[Refund]) -> bool:
+    """Whether refunds approved for all of a paid order close it: nothing is left to ship.
+
+    Refunds still under review leave it open (the warehouse holds it: no urging).
+    """
+    active = list(active)
+    approved = all(refund.status in ("approved", "refunded") for refund in active)
+    return order.status == "paid" and approved and refunded_in_full(active, order)
+
+
 def nothing_left_to_refund(order: OrderView, refunds: Iterable[RefundView]) -> bool:
     """Whether the order's active ``refunds`` (of any orders) leave it no goods to refund:
     one of the whole order (or an amount off it), or one of each of its goods."""

@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 
 from actions.shop import store
 from actions.shop.errors import (
+    InvalidOrderState,
     InvoiceAlreadyRequested,
     NotYourOrder,
     OrderNotFound,
@@ -28,6 +29,7 @@ from actions.shop.policy import (
     check_no_refund_overlap,
     check_price_protect,
     check_refundable,
+    closes_unshipped_order,
     new_refund,
     price_drops,
     rank_products,
@@ -129,18 +131,25 @@ class ShopService:
                 raise NotYourOrder(order.id, shopper_id, tracking_no=number)
             return order_view(order), shipment_view(shipment)
 
-    async def urge(self, shopper_id: str, order_id: str) -> OrderView:
+    async def urge(self, shopper_id: str, order_id: str) -> tuple[OrderView, datetime | None]:
         """Record a 催发货/催派送 for a paid or shipped order.
+
+        Returns:
+            The order, and when it was urged before (None if never).
 
         Raises:
             OrderNotFound: No such order (``NotYourOrder`` if someone else's).
-            InvalidOrderState: action "urge" in any other status.
+            InvalidOrderState: action "urge" in any other status, or reason
+                "refunding" while all of it is being refunded.
         """
         async with self._sessionmaker.begin() as s:
             order = await store.owned_order(s, shopper_id, order_id)
             require_status(order, URGE_STATES, "urge")
+            if refunded_in_full(await store.active_refunds(s, order.id), order):
+                raise InvalidOrderState(order.id, order.status, "urge", "refunding")
+            before = await store.latest_urge(s, order.id)
             await store.add_urge(s, order.id, shopper_id, self._clock())
-            return order_view(order)
+            return order_view(order), before
 
     async def cancel_order(self, shopper_id: str, order_id: str) -> OrderView:
         """Cancel an order that has not shipped.
@@ -222,6 +231,8 @@ class ShopService:
             shopper = await store.get_shopper(s, shopper_id)
             tier = shopper.tier if shopper is not None else "normal"
             refund = new_refund(order, tier, amount, validate_reason(reason), now, lines)
+            if closes_unshipped_order(order, [*active, refund]):
+                order.status, order.cancelled_at = "cancelled", now
             return refund_view(await store.add_refund(s, refund))
 
     async def withdraw_refund(self, shopper_id: str, order_id: str) -> RefundView:

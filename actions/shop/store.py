@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions.shop.errors import NotYourOrder, OrderNotFound
@@ -85,6 +85,12 @@ async def shipment_by_tracking(s: AsyncSession, tracking_no: str) -> Shipment | 
     """Return the shipment with this tracking number, or None."""
     stmt = select(Shipment).where(Shipment.tracking_no == tracking_no)
     return (await s.execute(stmt)).scalars().first()
+
+
+async def latest_urge(s: AsyncSession, order_id: str) -> datetime | None:
+    """When the order was last urged, or None."""
+    stmt = select(func.max(UrgeRecord.created_at)).where(UrgeRecord.order_id == order_id)
+    return (await s.execute(stmt)).scalar()
 
 
 async def add_urge(s: AsyncSession, order_id: str, shopper_id: str, at: datetime) -> UrgeRecord:

@@ -22,6 +22,7 @@ from actions.shop.seed import (
     DEMO_PENDING_ORDER,
     DEMO_SHIPPED_ORDER,
     DEMO_SHIPPED_TRACKING,
+    OTHER_PAID_ORDER,
     OTHER_SHOPPER_ORDER,
 )
 from actions.shop.service import ShopService
@@ -73,6 +74,35 @@ async def test_urging_is_recorded_for_a_paid_order_and_refused_when_cancelled(
     refused, _ = await handle(shop, "urge_delivery", order_id=DEMO_CANCELLED_ORDER)
     assert responses(recorded) == ["utter_urge_shipping_recorded"]
     assert responses(refused) == ["utter_urge_not_applicable"]
+
+
+async def test_urging_again_says_it_was_urged_and_offers_a_person(shop: ShopService) -> None:
+    # 「再催一次」 got 「已为您登记催发货✅」 each time, as if never asked.
+    await handle(shop, "urge_delivery", order_id=DEMO_PAID_ORDER)
+    again, _ = await handle(shop, "urge_delivery", order_id=DEMO_PAID_ORDER)
+    assert responses(again) == ["utter_urge_again"]
+    assert again[0]["urged_at"]
+
+
+async def test_an_unshipped_order_refunded_whole_is_closed_and_not_urged(
+    shop: ShopService,
+) -> None:
+    # Approved at once (a gold member), the order stayed 「待发货」 and could be urged.
+    filed, _ = await handle(
+        shop, "refund_request", order_id=DEMO_PAID_ORDER, refund_reason="拍错了",
+        refund_confirmed=True,
+    )  # fmt: skip
+    urged, _ = await handle(shop, "urge_delivery", order_id=DEMO_PAID_ORDER)
+    assert responses(filed) == ["utter_refund_fast_approved"]
+    assert filed[0]["closed"] == "订单已关闭，不会再发货。"
+    assert responses(urged) == ["utter_urge_not_applicable"]
+    assert (await shop.order("demo", DEMO_PAID_ORDER)).status == "cancelled"
+
+
+async def test_an_order_whose_refund_is_under_review_is_not_urged(shop: ShopService) -> None:
+    await shop.request_refund("u1002", OTHER_PAID_ORDER, "拍错了")  # a normal member: review
+    urged, _ = await handle(shop, "urge_delivery", "u1002", order_id=OTHER_PAID_ORDER)
+    assert responses(urged) == ["utter_urge_refunding"]
 
 
 async def test_confirmed_cancel_of_a_paid_order_refunds_it(shop: ShopService) -> None:

@@ -362,19 +362,25 @@ JACKET_AND_TSHIRT = [("P1001", "轻薄羽绒服", 1, 39900), ("P1002", "纯棉�
 
 
 async def _new_order(
-    stack: Stack, order_id: str, lines: list[tuple[str, str, int, int]] = JACKET_AND_TSHIRT
+    stack: Stack,
+    order_id: str,
+    lines: list[tuple[str, str, int, int]] = JACKET_AND_TSHIRT,
+    status: str = "delivered",
 ) -> None:
-    """A delivered order of ``lines`` for u1002, whose refunds wait for review."""
+    """An order of ``lines`` for u1002, whose refunds wait for review: delivered
+    five hours ago, or paid (and not shipped) three days ago."""
     now = datetime.now(timezone.utc)
+    shipped = status == "delivered"
     engine = make_engine(stack.settings.shop_database_url)
     try:
         async with make_sessionmaker(engine).begin() as s:
             s.add(Order(
-                id=order_id, shopper_id=OTHER_SHOPPER, status="delivered",
+                id=order_id, shopper_id=OTHER_SHOPPER, status=status,
                 total_fen=sum(count * price for _, _, count, price in lines),
                 receiver="李四", receiver_phone="13900000000", address="上海市浦东新区世纪大道1号",
                 created_at=now - timedelta(days=3), paid_at=now - timedelta(days=3),
-                shipped_at=now - timedelta(days=2), delivered_at=now - timedelta(hours=5),
+                shipped_at=now - timedelta(days=2) if shipped else None,
+                delivered_at=now - timedelta(hours=5) if shipped else None,
                 items=[OrderItem(product_id=pid, name=name, quantity=count, unit_price_fen=price)
                        for pid, name, count, price in lines],
             ))  # fmt: skip
@@ -424,6 +430,23 @@ async def test_one_pack_of_two_is_refunded_alone(stack: Stack, other_shopper: Sh
     await other_shopper.say("确认退款")
     _, refunds = await _order(stack, order_id)
     assert [(r.amount_fen, r.status) for r in refunds] == [(13900, "pending_review")]
+
+
+async def test_urging_twice_says_it_was_urged_and_a_refund_under_review_stops_it(
+    stack: Stack, other_shopper: Shopper
+) -> None:
+    order_id = "2611241400563366"
+    await _new_order(stack, order_id, status="paid")
+    [first] = await other_shopper.say(f"订单{order_id}快点发货")
+    assert "已为您登记催发货" in first["text"], first["text"]
+    [again] = await other_shopper.say(f"订单{order_id}再催一下")
+    assert "已经帮您催过了" in again["text"], again["text"]
+    assert "转人工跟进" in [q["title"] for q in again["quick_replies"]]
+
+    await other_shopper.say(f"订单{order_id}不想要了 我要退款")
+    await other_shopper.say("确认退款")
+    [held] = await other_shopper.say(f"订单{order_id}怎么还不发货 催一下")
+    assert "暂停发货" in held["text"], held["text"]
 
 
 async def test_a_company_invoice_asks_for_the_tax_id_alone_and_files_it(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker
 
 from actions.shop.errors import (
@@ -14,7 +15,7 @@ from actions.shop.errors import (
     NotYourOrder,
     OrderNotFound,
 )
-from actions.shop.models import Order, Refund, UrgeRecord
+from actions.shop.models import Order, Refund, Shopper, UrgeRecord
 from actions.shop.seed import (
     DEMO_CANCELLED_ORDER,
     DEMO_DELIVERED_ORDER,
@@ -121,9 +122,31 @@ async def test_find_shipment_by_tracking(shop: ShopService) -> None:
 async def test_urge_records_request(
     shop: ShopService, count_rows: CountRows, order_id: str
 ) -> None:
-    order = await shop.urge("demo", order_id)
-    assert order.id == order_id
+    order, before = await shop.urge("demo", order_id)
+    assert (order.id, before) == (order_id, None)
     assert await count_rows(UrgeRecord, order_id=order_id, shopper_id="demo") == 1
+
+
+async def test_urging_again_tells_when_it_was_urged_before(
+    seeded: sessionmaker, now: datetime, count_rows: CountRows
+) -> None:
+    await ShopService(seeded, clock=lambda: now).urge("demo", DEMO_PAID_ORDER)
+    later = ShopService(seeded, clock=lambda: now + timedelta(hours=2))
+    _, before = await later.urge("demo", DEMO_PAID_ORDER)
+    assert before == now
+    assert await count_rows(UrgeRecord, order_id=DEMO_PAID_ORDER) == 2
+
+
+async def test_an_order_being_refunded_in_full_is_not_urged(
+    shop: ShopService, seeded: sessionmaker, count_rows: CountRows
+) -> None:
+    async with seeded.begin() as s:  # a normal shopper's refund waits for review
+        await s.execute(update(Shopper).where(Shopper.id == "demo").values(tier="normal"))
+    await shop.request_refund("demo", DEMO_PAID_ORDER, "不想要了")
+    with pytest.raises(InvalidOrderState) as caught:
+        await shop.urge("demo", DEMO_PAID_ORDER)
+    assert (caught.value.action, caught.value.reason) == ("urge", "refunding")
+    assert await count_rows(UrgeRecord) == 0
 
 
 @pytest.mark.parametrize(

@@ -136,3 +136,23 @@ async def test_withdrawing_takes_back_the_newest_refund_under_review(
     assert (withdrawn.id, withdrawn.status) == (jacket.id, "withdrawn")
     statuses = {r.id: r.status for r in await shop.refunds("demo", DEMO_SHIPPED_ORDER)}
     assert statuses == {tshirt.id: "pending_review", jacket.id: "withdrawn"}
+
+
+async def test_an_unshipped_order_refunded_in_full_is_closed(
+    shop: ShopService, now: datetime
+) -> None:
+    # The refund was approved and the order stayed 「待发货」: urged, it would have shipped.
+    await shop.request_refund("demo", DEMO_PAID_ORDER, "拍错了", None, {"P3001": 2})
+    assert (await shop.order("demo", DEMO_PAID_ORDER)).status == "paid"  # the nuts still ship
+    await shop.request_refund("demo", DEMO_PAID_ORDER, "拍错了", None, {"P5001": 1})
+    order = await shop.order("demo", DEMO_PAID_ORDER)
+    assert (order.status, order.cancelled_at) == ("cancelled", now)
+
+
+async def test_a_refund_under_review_leaves_the_order_open(
+    shop: ShopService, seeded: sessionmaker
+) -> None:
+    async with seeded.begin() as s:
+        await s.execute(update(Shopper).where(Shopper.id == "demo").values(tier="normal"))
+    await shop.request_refund("demo", DEMO_PAID_ORDER, "拍错了")
+    assert (await shop.order("demo", DEMO_PAID_ORDER)).status == "paid"
