@@ -14,7 +14,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import latest_intent, latest_text
-from actions.policy import PHONE_LINE, SERVICE_HOURS, asks_when_people_work, topic_of
+from actions.policy import (
+    ACCOUNT_HELP,
+    PHONE_LINE,
+    SERVICE_HOURS,
+    asks_account_help,
+    asks_when_people_work,
+    topic_of,
+)
 
 # intent → (reason, priority, team, what the shopper is told first)
 ROUTES: dict[str, tuple[str, str, str, str]] = {
@@ -90,13 +97,17 @@ class ActionRequestAgent(Action):
         """Reply by reason, then send the handoff payload; service hours are only told.
 
         Asked for a phone number, it says there is no phone line and hands the
-        chat to a person here.
+        chat to a person here. Asked how to log in, with no sign of a stolen
+        account, it tells how (a person is a tap away).
         """
         intent = latest_intent(tracker)
         # The raw text: the 转人工 button under the answer must hand off.
         text = latest_text(tracker)
         if intent == "request_human" and asks_when_people_work(text):
             dispatcher.utter_message(response=SERVICE_HOURS.response)
+            return []
+        if intent == "account_security" and asks_account_help(text):
+            dispatcher.utter_message(response=ACCOUNT_HELP.response)
             return []
         if intent == "request_human" and topic_of(text, [PHONE_LINE]):
             dispatcher.utter_message(response=PHONE_LINE.response)

@@ -70,6 +70,8 @@ _CALL_OFF = frozenset(
     {"取消", "取消吧", "取消了", "取消掉", "取消一下", "取消操作", "取消修改", "不改了"}
 )
 _PUNCTUATION = " \t,.!?~，。！？～…"
+# 「抬头是…」, 「抬头写…」, 「抬头：…」 up to the end of the clause.
+_TITLE_SAID = re.compile(r"抬头(?:是|为|写|开|填|:|：)+\s*([^，。！？,!?]+)")
 # What the confirmation buttons send.
 YES_NO = {"/affirm": True, "/deny": False}
 _REGION_WORDS = ("省", "市", "区", "县", "镇", "乡", "路", "街", "道", "号", "村", "巷")
@@ -195,6 +197,12 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
                 dispatcher.utter_message(response=policy.response)
             return [SlotSet("request_kind", ABOUT_A_REFUND[kind]), SlotSet("requested_slot", None)]
         given: list[EventType] = []
+        if requested is None and intent == "invoice":
+            # 「我要开发票，抬头是上海小林科技有限公司」: asked again after the order.
+            title = title_said(latest_text(tracker))
+            if title:
+                given = [SlotSet("invoice_title", title)]
+                tracker.add_slots(given)
         if requested is None and intent == "refund_request":
             # 「我要退款 不想要了」 gives an offered reason before it is asked: set
             # before the next question is chosen, so it is not asked.
@@ -203,6 +211,12 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             if named:
                 given = [SlotSet("refund_reason", named)]
                 tracker.add_slots(given)
+        button = latest_text(tracker).startswith("/") and not tapped
+        if requested in FREE_TEXT_SLOTS - {"order_id"} and button:
+            # An earlier message's button (another order) answers nothing in words: its
+            # payload was filed as the invoice title. Its order, if any, is taken; ask again.
+            given.append(SlotSet(requested, None))
+            tracker.add_slots(given)
         events = given + await super().run(dispatcher, tracker, domain)
         # So does a pick among the offered orders (「已发货的那个」), and an answer in
         # words that read as another request (「用了两次就不充电了」: an exchange).
@@ -575,10 +589,10 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
     ) -> dict[str, Any]:
         """Split 「公司全称 税号」; a company title without one is kept and its tax id asked."""
         title, tax_id = split_tax_id(str(value or ""))
-        if not title:
-            dispatcher.utter_message(response="utter_ask_invoice_title")
-            return {"invoice_title": None}
-        return {"invoice_title": title, "tax_id": tax_id or tracker.get_slot("tax_id")}
+        tax_id = tax_id or tracker.get_slot("tax_id")
+        if not title:  # a tax id alone is kept; the form asks for the title again
+            return {"invoice_title": None, "tax_id": tax_id}
+        return {"invoice_title": title, "tax_id": tax_id}
 
 
 def answers_in_words(tracker: Tracker) -> bool:
@@ -632,6 +646,12 @@ def declined_the_proposed_order(tracker: Tracker) -> bool:
     if latest_intent(tracker) != "deny" or asked_order(tracker.events).proposed is None:
         return False
     return corrects(latest_text(tracker))
+
+
+def title_said(text: str) -> str | None:
+    """The invoice title a request gives (「抬头是某某公司」, 「抬头：个人」), or None."""
+    match = _TITLE_SAID.search(text)
+    return match.group(1).strip(_PUNCTUATION) or None if match else None
 
 
 def is_company_title(title: str) -> bool:

@@ -74,11 +74,25 @@ PAYMENT_METHODS = Topic(
     ("花呗", "信用卡", "分期", "货到付款", "支付方式", "付款方式", "怎么付", "怎么支付",
      "微信付", "微信支付", "支付宝", "银行卡", "能付", "可以付"),
 )  # fmt: skip
-# 「怎么用」, 「过期了怎么办」 after the list of coupons ask for the rules.
+# 「怎么用」, 「过期了怎么办」, 「满减怎么算」 after the list of coupons ask for the rules.
 COUPON_RULES = Topic(
     "utter_policy_coupon_rules",
-    ("怎么用", "怎么使用", "如何使用", "用不了", "不能用", "叠加", "过期", "一起用", "同时用"),
-)
+    ("怎么用", "怎么使用", "如何使用", "用不了", "不能用", "叠加", "过期", "一起用", "同时用",
+     "怎么算", "怎么计算", "如何计算", "怎么减", "规则", "门槛"),
+)  # fmt: skip
+# How to log in or reset a password, asked under account_security: answered here, not
+# sent to the security team with a scam warning (「怎么登录」 got one and a queue)…
+ACCOUNT_HELP = Topic(
+    "utter_account_help",
+    ("登录", "登陆", "登不上", "登不进", "注册", "忘记密码", "忘了密码", "密码忘", "改密码",
+     "修改密码", "修改登录密码", "重置密码", "找回密码", "二次验证", "换绑", "换手机号"),
+)  # fmt: skip
+# …unless the words say the account may be in someone else's hands.
+ACCOUNT_AT_RISK = (
+    "被盗", "盗号", "盗了", "被人", "别人", "陌生", "异地", "不是我", "验证码", "骗", "转账",
+    "链接", "冒充", "自称", "风险", "异常", "被改", "被登", "冻结", "封号", "扣", "钱",
+    "提醒", "短信", "不认识",
+)  # fmt: skip
 # 「怎么升级」 asks for the tiers' thresholds, not the shopper's own tier again.
 MEMBERSHIP_RULES = Topic(
     "utter_membership_upgrade",
@@ -179,6 +193,11 @@ def asks_when_people_work(text: str) -> bool:
 def asks_coupon_rules(text: str) -> bool:
     """Whether ``text`` asks how coupons work rather than which ones the shopper has."""
     return _asks(text, COUPON_RULES, unless=ASKS_FOR_THE_LIST)
+
+
+def asks_account_help(text: str) -> bool:
+    """Whether ``text`` asks how to log in (or reset a password), with no sign of theft."""
+    return _asks(text, ACCOUNT_HELP, unless=ACCOUNT_AT_RISK)
 
 
 def asks_how_to_pay(text: str) -> bool:

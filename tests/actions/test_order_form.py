@@ -22,6 +22,7 @@ from actions.order_form import (
     request_of,
     slot_values,
     slots_for,
+    title_said,
 )
 from actions.order_offer import offer_for
 from actions.order_request import HANDLERS
@@ -820,3 +821,63 @@ async def test_a_correction_at_the_refund_confirmation_is_applied_and_asked_agai
     assert found == (
         {**corrected, "refund_confirmed": None} if corrected else {"refund_confirmed": False}
     )
+
+
+@pytest.mark.parametrize("requested", ["invoice_title", "refund_reason", "new_address", "tax_id"])
+async def test_another_orders_button_is_no_answer_in_words(
+    shop: ShopService, domain: dict, requested: str
+) -> None:
+    # Tapped at 「请告诉我发票抬头」, its payload was filed as the invoice's title.
+    payload = f'/inform{{"order_id":"{DEMO_PAID_ORDER}"}}'
+    slots = {"request_kind": "invoice", "requested_slot": requested,
+             "order_id": DEMO_PAID_ORDER, requested: payload}  # fmt: skip
+    entities = [{"entity": "order_id", "value": DEMO_PAID_ORDER}]
+    tracker = make_tracker(payload, "inform", slots=slots, entities=entities,
+                           active_loop="order_form")  # fmt: skip
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, domain)
+
+    assert slot_values(events, requested)[-1:] == [None]
+    assert payload not in slot_values(events, requested)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("我要开发票，抬头是上海小林科技有限公司", "上海小林科技有限公司"),
+        ("开票 抬头：个人", "个人"),
+        (
+            "发票抬头写杭州某某科技有限公司 91330100MA2B3C4D5E",
+            "杭州某某科技有限公司 91330100MA2B3C4D5E",
+        ),
+        ("我要开发票", None),
+        ("发票抬头怎么写", None),
+    ],
+)
+def test_a_title_given_with_the_invoice_request_is_read(text: str, title: str | None) -> None:
+    assert title_said(text) == title
+
+
+async def test_a_title_given_with_the_request_is_not_asked_again(
+    shop: ShopService, domain: dict
+) -> None:
+    # It was lost, and asked for after the order was picked.
+    text = "我要开发票，抬头是上海小林科技有限公司"
+    tracker = make_tracker(text, "invoice", slots={"request_kind": "invoice"},
+                           active_loop="order_form")  # fmt: skip
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, domain)
+
+    assert slot_values(events, "invoice_title")[-1] == "上海小林科技有限公司"
+
+
+async def test_a_tax_id_alone_for_the_title_is_kept_and_the_title_asked_once(
+    shop: ShopService, domain: dict
+) -> None:
+    # The form asked 「请告诉我发票抬头」 twice in one reply, and dropped the tax id.
+    dispatcher = CollectingDispatcher()
+    found = await ValidateOrderForm(shop).validate_invoice_title(
+        "税号91310104MA1FL0XX1K", dispatcher, make_tracker(), domain
+    )
+    assert found == {"invoice_title": None, "tax_id": "91310104MA1FL0XX1K"}
+    assert dispatcher.messages == []

@@ -178,6 +178,7 @@ async def test_payment_question_is_told_how_to_pay_or_what_went_wrong(
         ("两张券能叠加吗", None, "utter_policy_coupon_rules"),  # rules need no login
         ("哪些券快过期了", "demo", "utter_coupons"),
         ("我有优惠券吗", "demo", "utter_coupons"),
+        ("满减怎么算的", "demo", "utter_policy_coupon_rules"),  # it listed the coupons
     ],
 )
 async def test_a_question_about_how_coupons_work_gets_the_rules(
@@ -314,6 +315,34 @@ async def test_asked_for_a_phone_number_it_says_there_is_none_and_brings_a_perso
     responses = [m.get("response") for m in dispatcher.messages]
     assert responses[:2] == ["utter_no_phone_line", "utter_handoff_started"]
     assert ConversationPaused() in events
+
+
+@pytest.mark.parametrize(
+    ("text", "helped"),
+    [
+        ("怎么登录", True),  # it got a scam warning and the security queue
+        ("在哪里登录啊", True),
+        ("登录不了怎么办", True),
+        ("忘记密码了怎么办", True),
+        ("帐号登不上了，提示有风险", False),
+        ("收到异地登录提醒", False),
+        ("我的号在陌生设备上登录了", False),
+        ("有人让我把验证码发给他再登录", False),
+        ("账号被盗了", False),
+    ],
+)
+async def test_how_to_log_in_is_told_and_a_stolen_account_goes_to_security(
+    text: str, helped: bool
+) -> None:
+    dispatcher = CollectingDispatcher()
+
+    events = await ActionRequestAgent().run(dispatcher, make_tracker(text, "account_security"), {})
+
+    responses = [m.get("response") for m in dispatcher.messages if m.get("response")]
+    if helped:
+        assert (responses, events) == (["utter_account_help"], [])
+    else:
+        assert responses == ["utter_account_security"] and ConversationPaused() in events
 
 
 async def test_fallback_handoff_has_normal_priority() -> None:

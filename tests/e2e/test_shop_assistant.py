@@ -465,6 +465,38 @@ async def test_a_company_invoice_asks_for_the_tax_id_alone_and_files_it(
     assert (invoice.title, invoice.tax_id) == ("杭州某某科技有限公司", "91330100MA2B3C4D5E")
 
 
+async def test_another_orders_button_at_the_title_question_switches_the_order(
+    other_shopper: Shopper, stack: Stack
+) -> None:
+    # The payload of the other order's button was filed as the first order's invoice title.
+    first, second = "2611241500671144", "2611241500672255"
+    await _new_order(stack, first)
+    await _new_order(stack, second)
+    [ask_title] = await other_shopper.say(f"订单{first}开发票")
+    assert "发票抬头" in ask_title["text"], ask_title["text"]
+    [again] = await other_shopper.say(f'/inform{{"order_id":"{second}"}}')
+    assert "发票抬头" in again["text"], again["text"]
+    assert await _invoice(stack, first) is None and await _invoice(stack, second) is None
+    [done] = await other_shopper.say("个人")
+    assert second in done["text"], done["text"]
+    assert (await _invoice(stack, second)).title == "个人"
+    assert await _invoice(stack, first) is None
+
+
+async def test_a_title_given_with_the_invoice_request_is_kept(
+    other_shopper: Shopper, stack: Stack
+) -> None:
+    # It was asked for again once the order was known.
+    order_id = "2611241500673366"
+    await _new_order(stack, order_id)
+    [ask] = await other_shopper.say(f"订单{order_id}开发票，抬头是上海小林科技有限公司")
+    assert "还需要税号" in ask["text"], ask["text"]
+    [done] = await other_shopper.say("91310104MA1FL0XX1K")
+    assert "上海小林科技有限公司" in done["text"], done["text"]
+    invoice = await _invoice(stack, order_id)
+    assert (invoice.title, invoice.tax_id) == ("上海小林科技有限公司", "91310104MA1FL0XX1K")
+
+
 async def test_a_new_question_while_the_form_waits_is_answered(
     stack: Stack, shopper: Shopper
 ) -> None:
