@@ -152,7 +152,7 @@ def trainer_routes(auth: Authenticator, workbench: Workbench) -> list[BaseRoute]
         return JSONResponse({"runs": await workbench.history.recent(_limit(request, 50, 500))})
 
     async def run(request: Request, user: AgentView) -> Response:
-        return JSONResponse(await workbench.history.get(int(request.path_params["run_id"])))
+        return JSONResponse(await workbench.run(int(request.path_params["run_id"])))
 
     async def deploy(request: Request, user: AgentView) -> Response:
         reason = _text(await _body(request), "override_reason", required=False)

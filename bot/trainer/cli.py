@@ -90,6 +90,8 @@ def _print_run(run: dict[str, Any], full: bool = False) -> None:
         print(f"   {run['verdict']['reason']}")
     if run.get("error"):
         print(f"   error: {run['error']}")
+    if full and metrics:
+        _print_effect(run)
     if full and metrics.get("per_intent"):
         print("   intent                     P      R      F1   n")
         for score in metrics["per_intent"]:
@@ -97,6 +99,21 @@ def _print_run(run: dict[str, Any], full: bool = False) -> None:
                   f"{score['f1']:.3f}  {score['support']}")  # fmt: skip
         for pair in metrics.get("confused_pairs", [])[:10]:
             print(f"   confused: {pair['gold']} → {pair['predicted']} ×{pair['count']}")
+
+
+def _print_effect(run: dict[str, Any]) -> None:
+    """What the test split cannot show: the labelled messages re-read, intents left untested."""
+    labelled = run.get("labelled")
+    if labelled is not None:
+        print(f"   labelled since the previous run: {labelled['total']} messages, "
+              f"the new model reads {labelled['correct']} as labelled")  # fmt: skip
+        for miss in labelled["misses"]:
+            fell_back = " (fallback)" if miss["fell_back"] else ""
+            print(f"   still missed: 「{miss['text']}」 labelled {miss['intent']}, read as "
+                  f"{miss['predicted']} {miss['confidence']:.2f}{fell_back}")  # fmt: skip
+    untested = (run.get("metrics") or {}).get("untested_intents") or []
+    if untested:
+        print(f"   NOT MEASURED (no held-out test examples in tests/nlu): {', '.join(untested)}")
 
 
 async def _wait_for(workbench: Workbench, run_id: int) -> dict[str, Any]:
@@ -107,7 +124,7 @@ async def _wait_for(workbench: Workbench, run_id: int) -> dict[str, Any]:
             stage = run["stage"]
             print(f"… {stage}", flush=True)
         if run["status"] in FINAL:
-            return run
+            return await workbench.run(run_id)
         await asyncio.sleep(0.5)
 
 
@@ -194,7 +211,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         return 0
 
     async def one(w: Workbench) -> int:
-        run = await w.history.get(args.run_id)
+        run = await w.run(args.run_id)
         show(run) if args.json else _print_run(run, full=True)
         return 0
 

@@ -201,13 +201,14 @@ class TrainingDataEditor:
             found = self._examples()
             entities = section_names(domain.get("entities"))
             result, conflicts = _sort_out(name, examples, found, entities)
+            # Before the count: a text taken by another intent is why too few remain.
+            if conflicts:
+                raise LabelConflict(conflicts)
             if len(result.added) < MIN_NEW_INTENT_EXAMPLES:
                 message = f"新意图至少需要 {MIN_NEW_INTENT_EXAMPLES} 条不同的例句"
                 raise InvalidInput("examples", message)
             answer = clean_answer(answer)
             title = clean_title(title)
-            if conflicts:
-                raise LabelConflict(conflicts)
             self._write_all(self._new_intent_edits(name, result.added, answer, title))
             return IntentInfo(name, len(result.added), answer, title)
 

@@ -9,7 +9,7 @@ Predictions ignore the FallbackClassifier (its verdict is undone as
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,8 @@ class Metrics:
         confusion: ``{"labels": [...], "matrix": [[count]]}``, rows gold, columns predicted.
         confused_pairs: The most frequent (gold, predicted) mistakes, with example texts.
         errors: Misclassified examples, most confident first.
+        untested_intents: Intents the model knows that have no test example: none of
+            the numbers above says anything about them (a trainer's new intent).
     """
 
     accuracy: float
@@ -63,6 +65,7 @@ class Metrics:
     confusion: dict[str, Any] = field(default_factory=lambda: {"labels": [], "matrix": []})
     confused_pairs: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    untested_intents: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The metrics as plain JSON-serialisable data."""
@@ -79,6 +82,7 @@ class Metrics:
             confusion=dict(data.get("confusion") or {"labels": [], "matrix": []}),
             confused_pairs=list(data.get("confused_pairs", [])),
             errors=list(data.get("errors", [])),
+            untested_intents=list(data.get("untested_intents") or []),
         )
 
 
@@ -106,11 +110,31 @@ def prediction_from_parse(text: str, gold: str, parsed: Mapping[str, Any]) -> Pr
     )
 
 
-def score(predictions: Sequence[Prediction]) -> Metrics:
-    """Accuracy, macro-F1, per-intent scores, confusions and errors of ``predictions``."""
+def reading(parsed: Mapping[str, Any]) -> dict[str, Any]:
+    """How a model read one message: ``{"predicted", "confidence", "fell_back"}``.
+
+    ``predicted`` is the best guess behind a fallback; ``fell_back`` says the bot
+    would have answered with its fallback all the same.
+    """
+    top = best_guess(parsed)
+    return {
+        "predicted": str(top.get("name") or ""),
+        "confidence": round(float(top.get("confidence") or 0.0), 4),
+        "fell_back": (parsed.get("intent") or {}).get("name") == FALLBACK_INTENT,
+    }
+
+
+def score(predictions: Sequence[Prediction], known_intents: Iterable[str] = ()) -> Metrics:
+    """Accuracy, macro-F1, per-intent scores, confusions and errors of ``predictions``.
+
+    ``known_intents`` are the intents the model was trained on; those without a
+    test example are listed as untested.
+    """
+    tested = {p.gold for p in predictions}
+    untested = sorted(set(known_intents) - tested - {FALLBACK_INTENT})
     n_test = len(predictions)
     if not n_test:
-        return Metrics(accuracy=0.0, macro_f1=0.0, n_test=0)
+        return Metrics(accuracy=0.0, macro_f1=0.0, n_test=0, untested_intents=untested)
     per_intent = _per_intent(predictions)
     correct = sum(p.predicted == p.gold for p in predictions)
     return Metrics(
@@ -121,6 +145,7 @@ def score(predictions: Sequence[Prediction]) -> Metrics:
         confusion=_confusion(predictions),
         confused_pairs=_confused_pairs(predictions),
         errors=_errors(predictions),
+        untested_intents=untested,
     )
 
 

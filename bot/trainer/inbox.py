@@ -27,6 +27,7 @@ from bot.trainer.models import (
     LOW_CONFIDENCE,
     OPEN,
     OUT_OF_SCOPE,
+    LabelCheck,
     NluMiss,
     ShopperChoice,
 )
@@ -114,6 +115,7 @@ async def forget_misses(s: AsyncSession, conversation_ids: Sequence[str]) -> int
     ids = list(conversation_ids)
     misses = list(await s.scalars(select(NluMiss.id).where(NluMiss.conversation_id.in_(ids))))
     await s.execute(delete(ShopperChoice).where(ShopperChoice.miss_id.in_(misses)))
+    await s.execute(delete(LabelCheck).where(LabelCheck.miss_id.in_(misses)))
     await s.execute(delete(NluMiss).where(NluMiss.id.in_(misses)))
     return len(misses)
 
@@ -147,6 +149,11 @@ class Inbox:
         self._clock = clock
         self._encoder = encoder
         self.low_confidence = low_confidence
+
+    @property
+    def sessionmaker(self) -> Any:
+        """The gateway database's sessionmaker (the trainer's other tables live there too)."""
+        return self._sessionmaker
 
     async def record(
         self,

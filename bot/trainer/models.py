@@ -88,3 +88,19 @@ class TrainingRun(Base):
     seconds = Column(JSON, nullable=False, default=dict)
     started_at = Column(UTCDateTime, nullable=False)
     finished_at = Column(UTCDateTime, nullable=True)
+
+
+class LabelCheck(Base):
+    """How a run's new model read a message trainers labelled before the run.
+
+    One row per run and message; a labelled message without a row has not been
+    checked yet, so the next run that gets as far as evaluating checks it.
+    """
+
+    __tablename__ = "nlu_label_checks"
+
+    run_id = Column(Integer, ForeignKey("training_runs.id"), primary_key=True)
+    miss_id = Column(Integer, ForeignKey("nlu_misses.id"), primary_key=True, index=True)
+    predicted = Column(String(64), nullable=False)  # the best guess, fallback undone
+    confidence = Column(Float, nullable=False)
+    fell_back = Column(Integer, nullable=False, default=0)  # the bot would not have answered

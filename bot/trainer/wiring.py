@@ -16,6 +16,7 @@ from bot.trainer.editor import TrainingDataEditor
 from bot.trainer.form_answers import FormAnswers
 from bot.trainer.guard import RegressionGuard
 from bot.trainer.inbox import Inbox
+from bot.trainer.label_checks import LabelChecks
 from bot.trainer.models import Base
 from bot.trainer.runs import RunHistory
 from bot.trainer.workbench import TrainerPaths, Workbench
@@ -58,6 +59,7 @@ def build_workbench(
         rasa,
         RegressionGuard(settings.regression_margin),
         paths,
+        checks=LabelChecks(sessionmaker),
     )
 
 

@@ -8,7 +8,7 @@ import logging
 import shutil
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,6 +20,7 @@ from bot.trainer.errors import InvalidInput, RunInProgress, TrainerError
 from bot.trainer.evaluation import Metrics
 from bot.trainer.guard import RegressionGuard
 from bot.trainer.inbox import Inbox
+from bot.trainer.label_checks import LabelChecks
 from bot.trainer.models import (
     BLOCKED,
     DEPLOYED,
@@ -55,6 +56,7 @@ class Trainer(Protocol):
         baseline: Path | None = None,
         *,
         on_stage: Callable[[str], Awaitable[None] | None] | None = None,
+        labelled: Sequence[str] | None = None,
     ) -> Awaitable[dict[str, Any]]: ...
 
 
@@ -95,6 +97,8 @@ class Workbench:
         guard: refuses regressions.
         paths: where data, models and the test split are.
         trainer: trains and evaluates out of process.
+        checks: how each run's model reads the messages labelled before it;
+            by default kept in the inbox's database.
     """
 
     def __init__(
@@ -106,8 +110,10 @@ class Workbench:
         guard: RegressionGuard,
         paths: TrainerPaths,
         trainer: Trainer = run_worker,
+        checks: LabelChecks | None = None,
     ) -> None:
         self.inbox = inbox
+        self.checks = checks or LabelChecks(inbox.sessionmaker)
         self.history = history
         self._editor = editor
         self._rasa = rasa
@@ -142,9 +148,10 @@ class Workbench:
             LabelConflict: a text is an example of another intent; nothing written.
         """
         texts = await self._open_texts(ids)
+        # Resolved under the lock too: a run's snapshot sees the examples and their labels.
         async with self._files:
             result = await asyncio.to_thread(self._editor.add_examples, intent, texts)
-        labelled = await self.inbox.resolve(ids, intent, who)
+            labelled = await self.inbox.resolve(ids, intent, who)
         return {"added": result.added, "duplicates": result.duplicates, "labelled": labelled}
 
     async def create_intent(
@@ -165,7 +172,7 @@ class Workbench:
         async with self._files:
             create = self._editor.create_intent
             info = await asyncio.to_thread(create, name, texts, answer, title)
-        labelled = await self.inbox.resolve(ids, name, who) if ids else 0
+            labelled = await self.inbox.resolve(ids, name, who) if ids else 0
         return {"intent": info.to_dict(), "labelled": labelled}
 
     async def set_title(self, intent: str, title: str | None) -> dict[str, Any]:
@@ -210,6 +217,16 @@ class Workbench:
             "serving_model": serving,
             "changed": not live and (deployed is None or deployed["data_hash"] != current),
         }
+
+    async def run(self, run_id: int) -> dict[str, Any]:
+        """One run with its full metrics and, once evaluated, how its model read the
+        messages labelled since the previous run (``labelled``; None before that).
+
+        Raises:
+            NotFound: no such run.
+        """
+        run = await self.history.get(run_id)
+        return {**run, "labelled": await self.checks.report(run_id) if run["metrics"] else None}
 
     def busy(self) -> bool:
         """Whether a run is training, evaluating or deploying in this process."""
@@ -296,6 +313,7 @@ class Workbench:
             if baseline_file is not None and not baseline_file.is_file():
                 baseline_file = None
             result = await self._train(run_id, baseline_file)
+            await self.checks.record(run_id, result["labelled_items"], result.get("labelled") or [])
             baseline = known or (result.get("baseline") or {}).get("metrics")
             verdict = self._guard.check(
                 Metrics.from_dict(result["metrics"]),
@@ -347,6 +365,7 @@ class Workbench:
             async with self._files:
                 data_hash = await asyncio.to_thread(self._editor.data_hash)
                 await asyncio.to_thread(snapshot, self._paths.root, project)
+                labelled = await self.checks.pending()
             result = await self._trainer(
                 project,
                 self._paths.models,
@@ -354,8 +373,9 @@ class Workbench:
                 Path(tmp) / "result.json",
                 baseline,
                 on_stage=on_stage,
+                labelled=[item.text for item in labelled],
             )
-        return {**result, "data_hash": data_hash}
+        return {**result, "data_hash": data_hash, "labelled_items": labelled}
 
     async def _deploy(self, run_id: int, model: str, started: float) -> None:
         """Load the model file ``model`` of the models folder into Rasa."""

@@ -2,8 +2,10 @@
 
 The child (``python -m bot.trainer.worker``) trains the full model from a
 project root, scores it and, if asked, a baseline model on the same test split,
-then writes one JSON result atomically. It prints ``stage: <name>`` lines
-(``training``, ``evaluating``, ``baseline``, ``done``) as it goes.
+has the new model read the messages trainers just labelled (with the model
+already loaded: no second load), then writes one JSON result atomically. It
+prints ``stage: <name>`` lines (``training``, ``evaluating``, ``baseline``,
+``done``) as it goes.
 :func:`run_worker` is the parent's side: it starts the child, reports the
 stages and returns the result, or raises :class:`TrainingFailed`.
 
@@ -28,7 +30,13 @@ from typing import Any
 
 import yaml
 
-from bot.trainer.evaluation import Prediction, load_test_split, prediction_from_parse, score
+from bot.trainer.evaluation import (
+    Prediction,
+    load_test_split,
+    prediction_from_parse,
+    reading,
+    score,
+)
 from bot.training import fingerprint, model_path, quiet_rasa
 
 STAGE_PREFIX = "stage: "
@@ -105,25 +113,51 @@ def check_yaml(root: Path) -> None:
             raise ValueError(f"{path.relative_to(root)} is not valid YAML: {error}") from error
 
 
-async def predict(model: Path, pairs: list[tuple[str, str]]) -> list[Prediction]:
-    """Load ``model`` and parse each test text, one message at a time as a server would."""
+async def predict(
+    model: Path, pairs: list[tuple[str, str]], texts: list[str] | None = None
+) -> tuple[list[Prediction], list[dict[str, Any]], set[str]]:
+    """Load ``model`` and parse each test text, one message at a time as a server would.
+
+    Returns:
+        The test predictions, how the model read each of ``texts`` (see
+        :func:`~bot.trainer.evaluation.reading`) and the intents of its domain.
+    """
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
-    return [
+    predictions = [
         prediction_from_parse(text, gold, await agent.parse_message(text)) for text, gold in pairs
     ]
+    readings = [reading(await agent.parse_message(text)) for text in texts or []]
+    return predictions, readings, _own_intents(agent.domain)
 
 
-def evaluate(model: Path, pairs: list[tuple[str, str]]) -> tuple[dict[str, Any], float]:
-    """Metrics of ``model`` on ``pairs`` as a dict, and the seconds taken."""
+def _own_intents(domain: Any) -> set[str]:
+    # Rasa adds its built-in intents to every domain; those have no examples to test.
+    # out_of_scope is one of them, yet the project's own (it has examples): keep it.
+    from rasa.shared.core.constants import DEFAULT_INTENTS
+
+    built_in = set(DEFAULT_INTENTS) - {"out_of_scope"}
+    return set(domain.intents if domain is not None else []) - built_in
+
+
+def evaluate(
+    model: Path, pairs: list[tuple[str, str]], texts: list[str] | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]], float]:
+    """Metrics of ``model`` on ``pairs`` as a dict, its readings of ``texts``, and the seconds.
+
+    The metrics name the model's intents the test split has no example of
+    (:attr:`~bot.trainer.evaluation.Metrics.untested_intents`).
+    """
     started = time.perf_counter()
-    predictions = asyncio.run(predict(model, pairs))
-    return score(predictions).to_dict(), time.perf_counter() - started
+    predictions, readings, known = asyncio.run(predict(model, pairs, texts))
+    return score(predictions, known).to_dict(), readings, time.perf_counter() - started
 
 
-def run(root: Path, models: Path, test: Path, baseline: Path | None) -> dict[str, Any]:
-    """Train, evaluate and (optionally) evaluate the baseline; the worker's result."""
+def run(
+    root: Path, models: Path, test: Path, baseline: Path | None, labelled: list[str] | None = None
+) -> dict[str, Any]:
+    """Train, evaluate, read the ``labelled`` texts and (optionally) score the baseline."""
     pairs = load_test_split(test)
     if not pairs:
         raise ValueError(f"no labelled examples in the test split {test}")
@@ -133,21 +167,21 @@ def run(root: Path, models: Path, test: Path, baseline: Path | None) -> dict[str
     _stage("training")
     model, digest, trained, train_seconds = train(root, models)
     _stage("evaluating")
-    metrics, evaluate_seconds = evaluate(model, pairs)
+    metrics, readings, evaluate_seconds = evaluate(model, pairs, labelled)
     result: dict[str, Any] = {
         "model": str(model), "data_hash": digest, "trained": trained,
         "train_seconds": round(train_seconds, 3), "evaluate_seconds": round(evaluate_seconds, 3),
-        "metrics": metrics, "baseline": None,
+        "metrics": metrics, "labelled": readings, "baseline": None,
     }  # fmt: skip
     if baseline is not None:
         _stage("baseline")
-        base_metrics, base_seconds = evaluate(baseline, pairs)
+        base_metrics, _, base_seconds = evaluate(baseline, pairs)
         result["baseline"] = {"model": str(baseline), "metrics": base_metrics,
                               "evaluate_seconds": round(base_seconds, 3)}  # fmt: skip
     return result
 
 
-def write_json(path: Path, payload: dict[str, Any]) -> None:
+def write_json(path: Path, payload: dict[str, Any] | list[Any]) -> None:
     """Write ``payload`` to ``path`` atomically (a reader sees all of it or nothing)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -164,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--test", type=Path, required=True, help="Rasa NLU test file or folder")
     parser.add_argument("--out", type=Path, required=True, help="where to write the JSON result")
     parser.add_argument("--baseline", type=Path, help="a model to score on the same split")
+    parser.add_argument(
+        "--labelled", type=Path, help="JSON list of texts for the new model to read"
+    )
     return parser
 
 
@@ -173,8 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out.resolve()
     try:
         quiet_rasa()
+        labelled = json.loads(args.labelled.read_text(encoding="utf-8")) if args.labelled else []
         result = run(args.root.resolve(), args.models.resolve(), args.test.resolve(),
-                     args.baseline.resolve() if args.baseline else None)  # fmt: skip
+                     args.baseline.resolve() if args.baseline else None, labelled)  # fmt: skip
     except (Exception, SystemExit) as error:  # Rasa exits on some errors: report those too
         traceback.print_exc()
         write_json(out, {"error": _describe(error)})
@@ -198,10 +236,12 @@ async def run_worker(
     baseline: Path | None = None,
     python: str = sys.executable,
     on_stage: StageCallback | None = None,
+    labelled: list[str] | None = None,
 ) -> dict[str, Any]:
     """Run the worker in a child process and return its JSON result.
 
     Cancelling the call kills the child. ``on_stage`` (plain or async) gets each stage name.
+    The new model also reads the ``labelled`` texts: ``result["labelled"]``, in order.
 
     Raises:
         TrainingFailed: The worker failed; the message is its error, else its last output.
@@ -212,6 +252,10 @@ async def run_worker(
                "--test", str(test), "--out", str(out)]  # fmt: skip
     if baseline is not None:
         command += ["--baseline", str(baseline)]
+    if labelled:
+        texts = out.with_name(f"{out.stem}.labelled.json")
+        write_json(texts, labelled)
+        command += ["--labelled", str(texts)]
     process = await asyncio.create_subprocess_exec(
         *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
     )

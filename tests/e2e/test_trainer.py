@@ -17,11 +17,12 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from bot.stack import ROOT, LocalStack
 from bot.trainer.evaluation import load_test_split
 from tests.e2e.conftest import AGENT, AGENT_PASSWORD, TRAINER, TRAINER_PASSWORD, start_stack
+from tests.e2e.test_trainer_page import _shopper_asks, _wait_in_inbox
 from tests.socket_clients import WidgetClient
 
 pytestmark = pytest.mark.e2e
@@ -31,6 +32,7 @@ PARAPHRASE = "今晚直播间几点开播呀"
 EXAMPLES = ["直播什么时候开始", "你们几点直播", "直播间每天几点开", "店里今天有直播吗几点"]
 ANSWER = "店铺直播每晚 20:00 开始，在店铺首页点「直播」进入，直播间有专属优惠券～"
 TITLE = "直播时间"
+MISSED = "店里能寄存行李吗"  # the bot falls back: a trainer labels it out_of_scope
 FINAL = ("deployed", "blocked", "failed", "trained")
 
 
@@ -135,6 +137,10 @@ async def test_a_new_question_goes_from_the_inbox_to_the_live_bot(
     assert run["metrics"]["accuracy"] > 0.9
     assert run["verdict"]["allowed"] is True
     assert "live_stream_time" not in (run["metrics"]["confusion"]["labels"] or [])
+    # The split cannot measure the new intent, so the run says so, and re-reads the
+    # inbox message the trainer just labelled with the new model.
+    assert run["metrics"]["untested_intents"] == ["live_stream_time"]
+    assert run["labelled"] == {"total": len(ids), "correct": len(ids), "misses": []}
     # The bot still knows the rest, and the earlier conversation carries on where it was.
     assert not any(ANSWER in text for text in await ask(trainer_stack, "我要退款"))
     rasa = trainer_stack.settings.rasa_url
@@ -177,6 +183,8 @@ async def test_the_guard_blocks_a_regression_until_a_trainer_overrides_it(
     started = await api.post("/api/trainer/runs", json={"deploy": True})
     run = await wait_for_run(api, started.json()["run"]["id"])
     assert run["status"] == "blocked", run
+    assert run["metrics"]["untested_intents"] == ["careless_label", "live_stream_time"]
+    assert run["labelled"] == {"total": 0, "correct": 0, "misses": []}  # typed, not labelled
     assert run["verdict"]["allowed"] is False and run["verdict"]["drop"] > run["verdict"]["margin"]
     assert "不客气" not in await ask(trainer_stack, wrong[0])
 
@@ -217,16 +225,28 @@ def test_the_cli_sees_the_same_history_and_data(trainer_stack: LocalStack) -> No
     refused = kefu("new-intent", "--name", "Bad Name", "--answer", "x", "--example", "a")
     assert refused.returncode == 1 and "意图名" in refused.stderr
     assert kefu("validate").returncode == 0
+    shown = kefu("show", str(runs[1]["id"]))  # the run that put live_stream_time live
+    assert "labelled since the previous run: 1 messages, the new model reads 1" in shown.stdout
+    untested = "NOT MEASURED (no held-out test examples in tests/nlu): live_stream_time"
+    assert untested in shown.stdout
 
 
 @pytest.mark.browser
 def test_the_page_shows_history_and_puts_a_model_live(
-    trainer_stack: LocalStack, page: Page
+    trainer_stack: LocalStack, browser: Browser, page: Page
 ) -> None:
+    _shopper_asks(browser, trainer_stack, MISSED)
     page.goto(trainer_stack.gateway_url + "/trainer")
     page.get_by_test_id("login-username").fill(TRAINER)
     page.get_by_test_id("login-password").fill(TRAINER_PASSWORD)
     page.get_by_test_id("login-submit").click()
+    group = _wait_in_inbox(page, MISSED)
+    group.get_by_test_id("group-select").check()
+    page.get_by_test_id("intent-search").fill("out_of_scope")
+    expect(page.get_by_test_id("intent-select")).to_have_value("out_of_scope")
+    page.get_by_test_id("label-submit").click()
+    expect(page.get_by_test_id("toast")).to_contain_text("out_of_scope", timeout=15_000)
+
     page.get_by_test_id("tab-history").click()
     rows = page.get_by_test_id("history-row")
     expect(rows).to_have_count(2, timeout=15_000)
@@ -240,6 +260,18 @@ def test_the_page_shows_history_and_puts_a_model_live(
     expect(page.get_by_test_id("run-stage")).to_be_visible()
     expect(page.get_by_test_id("run-done")).to_contain_text("已上线", timeout=300_000)
     expect(rows).to_have_count(3, timeout=15_000)
+    # What the held-out split cannot show: the message just labelled, re-read by the new
+    # model, and the intents it has no test sentence for.
+    effect = page.get_by_test_id("run-effect")
+    expect(effect.get_by_test_id("labelled-summary")).to_contain_text(
+        "本次标注的 1 条消息：新模型识别正确"
+    )
+    expect(effect.get_by_test_id("untested-intents")).to_contain_text("live_stream_time")
+    expect(effect.get_by_test_id("untested-intents")).to_contain_text("careless_label")
+    latest = page.get_by_test_id("latest-run")
+    expect(latest.get_by_test_id("latest-effect")).to_contain_text("本次标注的 1 条消息")
+    untested_row = latest.locator("[data-testid=per-intent-untested][data-intent=live_stream_time]")
+    expect(untested_row).to_contain_text("未衡量")
     page.screenshot(path=str(trainer_stack.logs / "trainer-deployed.png"), full_page=True)
 
     page.get_by_test_id("try-input").fill(PARAPHRASE)

@@ -173,6 +173,11 @@ def test_trainer_stays_logged_in_tries_a_sentence_and_logs_out(stack: Stack, pag
     expect(result.get_by_test_id("try-intent")).not_to_be_empty(timeout=15_000)
     expect(result.get_by_test_id("try-confidence")).to_contain_text("%")
     expect(result.get_by_test_id("try-ranking").locator("li").first).to_be_visible()
+    # Understood: no fallback hint, and nothing else between the verdict and the ranking.
+    expect(result.get_by_test_id("try-fallback")).to_have_count(0)
+    expect(result).not_to_contain_text("null")
+    children = result.evaluate("el => [...el.childNodes].map(n => n.nodeName)")
+    assert children == ["P", "P", "OL"], children
     page.screenshot(path=str(stack.logs / "trainer-try.png"))
 
     page.get_by_test_id("logout").click()

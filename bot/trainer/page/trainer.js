@@ -828,6 +828,57 @@
     els.runFailed.textContent = `训练失败：${asText(run.error) || asText(run.stage) || "未知错误"}`;
     els.runBlocked.hidden = st !== "blocked";
     if (st === "blocked") renderBlocked(run);
+    renderEffect(els.runEffect, isFinal(run) ? run : null);
+  }
+
+  /**
+   * What the test split cannot show: how the new model reads the messages labelled since
+   * the previous run, and which intents have no test sentence (their accuracy is unmeasured).
+   */
+  function renderEffect(box, run) {
+    const metrics = run && isObject(run.metrics) ? run.metrics : null;
+    box.hidden = !metrics;
+    if (!metrics) {
+      box.replaceChildren();
+      return;
+    }
+    const labelled = isObject(run.labelled) ? run.labelled : null;
+    const untested = Array.isArray(metrics.untested_intents) ? metrics.untested_intents.map(asText) : [];
+    box.replaceChildren(...(labelled ? labelledReport(labelled) : []), ...(untested.length ? [untestedNote(untested)] : []));
+    box.hidden = !box.childNodes.length;
+  }
+
+  function labelledReport(labelled) {
+    const total = countOf(labelled.total);
+    const correct = countOf(labelled.correct);
+    if (!total) return [h("p", { class: "effect-summary", "data-testid": "labelled-summary", text: "自上次训练以来没有新标注的消息" })];
+    const misses = Array.isArray(labelled.misses) ? labelled.misses.filter(isObject) : [];
+    const tone = correct === total ? "effect-summary effect-summary--ok" : "effect-summary effect-summary--warn";
+    return [
+      h("p", { class: tone, "data-testid": "labelled-summary", "data-total": total, "data-correct": correct, text: `本次标注的 ${total} 条消息：新模型识别正确 ${correct} 条` }),
+      misses.length
+        ? h("ul", { class: "effect-misses", "data-testid": "labelled-misses" }, misses.map(labelledMiss))
+        : null,
+    ];
+  }
+
+  function labelledMiss(m) {
+    const how = m.fell_back ? `（仍会兜底，最可能是 ${asText(m.predicted)} ${pct(m.confidence, 0)}）` : `${asText(m.predicted)} ${pct(m.confidence, 0)}`;
+    return h("li", { "data-testid": "labelled-miss", "data-intent": asText(m.intent) }, [
+      h("span", { class: "quote", text: `「${asText(m.text)}」` }),
+      " 标为 ",
+      h("b", { class: "mono", text: asText(m.intent) }),
+      "，新模型识别为 ",
+      h("span", { class: "mono", text: how }),
+    ]);
+  }
+
+  function untestedNote(names) {
+    return h("p", { class: "effect-untested", role: "note", "data-testid": "untested-intents" }, [
+      h("b", { text: "未衡量：" }),
+      h("span", { class: "mono", text: names.join("、") }),
+      ` 在测试集中没有例句，准确率、各意图表现和混淆矩阵都不包含${names.length > 1 ? "它们" : "它"}。请在 tests/nlu/ 中补充测试句。`,
+    ]);
   }
 
   function points(v) {
@@ -1035,8 +1086,10 @@
     const when = fmtTime(parseTime(run.started_at));
     const tested = num(metrics.n_test) === null ? "" : ` · 测试句 ${metrics.n_test}`;
     els.latestTitle.textContent = `最近一次评测 · #${asText(run.id)} ${when} · 准确率 ${pct(metrics.accuracy)}${tested}`;
+    renderEffect(els.latestEffect, run);
     renderHeatmap(isObject(metrics.confusion) ? metrics.confusion : {});
-    renderPerIntent(Array.isArray(metrics.per_intent) ? metrics.per_intent.filter(isObject) : []);
+    const untested = Array.isArray(metrics.untested_intents) ? metrics.untested_intents.map(asText) : [];
+    renderPerIntent(Array.isArray(metrics.per_intent) ? metrics.per_intent.filter(isObject) : [], untested);
     renderPairs(Array.isArray(metrics.confused_pairs) ? metrics.confused_pairs.filter(isObject) : []);
   }
 
@@ -1117,7 +1170,7 @@
     return g;
   }
 
-  function renderPerIntent(rows) {
+  function renderPerIntent(rows, untested = []) {
     const f1 = (r) => num(r.f1) ?? Infinity;
     const sorted = [...rows].sort((a, b) => f1(a) - f1(b) || asText(a.intent).localeCompare(asText(b.intent)));
     const out = sorted.map((r) => {
@@ -1132,6 +1185,16 @@
         h("td", { class: "num", text: asText(r.support) || "—" }),
       ]);
     });
+    // Untested intents get a row too: leaving them out would hide that they went unmeasured.
+    for (const name of untested) {
+      out.push(
+        h("tr", { class: "untested", "data-testid": "per-intent-untested", "data-intent": name }, [
+          h("td", { class: "mono", text: name }),
+          h("td", { colspan: 3, class: "muted", text: "未衡量：测试集中没有这个意图的例句" }),
+          h("td", { class: "num", text: "0" }),
+        ])
+      );
+    }
     if (!out.length) out.push(h("tr", {}, h("td", { class: "empty", colspan: 5, text: "没有数据" })));
     els.perIntentRows.replaceChildren(...out);
   }
@@ -1180,6 +1243,8 @@
     const name = asText(top.name);
     const fallback = !name || name === "nlu_fallback";
     els.tryResult.hidden = false;
+    // replaceChildren, unlike h(), would print a null child as the text "null".
+    const hint = fallback ? [h("p", { class: "muted small", "data-testid": "try-fallback", text: "机器人没听懂，会回复兜底话术。可以把它标注到意图后重新训练。" })] : [];
     els.tryResult.replaceChildren(
       h("p", { class: "try-said quote", text: `「${text}」` }),
       h("p", { class: "try-top" }, [
@@ -1187,7 +1252,7 @@
         h("b", { class: "mono", "data-testid": "try-intent", text: name || "（无）" }),
         h("span", { class: "conf", "data-testid": "try-confidence", text: pct(top.confidence, 0) }),
       ]),
-      fallback ? h("p", { class: "muted small", text: "机器人没听懂，会回复兜底话术。可以把它标注到意图后重新训练。" }) : null,
+      ...hint,
       h("ol", { class: "ranking", "data-testid": "try-ranking" }, ranking.map(rankRow))
     );
   }
@@ -1212,7 +1277,7 @@
       "new-intent-examples", "new-intent-answer", "new-intent-title", "new-intent-submit", "new-intent-cancel", "new-intent-miss",
       "intents-filter", "intent-list", "history-refresh", "chart-box", "history-rows", "latest", "latest-title",
       "heatmap-box", "confused-pairs", "per-intent-rows", "train-deploy", "run-panel", "run-status", "run-id",
-      "run-elapsed", "run-steps", "run-stage", "run-done", "run-failed", "run-blocked", "run-verdict",
+      "run-elapsed", "run-steps", "run-stage", "run-done", "run-failed", "run-effect", "latest-effect", "run-blocked", "run-verdict",
       "run-accuracy-new", "run-accuracy-serving", "run-margin", "override-form", "override-reason", "override-submit",
       "try-form", "try-input", "try-submit", "try-result", "toast",
     ]) {

@@ -155,3 +155,32 @@ async def test_errors_have_codes_and_the_right_status(setup: Any) -> None:
     assert (await client.post("/api/trainer/parse", json={"text": "你好"})).json()["intent"][
         "name"
     ] == "greet"
+
+
+async def test_a_new_intent_short_of_examples_because_one_is_taken_says_which(
+    setup: Any,
+) -> None:
+    client, inbox, root = setup
+    await inbox.record("c1", 1, "可以代写贺卡吗", FALLBACK, False)
+    await inbox.record("c2", 2, "可以写贺卡吗", FALLBACK, False)
+    groups = (await client.get("/api/trainer/inbox")).json()["groups"]
+    ids = {item["text"]: item["id"] for g in groups for item in g["items"]}
+    taken = await client.post(
+        "/api/trainer/label", json={"miss_ids": [ids["可以写贺卡吗"]], "intent": "out_of_scope"}
+    )
+    assert taken.status_code == 200, taken.text
+    before = (root / "domain.yml").read_bytes()
+
+    created = await client.post(
+        "/api/trainer/intents",
+        json={"name": "gift_wrap", "examples": ["可以写贺卡吗"], "answer": "可以的",
+              "miss_ids": [ids["可以代写贺卡吗"]]},
+    )  # fmt: skip
+
+    assert created.status_code == 409, created.text
+    error = created.json()["error"]
+    assert error["code"] == "conflict"
+    assert error["conflicts"] == [{"text": "可以写贺卡吗", "intent": "out_of_scope"}]
+    assert "「可以写贺卡吗」已属于 out_of_scope" in error["message"]
+    assert (root / "domain.yml").read_bytes() == before
+    assert (await client.get("/api/trainer/inbox")).json()["total"] == 1  # still to do

@@ -406,6 +406,21 @@ def test_a_new_intent_with_another_intents_example_writes_nothing(
     assert snapshot(root) == before
 
 
+def test_too_few_new_examples_because_one_is_taken_names_the_taken_one(
+    editor: TrainingDataEditor, root: Path
+) -> None:
+    editor.add_examples("out_of_scope", ["可以写贺卡吗"])  # labelled earlier from the inbox
+    before = snapshot(root)
+
+    with pytest.raises(LabelConflict) as caught:
+        editor.create_intent("gift_wrap", ["可以代写贺卡吗", "可以写贺卡吗"], ANSWER)
+
+    # Not 「至少需要 2 条」: the trainer must learn which text is taken, and by whom.
+    assert caught.value.conflicts == [Conflict("可以写贺卡吗", "out_of_scope")]
+    assert "「可以写贺卡吗」已属于 out_of_scope" in caught.value.message
+    assert snapshot(root) == before
+
+
 @pytest.mark.parametrize("trainer_file_existed", [False, True])
 def test_a_failed_domain_write_puts_the_earlier_files_back(
     root: Path, trainer_file_existed: bool

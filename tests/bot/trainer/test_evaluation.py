@@ -17,6 +17,7 @@ from bot.trainer.evaluation import (
     Prediction,
     load_test_split,
     prediction_from_parse,
+    reading,
     score,
 )
 
@@ -138,6 +139,35 @@ def test_metrics_survive_a_json_round_trip() -> None:
     restored = Metrics.from_dict(json.loads(json.dumps(metrics.to_dict())))
 
     assert restored == metrics
+
+
+def test_intents_without_test_examples_are_listed_as_untested() -> None:
+    known = ["greet", "bye", "ask", "live_stream_time", "nlu_fallback"]
+
+    metrics = score(SMALL, known)
+
+    # A new intent has no test example: the numbers above say nothing about it.
+    assert metrics.untested_intents == ["live_stream_time"]
+    assert "live_stream_time" not in {s.intent for s in metrics.per_intent}
+    assert Metrics.from_dict(metrics.to_dict()).untested_intents == ["live_stream_time"]
+    assert score([], ["greet"]).untested_intents == ["greet"]
+    assert Metrics.from_dict({"accuracy": 1, "macro_f1": 1, "n_test": 1}).untested_intents == []
+
+
+def test_a_reading_keeps_the_guess_behind_a_fallback_and_says_it_fell_back() -> None:
+    unsure = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.4},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.4},
+            {"name": "live_stream_time", "confidence": 0.351234},
+        ],
+    }
+    sure = {"intent": {"name": "live_stream_time", "confidence": 0.9}, "intent_ranking": []}
+
+    assert reading(unsure) == {
+        "predicted": "live_stream_time", "confidence": 0.3512, "fell_back": True,
+    }  # fmt: skip
+    assert reading(sure) == {"predicted": "live_stream_time", "confidence": 0.9, "fell_back": False}
 
 
 def test_fallback_verdict_is_undone() -> None:

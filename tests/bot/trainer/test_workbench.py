@@ -13,13 +13,19 @@ import pytest
 from actions.shop.db import make_engine, make_sessionmaker
 from bot.trainer.errors import InvalidInput, RunInProgress
 from bot.trainer.guard import RegressionGuard
-from bot.trainer.inbox import Inbox
+from bot.trainer.inbox import Inbox, forget_misses
 from bot.trainer.models import Base
 from bot.trainer.runs import RunHistory
 from bot.trainer.workbench import TrainerPaths, Workbench
 from bot.trainer.worker import TrainingFailed
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+FALLBACK = {"intent": {"name": "nlu_fallback", "confidence": 0.3}, "intent_ranking": []}
+UNSURE = {"predicted": "greet", "confidence": 0.31, "fell_back": True}
+
+
+def read_as(intent: str, confidence: float = 0.93) -> dict[str, Any]:
+    return {"predicted": intent, "confidence": confidence, "fell_back": False}
 
 
 def metrics(accuracy: float) -> dict[str, Any]:
@@ -54,12 +60,16 @@ class FakeTrainer:
         self.accuracy = accuracy
         self.baseline = baseline
         self.baselines: list[Path | None] = []
+        self.labelled: list[list[str]] = []  # the texts each run asked the new model to read
+        self.reads: dict[str, dict[str, Any]] = {}  # how the new model reads a text
         self.fail: str | None = None
         self.gate = asyncio.Event()
         self.gate.set()
 
-    async def __call__(self, root, models, test, out, baseline=None, *, on_stage=None):
+    async def __call__(self, root, models, test, out, baseline=None, *, on_stage=None,
+                       labelled=None):  # fmt: skip
         self.baselines.append(baseline)
+        self.labelled.append(list(labelled or []))
         assert (root / "nlu_data").is_dir() and (root / "bot" / "nlu").is_dir()  # a snapshot
         await on_stage("training")
         await self.gate.wait()
@@ -73,6 +83,7 @@ class FakeTrainer:
             "train_seconds": 12.0,
             "evaluate_seconds": 3.0,
             "metrics": metrics(self.accuracy),
+            "labelled": [self.reads.get(text, UNSURE) for text in labelled or []],
             "baseline": {"model": str(baseline), "metrics": metrics(self.baseline)}
             if baseline
             else None,
@@ -206,3 +217,115 @@ async def test_answered_messages_are_recorded_when_the_model_was_unsure(
     await bench.record("c1", 9, "没有解析结果", False, None)  # a channel without the parse
     found = await bench.inbox.groups()
     assert [g["representative"] for g in found["groups"]] == ["直播几点开始"]
+
+
+async def label(bench: Workbench, conversation: str, message: int, text: str, intent: str) -> int:
+    """Put ``text`` in the inbox and label it ``intent`` (the fake editor writes nothing)."""
+    await bench.inbox.record(conversation, message, text, FALLBACK, False)
+    miss = next(
+        item["id"]
+        for group in (await bench.inbox.groups())["groups"]
+        for item in group["items"]
+        if item["text"] == text
+    )
+    await bench.inbox.resolve([miss], intent, "xunlian")
+    return miss
+
+
+async def test_a_run_reports_how_its_model_reads_the_messages_labelled_since_the_last(
+    parts: tuple[Any, ...],
+) -> None:
+    bench, _, trainer = parts
+    right = await label(bench, "c1", 1, "  直播几点开始 ", "live_stream_time")
+    wrong = await label(bench, "c2", 2, "今晚有直播吗", "live_stream_time")
+    fell_back = await label(bench, "c3", 3, "开播提醒怎么设", "live_stream_time")
+    trainer.reads = {
+        "直播几点开始": read_as("live_stream_time"),
+        "今晚有直播吗": read_as("product_consult", 0.72),
+        "开播提醒怎么设": {"predicted": "live_stream_time", "confidence": 0.4, "fell_back": True},
+    }
+
+    run = await bench.start_run("xunlian")
+    await bench.wait()
+
+    assert trainer.labelled == [["直播几点开始", "今晚有直播吗", "开播提醒怎么设"]]
+    report = (await bench.run(run["id"]))["labelled"]
+    assert report == {
+        "total": 3,
+        "correct": 1,
+        "misses": [
+            {"miss_id": wrong, "text": "今晚有直播吗", "intent": "live_stream_time",
+             "predicted": "product_consult", "confidence": 0.72, "fell_back": False},
+            {"miss_id": fell_back, "text": "开播提醒怎么设", "intent": "live_stream_time",
+             "predicted": "live_stream_time", "confidence": 0.4, "fell_back": True},
+        ],
+    }  # fmt: skip
+    assert right not in {m["miss_id"] for m in report["misses"]}
+
+    # The next run re-reads only what was labelled after this one.
+    await label(bench, "c4", 4, "直播间在哪", "live_stream_time")
+    trainer.reads["直播间在哪"] = read_as("live_stream_time")
+    second = await bench.start_run("xunlian")
+    await bench.wait()
+    assert trainer.labelled[1] == ["直播间在哪"]
+    assert (await bench.run(second["id"]))["labelled"] == {"total": 1, "correct": 1, "misses": []}
+
+
+async def test_labels_a_failed_run_never_checked_go_to_the_next_run(
+    parts: tuple[Any, ...],
+) -> None:
+    bench, _, trainer = parts
+    await label(bench, "c1", 1, "直播几点开始", "live_stream_time")
+    trainer.fail = "rasa train failed"
+    failed = await bench.start_run("xunlian")
+    await bench.wait()
+    assert (await bench.run(failed["id"]))["labelled"] is None  # never evaluated
+
+    trainer.fail = None
+    run = await bench.start_run("xunlian")
+    await bench.wait()
+
+    assert trainer.labelled == [["直播几点开始"], ["直播几点开始"]]
+    assert (await bench.run(run["id"]))["labelled"]["total"] == 1
+
+
+async def test_nothing_labelled_since_the_last_run_is_an_empty_report(
+    parts: tuple[Any, ...],
+) -> None:
+    bench, _, trainer = parts
+    run = await bench.start_run("xunlian")
+    await bench.wait()
+
+    assert trainer.labelled == [[]]
+    assert (await bench.run(run["id"]))["labelled"] == {"total": 0, "correct": 0, "misses": []}
+
+
+async def test_labels_older_than_the_last_evaluated_run_are_not_reported(
+    parts: tuple[Any, ...],
+) -> None:
+    bench, _, trainer = parts
+    await label(bench, "c1", 1, "直播几点开始", "live_stream_time")
+    # A run from before label checks existed: it trained on that label already.
+    earlier = await bench.history.start("xunlian", deploy=True)
+    later = NOW.replace(hour=10)
+    await bench.history.update(
+        earlier["id"], status="deployed", metrics=metrics(0.9), started_at=later
+    )
+
+    await bench.start_run("xunlian")
+    await bench.wait()
+
+    assert trainer.labelled == [[]]
+
+
+async def test_an_erased_conversation_takes_its_checks_along(parts: tuple[Any, ...]) -> None:
+    bench, _, trainer = parts
+    await label(bench, "c1", 1, "直播几点开始", "live_stream_time")
+    run = await bench.start_run("xunlian")
+    await bench.wait()
+    assert (await bench.run(run["id"]))["labelled"]["total"] == 1
+
+    async with bench.inbox.sessionmaker.begin() as s:
+        assert await forget_misses(s, ["c1"]) == 1
+
+    assert (await bench.run(run["id"]))["labelled"]["total"] == 0

@@ -13,12 +13,17 @@ from typing import Any
 
 import pytest
 
+from bot.trainer.editor import TrainingDataEditor
 from bot.trainer.evaluation import Metrics, load_test_split
 from bot.trainer.worker import TrainingFailed, run, run_worker, write_json
 from bot.training import fingerprint, model_path
 
 ROOT = Path(__file__).resolve().parents[3]
 TEST_SPLIT = ROOT / "tests" / "nlu"
+NEW_INTENT = "live_stream_time"
+NEW_EXAMPLES = ["直播几点开始", "你们几点直播", "直播间每天几点开", "今晚几点开播"]
+# As if labelled from the inbox since the last run: one new-intent question, one old.
+LABELLED = ["直播几点开始", "我的订单到哪了"]
 
 
 def copy_project(dest: Path) -> Path:
@@ -31,14 +36,19 @@ def copy_project(dest: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """One real run of the worker on a copy of the project (trains a model: about a minute)."""
+    """One real run of the worker on a copy of the project (trains a model: about a minute).
+
+    A trainer has just added an intent the held-out split has no example of.
+    """
     tmp = tmp_path_factory.mktemp("worker")
     root = copy_project(tmp / "root")
+    TrainingDataEditor(root).create_intent(NEW_INTENT, NEW_EXAMPLES, "每晚 20:00 开播")
     stages: list[str] = []
     started = time.perf_counter()
     result = asyncio.run(
-        run_worker(root, tmp / "models", TEST_SPLIT, tmp / "out.json", on_stage=stages.append)
-    )
+        run_worker(root, tmp / "models", TEST_SPLIT, tmp / "out.json", on_stage=stages.append,
+                   labelled=LABELLED)
+    )  # fmt: skip
     wall = time.perf_counter() - started
     print(f"worker: train {result['train_seconds']}s, evaluate {result['evaluate_seconds']}s, "
           f"wall {wall:.1f}s")  # fmt: skip
@@ -58,6 +68,19 @@ def test_real_run_trains_a_good_model(trained: dict[str, Any]) -> None:
     assert result["baseline"] is None
     assert trained["stages"] == ["training", "evaluating", "done"]
     assert json.loads((tmp / "out.json").read_text(encoding="utf-8")) == result
+
+
+def test_the_new_model_reads_the_labelled_texts_and_names_what_the_split_cannot_measure(
+    trained: dict[str, Any],
+) -> None:
+    result = trained["result"]
+
+    assert result["metrics"]["untested_intents"] == [NEW_INTENT]
+    assert NEW_INTENT not in {row["intent"] for row in result["metrics"]["per_intent"]}
+    readings = result["labelled"]
+    assert [r["predicted"] for r in readings] == [NEW_INTENT, "order_status"]
+    assert not any(r["fell_back"] for r in readings)
+    assert all(0.5 < r["confidence"] <= 1 for r in readings)
 
 
 async def test_existing_model_is_reused_and_baseline_scored_on_the_same_split(
