@@ -173,6 +173,18 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         # A tapped (or typed) button answers the question, whatever its words parse as.
         tapped = offered_answer(tracker, domain, str(requested)) is not None
         correcting = intent == "deny" and corrects(latest_text(tracker))
+        given: list[EventType] = []
+        reason = reason_said(latest_text(tracker)) if intent == "deny" else None
+        proposed = asked_order(tracker.events).proposed if reason else None
+        if (
+            proposed
+            and requested == "order_id"
+            and tracker.get_slot("request_kind") == ("refund_request")
+        ):
+            # 「不想要了」 to 「是下面这笔订单吗」 for a refund gives the reason, not 「算了」.
+            given = [SlotSet("order_id", proposed), SlotSet("refund_reason", reason)]
+            tracker.add_slots(given)
+            intent = "inform"
         if intent == "deny" and requested in FREE_TEXT_SLOTS and not tapped and not correcting:
             return [SlotSet("request_kind", ABORTED), SlotSet("requested_slot", None)]
         if requested not in (None, "order_id", "cancel_confirmed") and not tapped:
@@ -196,7 +208,6 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             if policy is not None:
                 dispatcher.utter_message(response=policy.response)
             return [SlotSet("request_kind", ABOUT_A_REFUND[kind]), SlotSet("requested_slot", None)]
-        given: list[EventType] = []
         if requested is None and intent == "invoice":
             # 「我要开发票，抬头是上海小林科技有限公司」: asked again after the order.
             title = title_said(latest_text(tracker))
@@ -357,8 +368,9 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
 
         Positions (「第二个」) count on the buttons the shopper saw; before any
         were shown, on those the question would show. The request itself may
-        name its order by the short number and say more (「我要退货 263307」),
-        and a lookup by the goods in it (「我买的羽绒服还没到」).
+        name its order by the short number and say more (「我要退货 263307」), and
+        so may a reply that asks the same again (「418825能开发票吗」); a lookup
+        by the goods in it (「我买的羽绒服还没到」).
         """
         text = latest_text(tracker)
         shopper_id = shopper_id_of(tracker)
@@ -366,7 +378,9 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             return None
         recent = await self.shop.recent_orders(shopper_id=shopper_id, limit=RECENT_ORDERS_SCANNED)
         asked = asked_order(tracker.events)
-        if asked.question is None:
+        # Asked which order, 「418825能开发票吗」 restates the request with its order.
+        restated = latest_intent(tracker) == tracker.get_slot("request_kind")
+        if asked.question is None or restated:
             by_number = named_by_number(text, recent)
             if by_number is not None:
                 return by_number

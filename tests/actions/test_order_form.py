@@ -24,7 +24,7 @@ from actions.order_form import (
     slots_for,
     title_said,
 )
-from actions.order_offer import offer_for
+from actions.order_offer import NAMED_QUESTION, offer_for
 from actions.order_request import HANDLERS
 from actions.shop.seed import (
     DEMO_COMPLETED_ORDER,
@@ -881,3 +881,46 @@ async def test_a_tax_id_alone_for_the_title_is_kept_and_the_title_asked_once(
     )
     assert found == {"invoice_title": None, "tax_id": "91310104MA1FL0XX1K"}
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "picked"),
+    [
+        ("418825能开发票吗", "invoice", {"order_id": DEMO_SHIPPED_ORDER}),  # it asked again
+        ("418825", "inform", {"order_id": DEMO_SHIPPED_ORDER}),
+        ("418825到哪了", "order_status", {}),  # another request: it switches to that
+    ],
+)
+async def test_a_reply_that_restates_the_request_with_a_short_number_picks_it(
+    shop: ShopService, text: str, intent: str, picked: dict[str, str]
+) -> None:
+    asked = {"event": "bot", "text": "请问是哪一笔订单呢？", "data": {"buttons": [
+        {"title": i[-6:], "payload": f'/inform{{"order_id":"{i}"}}'}
+        for i in (DEMO_PAID_ORDER, DEMO_SHIPPED_ORDER)]},
+        "metadata": {"utter_action": "utter_ask_order_id_choose"}}  # fmt: skip
+    slots = {"request_kind": "invoice", "requested_slot": "order_id"}
+    tracker = make_tracker(text, intent, slots=slots, events=[asked], active_loop="order_form")
+
+    found = await ValidateOrderForm(shop).extract_order_id(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert found == picked
+
+
+async def test_a_reason_for_the_proposed_order_confirms_it_for_the_refund(
+    shop: ShopService, domain: dict
+) -> None:
+    # 「不想要了」 to 「是下面这笔订单吗」 got 「已为您取消本次操作」.
+    proposed = {"event": "bot", "text": "是下面这笔订单吗？", "data": {"buttons": [
+        {"title": DEMO_SHIPPED_ORDER[-6:],
+         "payload": f'/inform{{"order_id":"{DEMO_SHIPPED_ORDER}"}}'}]},
+        "metadata": {"utter_action": NAMED_QUESTION}}  # fmt: skip
+    slots = {"request_kind": "refund_request", "requested_slot": "order_id"}
+    tracker = make_tracker(
+        "不想要了", "deny", slots=slots, events=[proposed], active_loop="order_form"
+    )
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, domain)
+
+    assert slot_values(events, "order_id")[-1] == DEMO_SHIPPED_ORDER
+    assert slot_values(events, "refund_reason")[-1] == "不想要了"
+    assert ABORTED not in slot_values(events, "request_kind")

@@ -497,6 +497,33 @@ async def test_a_title_given_with_the_invoice_request_is_kept(
     assert (invoice.title, invoice.tax_id) == ("上海小林科技有限公司", "91310104MA1FL0XX1K")
 
 
+async def test_a_reason_to_the_proposed_order_goes_on_with_the_refund(
+    stack: Stack, other_shopper: Shopper
+) -> None:
+    # 「不想要了」 to 「是下面这笔订单吗」 got 「已为您取消本次操作」.
+    order_id = "2611241600784477"
+    await _new_order(stack, order_id, [("P1004", "羊毛混纺围巾", 1, 12900)])
+    [proposed] = await other_shopper.say("围巾那单我想退款")
+    assert order_id in proposed["quick_replies"][0]["payload"], proposed["text"]
+    [confirm] = await other_shopper.say("不想要了")
+    assert "确认退款" in [q["title"] for q in confirm["quick_replies"]], confirm["text"]
+    assert order_id in confirm["text"] and "原因：不想要了" in confirm["text"]
+    [kept] = await other_shopper.say("先不退了")
+    assert "没有为订单" in kept["text"]
+
+
+async def test_an_order_asked_for_is_picked_from_a_reply_that_asks_again(
+    shopper: Shopper,
+) -> None:
+    # 「418825能开发票吗」 while asked which order got the same list again.
+    [ask] = await shopper.say("发票能开吗")
+    assert "哪一笔" in ask["text"] or ask["quick_replies"], ask["text"]
+    [answer] = await shopper.say(f"{DEMO_SHIPPED_ORDER[-6:]}能开发票吗")
+    assert "发票抬头" in answer["text"], answer["text"]  # the order is known: its title next
+    [kept] = await shopper.say("算了")
+    assert "取消" in kept["text"], kept["text"]
+
+
 async def test_a_new_question_while_the_form_waits_is_answered(
     stack: Stack, shopper: Shopper
 ) -> None:
