@@ -8,6 +8,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import request_text
+from actions.refund_goods import goods_named, goods_text, refund_words
 from actions.shop.errors import InvalidOrderState
 from actions.shop.format import REFUND_STATUS_LABELS, STATUS_LABELS, local_time, yuan
 from actions.shop.policy import RETURN_STATES, refunded_in_full
@@ -48,6 +50,20 @@ async def _after_sales(
         )
         return []
     case = after_sales_case(order, shop.now())
+    if kind == "return" and case == "not_shipped" and order.status == "paid":
+        goods = await goods_named(shop, order, [request_text(tracker, "return_goods")])
+        if goods:
+            # 「退1包就行」 before shipping: refund that part; cancelling refunds it all.
+            dispatcher.utter_message(
+                response="utter_return_not_shipped_some",
+                order_id=order.id,
+                goods=goods_text(order, goods),
+                buttons=[
+                    {"title": "只退这部分", "payload": refund_words(order, goods)},
+                    {"title": "取消整单", "payload": "/cancel_order"},
+                ],
+            )
+            return []
     deadline = local_time(order.delivered_at + RETURN_WINDOW) if order.delivered_at else ""
     dispatcher.utter_message(
         response=f"utter_{kind}_{case}",

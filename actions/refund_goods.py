@@ -118,6 +118,14 @@ def goods_of(slot: Iterable[str] | None) -> Goods:
     return goods
 
 
+def refund_words(order: OrderView, goods: Mapping[str, int]) -> str:
+    """A refund request in words that name ``goods`` again, for a button: the words go
+    through the NLU like typed ones (「订单…申请退款，只退婴儿纸尿裤1件」)."""
+    names = {item.product_id: item.name for item in order.items}
+    said = "、".join(f"{names[pid]}{n}件" for pid, n in goods.items() if pid in names)
+    return f"订单{order.id}申请退款，只退{said}"
+
+
 def goods_text(order: OrderView, goods: Mapping[str, int]) -> str:
     """「纯棉圆领T恤 ×1」 for the goods chosen, the order's summary for all of it."""
     if not goods:

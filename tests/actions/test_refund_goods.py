@@ -168,3 +168,23 @@ def test_the_slot_holds_goods_and_counts_and_drops_what_it_cannot_read() -> None
     assert goods_slot({TSHIRT: 1, JACKET: 2}) == [f"{TSHIRT}:1", f"{JACKET}:2"]
     assert goods_slot({}) is None
     assert goods_of([f"{TSHIRT}:1", "P9", "P8:x", "P7:0", None]) == {TSHIRT: 1}
+
+
+async def test_a_return_of_some_goods_before_shipping_offers_to_refund_just_those(
+    shop: ShopService,
+) -> None:
+    # 「买了2包纸尿裤 退1包就行」 was told to cancel the whole order.
+    dispatcher = CollectingDispatcher()
+    request = user("买了2包纸尿裤 退1包就行", "return_goods")
+    slots = {"request_kind": "return_goods", "order_id": DEMO_PAID_ORDER}
+    tracker = make_tracker("/inform", "inform", slots=slots, events=[request])
+
+    await ActionHandleOrderRequest(shop).run(dispatcher, tracker, {})
+
+    [message] = dispatcher.messages
+    assert (message["response"], message["goods"]) == ("utter_return_not_shipped_some",
+                                                       "婴儿纸尿裤 ×1")  # fmt: skip
+    refund, cancel = message["buttons"]
+    order = await shop.order("demo", DEMO_PAID_ORDER)
+    assert await goods_named(shop, order, [refund["payload"]]) == {"P3001": 1}
+    assert cancel["payload"] == "/cancel_order"

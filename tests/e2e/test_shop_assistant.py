@@ -449,6 +449,26 @@ async def test_urging_twice_says_it_was_urged_and_a_refund_under_review_stops_it
     assert "暂停发货" in held["text"], held["text"]
 
 
+async def test_returning_some_goods_before_shipping_refunds_just_those(
+    stack: Stack, other_shopper: Shopper
+) -> None:
+    # 「退1包就行」 before shipping was told to cancel the whole order.
+    order_id = "2611241700895588"
+    lines = [("P3001", "婴儿纸尿裤", 2, 13900), ("P5001", "每日坚果礼盒", 1, 8990)]
+    await _new_order(stack, order_id, lines, status="paid")
+    [offer] = await other_shopper.say(f"纸尿裤买了2包 想退货1包 订单{order_id}")
+    buttons = {q["title"]: q["payload"] for q in offer["quick_replies"]}
+    assert "只退这部分" in buttons and "取消整单" in buttons, offer["text"]
+    [confirm] = await other_shopper.say(buttons["只退这部分"])
+    [confirm] = (
+        await other_shopper.say("不想要了") if "原因是什么" in confirm["text"] else [confirm]
+    )
+    assert "婴儿纸尿裤 ×1" in confirm["text"] and "¥139.00" in confirm["text"], confirm["text"]
+    await other_shopper.say("确认退款")
+    order, refunds = await _order(stack, order_id)
+    assert [r.amount_fen for r in refunds] == [13900] and order.status == "paid"
+
+
 async def test_a_company_invoice_asks_for_the_tax_id_alone_and_files_it(
     other_shopper: Shopper, stack: Stack
 ) -> None:
