@@ -12,6 +12,7 @@ from actions.policy import PRE_SALE, topic_of
 from actions.product_aspects import MATERIAL, PRICE, SIZES, Aspect, aspect_of
 from actions.shop.format import yuan
 from actions.shop.views import ProductView
+from actions.size_advice import Body, body_in, size_chart, size_for
 
 # The product last described: 「多少钱」 after 「羽绒服有货吗」 asks about the coat.
 PRODUCT_SLOT = "product_name"
@@ -54,7 +55,7 @@ class ActionProductConsult(UsesShop, Action):
         if aspect is None:
             describe(dispatcher, product)
         else:
-            answer_aspect(dispatcher, product, aspect)
+            answer_aspect(dispatcher, product, aspect, body_in(text))
         return [SlotSet(PRODUCT_SLOT, product.name)]
 
 
@@ -73,8 +74,14 @@ def describe(dispatcher: CollectingDispatcher, product: ProductView) -> None:
         dispatcher.utter_message(response="utter_authentic")
 
 
-def answer_aspect(dispatcher: CollectingDispatcher, product: ProductView, aspect: Aspect) -> None:
-    """Only what was asked: 「有L码吗」 gets yes or no about L and the stock."""
+def answer_aspect(
+    dispatcher: CollectingDispatcher,
+    product: ProductView,
+    aspect: Aspect,
+    body: Body | None = None,
+) -> None:
+    """Only what was asked: 「有L码吗」 gets yes or no about L and the stock; 「我175
+    140斤穿什么码」 (a ``body``) the size that fits."""
     name, sizes = product.name, "、".join(product.sizes)
     if aspect.kind == PRICE:
         dispatcher.utter_message(
@@ -99,6 +106,14 @@ def answer_aspect(dispatcher: CollectingDispatcher, product: ProductView, aspect
     elif aspect.kind == SIZES and aspect.size:
         dispatcher.utter_message(
             response="utter_product_size_missing", name=name, size=aspect.size, sizes=sizes
+        )
+    elif (
+        aspect.kind == SIZES and body is not None and any(s in size_chart() for s in product.sizes)
+    ):
+        fits = size_for(body, product.sizes)
+        response = "utter_product_size_advice" if fits else "utter_product_size_none_fits"
+        dispatcher.utter_message(
+            response=response, name=name, body=body.said(), size=fits or "", sizes=sizes
         )
     elif aspect.kind == SIZES:
         dispatcher.utter_message(response="utter_product_sizes", name=name, sizes=sizes)

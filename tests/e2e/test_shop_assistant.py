@@ -469,6 +469,12 @@ async def test_returning_some_goods_before_shipping_refunds_just_those(
     assert [r.amount_fen for r in refunds] == [13900] and order.status == "paid"
 
 
+async def test_a_size_question_with_height_and_weight_gets_a_size(shopper: Shopper) -> None:
+    # It listed the sizes and left the choice to the shopper.
+    [answer] = await shopper.say("羽绒服 我175 140斤穿什么码")
+    assert "建议选 XL 码" in answer["text"], answer["text"]
+
+
 async def test_a_company_invoice_asks_for_the_tax_id_alone_and_files_it(
     other_shopper: Shopper, stack: Stack
 ) -> None:
