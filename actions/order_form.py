@@ -21,7 +21,14 @@ from actions.order_offer import (
     offer_among,
 )
 from actions.policy import policy_asked_with
-from actions.refund_goods import goods_named, goods_of, goods_slot, request_texts
+from actions.refund_goods import (
+    PAUSED_REFUND,
+    goods_named,
+    goods_of,
+    goods_slot,
+    paused_refund,
+    request_texts,
+)
 from actions.responses import button_answer, button_named_in
 from actions.shop.errors import OrderNotFound
 from actions.shop.policy import past_refund_window
@@ -242,6 +249,10 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             # here keeps Rasa from rejecting the form for the unanswered question,
             # which would leave the shopper with "I did not understand".
             events.append(SlotSet("request_kind", intent))
+            before = kind_before_the_message(tracker)  # Rasa's mapping set the new kind
+            if before == "refund_request" and intent not in ("refund_request", "cancel_refund"):
+                # 「等等 先问下物流」 before the refund was filed: offered again after.
+                events.append(SlotSet(PAUSED_REFUND, paused_refund(tracker)))
         elif (
             (requested in ASKED_AGAIN and intent == "inform")
             or (requested in FREE_TEXT_SLOTS and correcting)

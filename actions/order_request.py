@@ -18,6 +18,7 @@ from actions.order_form import (
     NOTHING_TO_WITHDRAW,
     request_of,
 )
+from actions.refund_goods import PAUSED_REFUND, resume_words
 from actions.shop.errors import OrderNotFound
 from actions.shop.service import ShopService
 
@@ -43,6 +44,7 @@ ONE_REQUEST_SLOTS = (
     "refund_reason",
     "refund_confirmed",
     "refund_goods",
+    "paused_refund",
     "cancel_confirmed",
     "new_address",
     "address_confirmed",
@@ -84,4 +86,26 @@ class ActionHandleOrderRequest(UsesShop, Action):
                 order_id = tracker.get_slot("order_id")
                 dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
                 events = [SlotSet("order_id", None), SlotSet("order_status", None)]
+            else:
+                await self._offer_paused_refund(dispatcher, tracker, shopper_id, kind)
         return events + [SlotSet(slot, None) for slot in ONE_REQUEST_SLOTS]
+
+    async def _offer_paused_refund(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, shopper_id: str, kind: str
+    ) -> None:
+        """A refund set aside for this request (「等等 先问下物流」) is offered again."""
+        paused = tracker.get_slot(PAUSED_REFUND)
+        if not isinstance(paused, dict) or not paused.get("order_id") or kind == "refund_request":
+            return
+        try:
+            order = await self.shop.order(shopper_id=shopper_id, order_id=paused["order_id"])
+        except OrderNotFound:
+            return
+        dispatcher.utter_message(
+            response="utter_refund_resume",
+            order_id=order.id,
+            buttons=[
+                {"title": "继续退款", "payload": resume_words(order, paused)},
+                {"title": "不用了", "payload": "/deny"},
+            ],
+        )

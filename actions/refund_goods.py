@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from rasa_sdk import Tracker
 
@@ -20,6 +21,8 @@ from actions.shop.views import OrderView, ProductView
 
 #: The form that asks what a refund needs.
 FORM = "order_form"
+#: A refund set aside for another question (「等等 先问下物流」), offered again after it.
+PAUSED_REFUND = "paused_refund"
 # 「全部退」, 「整单退款」: the whole order after all (「不是全部」 is not).
 _WHOLE_ORDER = re.compile("(?<!不是)(?<!不)(?:全部|整单|都退|全退|一起退|所有)")
 # 「羽绒服留着」, 「羽绒服不退」: these goods stay with the shopper.
@@ -116,6 +119,23 @@ def goods_of(slot: Iterable[str] | None) -> Goods:
         if pid and count.isdigit() and int(count) > 0:
             goods[pid] = int(count)
     return goods
+
+
+def paused_refund(tracker: Tracker) -> dict[str, Any]:
+    """What a refund not yet filed had: its order, reason and goods (the slot's value)."""
+    return {
+        "order_id": tracker.get_slot("order_id"),
+        "reason": tracker.get_slot("refund_reason"),
+        "goods": tracker.get_slot("refund_goods"),
+    }
+
+
+def resume_words(order: OrderView, paused: Mapping[str, Any]) -> str:
+    """The set-aside refund asked for again in words (for its 「继续退款」 button)."""
+    goods = goods_of(paused.get("goods"))
+    words = refund_words(order, goods) if goods else f"订单{order.id}申请退款"
+    reason = paused.get("reason")
+    return f"{words}，原因：{reason}" if reason else words
 
 
 def refund_words(order: OrderView, goods: Mapping[str, int]) -> str:

@@ -188,3 +188,46 @@ async def test_a_return_of_some_goods_before_shipping_offers_to_refund_just_thos
     order = await shop.order("demo", DEMO_PAID_ORDER)
     assert await goods_named(shop, order, [refund["payload"]]) == {"P3001": 1}
     assert cancel["payload"] == "/cancel_order"
+
+
+async def test_a_new_request_at_the_refund_confirmation_sets_the_refund_aside(
+    shop: ShopService, domain: dict
+) -> None:
+    slots = {"request_kind": "refund_request", "requested_slot": "refund_confirmed",
+             "order_id": DEMO_SHIPPED_ORDER, "order_status": "shipped",
+             "refund_reason": "质量问题", "refund_goods": [f"{TSHIRT}:1"]}  # fmt: skip
+    # Rasa's slot mapping has set request_kind from the new message's intent already.
+    before = [{"event": "slot", "name": "request_kind", "value": "refund_request"},
+              user("我要退款", "refund_request")]  # fmt: skip
+    slots["request_kind"] = "logistics_track"
+    tracker = make_tracker(
+        "等等 先问下物流到哪了", "logistics_track", slots=slots, events=before,
+        active_loop="order_form",
+    )  # fmt: skip
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, domain)
+
+    set_to = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert set_to["request_kind"] == "logistics_track"
+    assert set_to["paused_refund"] == {
+        "order_id": DEMO_SHIPPED_ORDER, "reason": "质量问题", "goods": [f"{TSHIRT}:1"]
+    }  # fmt: skip
+
+
+async def test_the_refund_set_aside_is_offered_again_after_the_answer(shop: ShopService) -> None:
+    # 「那退款继续吧」 after the answer got 「您目前没有退款记录」: the refund was gone.
+    dispatcher = CollectingDispatcher()
+    paused = {"order_id": DEMO_SHIPPED_ORDER, "reason": "质量问题", "goods": [f"{TSHIRT}:1"]}
+    slots = {"request_kind": "logistics_track", "order_id": DEMO_SHIPPED_ORDER,
+             "paused_refund": paused}  # fmt: skip
+
+    events = await ActionHandleOrderRequest(shop).run(dispatcher, make_tracker(slots=slots), {})
+
+    offer = dispatcher.messages[-1]
+    assert offer["response"] == "utter_refund_resume"
+    resume, no = offer["buttons"]
+    assert (
+        resume["payload"] == f"订单{DEMO_SHIPPED_ORDER}申请退款，只退纯棉圆领T恤1件，原因：质量问题"
+    )
+    assert no["payload"] == "/deny"
+    assert {"event": "slot", "timestamp": None, "name": "paused_refund", "value": None} in events

@@ -475,6 +475,25 @@ async def test_a_size_question_with_height_and_weight_gets_a_size(shopper: Shopp
     assert "建议选 XL 码" in answer["text"], answer["text"]
 
 
+async def test_a_refund_set_aside_for_another_question_is_offered_again(
+    stack: Stack, other_shopper: Shopper
+) -> None:
+    # After 「等等 先问下物流」 at the confirmation the refund was gone.
+    order_id = "2611241800906699"
+    await _new_order(stack, order_id)
+    await other_shopper.say(f"订单{order_id}我要退款")
+    [confirm] = await other_shopper.say("质量问题")
+    assert "确认退款" in [q["title"] for q in confirm["quick_replies"]], confirm["text"]
+    replies = await other_shopper.say("等等 先问下物流到哪了", replies=2)
+    offer = replies[-1]
+    assert "还没有提交" in offer["text"], [m["text"] for m in replies]
+    resume = {q["title"]: q["payload"] for q in offer["quick_replies"]}["继续退款"]
+    [again] = await other_shopper.say(resume)
+    assert order_id in again["text"] and "原因：质量问题" in again["text"], again["text"]
+    [kept] = await other_shopper.say("先不退了")
+    assert "没有为订单" in kept["text"]
+
+
 async def test_a_company_invoice_asks_for_the_tax_id_alone_and_files_it(
     other_shopper: Shopper, stack: Stack
 ) -> None:
