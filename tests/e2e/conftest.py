@@ -13,9 +13,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from bot.stack import ROOT, LocalStack, local_stack
+from tests.browsers import chromium
 from tests.socket_clients import AgentClient, WidgetClient
 
 SECRET = "e2e-secret"
@@ -23,15 +24,6 @@ AGENT, AGENT_PASSWORD = "xiaomei", "e2e-password"
 TRAINER, TRAINER_PASSWORD = "xunlian", "e2e-trainer-password"
 SUPERVISOR, SUPERVISOR_PASSWORD = "laowang", "e2e-supervisor-password"
 Stack = LocalStack
-CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright cannot download browsers here
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-features=LocalNetworkAccessChecks",
-]
 
 
 def training_copy(target: Path) -> Path:
@@ -68,12 +60,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    # Module, not session: sync Playwright keeps an event loop running in this
-    # thread while it is open, and the asyncio tests of other modules need it.
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

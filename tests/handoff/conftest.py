@@ -21,6 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
+from actions.shop.db import create_schema as create_shop_schema
+from actions.shop.db import make_engine as make_shop_engine
+from actions.shop.db import make_sessionmaker as make_shop_sessionmaker
+from actions.shop.seed import seed_demo_shop
+from actions.shop.service import ShopService
 from handoff.db import create_schema, make_engine, make_sessionmaker
 from handoff.models import Agent
 from handoff.queue import HandoffQueue
@@ -178,3 +183,14 @@ def open_ticket(queue: HandoffQueue) -> OpenTicket:
         return view.id
 
     return open_
+
+
+@pytest_asyncio.fixture
+async def shop() -> AsyncIterator[ShopService]:
+    """The demo shop in memory, its clock at ``NOW``."""
+    engine = make_shop_engine("sqlite+aiosqlite://")
+    await create_shop_schema(engine)
+    sessions = make_shop_sessionmaker(engine)
+    await seed_demo_shop(sessions, NOW)
+    yield ShopService(sessions, clock=lambda: NOW)
+    await engine.dispose()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect
 
 from actions.shop.db import make_engine, make_sessionmaker
 from actions.shop.seed import DEMO_SHIPPED_ORDER
@@ -25,6 +25,7 @@ from bot.app import create_app
 from bot.settings import Settings
 from handoff.users import UserDirectory
 from tests.bot.fake_rasa import FakeRasa
+from tests.browsers import chromium
 from tests.e2e.test_console_presence_transfer import _seed_shop
 from tests.handoff.test_live_handoff import PASSWORD, SECRET
 from tests.handoff.test_presence_live import _add_mei
@@ -33,18 +34,14 @@ from tests.images import png
 from tests.servers import serving_in_thread
 
 pytestmark = [pytest.mark.browser]
-CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright cannot download browsers here
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
 NOTE = "已核实订单，顾客要换货，等仓库回复"
 WAIT = 15_000
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

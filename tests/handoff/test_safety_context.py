@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from actions.shop.db import create_schema, make_engine, make_sessionmaker
 from actions.shop.demo_data import DEMO_PAID_ORDER, DEMO_SHIPPED_ORDER, DEMO_SHIPPED_TRACKING
-from actions.shop.seed import seed_demo_shop
 from actions.shop.service import ShopService
 from handoff.safety_context import concerns_delivery, flagged_messages, safety_context
 from handoff.views import TicketView
@@ -18,16 +15,6 @@ from tests.handoff.conftest import NOW
 COURIER = "快递员一直在我家门口不走，还说知道我住哪，说不给钱就弄死我"
 FIRE = "充电宝在充电的时候冒烟了，着火了，屋里全是烟"
 HOME = "我老公喝醉了在砸东西，说要打死我，我躲在卫生间"
-
-
-@pytest.fixture
-async def shop() -> AsyncIterator[ShopService]:
-    engine = make_engine("sqlite+aiosqlite://")
-    await create_schema(engine)
-    sessions = make_sessionmaker(engine)
-    await seed_demo_shop(sessions, NOW)
-    yield ShopService(sessions, clock=lambda: NOW)
-    await engine.dispose()
 
 
 def _ticket(shopper_id: str | None = "demo") -> TicketView:

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import datetime, timezone
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
-
-from actions.shop.db import create_schema, make_engine, make_sessionmaker
-from actions.shop.seed import DEMO_SHIPPED_ORDER, seed_demo_shop
+from actions.shop.seed import DEMO_SHIPPED_ORDER
 from actions.shop.service import ShopService
 from handoff.workspace import Workspace
-
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-async def shop() -> AsyncIterator[ShopService]:
-    engine = make_engine("sqlite+aiosqlite://")
-    await create_schema(engine)
-    sessions = make_sessionmaker(engine)
-    await seed_demo_shop(sessions, NOW)
-    yield ShopService(sessions, clock=lambda: NOW)
-    await engine.dispose()
 
 
 def workspace(shop: ShopService) -> Workspace:
