@@ -33,7 +33,7 @@ from actions.responses import button_answer, button_named_in
 from actions.shop.errors import OrderNotFound
 from actions.shop.policy import past_refund_window
 from actions.shop.views import OrderView
-from actions.text import find_order_id, split_contact, split_tax_id
+from actions.text import find_order_id, half_width, split_contact, split_tax_id
 
 ABORTED = "aborted"
 LOGIN_REQUIRED = "login_required"
@@ -77,6 +77,12 @@ _CALL_OFF = frozenset(
     {"取消", "取消吧", "取消了", "取消掉", "取消一下", "取消操作", "取消修改", "不改了"}
 )
 _PUNCTUATION = " \t,.!?~，。！？～…"
+# 「订单号」, 「这单」, 「改地址」 around the change itself.
+_ORDER_WORDS = re.compile(
+    r"订单号?|单号|这单|这个订单|那单"
+    r"|(?:帮我)?(?:要|想)?(?:修改|更改|改)(?:一下)?(?:收货)?地址(?:为|成|是)?"
+    r"|(?:收货)?地址(?:改|换)(?:一下|成|为|到)?"
+)
 # 「抬头是…」, 「抬头写…」, 「抬头：…」 up to the end of the clause.
 _TITLE_SAID = re.compile(r"抬头(?:是|为|写|开|填|:|：)+\s*([^，。！？,!?]+)")
 # What the confirmation buttons send.
@@ -215,6 +221,14 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             if policy is not None:
                 dispatcher.utter_message(response=policy.response)
             return [SlotSet("request_kind", ABOUT_A_REFUND[kind]), SlotSet("requested_slot", None)]
+        if requested is None and intent == "change_address" and tracker.get_slot("order_id"):
+            # 「订单… 收货人改成王丽」: the change is in the request, not asked for again.
+            said = contact_said(latest_text(tracker))
+            if said:
+                # Resolved here: the form validates only the slots it already needs.
+                found = await self.validate_new_address(said, dispatcher, tracker, domain)
+                given = [SlotSet("new_address", found["new_address"])]
+                tracker.add_slots(given)
         if requested is None and intent == "invoice":
             # 「我要开发票，抬头是上海小林科技有限公司」: asked again after the order.
             title = title_said(latest_text(tracker))
@@ -588,9 +602,12 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         if looks_like_address(contact.address):  # the words beside a phone are not the address
             return {"new_address": str(value).strip()}
         if contact.phone or contact.receiver:
-            order = await self.shop.order(
-                shopper_id=shopper_id_of(tracker), order_id=tracker.get_slot("order_id")
-            )
+            try:
+                order = await self.shop.order(
+                    shopper_id=shopper_id_of(tracker), order_id=tracker.get_slot("order_id")
+                )
+            except OrderNotFound:  # not the shopper's (said so by the order's check): ask later
+                return {"new_address": None}
             return {"new_address": contact_text(order.address, contact.receiver, contact.phone)}
         dispatcher.utter_message(response="utter_address_invalid")
         return {"new_address": None}
@@ -671,6 +688,17 @@ def declined_the_proposed_order(tracker: Tracker) -> bool:
     if latest_intent(tracker) != "deny" or asked_order(tracker.events).proposed is None:
         return False
     return corrects(latest_text(tracker))
+
+
+def contact_said(text: str) -> str | None:
+    """The new address, receiver or phone a change request gives, without its order number."""
+    order_id = find_order_id(text)
+    rest = half_width(text).replace(order_id, " ") if order_id else text
+    rest = _ORDER_WORDS.sub(" ", rest)
+    contact = split_contact(rest)
+    if looks_like_address(contact.address) or contact.phone or contact.receiver:
+        return rest.strip()
+    return None
 
 
 def title_said(text: str) -> str | None:

@@ -129,10 +129,13 @@ _CONTACT_LABELS = re.compile(
 _ASKED_TO = re.compile(
     r"^\s*(?:请|麻烦)?(?:帮我|给我)?(?:改|寄|送|发|换)(?:到|去|成)|^\s*(?:新的?)?地址(?:是|改成|改为)"
 )
-# A label for the name alone, however it is put: 「收件人：」, 「收货人 」, 「收件人改成」.
+# A label for the name alone, however it is put: 「收件人：」, 「收货人 」, 「收件人改成」,
+# and who the person is to the shopper: 「收货人改成我老婆王丽」.
 _NAME_LABEL = re.compile(
     r"(?:(?:收货人|收件人|联系人)(?:姓名|名字)?|姓名|名字)(?:写错了|错了|不对)?"
     r"\s*[:：,，]?\s*(?:应该是|是|为|改成|改为|换成|换为)?\s*"
+    r"(?:我的?)?(?:老婆|老公|爱人|媳妇|丈夫|妻子|妈妈|妈|爸爸|爸|女儿|儿子|姐姐|哥哥|弟弟|妹妹"
+    r"|婆婆|公公|岳母|朋友|同事|室友|家人)?\s*"
 )
 _SEPARATORS = re.compile(r"[\s,，;；、。!?~]+")
 # 「139 1234 5678」, 「139-1234-5678」: a mobile number typed in groups.

@@ -18,6 +18,7 @@ from actions.order_form import (
     NOTHING_TO_WITHDRAW,
     REQUEST_KINDS,
     ValidateOrderForm,
+    contact_said,
     looks_like_address,
     request_of,
     slot_values,
@@ -924,3 +925,30 @@ async def test_a_reason_for_the_proposed_order_confirms_it_for_the_refund(
     assert slot_values(events, "order_id")[-1] == DEMO_SHIPPED_ORDER
     assert slot_values(events, "refund_reason")[-1] == "不想要了"
     assert ABORTED not in slot_values(events, "request_kind")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("订单2611241900017700 收货人改成我老婆王丽", "收货人改成我老婆王丽"),
+        ("2611241900017700 手机号写错了 改成13912345678", "手机号写错了 改成13912345678"),
+        ("改地址 浙江省杭州市西湖区文三路100号 2611241900017700", "浙江省杭州市西湖区文三路100号"),
+        ("订单2611241900017700要改地址", None),
+    ],
+)
+def test_a_change_given_with_the_address_request_is_read(text: str, said: str | None) -> None:
+    assert contact_said(text) == said
+
+
+async def test_a_receiver_given_with_the_request_goes_to_the_confirmation(
+    shop: ShopService, domain: dict
+) -> None:
+    # The change in the opening message was dropped and the address asked for.
+    text = f"订单{DEMO_PAID_ORDER} 收货人改成我老婆王丽"
+    slots = {"request_kind": "change_address", "order_id": DEMO_PAID_ORDER, "order_status": "paid"}
+    tracker = make_tracker(text, "change_address", slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, domain)
+
+    order = await shop.order("demo", DEMO_PAID_ORDER)
+    assert split_contact(slot_values(events, "new_address")[-1]) == Contact(order.address, "王丽")

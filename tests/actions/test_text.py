@@ -113,6 +113,10 @@ def test_a_three_character_name_is_the_receiver_wherever_it_is_written(text: str
         (f"{PHONE} 刘女士 {ADDRESS}", Contact(ADDRESS, "刘女士", PHONE)),
         (f"{ADDRESS} 张元 {PHONE}", Contact(ADDRESS, "张元", PHONE)),
         (f"收件人：小林 {ADDRESS} {PHONE}", Contact(ADDRESS, "小林", PHONE)),
+        # Who the person is to the shopper stands before the name: it was lost.
+        ("收货人改成我老婆王丽", Contact("", "王丽")),
+        (f"收件人换成我妈张秀英 电话{PHONE}", Contact("", "张秀英", PHONE)),
+        ("收货人是我老公李强", Contact("", "李强")),
     ],
 )
 def test_labelled_titled_and_short_names_are_receivers_too(text: str, contact: Contact) -> None:

@@ -494,6 +494,19 @@ async def test_a_refund_set_aside_for_another_question_is_offered_again(
     assert "没有为订单" in kept["text"]
 
 
+async def test_a_receiver_named_with_who_they_are_is_kept(
+    stack: Stack, other_shopper: Shopper
+) -> None:
+    # 「收货人改成我老婆王丽」 lost the name.
+    order_id = "2611241900017700"
+    await _new_order(stack, order_id, status="paid")
+    [confirm] = await other_shopper.say(f"订单{order_id} 收货人改成我老婆王丽")
+    assert "王丽" in confirm["text"], confirm["text"]
+    await other_shopper.say("确认修改")
+    order, _ = await _order(stack, order_id)
+    assert (order.receiver, order.address) == ("王丽", "上海市浦东新区世纪大道1号")
+
+
 async def test_a_company_invoice_asks_for_the_tax_id_alone_and_files_it(
     other_shopper: Shopper, stack: Stack
 ) -> None:
