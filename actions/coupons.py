@@ -7,7 +7,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import UsesShop, question_text, shopper_id_of
+from actions.common import UsesShop, latest_intent, question_text, shopper_id_of
+from actions.fallback import FALLBACK_INTENT, ActionHandleFallback
+from actions.payments import ActionPaymentHelp
 from actions.policy import COUPON_RULES, asks_coupon_rules
 from actions.shop.format import local_time, yuan
 from actions.shop.views import CouponView
@@ -33,10 +35,23 @@ class ActionListCoupons(UsesShop, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Tell the rules if asked; else list coupons, say there are none, or ask to log in."""
+        """Tell the rules if asked; else list coupons, say there are none, or ask to log in.
+
+        Right after the list, a message read as something else (「为什么用不了」: a no,
+        a payment problem or not understood) comes here too: the rules if it asks
+        for them, else what its own intent would have got.
+        """
         if asks_coupon_rules(question_text(tracker)):
             dispatcher.utter_message(response=COUPON_RULES.response)
             return []
+        intent = latest_intent(tracker)
+        if intent == "deny":
+            dispatcher.utter_message(response="utter_anything_else")
+            return []
+        if intent == "payment_issue":
+            return await ActionPaymentHelp().run(dispatcher, tracker, domain)
+        if intent == FALLBACK_INTENT:
+            return await ActionHandleFallback(self.shop).run(dispatcher, tracker, domain)
         shopper_id = shopper_id_of(tracker)
         if shopper_id is None:
             dispatcher.utter_message(response="utter_login_required")

@@ -191,6 +191,23 @@ async def test_a_question_about_how_coupons_work_gets_the_rules(
 
 
 @pytest.mark.parametrize(
+    ("text", "intent", "response"),
+    [
+        ("为什么用不了", "deny", "utter_policy_coupon_rules"),  # it got 「还有什么可以帮您」
+        ("为啥用不了", "nlu_fallback", "utter_policy_coupon_rules"),
+        ("不用了", "deny", "utter_anything_else"),
+        ("付款失败了", "payment_issue", "utter_payment_issue"),
+    ],
+)
+async def test_right_after_the_coupons_a_question_about_them_gets_the_rules(
+    shop: ShopService, text: str, intent: str, response: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionListCoupons(shop).run(dispatcher, make_tracker(text, intent), {})
+    assert dispatcher.messages[0]["response"] == response
+
+
+@pytest.mark.parametrize(
     ("shopper_id", "responses"),
     [
         ("demo", ["utter_membership", "utter_membership_upgrade"]),

@@ -507,6 +507,16 @@ async def test_a_receiver_named_with_who_they_are_is_kept(
     assert (order.receiver, order.address) == ("王丽", "上海市浦东新区世纪大道1号")
 
 
+async def test_why_a_coupon_cannot_be_used_right_after_the_list_gets_the_rules(
+    shopper: Shopper,
+) -> None:
+    # 「为什么用不了」 read as a no: 「还有其他可以帮您的吗」.
+    [listed] = await shopper.say("我有哪些优惠券")
+    assert "到期" in listed["text"], listed["text"]
+    [rules] = await shopper.say("为什么用不了")
+    assert "不能叠加" in rules["text"], rules["text"]
+
+
 async def test_a_company_invoice_asks_for_the_tax_id_alone_and_files_it(
     other_shopper: Shopper, stack: Stack
 ) -> None:
