@@ -26,6 +26,7 @@ from actions.refund_goods import (
     goods_named,
     goods_of,
     goods_slot,
+    names_only_goods,
     paused_refund,
     request_texts,
 )
@@ -486,6 +487,17 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         if answers_in_words(tracker):  # 「用了两次就不充电了」 reads as an exchange
             return {"refund_reason": text}
         return {}
+
+    async def validate_refund_reason(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """「只退坚果」 at the reason names the goods, not a reason: the goods are kept
+        (``_refund_goods``) and the reason asked again; it was filed as the reason."""
+        text = str(value or "")
+        named = await self.shop.match_products(text, limit=5)
+        if named and names_only_goods(named, text):
+            return {"refund_reason": None}
+        return {"refund_reason": value}
 
     async def extract_refund_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -23,7 +23,7 @@ from actions.order_offer import (
     offer_for,
 )
 from actions.policy import policy_asked_with
-from actions.refund_goods import goods_of, goods_text
+from actions.refund_goods import goods_of, goods_text, request_texts
 from actions.refunds import amount_fen
 from actions.shop.format import STATUS_LABELS, yuan
 from actions.shop.policy import goods_share
@@ -184,6 +184,8 @@ class ActionAskRefundConfirmed(UsesShop, Action):
             shopper_id=shopper_id_of(tracker), order_id=tracker.get_slot("order_id")
         )
         goods = goods_of(tracker.get_slot("refund_goods"))
+        if not goods:
+            await _say_goods_not_in(self.shop, dispatcher, order, request_texts(tracker))
         share = goods_share(order, goods)
         amount = amount_fen(tracker.get_slot("amount")) or share
         events: list[EventType] = []
@@ -206,6 +208,20 @@ class ActionAskRefundConfirmed(UsesShop, Action):
             note=_IN_TRANSIT_NOTE if order.status == "shipped" and whole else "",
         )
         return events
+
+
+async def _say_goods_not_in(
+    shop: ShopService, dispatcher: CollectingDispatcher, order: OrderView, texts: list[str]
+) -> None:
+    """「只退口红」 for an order without lipstick: say so before offering the whole order."""
+    named = await shop.match_products(" ".join(texts), limit=5)
+    held = {item.product_id for item in order.items}
+    if named and not any(product.id in held for product in named):
+        dispatcher.utter_message(
+            response="utter_refund_goods_not_in_order",
+            order_id=order.id,
+            named="、".join(product.name for product in named),
+        )
 
 
 class ActionAskAddressConfirmed(UsesShop, Action):

@@ -38,6 +38,11 @@ _COUNT = re.compile(
 _NUMERALS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
              "八": 8, "九": 9, "十": 10}  # fmt: skip
 
+# What is left of 「我只想退这个坚果吧」 once the goods are out: no reason.
+_NOT_A_REASON = re.compile(
+    r"[\s，,。.!！?？~～]|只|退款|退掉|退了|退|要|想|我|的|了|吧|这个|那个|一下|也|都|就行|就好"
+    r"|麻烦|把|给|申请|帮"
+)
 Goods = dict[str, int]  # product id → how many; empty for the whole order
 
 
@@ -66,7 +71,7 @@ async def goods_named(shop: ShopService, order: OrderView, texts: Iterable[str])
     for text in texts:
         if _WHOLE_ORDER.search(text):
             chosen = {}
-        elif not any(word in text for word in _PICKS_THE_ORDER):
+        else:
             named = _chosen_in(products, held, text)
             chosen = chosen if named is None else named
     return chosen
@@ -80,6 +85,8 @@ def _chosen_in(products: list[ProductView], held: Goods, text: str) -> Goods | N
     keep: set[str] = set()
     last: set[str] = set(held) if len(held) == 1 else set()
     for clause in filter(None, _CLAUSE_BREAK.split(text)):
+        if any(word in clause for word in _PICKS_THE_ORDER):
+            continue  # 「418825那单」 picks the order; 「只退T恤」 after it picks goods
         named = {p.id for p in products if match_length(p, clause)}
         count = _count_in(clause)
         if any(word in clause for word in _KEEP):
@@ -96,6 +103,16 @@ def _chosen_in(products: list[ProductView], held: Goods, text: str) -> Goods | N
         refund = {pid: held[pid] for pid in held if pid not in keep}
     refund = {pid: n for pid, n in refund.items() if pid not in keep}
     return {} if refund == held else refund
+
+
+def names_only_goods(products: Iterable[ProductView], text: str) -> bool:
+    """Whether ``text`` only names goods to refund (「只退坚果」), giving no reason."""
+    rest = text
+    for product in products:
+        for word in sorted((product.name, *product.aliases), key=len, reverse=True):
+            if word:
+                rest = rest.replace(word, " ")
+    return len(_NOT_A_REASON.sub("", _COUNT.sub("", rest))) < 2
 
 
 def _count_in(clause: str) -> int | None:

@@ -47,6 +47,7 @@ def user(text: str, intent: str) -> dict[str, Any]:
         (["只退T恤 羽绒服留着"], {TSHIRT: 1}),
         (["羽绒服不退，申请退款"], {TSHIRT: 1}),
         (["T恤那单退款"], {}),  # names the order by its goods
+        (["418825那单 只退T恤"], {TSHIRT: 1}),  # the order, then the goods
         (["T恤和羽绒服都要退款"], {}),
         (["耳机退款"], {}),  # not in this order
         (["只退T恤", "质量问题"], {TSHIRT: 1}),  # the reason keeps the goods
@@ -231,3 +232,37 @@ async def test_the_refund_set_aside_is_offered_again_after_the_answer(shop: Shop
     )
     assert no["payload"] == "/deny"
     assert {"event": "slot", "timestamp": None, "name": "paused_refund", "value": None} in events
+
+
+@pytest.mark.parametrize(
+    ("text", "only_goods"),
+    [
+        ("只退坚果", True),  # it was filed as the reason
+        ("我只想退这个T恤吧", True),
+        ("纸尿裤退一包就行", True),
+        ("T恤质量有问题", False),
+        ("坚果受潮了", False),
+    ],
+)
+async def test_goods_named_at_the_reason_are_no_reason(
+    shop: ShopService, text: str, only_goods: bool
+) -> None:
+    found = await ValidateOrderForm(shop).validate_refund_reason(
+        text, CollectingDispatcher(), make_tracker(text, "refund_request"), {}
+    )
+    assert found == {"refund_reason": None if only_goods else text}
+
+
+async def test_goods_the_order_does_not_hold_are_said_before_the_confirmation(
+    shop: ShopService,
+) -> None:
+    # 「只退口红」 for the earbuds order offered the earbuds' ¥699 without a word.
+    dispatcher = CollectingDispatcher()
+    slots = {"order_id": DEMO_DELIVERED_ORDER, "refund_reason": "不想要了"}
+    tracker = make_tracker("263307只退口红", "refund_request", slots=slots)
+
+    await ActionAskRefundConfirmed(shop).run(dispatcher, tracker, {})
+
+    said, ask = dispatcher.messages
+    assert said["response"] == "utter_refund_goods_not_in_order" and "口红" in said["named"]
+    assert ask["response"] == "utter_ask_refund_confirmed"
