@@ -10,6 +10,8 @@ from actions.shop.errors import InvalidInput, InvalidOrderState, InvoiceAlreadyR
 from actions.shop.format import INVOICE_STATUS_LABELS, STATUS_LABELS
 from actions.shop.service import ShopService
 
+REFUNDED = "refunded"  # all of the order is (being) refunded: nothing to invoice
+
 
 async def invoice(
     shop: ShopService, shopper_id: str, tracker: Tracker, dispatcher: CollectingDispatcher
@@ -23,7 +25,10 @@ async def invoice(
             if existing is not None:
                 raise InvoiceAlreadyRequested(existing)
             order = await shop.order(shopper_id=shopper_id, order_id=order_id)
-            raise InvalidOrderState(order_id, order.status, "invoice")
+            refunded = await shop.refunded_in_full(shopper_id=shopper_id, order_id=order_id)
+            raise InvalidOrderState(
+                order_id, order.status, "invoice", REFUNDED if refunded else "status"
+            )
         requested = await shop.request_invoice(
             shopper_id=shopper_id, order_id=order_id, title=title, tax_id=tracker.get_slot("tax_id")
         )
@@ -36,10 +41,11 @@ async def invoice(
         )
         return []
     except InvalidOrderState as exc:
+        response = (
+            "utter_invoice_refunded" if exc.reason == REFUNDED else "utter_invoice_not_allowed"
+        )
         dispatcher.utter_message(
-            response="utter_invoice_not_allowed",
-            order_id=order_id,
-            status=STATUS_LABELS[exc.status],
+            response=response, order_id=order_id, status=STATUS_LABELS[exc.status]
         )
         return []
     except InvalidInput:

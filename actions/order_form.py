@@ -32,7 +32,7 @@ from actions.refund_goods import (
 )
 from actions.responses import button_answer, button_named_in
 from actions.shop.errors import OrderNotFound
-from actions.shop.policy import past_refund_window
+from actions.shop.policy import left_to_refund, past_refund_window
 from actions.shop.views import OrderView
 from actions.text import find_order_id, half_width, split_contact, split_tax_id
 
@@ -294,6 +294,10 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         except OrderNotFound:
             return []
         goods = await goods_named(self.shop, order, request_texts(tracker))
+        if not goods:
+            # 「全部退」 after the T-shirt was refunded: the rest (it was refused as a second
+            # refund of the whole order).
+            goods = left_to_refund(order, await self.shop.refunds(shopper_id, order.id))
         if goods == goods_of(tracker.get_slot("refund_goods")):
             return []
         changed: list[EventType] = [SlotSet("refund_goods", goods_slot(goods))]
@@ -320,8 +324,8 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             kind_slot = kind_before_the_message(tracker)
         kind = request_of(kind_slot, tracking_no)
         order_id = tracker.get_slot("order_id")
-        if kind == "invoice" and order_id and await self._invoiced(tracker, order_id):
-            return ["order_id"]  # one invoice an order: its handler says which, asks nothing
+        if kind == "invoice" and order_id and await self._no_invoice_to_ask(tracker, order_id):
+            return ["order_id"]  # invoiced or refunded already: its handler says so, asks nothing
         if kind == "refund_request" and tracker.get_slot("order_status") == "completed":
             if order_id and await self._past_refund_window(tracker, order_id):
                 return ["order_id"]  # too late: said at once, not after the reason
@@ -339,12 +343,14 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             return False
         return past_refund_window(order, self.shop.now())
 
-    async def _invoiced(self, tracker: Tracker, order_id: str) -> bool:
+    async def _no_invoice_to_ask(self, tracker: Tracker, order_id: str) -> bool:
+        """One invoice an order, and none for an order refunded in full."""
         shopper_id = shopper_id_of(tracker)
         if shopper_id is None:
             return False
         try:
-            return await self.shop.invoice(shopper_id, order_id) is not None
+            invoiced = await self.shop.invoice(shopper_id, order_id) is not None
+            return invoiced or await self.shop.refunded_in_full(shopper_id, order_id)
         except OrderNotFound:
             return False
 

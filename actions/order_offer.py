@@ -110,12 +110,15 @@ async def offer_among(
     kind = tracker.get_slot("request_kind")
     if kind in LOOKUP_KINDS and says_not_received(question_text(tracker)):
         return make_offer(recent, PARCEL_MISSING, named_goods)
-    if kind not in ("refund_request", "cancel_refund"):
+    if kind not in ("refund_request", "cancel_refund", "refund_progress"):
         return make_offer(recent, kind, named_goods)
     refunds = await shop.refunds(shopper_id=shopper_id_of(tracker))
     if kind == "cancel_refund":
         withdrawable = {r.order_id for r in refunds if r.status in IN_PROGRESS_REFUNDS}
         return make_offer([o for o in recent if o.id in withdrawable], kind, named_goods)
+    if kind == "refund_progress":  # 「我的退款呢」: only orders that have one
+        refunded = {r.order_id for r in refunds}
+        return make_offer([o for o in recent if o.id in refunded], kind, named_goods)
     active = [r for r in refunds if r.status in ACTIVE_REFUND_STATUSES]
     # An order with single goods refunded still has the others to refund.
     refunded = {o.id for o in recent if nothing_left_to_refund(o, active)}

@@ -116,9 +116,9 @@ async def urge_delivery(
         order, before = await shop.urge(shopper_id=shopper_id, order_id=order_id)
     except InvalidOrderState as exc:
         order = await shop.order(shopper_id=shopper_id, order_id=order_id)
-        response = (
-            "utter_urge_refunding" if exc.reason == "refunding" else "utter_urge_not_applicable"
-        )
+        response = "utter_urge_not_applicable"
+        if exc.reason == "refunding":  # held by the warehouse, or to be refused at the door
+            response = f"utter_urge_refunding_{order.status}"
         dispatcher.utter_message(response=response, **_order_fields(order))
         return []
     if before is not None and shop.now() - before < URGED_RECENTLY:

@@ -14,6 +14,7 @@ from actions.shop.errors import (
     RefundNotWithdrawable,
 )
 from actions.shop.models import Order, OrderItem, Refund, RefundLine
+from actions.shop.store import ACTIVE_REFUND_STATUSES
 from actions.shop.views import (
     ItemView,
     OrderView,
@@ -202,6 +203,18 @@ def refunded_in_full(active: Iterable[Refund | RefundView], order: Order | Order
     compensation, or single goods) the rest can still go back and its price is still
     protected."""
     return sum(refund.amount_fen for refund in active) >= order.total_fen
+
+
+def left_to_refund(order: OrderView, refunds: Iterable[RefundView]) -> dict[str, int]:
+    """The goods the order's active refunds of single goods leave (product id → how many);
+    {} when none is active, or one of the whole order is."""
+    active = [r for r in refunds if r.order_id == order.id and r.status in ACTIVE_REFUND_STATUSES]
+    if not active or any(not refund.counts for refund in active):
+        return {}
+    left = held_counts(order)
+    for pid, count in (pair for refund in active for pair in refund.counts):
+        left[pid] = left.get(pid, 0) - count
+    return {pid: count for pid, count in left.items() if count > 0}
 
 
 def closes_unshipped_order(order: Order, active: Iterable[Refund]) -> bool:

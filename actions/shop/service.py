@@ -248,6 +248,12 @@ class ShopService:
             active = await store.active_refunds(s, order.id)
             return refund_view(withdraw(active, order.id, self._clock()))
 
+    async def refunded_in_full(self, shopper_id: str, order_id: str) -> bool:
+        """Whether the order's refunds under way or done give all of it back."""
+        async with self._sessionmaker.begin() as s:
+            order = await store.owned_order(s, shopper_id, order_id)
+            return refunded_in_full(await store.active_refunds(s, order.id), order)
+
     async def refunds(self, shopper_id: str, order_id: str | None = None) -> list[RefundView]:
         """Return the shopper's refunds (of one order if given), newest first.
 
@@ -286,13 +292,16 @@ class ShopService:
 
         Raises:
             OrderNotFound: No such order (``NotYourOrder`` if someone else's).
-            InvalidOrderState: action "invoice" if unpaid or cancelled.
+            InvalidOrderState: action "invoice" if unpaid or cancelled, reason
+                "refunded" once all of it is (being) refunded.
             InvoiceAlreadyRequested: The order already has an invoice.
             InvalidInput: field "title" or "tax_id".
         """
         async with self._sessionmaker.begin() as s:
             order = await store.owned_order(s, shopper_id, order_id, for_update=True)
             require_status(order, INVOICE_STATES, "invoice")
+            if refunded_in_full(await store.active_refunds(s, order.id), order):
+                raise InvalidOrderState(order.id, order.status, "invoice", "refunded")
             existing = await store.invoice_for_order(s, order.id)
             if existing is not None:
                 raise InvoiceAlreadyRequested(invoice_view(existing))

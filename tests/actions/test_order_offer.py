@@ -122,6 +122,19 @@ async def test_an_order_with_one_of_its_goods_refunded_is_offered_for_the_rest(
     assert DEMO_SHIPPED_ORDER not in order_ids_on(dispatcher.messages[0])
 
 
+async def test_where_is_my_refund_offers_only_orders_that_have_one(shop: ShopService) -> None:
+    # It listed an order without a refund first.
+    await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", goods={"P1002": 1})
+    await shop.request_refund("demo", DEMO_DELIVERED_ORDER, "质量问题")
+    slots = {"request_kind": "refund_progress"}
+    tracker = make_tracker("我的退款呢", "refund_progress", slots=slots)
+    dispatcher = CollectingDispatcher()
+
+    await ActionAskOrderId(shop).run(dispatcher, tracker, {})
+
+    assert set(order_ids_on(dispatcher.messages[0])) == {DEMO_SHIPPED_ORDER, DEMO_DELIVERED_ORDER}
+
+
 def question(utter: str, order_ids: list[str] = ()) -> dict[str, Any]:  # type: ignore[assignment]
     buttons = [{"title": i[-6:], "payload": f'/inform{{"order_id":"{i}"}}'} for i in order_ids]
     return {

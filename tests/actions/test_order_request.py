@@ -102,7 +102,25 @@ async def test_an_unshipped_order_refunded_whole_is_closed_and_not_urged(
 async def test_an_order_whose_refund_is_under_review_is_not_urged(shop: ShopService) -> None:
     await shop.request_refund("u1002", OTHER_PAID_ORDER, "拍错了")  # a normal member: review
     urged, _ = await handle(shop, "urge_delivery", "u1002", order_id=OTHER_PAID_ORDER)
-    assert responses(urged) == ["utter_urge_refunding"]
+    assert responses(urged) == ["utter_urge_refunding_paid"]
+
+
+async def test_a_parcel_on_its_way_refunded_in_full_is_to_be_refused_not_urged(
+    shop: ShopService,
+) -> None:
+    # It said the warehouse had stopped it, though the courier had it.
+    await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了")
+    urged, _ = await handle(shop, "urge_delivery", order_id=DEMO_SHIPPED_ORDER)
+    assert responses(urged) == ["utter_urge_refunding_shipped"]
+
+
+async def test_an_order_refunded_in_full_gets_no_invoice(shop: ShopService) -> None:
+    # An invoice was filed for it.
+    await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了")
+    asked, _ = await handle(shop, "invoice", order_id=DEMO_SHIPPED_ORDER)
+    titled, _ = await handle(shop, "invoice", order_id=DEMO_SHIPPED_ORDER, invoice_title="个人")
+    assert responses(asked) == responses(titled) == ["utter_invoice_refunded"]
+    assert await shop.invoice("demo", DEMO_SHIPPED_ORDER) is None
 
 
 async def test_confirmed_cancel_of_a_paid_order_refunds_it(shop: ShopService) -> None:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.order_form import ValidateOrderForm
+from actions.order_form import ValidateOrderForm, slot_values
 from actions.order_questions import ActionAskRefundConfirmed
 from actions.order_request import ActionHandleOrderRequest
 from actions.refund_goods import goods_named, goods_of, goods_slot, request_texts
@@ -266,3 +266,20 @@ async def test_goods_the_order_does_not_hold_are_said_before_the_confirmation(
     said, ask = dispatcher.messages
     assert said["response"] == "utter_refund_goods_not_in_order" and "口红" in said["named"]
     assert ask["response"] == "utter_ask_refund_confirmed"
+
+
+async def test_the_whole_order_after_a_refund_of_some_goods_is_the_rest(
+    shop: ShopService, domain: dict
+) -> None:
+    # 「418825全部退」 after the T-shirt offered ¥478 and was then refused as a second refund.
+    await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", goods={TSHIRT: 1})
+    slots = {"request_kind": "refund_request", "requested_slot": "refund_reason",
+             "order_id": DEMO_SHIPPED_ORDER, "order_status": "shipped"}  # fmt: skip
+    tracker = make_tracker(
+        "全部退", "refund_request", slots=slots, events=[user("全部退", "refund_request")],
+        active_loop="order_form",
+    )  # fmt: skip
+
+    found = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, domain)
+
+    assert slot_values(found, "refund_goods")[-1] == [f"{JACKET}:1"]

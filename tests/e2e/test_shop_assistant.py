@@ -400,12 +400,10 @@ async def test_only_the_goods_named_are_refunded_and_the_rest_can_follow(
     [filed] = await other_shopper.say("确认退款")
     assert "¥79.00" in filed["text"], filed["text"]
 
-    # The jacket is still the shopper's to refund; the confirmation can change the goods.
+    # The jacket is still the shopper's to refund: a refund of the order is of the rest.
     await other_shopper.say(f"订单{order_id}我要退款")
     [confirm] = await other_shopper.say("质量问题")
-    assert "¥478.00" in confirm["text"], confirm["text"]
-    [again] = await other_shopper.say("不对，只退羽绒服")
-    assert "轻薄羽绒服 ×1" in again["text"] and "¥399.00" in again["text"], again["text"]
+    assert "轻薄羽绒服 ×1" in confirm["text"] and "¥399.00" in confirm["text"], confirm["text"]
     await other_shopper.say("确认退款")
 
     _, refunds = await _order(stack, order_id)
@@ -520,8 +518,10 @@ async def test_why_a_coupon_cannot_be_used_right_after_the_list_gets_the_rules(
 async def test_a_company_invoice_asks_for_the_tax_id_alone_and_files_it(
     other_shopper: Shopper, stack: Stack
 ) -> None:
+    order_id = "2611242000128811"  # the shared demo orders are refunded by other tests
+    await _new_order(stack, order_id)
     await other_shopper.say("我要开发票")
-    [ask_title] = await other_shopper.say(f'/inform{{"order_id":"{OTHER_SHIPPED_ORDER}"}}')
+    [ask_title] = await other_shopper.say(f'/inform{{"order_id":"{order_id}"}}')
     assert "发票抬头" in ask_title["text"]
 
     [ask_tax_id] = await other_shopper.say("杭州某某科技有限公司")
@@ -529,7 +529,7 @@ async def test_a_company_invoice_asks_for_the_tax_id_alone_and_files_it(
     [done] = await other_shopper.say("税号 91330100ma2b3c4d5e")
 
     assert "抬头：杭州某某科技有限公司" in done["text"], done["text"]
-    invoice = await _invoice(stack, OTHER_SHIPPED_ORDER)
+    invoice = await _invoice(stack, order_id)
     assert (invoice.title, invoice.tax_id) == ("杭州某某科技有限公司", "91330100MA2B3C4D5E")
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker
 
 from actions.shop.errors import InvalidInput, InvalidOrderState, RefundAlreadyRequested
-from actions.shop.models import Order, Refund, RefundLine, Shopper
+from actions.shop.models import Invoice, Order, Refund, RefundLine, Shopper
 from actions.shop.seed import DEMO_PAID_ORDER, DEMO_SHIPPED_ORDER
 from actions.shop.service import ShopService
 from tests.actions.shop.conftest import CountRows
@@ -156,3 +156,16 @@ async def test_a_refund_under_review_leaves_the_order_open(
         await s.execute(update(Shopper).where(Shopper.id == "demo").values(tier="normal"))
     await shop.request_refund("demo", DEMO_PAID_ORDER, "拍错了")
     assert (await shop.order("demo", DEMO_PAID_ORDER)).status == "paid"
+
+
+async def test_an_order_refunded_in_full_gets_no_invoice(
+    shop: ShopService, count_rows: CountRows
+) -> None:
+    await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, {TSHIRT: 1})
+    assert not await shop.refunded_in_full("demo", DEMO_SHIPPED_ORDER)
+    await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", None, {JACKET: 1})
+    assert await shop.refunded_in_full("demo", DEMO_SHIPPED_ORDER)
+    with pytest.raises(InvalidOrderState) as caught:
+        await shop.request_invoice("demo", DEMO_SHIPPED_ORDER, "个人")
+    assert (caught.value.action, caught.value.reason) == ("invoice", "refunded")
+    assert await count_rows(Invoice, order_id=DEMO_SHIPPED_ORDER) == 0
