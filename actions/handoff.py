@@ -13,7 +13,7 @@ from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import latest_intent, latest_text
+from actions.common import latest_intent, latest_text, shopper_id_of
 from actions.policy import (
     ACCOUNT_HELP,
     PHONE_LINE,
@@ -107,7 +107,13 @@ class ActionRequestAgent(Action):
             dispatcher.utter_message(response=SERVICE_HOURS.response)
             return []
         if intent == "account_security" and asks_account_help(text):
-            dispatcher.utter_message(response=ACCOUNT_HELP.response)
+            # A signed-in shopper is not told to sign in (「登录后再来找我」).
+            signed_in = shopper_id_of(tracker) is not None
+            dispatcher.utter_message(
+                response=f"{ACCOUNT_HELP.response}_signed_in"
+                if signed_in
+                else ACCOUNT_HELP.response
+            )
             return []
         if intent == "request_human" and topic_of(text, [PHONE_LINE]):
             dispatcher.utter_message(response=PHONE_LINE.response)

@@ -353,7 +353,8 @@ async def test_how_to_log_in_is_told_and_a_stolen_account_goes_to_security(
 ) -> None:
     dispatcher = CollectingDispatcher()
 
-    events = await ActionRequestAgent().run(dispatcher, make_tracker(text, "account_security"), {})
+    tracker = make_tracker(text, "account_security", shopper_id=None)
+    events = await ActionRequestAgent().run(dispatcher, tracker, {})
 
     responses = [m.get("response") for m in dispatcher.messages if m.get("response")]
     if helped:
@@ -479,3 +480,9 @@ def test_fallback_limit_is_configurable() -> None:
     assert fallback_limit({}) == 2
     assert fallback_limit({"KEFU_FALLBACKS_BEFORE_HANDOFF": "3"}) == 3
     assert fallback_limit({"KEFU_FALLBACKS_BEFORE_HANDOFF": "zero"}) == 2
+
+
+async def test_a_signed_in_shopper_is_not_told_to_sign_in() -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionRequestAgent().run(dispatcher, make_tracker("忘记密码了", "account_security"), {})
+    assert dispatcher.messages[0]["response"] == "utter_account_help_signed_in"

@@ -515,6 +515,14 @@ async def test_why_a_coupon_cannot_be_used_right_after_the_list_gets_the_rules(
     assert "不能叠加" in rules["text"], rules["text"]
 
 
+async def test_how_to_log_in_is_told_not_sent_to_the_security_team(shopper: Shopper) -> None:
+    # 「怎么登录」 got a scam warning and the security queue.
+    [answer] = await shopper.say("忘记密码了怎么办")
+    assert "忘记密码" in answer["text"] and "登录状态" in answer["text"], answer["text"]
+    [next_answer] = await shopper.say("你是机器人吗")  # the bot still answers: no handoff
+    assert "机器人" in next_answer["text"], next_answer["text"]
+
+
 async def test_a_company_invoice_asks_for_the_tax_id_alone_and_files_it(
     other_shopper: Shopper, stack: Stack
 ) -> None:
