@@ -190,11 +190,8 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         given: list[EventType] = []
         reason = reason_said(latest_text(tracker)) if intent == "deny" else None
         proposed = asked_order(tracker.events).proposed if reason else None
-        if (
-            proposed
-            and requested == "order_id"
-            and tracker.get_slot("request_kind") == ("refund_request")
-        ):
+        refunding = tracker.get_slot("request_kind") == "refund_request"
+        if proposed and requested == "order_id" and refunding:
             # 「不想要了」 to 「是下面这笔订单吗」 for a refund gives the reason, not 「算了」.
             given = [SlotSet("order_id", proposed), SlotSet("refund_reason", reason)]
             tracker.add_slots(given)
@@ -222,34 +219,15 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             if policy is not None:
                 dispatcher.utter_message(response=policy.response)
             return [SlotSet("request_kind", ABOUT_A_REFUND[kind]), SlotSet("requested_slot", None)]
-        if requested is None and intent == "change_address" and tracker.get_slot("order_id"):
-            # 「订单… 收货人改成王丽」: the change is in the request, not asked for again.
-            said = contact_said(latest_text(tracker))
-            if said:
-                # Resolved here: the form validates only the slots it already needs.
-                found = await self.validate_new_address(said, dispatcher, tracker, domain)
-                given = [SlotSet("new_address", found["new_address"])]
-                tracker.add_slots(given)
-        if requested is None and intent == "invoice":
-            # 「我要开发票，抬头是上海小林科技有限公司」: asked again after the order.
-            title = title_said(latest_text(tracker))
-            if title:
-                given = [SlotSet("invoice_title", title)]
-                tracker.add_slots(given)
-        if requested is None and intent == "refund_request":
-            # 「我要退款 不想要了」 gives an offered reason before it is asked: set
-            # before the next question is chosen, so it is not asked.
-            text = latest_text(tracker)
-            named = button_named_in(domain, "utter_ask_refund_reason", text) or reason_said(text)
-            if named:
-                given = [SlotSet("refund_reason", named)]
-                tracker.add_slots(given)
-        button = latest_text(tracker).startswith("/") and not tapped
-        if requested in FREE_TEXT_SLOTS - {"order_id"} and button:
-            # An earlier message's button (another order) answers nothing in words: its
-            # payload was filed as the invoice title. Its order, if any, is taken; ask again.
-            given.append(SlotSet(requested, None))
-            tracker.add_slots(given)
+        if requested is None:
+            given = await self._said_with_the_request(dispatcher, tracker, domain, intent)
+        if requested in FREE_TEXT_SLOTS - {"order_id"} and latest_text(tracker).startswith("/"):
+            if not tapped:
+                # An earlier message's button (another order) answers nothing in words: its
+                # payload was filed as the invoice title. Its order, if any, is taken; ask again.
+                cleared = [SlotSet(requested, None)]
+                tracker.add_slots(cleared)
+                given += cleared
         events = given + await super().run(dispatcher, tracker, domain)
         # So does a pick among the offered orders (「已发货的那个」), and an answer in
         # words that read as another request (「用了两次就不充电了」: an exchange).
@@ -277,6 +255,33 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             # than let Rasa reject the form into the generic fallback.
             events.append(SlotSet(requested, None))
         return events + await self._refund_goods(tracker, events)
+
+    async def _said_with_the_request(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        intent: str | None,
+    ) -> list[EventType]:
+        """Answers the request gives before they are asked, set before the next question is
+        chosen so that it is not asked: 「订单… 收货人改成王丽」, 「开发票，抬头是某某公司」,
+        「我要退款 不想要了」."""
+        text = latest_text(tracker)
+        said: list[EventType] = []
+        if intent == "change_address" and tracker.get_slot("order_id"):
+            contact = contact_said(text)
+            if contact:
+                # Resolved here: the form validates only the slots it already needs.
+                found = await self.validate_new_address(contact, dispatcher, tracker, domain)
+                said = [SlotSet("new_address", found["new_address"])]
+        elif intent == "invoice":
+            title = title_said(text)
+            said = [SlotSet("invoice_title", title)] if title else []
+        elif intent == "refund_request":
+            named = button_named_in(domain, "utter_ask_refund_reason", text) or reason_said(text)
+            said = [SlotSet("refund_reason", named)] if named else []
+        tracker.add_slots(said)
+        return said
 
     async def _refund_goods(self, tracker: Tracker, events: list[EventType]) -> list[EventType]:
         """The goods a refund is for, as the request's words name them (「只退T恤」).
