@@ -109,11 +109,8 @@ class ActionRequestAgent(Action):
         if intent == "account_security" and asks_account_help(text):
             # A signed-in shopper is not told to sign in (「登录后再来找我」).
             signed_in = shopper_id_of(tracker) is not None
-            dispatcher.utter_message(
-                response=f"{ACCOUNT_HELP.response}_signed_in"
-                if signed_in
-                else ACCOUNT_HELP.response
-            )
+            response = "utter_account_help_signed_in" if signed_in else ACCOUNT_HELP.response
+            dispatcher.utter_message(response=response)
             return []
         if intent == "request_human" and topic_of(text, [PHONE_LINE]):
             dispatcher.utter_message(response=PHONE_LINE.response)

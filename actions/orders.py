@@ -16,6 +16,11 @@ from actions.shop.format import STATUS_LABELS, local_time, yuan
 from actions.shop.service import ShopService
 from actions.shop.views import OrderView, ShipmentView
 
+# An order refunded in full: the warehouse holds it, or the parcel is to be refused.
+URGED_WHILE_REFUNDING = {
+    "paid": "utter_urge_refunding_paid",
+    "shipped": "utter_urge_refunding_shipped",
+}
 #: A second urge within this long is answered 「已经帮您催过了」, with a person offered.
 URGED_RECENTLY = timedelta(hours=24)
 
@@ -118,7 +123,7 @@ async def urge_delivery(
         order = await shop.order(shopper_id=shopper_id, order_id=order_id)
         response = "utter_urge_not_applicable"
         if exc.reason == "refunding":  # held by the warehouse, or to be refused at the door
-            response = f"utter_urge_refunding_{order.status}"
+            response = URGED_WHILE_REFUNDING.get(order.status, response)
         dispatcher.utter_message(response=response, **_order_fields(order))
         return []
     if before is not None and shop.now() - before < URGED_RECENTLY:
