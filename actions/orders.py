@@ -11,9 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import request_text
 from actions.handoff import PARCEL_MISSING_ROUTE, request_agent
 from actions.policy import asks_for_a_delivery_time, says_not_received
+from actions.refunds import refund_line
 from actions.shop.errors import InvalidOrderState, OrderNotFound
 from actions.shop.format import STATUS_LABELS, local_time, yuan
 from actions.shop.service import ShopService
+from actions.shop.store import ACTIVE_REFUND_STATUSES
 from actions.shop.views import OrderView, ShipmentView
 
 # An order refunded in full: the warehouse holds it, or the parcel is to be refused.
@@ -70,11 +72,23 @@ async def order_status(
     if _delivered_not_received(order, tracker, "order_status"):
         return request_agent(dispatcher, tracker, None, PARCEL_MISSING_ROUTE, order_id=order.id)
     dispatcher.utter_message(response=f"utter_order_status_{order.status}", **_order_fields(order))
+    await _utter_refunds_of(shop, shopper_id, order, dispatcher)
     if order.status == "shipped":
         shipment = await shop.shipment(shopper_id=shopper_id, order_id=order.id)
         if shipment is not None:
             _utter_shipment(dispatcher, shipment)
     return []
+
+
+async def _utter_refunds_of(
+    shop: ShopService, shopper_id: str, order: OrderView, dispatcher: CollectingDispatcher
+) -> None:
+    """The order's refunds under way or done, so its status is not read as all of it still due
+    (「实付 ¥367.90」 after one pack of two was refunded)."""
+    refunds = await shop.refunds(shopper_id=shopper_id, order_id=order.id)
+    lines = [refund_line(refund) for refund in refunds if refund.status in ACTIVE_REFUND_STATUSES]
+    if lines:
+        dispatcher.utter_message(response="utter_order_refunds", refunds="\n".join(lines))
 
 
 async def logistics_track(

@@ -35,6 +35,12 @@ def amount_fen(text: str | None) -> int | None:
 _CLOSED = "订单已关闭，不会再发货。"
 
 
+def refund_line(refund: RefundView) -> str:
+    """「· 纯棉圆领T恤 ×1 ¥79.00（已同意，退款中）」, a line of a list of refunds."""
+    status = REFUND_STATUS_LABELS[refund.status]
+    return f"· {refund.goods or '整单'} {yuan(refund.amount_fen)}（{status}）"
+
+
 def goods_note(refund: RefundView) -> str:
     """「（纯棉圆领T恤 ×1）」 after the order number for a refund of single goods, else a space."""
     return f"（{refund.goods}）" if refund.goods else " "
@@ -154,4 +160,12 @@ async def cancel_refund(
         goods=goods_note(refund),
         amount=yuan(refund.amount_fen),
     )
+    # Only the newest was withdrawn: the others of the order go on, and the shopper is told.
+    others = [
+        refund_line(other)
+        for other in await shop.refunds(shopper_id=shopper_id, order_id=order_id)
+        if other.status in IN_PROGRESS_REFUNDS
+    ]
+    if others:
+        dispatcher.utter_message(response="utter_refund_others_go_on", refunds="\n".join(others))
     return []

@@ -283,3 +283,31 @@ async def test_the_whole_order_after_a_refund_of_some_goods_is_the_rest(
     found = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, domain)
 
     assert slot_values(found, "refund_goods")[-1] == [f"{JACKET}:1"]
+
+
+async def test_the_order_status_lists_its_refunds(shop: ShopService) -> None:
+    # After one pack of two was refunded the status read as if all of it were still due.
+    await shop.request_refund("demo", DEMO_SHIPPED_ORDER, "不想要了", goods={TSHIRT: 1})
+    dispatcher = CollectingDispatcher()
+    slots = {"request_kind": "order_status", "order_id": DEMO_SHIPPED_ORDER}
+
+    await ActionHandleOrderRequest(shop).run(dispatcher, make_tracker(slots=slots), {})
+
+    refunds = next(m for m in dispatcher.messages if m["response"] == "utter_order_refunds")
+    assert refunds["refunds"].startswith("· 纯棉圆领T恤 ×1 ¥79.00")
+
+
+async def test_withdrawing_one_refund_says_the_others_go_on(shop: ShopService) -> None:
+    # u1002's refunds wait for review: one bag of coffee beans, then the other.
+    for _ in range(2):
+        await shop.request_refund("u1002", OTHER_SHIPPED_ORDER, "不想要了", goods={"P5002": 1})
+    dispatcher = CollectingDispatcher()
+    slots = {"request_kind": "cancel_refund", "order_id": OTHER_SHIPPED_ORDER}
+    tracker = make_tracker(shopper_id="u1002", slots=slots)
+
+    await ActionHandleOrderRequest(shop).run(dispatcher, tracker, {})
+
+    withdrawn, others = dispatcher.messages
+    assert withdrawn["response"] == "utter_refund_withdrawn"
+    assert others["response"] == "utter_refund_others_go_on"
+    assert others["refunds"] == "· 云南小粒咖啡豆 ×1 ¥68.00（审核中）"
