@@ -14,7 +14,6 @@ from typing import Any
 
 URGENT = "urgent"
 FRAUD = "fraud"
-KINDS = (URGENT, FRAUD)
 #: The safety screen's flag on a ticket (``HelpDesk.flag``) and the category that makes it fraud.
 SAFETY_FLAGGED = "safety_flagged"
 FRAUD_CATEGORY = "fraud"

@@ -23,6 +23,7 @@ from handoff.presence import Board, Presence
 from handoff.promises import PromiseBook
 from handoff.queue import HandoffQueue, expected_wait
 from handoff.replies import suggest
+from handoff.store import WAITING_MESSAGE
 from handoff.views import AgentView, TicketView
 from handoff.vocab import AGENT, CLOSED, PRIORITY_RANKS, REASONS, SUPERVISOR, TEAMS
 
@@ -50,9 +51,8 @@ MOVED_TO_SAFETY = "【紧急】#{id} 顾客报告了可能危及人身安全的�
 FLAGGED_KEPT = 5
 #: Ratings at or below this alert the supervisors.
 UNHAPPY = 2
-#: A waiting shopper's message, recorded for the queue row (``waiting_message`` event)…
-WAITING_MESSAGE = "waiting_message"
-#: …and told to every console (``{ticket_id, waiting}``).
+#: A waiting shopper's message, recorded for the queue row (``store.WAITING_MESSAGE``),
+#: is told to every console (``{ticket_id, waiting}``).
 QUEUE_MESSAGE = "queue_message"
 #: Characters of a waiting message the queue row keeps (it shows fewer).
 WAITING_PREVIEW_CHARS = 60

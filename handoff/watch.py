@@ -12,6 +12,7 @@ from handoff.desk import ALL_AGENTS, SUPERVISORS, AgentBus, agent_room
 from handoff.models import utc_now
 from handoff.promises import PromiseBook
 from handoff.queue import HandoffQueue
+from handoff.store import DEADLINE_MISSED
 from handoff.views import TicketView
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ class Watchman:
             waited = round((now - start).total_seconds())
             # Every gateway keeps the clocks; the one that records the breach announces it.
             data = {"waited_seconds": waited, "deadline": kind}
-            if not await self._queue.record_once(ticket.id, "deadline_missed", data, start):
+            if not await self._queue.record_once(ticket.id, DEADLINE_MISSED, data, start):
                 continue
             payload = {
                 "ticket": ticket.to_dict(),

@@ -230,14 +230,8 @@ def closes_unshipped_order(order: Order, active: Iterable[Refund]) -> bool:
 def nothing_left_to_refund(order: OrderView, refunds: Iterable[RefundView]) -> bool:
     """Whether the order's active ``refunds`` (of any orders) leave it no goods to refund:
     one of the whole order (or an amount off it), or one of each of its goods."""
-    mine = [refund for refund in refunds if refund.order_id == order.id]
-    if any(not refund.counts for refund in mine):
-        return True
-    covered: dict[str, int] = {}
-    for pid, count in (pair for refund in mine for pair in refund.counts):
-        covered[pid] = covered.get(pid, 0) + count
-    held = held_counts(order)
-    return bool(mine) and all(covered.get(pid, 0) >= n for pid, n in held.items())
+    mine = [r for r in refunds if r.order_id == order.id and r.status in ACTIVE_REFUND_STATUSES]
+    return bool(mine) and not left_to_refund(order, mine)
 
 
 def cancellation_refund(order: Order, active: Sequence[Refund], now: datetime) -> Refund | None:
