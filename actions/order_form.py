@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import refund_withdrawal as withdrawal
 from actions.common import UsesShop, latest_intent, latest_text, question_text, shopper_id_of
 from actions.order_choice import chosen_order, named_by_number, orders_with
 from actions.order_offer import (
@@ -33,7 +34,7 @@ from actions.refund_goods import (
 from actions.responses import button_answer, button_named_in
 from actions.shop.errors import OrderNotFound
 from actions.shop.policy import left_to_refund, past_refund_window
-from actions.shop.views import OrderView
+from actions.shop.views import OrderView, RefundView
 from actions.text import find_order_id, half_width, split_contact, split_tax_id
 
 ABORTED = "aborted"
@@ -232,7 +233,9 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         # So does a pick among the offered orders (「已发货的那个」), and an answer in
         # words that read as another request (「用了两次就不充电了」: an exchange).
         in_words = answers_in_words(tracker) and any(slot_values(events, str(requested)))
-        answered = tapped or picked_from_list(tracker, events) or in_words
+        # 「T恤那个」 to 「要撤销哪一笔」 chose, whatever request its words read as.
+        chose = requested == withdrawal.SLOT and slot_after(tracker, events, requested) is not None
+        answered = tapped or picked_from_list(tracker, events) or in_words or chose
         if in_words:
             # Rasa's mapping already set request_kind from the words' intent: undo it.
             events.append(SlotSet("request_kind", kind_before_the_message(tracker)))
@@ -249,6 +252,7 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         elif (
             (requested in ASKED_AGAIN and intent == "inform")
             or (requested in FREE_TEXT_SLOTS and correcting)
+            or requested == withdrawal.SLOT
         ) and not slot_values(events, requested):
             # Details instead of the order (「已经五天了」, 「屏幕碎了」) or of the tax id,
             # or a correction (「不是这个」 to the order proposed): ask again rather
@@ -334,12 +338,15 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         if kind == "refund_request" and tracker.get_slot("order_status") == "completed":
             if order_id and await self._past_refund_window(tracker, order_id):
                 return ["order_id"]  # too late: said at once, not after the reason
-        return slots_for(
+        needed = slots_for(
             kind,
             tracker.get_slot("order_status") if order_id else None,
             tracking_no,
             tracker.get_slot("invoice_title"),
         )
+        if kind == "cancel_refund" and order_id and await self._withdrawable(tracker, order_id):
+            needed.append(withdrawal.SLOT)  # with none, its handler says why
+        return needed
 
     async def _past_refund_window(self, tracker: Tracker, order_id: str) -> bool:
         try:
@@ -347,6 +354,13 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         except OrderNotFound:
             return False
         return past_refund_window(order, self.shop.now())
+
+    async def _withdrawable(self, tracker: Tracker, order_id: str) -> list[RefundView]:
+        try:
+            refunds = await self.shop.refunds(shopper_id_of(tracker) or "", order_id)
+        except OrderNotFound:
+            return []
+        return withdrawal.withdrawable(refunds)
 
     async def _no_invoice_to_ask(self, tracker: Tracker, order_id: str) -> bool:
         """One invoice an order, and none for an order refunded in full."""
@@ -535,6 +549,18 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
     ) -> dict[str, Any]:
         """「确认取消」 typed rather than tapped confirms (its words parse as cancel_order)."""
         return confirmation(tracker, domain, "cancel_confirmed")
+
+    async def extract_withdraw_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The refund the reply chooses to withdraw (all of them, or none): see
+        :mod:`actions.refund_withdrawal`."""
+        order_id = tracker.get_slot("order_id")
+        if tracker.get_slot("requested_slot") != withdrawal.SLOT or not order_id:
+            return {}
+        refunds = await self._withdrawable(tracker, order_id)
+        choice = await withdrawal.chosen_withdrawal(self.shop, tracker, refunds)
+        return {} if choice is None else {withdrawal.SLOT: choice}
 
     async def extract_address_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -9,7 +9,15 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import address, after_sales, cancellation, invoices, orders, refunds
+from actions import (
+    address,
+    after_sales,
+    cancellation,
+    invoices,
+    orders,
+    refund_withdrawal,
+    refunds,
+)
 from actions.common import UsesShop, shopper_id_of
 from actions.order_form import (
     ABORTED,
@@ -32,7 +40,7 @@ HANDLERS: dict[str, Handler] = {
     "change_address": address.change_address,
     "refund_request": refunds.refund_request,
     "refund_progress": refunds.refund_progress,
-    "cancel_refund": refunds.cancel_refund,
+    "cancel_refund": refund_withdrawal.cancel_refund,
     "return_goods": after_sales.return_goods,
     "exchange_goods": after_sales.exchange_goods,
     "price_protect": after_sales.price_protect,
@@ -46,6 +54,7 @@ ONE_REQUEST_SLOTS = (
     "refund_goods",
     "paused_refund",
     "cancel_confirmed",
+    "withdraw_confirmed",
     "new_address",
     "address_confirmed",
     "invoice_title",

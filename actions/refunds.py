@@ -1,4 +1,5 @@
-"""Refund requests (极速退款 for gold members and up), their progress and withdrawal."""
+"""Refund requests (极速退款 for gold members and up) and their progress; withdrawing one
+is :mod:`actions.refund_withdrawal`."""
 
 from __future__ import annotations
 
@@ -13,9 +14,7 @@ from actions.refund_goods import goods_of
 from actions.shop.errors import (
     InvalidInput,
     InvalidOrderState,
-    NoActiveRefund,
     RefundAlreadyRequested,
-    RefundNotWithdrawable,
 )
 from actions.shop.format import REFUND_STATUS_LABELS, TIER_LABELS, local_time, yuan
 from actions.shop.policy import goods_share
@@ -132,40 +131,4 @@ async def refund_progress(
             refund_status=REFUND_STATUS_LABELS[refund.status],
             created=local_time(refund.created_at),
         )
-    return []
-
-
-async def cancel_refund(
-    shop: ShopService, shopper_id: str, tracker: Tracker, dispatcher: CollectingDispatcher
-) -> list[EventType]:
-    """「取消退款」: withdraw the order's refund while it is under review."""
-    order_id = tracker.get_slot("order_id")
-    try:
-        refund = await shop.withdraw_refund(shopper_id=shopper_id, order_id=order_id)
-    except NoActiveRefund:
-        dispatcher.utter_message(response="utter_refund_none_to_withdraw", order_id=order_id)
-        return []
-    except RefundNotWithdrawable as exc:
-        dispatcher.utter_message(
-            response="utter_refund_withdraw_too_late",
-            order_id=order_id,
-            goods=goods_note(exc.refund),
-            amount=yuan(exc.refund.amount_fen),
-            refund_status=REFUND_STATUS_LABELS[exc.refund.status],
-        )
-        return []
-    dispatcher.utter_message(
-        response="utter_refund_withdrawn",
-        order_id=order_id,
-        goods=goods_note(refund),
-        amount=yuan(refund.amount_fen),
-    )
-    # Only the newest was withdrawn: the others of the order go on, and the shopper is told.
-    others = [
-        refund_line(other)
-        for other in await shop.refunds(shopper_id=shopper_id, order_id=order_id)
-        if other.status in IN_PROGRESS_REFUNDS
-    ]
-    if others:
-        dispatcher.utter_message(response="utter_refund_others_go_on", refunds="\n".join(others))
     return []

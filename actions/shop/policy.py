@@ -178,16 +178,21 @@ def new_refund(
     )
 
 
-def withdraw(active: Sequence[Refund], order_id: str, now: datetime) -> Refund:
-    """Withdraw the order's newest refund still under review (the shopper kept the goods).
+def withdraw(
+    active: Sequence[Refund], order_id: str, now: datetime, refund_id: int | None = None
+) -> Refund:
+    """Withdraw one of the order's refunds still under review (the shopper kept the goods):
+    ``refund_id``, or the newest.
 
     Args:
         active: The order's refunds in progress or done, newest first.
 
     Raises:
-        NoActiveRefund: The order has none in progress.
-        RefundNotWithdrawable: The newest was approved or paid out already.
+        NoActiveRefund: The order has none in progress (or none with ``refund_id``).
+        RefundNotWithdrawable: It (the newest) was approved or paid out already.
     """
+    if refund_id is not None:
+        active = [r for r in active if r.id == refund_id]
     if not active:
         raise NoActiveRefund(order_id)
     refund = next((r for r in active if r.status == "pending_review"), None)

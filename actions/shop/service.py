@@ -235,18 +235,21 @@ class ShopService:
                 order.status, order.cancelled_at = "cancelled", now
             return refund_view(await store.add_refund(s, refund))
 
-    async def withdraw_refund(self, shopper_id: str, order_id: str) -> RefundView:
-        """Withdraw the order's refund request while it is under review.
+    async def withdraw_refund(
+        self, shopper_id: str, order_id: str, refund_id: int | None = None
+    ) -> RefundView:
+        """Withdraw a refund request of the order while it is under review: ``refund_id``,
+        or the newest.
 
         Raises:
             OrderNotFound: No such order (``NotYourOrder`` if someone else's).
-            NoActiveRefund: None in progress.
+            NoActiveRefund: None in progress (none with ``refund_id``).
             RefundNotWithdrawable: Approved or paid out already.
         """
         async with self._sessionmaker.begin() as s:
             order = await store.owned_order(s, shopper_id, order_id, for_update=True)
             active = await store.active_refunds(s, order.id)
-            return refund_view(withdraw(active, order.id, self._clock()))
+            return refund_view(withdraw(active, order.id, self._clock(), refund_id))
 
     async def refunded_in_full(self, shopper_id: str, order_id: str) -> bool:
         """Whether the order's refunds under way or done give all of it back."""

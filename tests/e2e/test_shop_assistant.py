@@ -27,6 +27,7 @@ from actions.shop.seed import (
     OTHER_SHOPPER,
     OTHER_SHOPPER_ORDER,
 )
+from actions.shop.service import ShopService
 from bot.identity import sign
 from bot.stack import ROOT
 from tests.e2e.conftest import SECRET, TRAINER, TRAINER_PASSWORD, Stack
@@ -337,8 +338,10 @@ async def test_a_refund_request_with_its_reason_and_order_goes_to_its_confirmati
     _, refunds = await _order(stack, OTHER_SHOPPER_ORDER)
     assert [(r.reason, r.status) for r in refunds] == [("不想要了", "pending_review")]
 
-    # 「取消退款」 withdraws it: it filed a second refund instead.
-    [withdrawn] = await other_shopper.say(f"订单{OTHER_SHOPPER_ORDER}取消退款")
+    # 「取消退款」 withdraws it once confirmed: it filed a second refund instead.
+    [confirm] = await other_shopper.say(f"订单{OTHER_SHOPPER_ORDER}取消退款")
+    assert "确认撤销" in confirm["text"], confirm["text"]
+    [withdrawn] = await other_shopper.say("确认撤销")
     assert "已撤销" in withdrawn["text"], withdrawn["text"]
     _, refunds = await _order(stack, OTHER_SHOPPER_ORDER)
     assert [r.status for r in refunds] == ["withdrawn"]
@@ -414,6 +417,41 @@ async def test_only_the_goods_named_are_refunded_and_the_rest_can_follow(
     progress = await other_shopper.say(f"订单{order_id}退款到哪了", replies=2)
     text = "\n".join(m["text"] for m in progress)
     assert "纯棉圆领T恤" in text and "轻薄羽绒服" in text, text
+
+
+async def test_withdrawing_asks_which_refund_and_keeps_the_others(
+    stack: Stack, other_shopper: Shopper
+) -> None:
+    # 「取消退款」 withdrew the newest refund under review at once, without a word of which.
+    order_id = "2611241230447799"
+    await _new_order(stack, order_id)
+    engine = make_engine(stack.settings.shop_database_url)
+    try:
+        shop = ShopService(make_sessionmaker(engine))
+        for goods in ({"P1002": 1}, {"P1001": 1}):  # the T-shirt, then the jacket
+            await shop.request_refund(OTHER_SHOPPER, order_id, "不想要了", goods=goods)
+    finally:
+        await engine.dispose()
+
+    [which] = await other_shopper.say(f"订单{order_id}取消退款")
+    assert "要撤销哪一笔" in which["text"], which["text"]
+    assert [q["title"] for q in which["quick_replies"]] == [
+        "撤销轻薄羽绒服 ×1（¥399.00）", "撤销纯棉圆领T恤 ×1（¥79.00）", "全部撤销", "不撤销了"
+    ]  # fmt: skip
+    withdrawn = await other_shopper.say("T恤那个", replies=2)
+    text = "\n".join(m["text"] for m in withdrawn)
+    assert "纯棉圆领T恤" in withdrawn[0]["text"] and "已撤销" in text, text
+    assert "轻薄羽绒服 ×1 ¥399.00（审核中）" in withdrawn[1]["text"], text
+
+    [confirm] = await other_shopper.say(f"订单{order_id}取消退款")
+    assert "轻薄羽绒服" in confirm["text"] and "确认撤销" in confirm["text"], confirm["text"]
+    [kept] = await other_shopper.say("不撤销了")
+    assert "没有撤销" in kept["text"], kept["text"]
+    _, refunds = await _order(stack, order_id)
+    assert sorted((r.amount_fen, r.status) for r in refunds) == [
+        (7900, "withdrawn"),
+        (39900, "pending_review"),
+    ]
 
 
 async def test_one_pack_of_two_is_refunded_alone(stack: Stack, other_shopper: Shopper) -> None:
