@@ -87,6 +87,8 @@ _ORDER_WORDS = re.compile(
 )
 # 「抬头是…」, 「抬头写…」, 「抬头：…」 up to the end of the clause.
 _TITLE_SAID = re.compile(r"抬头(?:是|为|写|开|填|:|：)+\s*([^，。！？,!?]+)")
+# What words choosing a refund to withdraw read as, besides inform, affirm and deny.
+_ABOUT_WITHDRAWING = frozenset({"cancel_refund", "cancel_order", "refund_request", "return_goods"})
 # What the confirmation buttons send.
 YES_NO = {"/affirm": True, "/deny": False}
 _REGION_WORDS = ("省", "市", "区", "县", "镇", "乡", "路", "街", "道", "号", "村", "巷")
@@ -231,11 +233,12 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
                 given += cleared
         events = given + await super().run(dispatcher, tracker, domain)
         # So does a pick among the offered orders (「已发货的那个」), and an answer in
-        # words that read as another request (「用了两次就不充电了」: an exchange).
-        in_words = answers_in_words(tracker) and any(slot_values(events, str(requested)))
-        # 「T恤那个」 to 「要撤销哪一笔」 chose, whatever request its words read as.
-        chose = requested == withdrawal.SLOT and slot_after(tracker, events, requested) is not None
-        answered = tapped or picked_from_list(tracker, events) or in_words or chose
+        # words that read as another request (「用了两次就不充电了」: an exchange); words
+        # about withdrawing answer which refund to withdraw, or it is asked again.
+        in_words = answers_in_words(tracker) and (
+            any(slot_values(events, str(requested))) or requested == withdrawal.SLOT
+        )
+        answered = tapped or picked_from_list(tracker, events) or in_words
         if in_words:
             # Rasa's mapping already set request_kind from the words' intent: undo it.
             events.append(SlotSet("request_kind", kind_before_the_message(tracker)))
@@ -703,7 +706,8 @@ def answers_in_words(tracker: Tracker) -> bool:
     if requested == "new_address":
         said = split_contact(text)
         return looks_like_address(said.address) or bool(said.phone or said.receiver)
-    return False
+    # 「全部撤销」 (read as cancel_order) or 「羽绒服那个」 to 「要撤销哪一笔」.
+    return requested == withdrawal.SLOT and intent in _ABOUT_WITHDRAWING
 
 
 def kind_before_the_message(tracker: Tracker) -> str | None:

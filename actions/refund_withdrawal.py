@@ -33,6 +33,8 @@ ALL = "all"
 WITHDRAWABLE = "pending_review"
 _ALL_WORDS = re.compile("(?<!不)(?:全部|都|所有|全撤)")
 _KEEP = {"title": "不撤销了", "payload": "/deny"}
+# 「好的」, 「撤销吧」 (a withdrawal), 「取消吧」 (read as cancelling the order): yes.
+_YES = frozenset({"affirm", "cancel_refund", "cancel_order"})
 
 
 def withdrawable(refunds: Iterable[RefundView]) -> list[RefundView]:
@@ -91,8 +93,8 @@ async def chosen_withdrawal(
     if intent == "deny":
         return False
     offered = [payload for _, payload in shown if '"refund_id"' in payload]
-    if intent == "affirm" and len(offered) == 1:
-        # 「确认」 typed to one refund's question confirms that one.
+    if intent in _YES and len(offered) == 1:
+        # 「确认」 or 「撤销吧」 typed to one refund's question confirms that one.
         return str(json.loads(offered[0][len("/affirm") :])["refund_id"])
     return None
 

@@ -257,3 +257,42 @@ async def test_only_a_refund_of_the_order_under_review_can_be_withdrawn(
     assert (withdrawn.id, withdrawn.status) == (jacket.id, "withdrawn")
     with pytest.raises(NoActiveRefund):  # once withdrawn it is no longer in progress
         await shop.withdraw_refund(SHOPPER, ORDER, refund_id=jacket.id)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "chosen"),
+    [
+        ("全部撤销", "cancel_order", ALL),  # Rasa's mapping took cancel_order from the words
+        ("羽绒服那个撤了吧", "refund_request", JACKET),
+        ("撤销吧", "cancel_refund", None),  # which one is not said: asked again
+    ],
+)
+async def test_words_read_as_another_request_answer_which_refund(
+    shop: ShopService, text: str, intent: str, chosen: Any
+) -> None:
+    refunds = list(await shop.refunds(SHOPPER, ORDER))
+    before = [{"event": "slot", "name": "request_kind", "value": "cancel_refund"},
+              asked(withdraw_buttons(refunds))]  # fmt: skip
+    slots = {"request_kind": intent, "order_id": ORDER, "order_status": "delivered",
+             "requested_slot": SLOT}  # fmt: skip
+    tracker = make_tracker(text, intent, SHOPPER, slots, events=before, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, {})
+
+    if chosen in (JACKET, TSHIRT):
+        chosen = str((await refund_of(shop, chosen)).id)
+    assert SlotSet(SLOT, chosen) in events
+    # The request stays the withdrawal; it went on to ask to cancel the whole order.
+    assert SlotSet("request_kind", "cancel_refund") in events
+    assert SlotSet("requested_slot", "cancel_confirmed") not in events
+
+
+async def test_a_withdrawal_said_to_one_refund_confirms_it(shop: ShopService) -> None:
+    jacket = await refund_of(shop, JACKET)
+    tracker = answering([jacket], "嗯 撤销吧", "cancel_refund")
+
+    found = await ValidateOrderForm(shop).extract_withdraw_confirmed(
+        CollectingDispatcher(), tracker, {}
+    )
+
+    assert found == {SLOT: str(jacket.id)}

@@ -452,6 +452,12 @@ async def test_withdrawing_asks_which_refund_and_keeps_the_others(
         (7900, "withdrawn"),
         (39900, "pending_review"),
     ]
+    # Read as cancelling the order, 「全部撤销」 went on to ask to cancel it.
+    await other_shopper.say(f"订单{order_id}取消退款")
+    [withdrawn] = await other_shopper.say("全部撤销")
+    assert "已撤销" in withdrawn["text"] and "轻薄羽绒服" in withdrawn["text"], withdrawn["text"]
+    _, refunds = await _order(stack, order_id)
+    assert {r.status for r in refunds} == {"withdrawn"}
 
 
 async def test_one_pack_of_two_is_refunded_alone(stack: Stack, other_shopper: Shopper) -> None:
