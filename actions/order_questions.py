@@ -35,6 +35,8 @@ from actions.text import split_contact
 ORDER_NUMBER_REFUSED = frozenset({"utter_order_id_invalid", "utter_order_not_found"})
 # A refund of goods on their way: the parcel still comes unless it is refused.
 _IN_TRANSIT_NOTE = "包裹还在路上，退款后快递送到时请直接拒收。"
+# Some of its goods: the parcel is still to be signed for, with the goods refunded in it.
+_IN_TRANSIT_PART_NOTE = "包裹还在路上，其他商品照常送到，请正常签收；{items}请保留好原包装，商家审核时会告诉您是否需要寄回。"
 
 
 def asked_since_the_shopper_spoke(tracker: Tracker) -> bool:
@@ -204,10 +206,20 @@ class ActionAskRefundConfirmed(UsesShop, Action):
             items=goods_text(order, goods),
             amount=yuan(amount),
             reason=tracker.get_slot("refund_reason"),
-            # Refusing the parcel for part of its price would lose the rest.
-            note=_IN_TRANSIT_NOTE if order.status == "shipped" and whole else "",
+            note=_in_transit_note(order, goods, whole),
         )
         return events
+
+
+def _in_transit_note(order: OrderView, goods: dict[str, int], whole: bool) -> str:
+    """What to do with a parcel on its way: refuse it when all of it is refunded; sign
+    for it and keep the goods refunded when only they are (refusing it would lose the
+    rest). A sum off the price (「退20元」) changes nothing about the parcel."""
+    if order.status != "shipped":
+        return ""
+    if whole:
+        return _IN_TRANSIT_NOTE
+    return _IN_TRANSIT_PART_NOTE.format(items=goods_text(order, goods)) if goods else ""
 
 
 async def _say_goods_not_in(

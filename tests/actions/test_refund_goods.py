@@ -125,7 +125,9 @@ async def test_the_confirmation_names_the_goods_and_their_price(shop: ShopServic
 
     [message] = dispatcher.messages
     assert (message["items"], message["amount"]) == ("纯棉圆领T恤 ×1", "¥79.00")
-    assert message["note"] == ""  # the jacket still comes: no 「拒收」
+    # The jacket still comes: not 「拒收」, but sign for it and keep the T-shirt.
+    assert "拒收" not in message["note"]
+    assert "请正常签收" in message["note"] and "纯棉圆领T恤 ×1请保留" in message["note"]
 
 
 async def test_an_amount_above_the_goods_price_is_said_before_the_confirmation(
