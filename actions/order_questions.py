@@ -36,7 +36,10 @@ ORDER_NUMBER_REFUSED = frozenset({"utter_order_id_invalid", "utter_order_not_fou
 # A refund of goods on their way: the parcel still comes unless it is refused.
 _IN_TRANSIT_NOTE = "包裹还在路上，退款后快递送到时请直接拒收。"
 # Some of its goods: the parcel is still to be signed for, with the goods refunded in it.
-_IN_TRANSIT_PART_NOTE = "包裹还在路上，其他商品照常送到，请正常签收；{items}请保留好原包装，商家审核时会告诉您是否需要寄回。"
+_IN_TRANSIT_PART_NOTE = (
+    "包裹还在路上，其他商品照常送到，请正常签收；"
+    "{items}请保留好原包装，商家审核时会告诉您是否需要寄回。"
+)
 
 
 def asked_since_the_shopper_spoke(tracker: Tracker) -> bool:

@@ -200,6 +200,8 @@ def _unlabelled_receiver(tokens: list[str], at: int | None) -> int | None:
     named = next((i for i in beside if _is_name(tokens[i])), None)
     if named is None and len(tokens) > 1 and _leads_an_address(tokens[0], tokens[1]):
         return 0
+    if named is None and len(tokens) == 1 and at is None and _surname_led(tokens[0]):
+        return 0  # 「李道明」 alone: a new receiver, the address unchanged
     return named
 
 
@@ -210,12 +212,12 @@ def _leads_an_address(first: str, following: str) -> bool:
     first needs a surname and an address after it that starts at the province,
     and is not a place named again in it (「沈阳 辽宁省沈阳市…」).
     """
-    return (
-        _is_name(first)
-        and (first[0] in _SURNAMES or bool(_COMPOUND_SURNAMES.match(first)))
-        and bool(_PROVINCE.match(following))
-        and first not in following
-    )
+    return _surname_led(first) and bool(_PROVINCE.match(following)) and first not in following
+
+
+def _surname_led(token: str) -> bool:
+    """Whether ``token`` is a name that starts with a surname (「李道明」, not 「苏州」)."""
+    return _is_name(token) and (token[0] in _SURNAMES or bool(_COMPOUND_SURNAMES.match(token)))
 
 
 def _is_name(token: str) -> bool:

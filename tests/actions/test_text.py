@@ -66,6 +66,12 @@ def test_every_character_maps_to_one_character_so_offsets_hold() -> None:
             Contact("杭州西湖区文三路100号张三", None, "13912345678"),
         ),
         ("杭州 文三路100号", Contact("杭州 文三路100号")),
+        # a name alone changes the receiver only; a place or a word alone is no name
+        ("李道明", Contact("", "李道明")),
+        ("欧阳娜娜", Contact("", "欧阳娜娜")),
+        ("苏州", Contact("苏州")),
+        ("谢谢", Contact("")),
+        ("门口", Contact("门口")),
     ],
 )
 def test_the_receiver_is_the_name_written_beside_the_phone_number(

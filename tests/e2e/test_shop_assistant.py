@@ -911,6 +911,23 @@ async def test_a_new_phone_alone_changes_the_phone_and_keeps_the_address(
     )
 
 
+async def test_a_name_alone_changes_the_receiver_and_keeps_the_address(
+    shopper: Shopper, stack: Stack
+) -> None:
+    # 「李道明」 alone to 「请发给我新的收货地址」 was refused as no address.
+    before, _ = await _order(stack, DEMO_PENDING_ORDER)
+    await shopper.say(f"订单{DEMO_PENDING_ORDER}要改收货信息")
+    [confirm] = await shopper.say("李道明")
+    assert before.address in confirm["text"] and "李道明" in confirm["text"], confirm["text"]
+    await shopper.say("确认修改")
+    after, _ = await _order(stack, DEMO_PENDING_ORDER)
+    assert (after.address, after.receiver, after.receiver_phone) == (
+        before.address,
+        "李道明",
+        before.receiver_phone,
+    )
+
+
 async def test_a_correction_at_the_address_confirmation_is_taken(
     shopper: Shopper, stack: Stack
 ) -> None:
