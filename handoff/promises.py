@@ -153,7 +153,7 @@ class PromiseBook:
             )
             unkept = and_(Promise.status != "fulfilled", Promise.closed_at.is_(None))
             closed = [i for i in rows.scalars() if await _mark(s, i, unkept, closed_at=now)]
-            return [await self._view(s, promise_id) for promise_id in closed]
+            return await self._views(s, closed)
 
     async def closed_unkept(self, conversation_id: str) -> list[PromiseView]:
         """Promises of the conversation closed with their ticket unkept, still remembered.
@@ -190,7 +190,7 @@ class PromiseBook:
             ]
             unmarked = Promise.reminded_at.is_(None)
             mine = [i for i in due if await _mark(s, i, unmarked, reminded_at=now)]
-            return [await self._view(s, i) for i in mine]
+            return await self._views(s, mine)
 
     async def newly_overdue(self) -> list[PromiseView]:
         """Open promises past their due time; marks them overdue (escalated once)."""
@@ -203,7 +203,7 @@ class PromiseBook:
             )
             still_open = and_(Promise.status == "open", Promise.closed_at.is_(None))
             mine = [i for i in rows.scalars() if await _mark(s, i, still_open, status="overdue")]
-            return [await self._view(s, promise_id) for promise_id in mine]
+            return await self._views(s, mine)
 
     async def _select(self, where: Any) -> list[PromiseView]:
         async with self._sessionmaker() as s:
@@ -213,39 +213,51 @@ class PromiseBook:
                 .where(where)
                 .order_by(Promise.due_at, Promise.id)
             )
-            return [await self._view(s, promise_id) for promise_id in rows.scalars()]
+            return await self._views(s, list(rows.scalars()))
 
     async def _view(self, s: Any, promise_id: int) -> PromiseView:
-        row = (
-            await s.execute(
-                select(Promise, Ticket, _Maker.display_name, _Holder.display_name)
-                .join(Ticket, Ticket.id == Promise.ticket_id)
-                .join(_Maker, _Maker.id == Promise.agent_id)
-                .outerjoin(_Holder, _Holder.id == Ticket.agent_id)
-                .where(Promise.id == promise_id)
-                .execution_options(populate_existing=True)
-            )
-        ).one()
-        promise, ticket, maker_name, holder_name = row
-        # Who answers for it: the holder; queued, its maker; closed, who held it last.
-        held = ticket.agent_id is not None and ticket.status != QUEUED
-        status = promise.status
-        if status != "fulfilled" and (promise.closed_at is not None or ticket.status == CLOSED):
-            status = CANCELLED
-        return PromiseView(
-            id=promise.id,
-            ticket_id=promise.ticket_id,
-            conversation_id=ticket.conversation_id,
-            agent_id=ticket.agent_id if held else promise.agent_id,
-            agent_name=holder_name if held else maker_name,
-            made_by=promise.agent_id,
-            made_by_name=maker_name,
-            note=promise.note,
-            due_at=promise.due_at,
-            created_at=promise.created_at,
-            status=status,
-            closed_at=promise.closed_at,
+        [view] = await self._views(s, [promise_id])
+        return view
+
+    async def _views(self, s: Any, promise_ids: list[int]) -> list[PromiseView]:
+        """The promises ``promise_ids`` in that order, read in one query."""
+        if not promise_ids:
+            return []
+        rows = await s.execute(
+            select(Promise, Ticket, _Maker.display_name, _Holder.display_name)
+            .join(Ticket, Ticket.id == Promise.ticket_id)
+            .join(_Maker, _Maker.id == Promise.agent_id)
+            .outerjoin(_Holder, _Holder.id == Ticket.agent_id)
+            .where(Promise.id.in_(promise_ids))
+            .execution_options(populate_existing=True)
         )
+        views = {row[0].id: _promise_view(*row) for row in rows}
+        return [views[promise_id] for promise_id in promise_ids]
+
+
+def _promise_view(
+    promise: Promise, ticket: Ticket, maker_name: str, holder_name: str | None
+) -> PromiseView:
+    """A promise as the console shows it."""
+    # Who answers for it: the holder; queued, its maker; closed, who held it last.
+    held = ticket.agent_id is not None and ticket.status != QUEUED
+    status = promise.status
+    if status != "fulfilled" and (promise.closed_at is not None or ticket.status == CLOSED):
+        status = CANCELLED
+    return PromiseView(
+        id=promise.id,
+        ticket_id=promise.ticket_id,
+        conversation_id=ticket.conversation_id,
+        agent_id=ticket.agent_id if held else promise.agent_id,
+        agent_name=holder_name if held else maker_name,
+        made_by=promise.agent_id,
+        made_by_name=maker_name,
+        note=promise.note,
+        due_at=promise.due_at,
+        created_at=promise.created_at,
+        status=status,
+        closed_at=promise.closed_at,
+    )
 
 
 async def _mark(s: Any, promise_id: int, unless_done: Any, **values: Any) -> bool:
