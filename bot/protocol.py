@@ -22,6 +22,9 @@ KEFU_CLIENT = "kefu-widget"
 # Fields kefu adds to Rasa's bot_uttered payloads. rasa-webchat 1.0.1 renders
 # nothing for a text message with any extra key, so plain clients never get them.
 EXTENSION_KEYS = frozenset({"message_id", "sender", "at", "agent_name"})
+# Rasa's own commands, which no button sends: 「/restart」 typed by a shopper wiped the
+# conversation, and Rasa's silence after it read as Rasa being down (resent every 5 s).
+_RASA_COMMANDS = re.compile(r"^/(?:restart|session_start|back)(?![A-Za-z0-9_])")
 
 
 def rich_room(conversation_id: str) -> str:
@@ -116,6 +119,8 @@ def parse_user_uttered(data: Any, max_chars: int) -> UserUttered:
         raise ProtocolError("empty_message", "message is empty")
     if len(text) > max_chars:
         raise ProtocolError("message_too_long", f"message is longer than {max_chars} characters")
+    if _RASA_COMMANDS.match(text):
+        raise ProtocolError("reserved_command", "messages cannot be Rasa commands such as /restart")
     custom = data.get("customData", data.get("metadata"))
     title = data.get("title")
     if title is not None and (not isinstance(title, str) or len(title) > MAX_TITLE_CHARS):

@@ -82,7 +82,21 @@
     open: "打开在线客服",
     close: "关闭客服窗口",
     yesterday: "昨天",
+    // The gateway's error codes (docs/protocol.md) in the shopper's words; others show as sent.
+    errors: {
+      empty_message: "不能发送空白消息",
+      message_too_long: "消息太长了，请分几次发送",
+      reserved_command: "这条消息无法发送，请换个说法",
+      rate_limited: "发送太快了，请稍等几秒再发",
+      internal_error: "服务暂时有点忙，请稍后重发",
+    },
   };
+
+  /** A gateway error (``{code, message}``) as the shopper should read it. */
+  function errorText(error) {
+    if (!isObject(error)) return error === undefined ? undefined : asText(error);
+    return T.errors[error.code] || asText(error.message || error.code);
+  }
 
   // ---------------------------------------------------------------- helpers
 
@@ -1100,8 +1114,7 @@
         if (err) return finish(false, null, undefined);
         // A plain Rasa server acks with no data: treat as stored.
         if (isObject(resp) && resp.ok === false) {
-          const msg = isObject(resp.error) ? asText(resp.error.message || resp.error.code) : undefined;
-          return finish(false, resp, msg);
+          return finish(false, resp, isObject(resp.error) ? errorText(resp.error) : undefined);
         }
         return finish(true, resp);
       });
@@ -1176,8 +1189,8 @@
         this.setTyping(on, isObject(data) ? data.sender : undefined);
       });
       socket.on("kefu_error", (data) => {
-        const msg = isObject(data) ? data.message || data.code : data;
-        if (msg) this.addSystemNotice(asText(msg));
+        const msg = errorText(data);
+        if (msg) this.addSystemNotice(msg);
       });
 
       socket.on("disconnect", (reason) => {

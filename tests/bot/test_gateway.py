@@ -123,6 +123,9 @@ async def test_session_of_one_shopper_refuses_another(client: WidgetClient) -> N
         ({"message": "   "}, "empty_message"),
         ({"message": "长" * 1001}, "message_too_long"),
         ({"message": "hi", "session_id": "../../etc"}, "invalid_session_id"),
+        ({"message": "/restart"}, "reserved_command"),
+        ({"message": " /session_start "}, "reserved_command"),
+        ({"message": '/back{"x": 1}'}, "reserved_command"),
     ],
 )
 async def test_malformed_messages_get_a_clear_error(

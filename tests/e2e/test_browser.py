@@ -49,6 +49,16 @@ def test_shopper_text_is_shown_as_text(stack: Stack, page: Page) -> None:
     assert dialogs == []
 
 
+def test_a_refused_message_is_explained_in_chinese(stack: Stack, page: Page) -> None:
+    # 「/restart」 wiped the conversation; the gateway's English errors reached shoppers as is.
+    page.goto(stack.gateway_url + "/")
+    page.get_by_test_id("input").fill("/restart")
+    page.get_by_test_id("send").click()
+    notice = page.locator("[data-testid=message][data-sender=system]")
+    expect(notice.filter(has_text="这条消息无法发送，请换个说法")).to_have_count(1, timeout=15_000)
+    expect(page.get_by_label("发送失败：这条消息无法发送，请换个说法")).to_have_count(1)
+
+
 def test_community_rasa_webchat_works_unchanged(stack: Stack, page: Page) -> None:
     page.goto(stack.gateway_url + "/webchat")
     # rasa-webchat sends initPayload "/greet"; the bot's greeting must render.
