@@ -25,8 +25,8 @@ from actions.order_offer import (
 from actions.policy import policy_asked_with
 from actions.refund_goods import goods_of, goods_text, request_texts
 from actions.refunds import amount_fen
-from actions.shop.format import STATUS_LABELS, yuan
-from actions.shop.policy import goods_share
+from actions.shop.format import STATUS_LABELS, TIER_LABELS, yuan
+from actions.shop.policy import FAST_TRACK_TIERS, goods_share
 from actions.shop.service import ShopService
 from actions.shop.views import OrderView
 from actions.text import split_contact
@@ -35,6 +35,8 @@ from actions.text import split_contact
 ORDER_NUMBER_REFUSED = frozenset({"utter_order_id_invalid", "utter_order_not_found"})
 # A refund of goods on their way: the parcel still comes unless it is refused.
 _IN_TRANSIT_NOTE = "包裹还在路上，退款后快递送到时请直接拒收。"
+# 极速退款: approved on the spot.
+_FINAL_NOTE = "您是{tier}，享受极速退款：确认后立即退款{closes}，不能撤销。"
 # Some of its goods: the parcel is still to be signed for, with the goods refunded in it.
 _IN_TRANSIT_PART_NOTE = (
     "包裹还在路上，其他商品照常送到，请正常签收；"
@@ -209,9 +211,19 @@ class ActionAskRefundConfirmed(UsesShop, Action):
             items=goods_text(order, goods),
             amount=yuan(amount),
             reason=tracker.get_slot("refund_reason"),
-            note=_in_transit_note(order, goods, whole),
+            note=_in_transit_note(order, goods, whole)
+            + await self._final_note(tracker, order, whole),
         )
         return events
+
+    async def _final_note(self, tracker: Tracker, order: OrderView, whole: bool) -> str:
+        """极速退款 is approved the moment it is confirmed: say so before, not after (it
+        cannot be withdrawn, and an unshipped order refunded in full is closed)."""
+        shopper = await self.shop.shopper(shopper_id_of(tracker) or "")
+        if shopper is None or shopper.tier not in FAST_TRACK_TIERS:
+            return ""
+        closes = "，订单会关闭、不再发货" if whole and order.status == "paid" else ""
+        return _FINAL_NOTE.format(tier=TIER_LABELS[shopper.tier], closes=closes)
 
 
 def _in_transit_note(order: OrderView, goods: dict[str, int], whole: bool) -> str:

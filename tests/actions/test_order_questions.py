@@ -203,7 +203,7 @@ async def test_a_refund_is_shown_with_its_goods_amount_and_reason_before_it_is_f
         "不想要了",
     )
     # Refusing the parcel for ¥20 of it would lose the rest.
-    assert message["note"] == ""
+    assert "包裹" not in message["note"]
     assert await shop.refunds("demo", DEMO_SHIPPED_ORDER) == []
 
 
@@ -226,7 +226,30 @@ async def test_a_delivered_orders_refund_is_its_total_and_needs_no_parcel_note(
 
     order = await shop.order("demo", DEMO_DELIVERED_ORDER)
     assert dispatcher.messages[0]["amount"] == yuan(order.total_fen)
-    assert dispatcher.messages[0]["note"] == ""
+    assert "包裹" not in dispatcher.messages[0]["note"]
+
+
+@pytest.mark.parametrize(
+    ("shopper_id", "order_id", "note"),
+    [
+        # A gold member's refund is approved the moment it is confirmed: said before.
+        ("demo", DEMO_DELIVERED_ORDER, "您是金卡会员，享受极速退款：确认后立即退款，不能撤销。"),
+        ("demo", DEMO_PAID_ORDER, "订单会关闭、不再发货，不能撤销"),
+        ("u1002", OTHER_SHOPPER_ORDER, ""),  # reviewed first, and can be withdrawn meanwhile
+    ],
+)
+async def test_a_refund_that_is_final_at_once_says_so_before_it_is_confirmed(
+    shop: ShopService, shopper_id: str, order_id: str, note: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"order_id": order_id, "refund_reason": "不想要了"}
+
+    await ActionAskRefundConfirmed(shop).run(
+        dispatcher, make_tracker("", None, shopper_id, slots), {}
+    )
+
+    assert note in dispatcher.messages[0]["note"]
+    assert bool(note) == ("极速退款" in dispatcher.messages[0]["note"])
 
 
 @pytest.mark.parametrize(
