@@ -95,11 +95,18 @@ def _by_number(reply: str, orders: Sequence[OrderView]) -> OrderView | None:
     return _only([o for o in orders if o.id.endswith(numbers[0])])
 
 
-def _by_position(reply: str, orders: Sequence[OrderView]) -> OrderView | None:
+def position_in(reply: str) -> int | None:
+    """The position a reply picks among buttons (「第二个」: 2), when it says nothing else."""
     match = _POSITION.search(reply)
-    if match and not _rest(reply, match.group(0)):
-        digit = match.group(1)
-        index = int(digit) if digit.isdigit() else _CHINESE_DIGITS.index(digit) + 1
+    if match is None or _rest(reply, match.group(0)):
+        return None
+    digit = match.group(1)
+    return int(digit) if digit.isdigit() else _CHINESE_DIGITS.index(digit) + 1
+
+
+def _by_position(reply: str, orders: Sequence[OrderView]) -> OrderView | None:
+    index = position_in(reply)
+    if index is not None:
         return orders[index - 1] if index <= len(orders) else None
     newest = max(orders, key=lambda o: o.created_at)  # not always first: 「是下面第一笔吗」
     for words, order in ((_NEWEST, newest), (_LAST, orders[-1])):

@@ -482,7 +482,9 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         is dropped so the form asks which order. None keeps it.
         """
         carried = tracker.get_slot("order_id")
-        if not carried:
+        if not carried or tracker.get_slot("order_status") is None:
+            # Never checked, so not kept from before: this message chose it (the one
+            # order with refunds, for 「取消退款」), and it was dropped as not allowed.
             return None
         picked = await self._typed_pick(tracker)
         if picked is not None:

@@ -19,11 +19,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import UsesShop, latest_intent, latest_text, shopper_id_of
+from actions.order_choice import position_in
 from actions.order_offer import IN_PROGRESS_REFUNDS
 from actions.refund_goods import request_texts
 from actions.refunds import goods_note, refund_line
 from actions.shop.errors import NoActiveRefund, RefundNotWithdrawable
-from actions.shop.format import REFUND_STATUS_LABELS, yuan
+from actions.shop.format import REFUND_STATUS_LABELS, local_time, yuan
 from actions.shop.service import ShopService
 from actions.shop.views import RefundView
 
@@ -47,12 +48,19 @@ def choice_payload(choice: int | str) -> str:
     return "/affirm" + json.dumps({"refund_id": str(choice)})
 
 
+def withdraw_line(position: int, refund: RefundView) -> str:
+    """「1. 婴儿配方奶粉3段 ×1 ¥328.00（买多了，12月6日 08:27 申请）」: refunds of the same
+    goods told apart by their reason and time."""
+    what = f"{refund.goods or '整单'} {yuan(refund.amount_fen)}"
+    return f"{position}. {what}（{refund.reason}，{local_time(refund.created_at)} 申请）"
+
+
 def withdraw_buttons(refunds: Sequence[RefundView]) -> list[dict[str, str]]:
     """「确认撤销」 for one refund; one button each for several, and 「全部撤销」."""
     if len(refunds) == 1:
         return [{"title": "确认撤销", "payload": choice_payload(refunds[0].id)}, _KEEP]
     buttons = [
-        {"title": f"撤销{refund.goods or '整单'}（{yuan(refund.amount_fen)}）",
+        {"title": f"撤销：{refund.goods or '整单'}，{refund.reason} {yuan(refund.amount_fen)}",
          "payload": choice_payload(refund.id)}
         for refund in refunds
     ]  # fmt: skip
@@ -77,14 +85,22 @@ async def chosen_withdrawal(
     shown = shown_choices(tracker)
     typed = next((payload for title, payload in shown if title == text.strip()), None)
     if picked is None and typed is not None:
-        picked = json.loads(typed[len("/affirm") :])["refund_id"] if "{" in typed else None
+        picked = _refund_id(typed) if "{" in typed else None
         if typed == "/deny":
             return False
     ids = {str(refund.id) for refund in refunds}
     if picked is not None:
         return str(picked) if str(picked) in ids or (picked == ALL and refunds) else None
+    # The refunds' own buttons, numbered as the question lists them (not 「全部撤销」).
+    offered = [p for _, p in shown if '"refund_id"' in p and p != choice_payload(ALL)]
     if not text.startswith("/"):
         named = await named_refunds(shop, refunds, text)
+        if len(named) != 1:
+            # 「买多了那笔」: by its reason; 「第二个」: by its place among the buttons.
+            named = [r for r in refunds if r.reason and r.reason in text]
+        position = position_in(text)
+        if len(named) != 1 and position is not None and position <= len(offered):
+            return _refund_id(offered[position - 1])
         if len(named) == 1:
             return str(named[0].id)
         if len(refunds) > 1 and _ALL_WORDS.search(text) and latest_intent(tracker) != "deny":
@@ -92,11 +108,14 @@ async def chosen_withdrawal(
     intent = latest_intent(tracker)
     if intent == "deny":
         return False
-    offered = [payload for _, payload in shown if '"refund_id"' in payload]
     if intent in _YES and len(offered) == 1:
         # 「确认」 or 「撤销吧」 typed to one refund's question confirms that one.
-        return str(json.loads(offered[0][len("/affirm") :])["refund_id"])
+        return _refund_id(offered[0])
     return None
+
+
+def _refund_id(payload: str) -> str:
+    return str(json.loads(payload[len("/affirm") :])["refund_id"])
 
 
 def shown_choices(tracker: Tracker) -> list[tuple[str, str]]:
@@ -143,7 +162,7 @@ class ActionAskWithdrawConfirmed(UsesShop, Action):
                 response="utter_ask_withdraw_which",
                 order_id=order_id,
                 count=len(refunds),
-                refunds="\n".join(refund_line(refund) for refund in refunds),
+                refunds="\n".join(withdraw_line(i, r) for i, r in enumerate(refunds, 1)),
                 buttons=withdraw_buttons(refunds),
             )
         return []

@@ -23,7 +23,12 @@ from actions.refund_withdrawal import (
 from actions.shop.db import create_schema, make_engine, make_sessionmaker
 from actions.shop.errors import NoActiveRefund, RefundNotWithdrawable
 from actions.shop.models import Order, OrderItem
-from actions.shop.seed import OTHER_PAID_ORDER, OTHER_SHIPPED_ORDER, seed_demo_shop
+from actions.shop.seed import (
+    OTHER_PAID_ORDER,
+    OTHER_SHIPPED_ORDER,
+    OTHER_SHOPPER_ORDER,
+    seed_demo_shop,
+)
 from actions.shop.service import ShopService
 from actions.shop.views import RefundView
 from tests.actions.conftest import NOW
@@ -115,12 +120,13 @@ async def test_several_refunds_are_offered_each_with_all_and_keep(shop: ShopServ
     assert question["response"] == "utter_ask_withdraw_which"
     assert question["count"] == 2
     assert question["refunds"].splitlines() == [
-        "· 轻薄羽绒服 ×1 ¥399.00（审核中）", "· 纯棉圆领T恤 ×1 ¥79.00（审核中）"
-    ]  # fmt: skip
+        "1. 轻薄羽绒服 ×1 ¥399.00（质量问题，11月23日 18:00 申请）",
+        "2. 纯棉圆领T恤 ×1 ¥79.00（不想要了，11月23日 18:00 申请）",
+    ]
     jacket, tshirt = await refund_of(shop, JACKET), await refund_of(shop, TSHIRT)
     assert [(b["title"], b["payload"]) for b in question["buttons"]] == [
-        ("撤销轻薄羽绒服 ×1（¥399.00）", f'/affirm{{"refund_id": "{jacket.id}"}}'),
-        ("撤销纯棉圆领T恤 ×1（¥79.00）", f'/affirm{{"refund_id": "{tshirt.id}"}}'),
+        ("撤销：轻薄羽绒服 ×1，质量问题 ¥399.00", f'/affirm{{"refund_id": "{jacket.id}"}}'),
+        ("撤销：纯棉圆领T恤 ×1，不想要了 ¥79.00", f'/affirm{{"refund_id": "{tshirt.id}"}}'),
         ("全部撤销", '/affirm{"refund_id": "all"}'),
         ("不撤销了", "/deny"),
     ]
@@ -148,7 +154,9 @@ async def test_a_request_naming_the_goods_asks_about_their_refund_only(
     [
         ("T恤那个", "inform", None, TSHIRT),  # by its goods, whatever its words read as
         ("羽绒服的", "refund_request", None, JACKET),
-        ("撤销纯棉圆领T恤 ×1（¥79.00）", "cancel_refund", None, TSHIRT),  # a title typed
+        ("撤销：纯棉圆领T恤 ×1，不想要了 ¥79.00", "cancel_refund", None, TSHIRT),  # typed title
+        ("第一个", "inform", None, JACKET),  # by its place among the buttons
+        ("质量问题那笔", "inform", None, JACKET),  # by its reason
         ("全部撤销", "cancel_refund", None, ALL),
         ("两个都撤销吧", "cancel_refund", None, ALL),
         ("不撤销了", "deny", None, False),
@@ -296,3 +304,39 @@ async def test_a_withdrawal_said_to_one_refund_confirms_it(shop: ShopService) ->
     )
 
     assert found == {SLOT: str(jacket.id)}
+
+
+async def test_refunds_of_the_same_goods_are_told_apart_and_picked_by_reason_or_place(
+    shop: ShopService,
+) -> None:
+    # Two refunds of one tin of formula each: the lines and buttons were identical, and
+    # 「买多了那笔」 or 「第二个」 got the same question again.
+    first = await shop.request_refund(SHOPPER, OTHER_SHOPPER_ORDER, "买多了", goods={"P3002": 1})
+    second = await shop.request_refund(SHOPPER, OTHER_SHOPPER_ORDER, "质量问题", goods={"P3002": 1})
+    refunds = await shop.refunds(SHOPPER, OTHER_SHOPPER_ORDER)
+    titles = [b["title"] for b in withdraw_buttons(refunds)]
+    form = ValidateOrderForm(shop)
+
+    async def chosen(text: str) -> Any:
+        tracker = answering(refunds, text, "inform")
+        tracker.slots["order_id"] = OTHER_SHOPPER_ORDER
+        return await form.extract_withdraw_confirmed(CollectingDispatcher(), tracker, {})
+
+    assert len(set(titles)) == len(titles)
+    assert await chosen("买多了那笔") == {SLOT: str(first.id)}
+    assert await chosen("第一个") == {SLOT: str(second.id)}  # newest first, as shown
+    assert await chosen("第二个") == {SLOT: str(first.id)}
+    assert await chosen("第三个") == {}
+
+
+async def test_the_one_order_with_a_refund_is_taken_without_asking(shop: ShopService) -> None:
+    # 「取消退款」 with refunds in one order only asked which order, offering that one.
+    slots = {"request_kind": "cancel_refund"}
+    tracker = make_tracker("取消退款", "cancel_refund", SHOPPER, slots, active_loop="order_form")
+    other = list(await shop.refunds(SHOPPER))
+    assert {r.order_id for r in other} == {ORDER}
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, {})
+
+    assert SlotSet("order_id", ORDER) in events
+    assert SlotSet("requested_slot", SLOT) in events

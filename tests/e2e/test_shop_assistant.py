@@ -436,7 +436,8 @@ async def test_withdrawing_asks_which_refund_and_keeps_the_others(
     [which] = await other_shopper.say(f"订单{order_id}取消退款")
     assert "要撤销哪一笔" in which["text"], which["text"]
     assert [q["title"] for q in which["quick_replies"]] == [
-        "撤销轻薄羽绒服 ×1（¥399.00）", "撤销纯棉圆领T恤 ×1（¥79.00）", "全部撤销", "不撤销了"
+        "撤销：轻薄羽绒服 ×1，不想要了 ¥399.00", "撤销：纯棉圆领T恤 ×1，不想要了 ¥79.00",
+        "全部撤销", "不撤销了",
     ]  # fmt: skip
     withdrawn = await other_shopper.say("T恤那个", replies=2)
     text = "\n".join(m["text"] for m in withdrawn)
