@@ -35,7 +35,7 @@ from actions.responses import button_answer, button_named_in
 from actions.shop.errors import OrderNotFound
 from actions.shop.policy import left_to_refund, past_refund_window
 from actions.shop.views import OrderView, RefundView
-from actions.text import find_order_id, half_width, split_contact, split_tax_id
+from actions.text import find_order_id, half_width, names_a_province, split_contact, split_tax_id
 
 ABORTED = "aborted"
 LOGIN_REQUIRED = "login_required"
@@ -92,6 +92,10 @@ _ABOUT_WITHDRAWING = frozenset({"cancel_refund", "cancel_order", "refund_request
 # What the confirmation buttons send.
 YES_NO = {"/affirm": True, "/deny": False}
 _REGION_WORDS = ("省", "市", "区", "县", "镇", "乡", "路", "街", "道", "号", "村", "巷")
+# An address starts at a region a courier can route by: 「门牌号是200号」 names none.
+_ADMIN_AREA = re.compile("省|市|区|县|旗|镇|乡|自治")
+# A numbered part of an address (「200号」, 「3栋」, 「101室」), as a correction names it.
+_NUMBERED_PART = re.compile(r"(\d+)\s*(号楼|号|栋|幢|单元|室|层|楼)")
 # Words holding a region character that name no place (「换个号码」, 「知道」).
 _NOT_PLACES = re.compile("号码|手机号|电话号|单号|型号|账号|知道|味道|区别|城市")
 
@@ -169,7 +173,25 @@ def picked_from_list(tracker: Tracker, events: list[EventType]) -> bool:
 def looks_like_address(text: str) -> bool:
     """A loose check that a reply is a postal address and not chit-chat."""
     text = _NOT_PLACES.sub("", text).strip()
-    return len(text) >= 8 and any(word in text for word in _REGION_WORDS)
+    return (
+        len(text) >= 8
+        and any(word in text for word in _REGION_WORDS)
+        and bool(_ADMIN_AREA.search(text) or names_a_province(text))
+    )
+
+
+def amended_address(address: str, correction: str) -> str | None:
+    """``address`` with the numbered parts ``correction`` names changed: 「门牌号是200号」
+    to 「…文三路100号」 gives 「…文三路200号」, 「是3栋102室」 changes the building and
+    the room. None when it names no part the address has."""
+    amended = address
+    for number, part in _NUMBERED_PART.findall(half_width(correction)):
+        found = list(re.finditer(rf"\d+\s*{part}", amended))
+        if not found:
+            return None
+        last = found[-1]
+        amended = f"{amended[: last.start()]}{number}{part}{amended[last.end() :]}"
+    return amended if amended != address else None
 
 
 class ValidateOrderForm(UsesShop, FormValidationAction):
@@ -580,11 +602,13 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         if answer or tracker.get_slot("requested_slot") != "address_confirmed":
             return answer
         said = split_contact(latest_text(tracker))
-        new_street = looks_like_address(said.address)
-        if not (new_street or said.phone or said.receiver):
-            return {}
         before = split_contact(tracker.get_slot("new_address") or "")
-        address = said.address if new_street else before.address
+        new_street = looks_like_address(said.address)
+        # 「不对 门牌号是200号」 corrects a part; it was taken as the whole address.
+        amended = None if new_street else amended_address(before.address, said.address)
+        if not (new_street or amended or said.phone or said.receiver):
+            return {}
+        address = said.address if new_street else amended or before.address
         return {
             "new_address": contact_text(
                 address, said.receiver or before.receiver, said.phone or before.phone

@@ -86,7 +86,9 @@ _RECEIVER = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9f
 # Thanks, urging and fillers around an address (「…100号 13800138000 谢谢」), and the
 # shopper themself (「本人」 keeps the receiver the order has): no name, and no part
 # of the address either.
-_CHATTER_WORDS = "谢谢|多谢|感谢|谢啦|麻烦|辛苦|拜托|劳驾|好的|好嘞|尽快|快点|加急|您好|你好|非常"
+_CHATTER_WORDS = (
+    "谢谢|多谢|感谢|谢啦|麻烦|辛苦|拜托|劳驾|好的|好嘞|尽快|快点|加急|您好|你好|非常|这个|就这样"
+)
 _CHATTER = re.compile(
     rf"(?:{_CHATTER_WORDS}|本人|自己|老板|客服|[我您你好嗯哈急亲啦了呀哦啊吧呢哟喔哒嘛])+"
 )
@@ -177,6 +179,11 @@ def split_contact(text: str) -> Contact:
         tokens[named] if named is not None else receiver,
         tokens[at] if at is not None else None,
     )
+
+
+def names_a_province(text: str) -> bool:
+    """Whether ``text`` names a province or municipality (「上海」, 「浙江省」)."""
+    return bool(_PROVINCE.search(text))
 
 
 def _unbracket_contact(match: re.Match[str]) -> str:

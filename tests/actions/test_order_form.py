@@ -734,6 +734,9 @@ async def test_a_refund_policy_question_without_any_refund_gets_the_policy(
         ("电话写错了 是13800138001", "浙江省杭州市西湖区文三路100号", "张三", "13800138001"),
         ("收件人改成李道明", "浙江省杭州市西湖区文三路100号", "李道明", "13912345678"),
         ("上海市徐汇区漕溪北路398号", "上海市徐汇区漕溪北路398号", "张三", "13912345678"),
+        # A part corrected changes that part: 「不对 门牌号是200号」 was saved as the address.
+        ("不对 门牌号是200号", "浙江省杭州市西湖区文三路200号", "张三", "13912345678"),
+        ("等下 写错了 是文三路200号", "浙江省杭州市西湖区文三路200号", "张三", "13912345678"),
     ],
 )
 async def test_a_correction_at_the_address_confirmation_changes_what_it_names(
@@ -751,6 +754,21 @@ async def test_a_correction_at_the_address_confirmation_changes_what_it_names(
     contact = split_contact(found["new_address"])
     assert (contact.address, contact.receiver, contact.phone) == (address, receiver, phone)
     assert "address_confirmed" not in found  # asked again, with the change
+
+
+async def test_a_correction_naming_no_part_of_the_address_changes_nothing(
+    shop: ShopService,
+) -> None:
+    slots = {"request_kind": "change_address", "requested_slot": "address_confirmed",
+             "order_id": DEMO_PAID_ORDER, "order_status": "paid",
+             "new_address": "浙江省杭州市西湖区文三路100号"}  # fmt: skip
+    tracker = make_tracker("不对 是3栋201", "deny", slots=slots, active_loop="order_form")
+
+    found = await ValidateOrderForm(shop).extract_address_confirmed(
+        CollectingDispatcher(), tracker, DOMAIN
+    )
+
+    assert found == {}  # the address has no building to change: not taken as the address
 
 
 async def test_a_new_phone_that_reads_as_an_exchange_is_the_answer(shop: ShopService) -> None:
@@ -781,6 +799,9 @@ async def test_a_new_phone_that_reads_as_an_exchange_is_the_answer(shop: ShopSer
         ("换个号码 别的都一样", False),  # 号 of 号码
         ("我也不知道该怎么说才好呢", False),  # 道 of 知道
         ("好的谢谢", False),
+        ("上海 世纪大道1号", True),  # a municipality without 「市」
+        ("不对 门牌号是200号", False),  # no region a courier routes by
+        ("等下 写错了 是文三路200号", False),
     ],
 )
 def test_what_looks_like_an_address(text: str, address: bool) -> None:

@@ -72,6 +72,8 @@ def test_every_character_maps_to_one_character_so_offsets_hold() -> None:
         ("苏州", Contact("苏州")),
         ("谢谢", Contact("")),
         ("门口", Contact("门口")),
+        # what asks to send it there is no part of it
+        ("改成这个吧 麻烦快点 杭州市西湖区文三路200号 谢谢亲", Contact("杭州市西湖区文三路200号")),
     ],
 )
 def test_the_receiver_is_the_name_written_beside_the_phone_number(

@@ -929,6 +929,22 @@ async def test_a_name_alone_changes_the_receiver_and_keeps_the_address(
     )
 
 
+async def test_a_part_of_the_address_corrected_changes_that_part(
+    stack: Stack, other_shopper: Shopper
+) -> None:
+    # 「不对 门牌号是200号」 was confirmed and saved as the delivery address itself.
+    order_id = "2611241800906677"
+    await _new_order(stack, order_id, status="paid")
+    await other_shopper.say(f"订单{order_id}改地址")
+    [confirm] = await other_shopper.say("改成这个吧 麻烦快点 杭州市西湖区文三路100号 谢谢亲")
+    assert "改为：\n杭州市西湖区文三路100号\n" in confirm["text"], confirm["text"]
+    [again] = await other_shopper.say("不对 门牌号是200号")
+    assert "杭州市西湖区文三路200号" in again["text"], again["text"]
+    await other_shopper.say("对")
+    order, _ = await _order(stack, order_id)
+    assert order.address == "杭州市西湖区文三路200号"
+
+
 async def test_a_correction_at_the_address_confirmation_is_taken(
     shopper: Shopper, stack: Stack
 ) -> None:
