@@ -297,11 +297,14 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         「我要退款 不想要了」."""
         text = latest_text(tracker)
         said: list[EventType] = []
-        if intent == "change_address" and tracker.get_slot("order_id"):
+        if intent == "change_address":
             contact = contact_said(text)
-            if contact:
+            # 「590142 电话改成139…」 names its order by the short number, read later.
+            picked = None if tracker.get_slot("order_id") else await self._typed_pick(tracker)
+            order_id = picked.id if picked else tracker.get_slot("order_id")
+            if contact and order_id:
                 # Resolved here: the form validates only the slots it already needs.
-                found = await self.validate_new_address(contact, dispatcher, tracker, domain)
+                found = await self._new_contact(contact, order_id, dispatcher, tracker)
                 said = [SlotSet("new_address", found["new_address"])]
         elif intent == "invoice":
             title = title_said(text)
@@ -676,14 +679,17 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         「手机号写错了 改成13912345678」 or 「收货人改成李道明」 keep the order's
         address and change the phone or the receiver; it asked for an address again.
         """
+        return await self._new_contact(value, tracker.get_slot("order_id"), dispatcher, tracker)
+
+    async def _new_contact(
+        self, value: Any, order_id: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
         contact = split_contact(str(value or ""))
         if looks_like_address(contact.address):  # the words beside a phone are not the address
             return {"new_address": str(value).strip()}
         if contact.phone or contact.receiver:
             try:
-                order = await self.shop.order(
-                    shopper_id=shopper_id_of(tracker), order_id=tracker.get_slot("order_id")
-                )
+                order = await self.shop.order(shopper_id=shopper_id_of(tracker), order_id=order_id)
             except OrderNotFound:  # not the shopper's (said so by the order's check): ask later
                 return {"new_address": None}
             return {"new_address": contact_text(order.address, contact.receiver, contact.phone)}

@@ -973,3 +973,20 @@ async def test_a_receiver_given_with_the_request_goes_to_the_confirmation(
 
     order = await shop.order("demo", DEMO_PAID_ORDER)
     assert split_contact(slot_values(events, "new_address")[-1]) == Contact(order.address, "王丽")
+
+
+async def test_a_new_phone_with_the_orders_short_number_goes_to_the_confirmation(
+    shop: ShopService, domain: dict
+) -> None:
+    # 「590142 电话改成139…」 asked for a new address: the order was read after the change.
+    text = f"{DEMO_PAID_ORDER[-6:]} 电话改成13955556666"
+    slots = {"request_kind": "change_address"}
+    tracker = make_tracker(text, "change_address", slots=slots, active_loop="order_form")
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, domain)
+
+    order = await shop.order("demo", DEMO_PAID_ORDER)
+    assert slot_values(events, "order_id") == [DEMO_PAID_ORDER]
+    new = split_contact(slot_values(events, "new_address")[-1])
+    assert (new.address, new.phone) == (order.address, "13955556666")
+    assert slot_values(events, "requested_slot") == ["address_confirmed"]

@@ -550,6 +550,19 @@ async def test_a_receiver_named_with_who_they_are_is_kept(
     assert (order.receiver, order.address) == ("王丽", "上海市浦东新区世纪大道1号")
 
 
+async def test_a_new_phone_with_the_short_order_number_is_confirmed(
+    stack: Stack, other_shopper: Shopper
+) -> None:
+    # 「590142 电话改成…」 asked for a new address, then refused 「确认修改」 as one.
+    order_id = "2611241900128811"
+    await _new_order(stack, order_id, status="paid")
+    [confirm] = await other_shopper.say(f"{order_id[-6:]} 电话改成13955556666")
+    assert "13955556666" in confirm["text"], confirm["text"]
+    await other_shopper.say("确认修改")
+    order, _ = await _order(stack, order_id)
+    assert (order.receiver_phone, order.address) == ("13955556666", "上海市浦东新区世纪大道1号")
+
+
 async def test_why_a_coupon_cannot_be_used_right_after_the_list_gets_the_rules(
     shopper: Shopper,
 ) -> None:
