@@ -51,7 +51,7 @@ class ActionListCoupons(UsesShop, Action):
         if intent == "payment_issue":
             return await ActionPaymentHelp().run(dispatcher, tracker, domain)
         if intent == FALLBACK_INTENT:
-            return await ActionHandleFallback(self.shop).run(dispatcher, tracker, domain)
+            return await ActionHandleFallback(shop=self.shop).run(dispatcher, tracker, domain)
         shopper_id = shopper_id_of(tracker)
         if shopper_id is None:
             dispatcher.utter_message(response="utter_login_required")

@@ -341,6 +341,11 @@ class ShopService:
             products = await store.all_products(s)
         return list(dict.fromkeys(p.category for p in products))
 
+    async def products_in(self, category: str) -> list[ProductView]:
+        """The catalogue's products of ``category``, in catalogue order."""
+        async with self._sessionmaker.begin() as s:
+            return [product_view(p) for p in await store.products_in(s, category)]
+
     async def price_protect(self, shopper_id: str, order_id: str) -> list[tuple[ItemView, int]]:
         """Return items now cheaper than paid, with the difference in fen.
 

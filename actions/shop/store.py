@@ -161,6 +161,12 @@ async def all_products(s: AsyncSession) -> list[Product]:
     return list((await s.execute(select(Product).order_by(Product.id))).scalars())
 
 
+async def products_in(s: AsyncSession, category: str) -> list[Product]:
+    """Return the catalogue's products of ``category`` ordered by id."""
+    stmt = select(Product).where(Product.category == category).order_by(Product.id)
+    return list((await s.execute(stmt)).scalars())
+
+
 async def products_by_id(s: AsyncSession, ids: Iterable[str]) -> dict[str, Product]:
     """Return the products with these ids, keyed by id."""
     stmt = select(Product).where(Product.id.in_(sorted(set(ids))))

@@ -73,7 +73,7 @@ COAT, LIPSTICK = {"product_name": "轻薄羽绒服"}, {"product_name": "丝绒�
         ("什么面料", COAT, [("utter_product_material", None)]),
         ("耳机有货吗", {}, [IN_STOCK]),
         ("围巾还有货吗", {}, [("utter_product_sold_out", None)]),
-        ("耳机有几种颜色", {}, [("utter_product_description", None)]),  # it lists none
+        ("耳机有几种颜色", {}, [("utter_product_colours_unknown", None)]),  # it lists none
     ],
 )
 async def test_a_question_about_one_aspect_gets_that_aspect(
@@ -197,6 +197,9 @@ async def test_a_question_about_how_coupons_work_gets_the_rules(
         ("为啥用不了", "nlu_fallback", "utter_policy_coupon_rules"),
         ("不用了", "deny", "utter_anything_else"),
         ("付款失败了", "payment_issue", "utter_payment_issue"),
+        # Not understood and no rules asked: the fallback's answer (it crashed: the shop
+        # was passed as the fallback's limit).
+        ("那个啥来着", "nlu_fallback", "utter_default"),
     ],
 )
 async def test_right_after_the_coupons_a_question_about_them_gets_the_rules(
