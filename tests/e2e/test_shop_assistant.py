@@ -700,9 +700,19 @@ async def test_a_size_question_gets_yes_or_no_about_that_size(shopper: Shopper) 
     assert "轻薄羽绒服有L" in size["text"] and "有货" in stock["text"]
     [missing] = await shopper.say("有XXXL码吗")
     assert "没有XXXL" in missing["text"] and "XXL" in missing["text"]
-    # A colour it does not come in got the whole card, stock and authenticity.
+    # The catalogue holds no colours for the coat: 「没有黑色」, with its sizes as the
+    # colours, was made up.
     [colour] = await shopper.say("这个羽绒服有黑色吗")
-    assert "没有黑色" in colour["text"], colour["text"]
+    assert "没有写轻薄羽绒服的颜色" in colour["text"], colour["text"]
+    assert "转人工" in [q["title"] for q in colour["quick_replies"]]
+    # A size alone right after is about the coat (it was 「这个问题我还不太擅长」).
+    [bare] = await shopper.say("XXXL有吗")
+    assert "轻薄羽绒服没有XXXL" in bare["text"], bare["text"]
+
+
+async def test_a_colour_the_lipstick_comes_in_is_answered_from_its_shades(shopper: Shopper) -> None:
+    [shade, _] = await shopper.say("口红有红色的吗", replies=2)
+    assert "正红" in shade["text"] and "枫叶红" in shade["text"], shade["text"]
 
 
 @pytest.mark.parametrize(
