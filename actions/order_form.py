@@ -253,6 +253,17 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
                 cleared = [SlotSet(requested, None)]
                 tracker.add_slots(cleared)
                 given += cleared
+        paused = paused_refund(tracker)  # of the order asked about so far
+        if (
+            requested not in (None, "order_id")
+            and intent in REQUEST_KINDS
+            and not tapped
+            and not answers_in_words(tracker)
+        ):
+            # Before the next question is chosen: it depends on the order.
+            moved = await self._order_of_the_new_request(tracker)
+            tracker.add_slots(moved)
+            given += moved
         events = given + await super().run(dispatcher, tracker, domain)
         # So does a pick among the offered orders (「已发货的那个」), and an answer in
         # words that read as another request (「用了两次就不充电了」: an exchange); words
@@ -260,7 +271,8 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         in_words = answers_in_words(tracker) and (
             any(slot_values(events, str(requested))) or requested == withdrawal.SLOT
         )
-        answered = tapped or picked_from_list(tracker, events) or in_words
+        picked = requested == "order_id" and picked_from_list(tracker, events)
+        answered = tapped or picked or in_words
         if in_words:
             # Rasa's mapping already set request_kind from the words' intent: undo it.
             events.append(SlotSet("request_kind", kind_before_the_message(tracker)))
@@ -273,7 +285,7 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             before = kind_before_the_message(tracker)  # Rasa's mapping set the new kind
             if before == "refund_request" and intent not in ("refund_request", "cancel_refund"):
                 # 「等等 先问下物流」 before the refund was filed: offered again after.
-                events.append(SlotSet(PAUSED_REFUND, paused_refund(tracker)))
+                events.append(SlotSet(PAUSED_REFUND, paused))
         elif (
             (requested in ASKED_AGAIN and intent == "inform")
             or (requested in FREE_TEXT_SLOTS and correcting)
@@ -284,6 +296,23 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             # than let Rasa reject the form into the generic fallback.
             events.append(SlotSet(requested, None))
         return events + await self._refund_goods(tracker, events)
+
+    async def _order_of_the_new_request(self, tracker: Tracker) -> list[EventType]:
+        """The order a request made in the middle of another is about: 「羽绒服到哪了」
+        while refunding the nappies is about the jacket's order (it was answered with
+        the nappies' order). One the message picks replaces the order; goods none of it
+        holds drop it, so the form asks which."""
+        order_id = tracker.get_slot("order_id")
+        if not order_id or gave_an_order_number(tracker):
+            return []
+        picked = await self._typed_pick(tracker)
+        if picked is not None and picked.id != order_id:
+            return [SlotSet("order_id", picked.id), SlotSet("order_status", picked.status)]
+        if picked is None and await self._names_other_goods(
+            tracker, order_id, latest_text(tracker)
+        ):
+            return [SlotSet("order_id", None), SlotSet("order_status", None)]
+        return []
 
     async def _said_with_the_request(
         self,

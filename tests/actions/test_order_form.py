@@ -990,3 +990,24 @@ async def test_a_new_phone_with_the_orders_short_number_goes_to_the_confirmation
     new = split_contact(slot_values(events, "new_address")[-1])
     assert (new.address, new.phone) == (order.address, "13955556666")
     assert slot_values(events, "requested_slot") == ["address_confirmed"]
+
+
+async def test_a_request_made_mid_refund_about_other_goods_takes_their_order(
+    shop: ShopService, domain: dict
+) -> None:
+    # 「羽绒服到哪了」 while confirming the nappies' refund got the nappies' order.
+    slots = {"request_kind": "logistics_track", "requested_slot": "refund_confirmed",
+             "order_id": DEMO_PAID_ORDER, "order_status": "paid",
+             "refund_reason": "不想要了"}  # fmt: skip
+    earlier = [{"event": "slot", "name": "request_kind", "value": "refund_request"}]
+    tracker = make_tracker(
+        "羽绒服到哪了", "logistics_track", slots=slots, events=earlier, active_loop="order_form"
+    )
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, domain)
+
+    assert set(slot_values(events, "order_id")) == {DEMO_SHIPPED_ORDER}
+    assert slot_values(events, "request_kind") == ["logistics_track"]
+    # The refund set aside is of its own order, to be offered again.
+    [paused] = slot_values(events, "paused_refund")
+    assert (paused["order_id"], paused["reason"]) == (DEMO_PAID_ORDER, "不想要了")

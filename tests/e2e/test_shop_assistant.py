@@ -501,8 +501,12 @@ async def test_returning_some_goods_before_shipping_refunds_just_those(
     await _new_order(stack, order_id, lines, status="paid")
     [offer] = await other_shopper.say(f"纸尿裤买了2包 想退货1包 订单{order_id}")
     buttons = {q["title"]: q["payload"] for q in offer["quick_replies"]}
-    assert "只退这部分" in buttons and "取消整单" in buttons, offer["text"]
-    [confirm] = await other_shopper.say(buttons["只退这部分"])
+    # Read as a return, it offers the goods' refund; read as a refund, it is one.
+    if "原因是什么" not in offer["text"]:
+        assert "只退这部分" in buttons and "取消整单" in buttons, offer["text"]
+        [confirm] = await other_shopper.say(buttons["只退这部分"])
+    else:
+        confirm = offer
     [confirm] = (
         await other_shopper.say("不想要了") if "原因是什么" in confirm["text"] else [confirm]
     )
@@ -561,6 +565,20 @@ async def test_a_new_phone_with_the_short_order_number_is_confirmed(
     await other_shopper.say("确认修改")
     order, _ = await _order(stack, order_id)
     assert (order.receiver_phone, order.address) == ("13955556666", "上海市浦东新区世纪大道1号")
+
+
+async def test_a_parcel_asked_about_mid_refund_is_looked_up_in_its_own_order(
+    shopper: Shopper,
+) -> None:
+    # 「羽绒服到哪了」 while refunding the nappies got the nappies' order: 「还没有发出」.
+    await shopper.say(f"我要退款 {DEMO_PAID_ORDER[-6:]}")
+    [confirm] = await shopper.say("不想要了")
+    assert DEMO_PAID_ORDER in confirm["text"], confirm["text"]
+    answer = await shopper.say("羽绒服到哪了", replies=2)
+    text = "\n".join(m["text"] for m in answer)
+    assert DEMO_SHIPPED_TRACKING in text and "还没有发出" not in text, text
+    # The refund set aside is offered again, for its own order.
+    assert f"订单 {DEMO_PAID_ORDER} 的退款申请还没有提交" in answer[-1]["text"], text
 
 
 async def test_why_a_coupon_cannot_be_used_right_after_the_list_gets_the_rules(
