@@ -34,9 +34,14 @@ def report(screen: SafetyScreen, split: str, failures: bool) -> None:
     complaints = [c for c in negatives if c.level == "high"]
     found = [c for c in complaints if verdicts[c.text].level == "high"]
     over = [c for c in negatives if c.level is None and verdicts[c.text].level == "high"]
+    topical = [c for c in urgent if c.topic]
+    off_topic = [c for c in topical if verdicts[c.text].topic != c.topic]
     n, m = len(urgent), len(negatives)
+    flagged = n - len(missed) + len(false_alarms)
     print(f"[{split}] urgent recall     {n - len(missed)}/{n} = {(n - len(missed)) / n:.1%}")
+    print(f"[{split}] urgent precision  {n - len(missed)}/{flagged} (on these cases)")
     print(f"[{split}] category accuracy {n - len(missed) - len(wrong)}/{n}")
+    print(f"[{split}] topic accuracy    {len(topical) - len(off_topic)}/{len(topical)}")
     print(f"[{split}] urgent FP rate    {len(false_alarms)}/{m} = {len(false_alarms) / m:.1%}")
     print(
         f"[{split}] complaints found  {len(found)}/{len(complaints)}; high on no-level: {len(over)}"
@@ -46,10 +51,12 @@ def report(screen: SafetyScreen, split: str, failures: bool) -> None:
             ("MISSED", missed),
             ("CATEGORY", wrong),
             ("FALSE ALARM", false_alarms),
+            ("TOPIC", off_topic),
         ):
             for c in cases:
                 v = verdicts[c.text]
-                print(f"  {label}: {c.text!r} want {c.category} got {v.category} {v.matched}")
+                want, got = f"{c.category}/{c.topic}", f"{v.category}/{v.topic}"
+                print(f"  {label}: {c.text!r} want {want} got {got} {v.matched}")
         for c in [c for c in complaints if c not in found] + over:
             v = verdicts[c.text]
             print(f"  COMPLAINT: {c.text!r} want {c.level} got {v.level} {v.matched}")

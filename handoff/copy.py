@@ -76,7 +76,7 @@ SAFETY_REPLIES = {
     "violence": "请先确保自身安全：锁好门，不要与对方争执。如果对方威胁您或不肯离开，请立即拨打110报警。我们已经为您优先转接安全专员，请不要离开聊天。",
     "self_harm": "谢谢你愿意告诉我们，你现在的感受很重要。我们正在请专人来陪你聊，请不要离开。如果你有伤害自己的想法或已经受伤，请立即拨打120，也可以拨打24小时心理援助热线 400-161-9995。",
     "fire": "请立即远离起火或冒烟的物品，不要用水浇电器或电池起火，先撤离到安全的地方并拨打119。我们已经为您优先转接安全专员。",
-    "medical": "请立即拨打120急救电话；如果孩子误吞了电池或磁铁，请不要催吐、不要喂食，尽快送医。我们已经为您优先转接专员。",
+    "medical": "请立即拨打120急救电话，说清楚地址和情况，并按急救人员的指导处理。我们已经为您优先转接专员。",
     "missing_person": "请尽快拨打110报警，说明对方最后联系的时间和地址。我们已经为您优先转接安全专员，会协助提供订单和配送信息。",
     "fraud": "请先不要转账、不要扫码、不要共享屏幕，也不要把验证码、银行卡号或密码告诉任何人：我们的客服不会这样要求您，也不会加您的微信或QQ办理退款和理赔。已为您优先转接安全专员，请稍候。",
     "complaint": "非常抱歉给您带来不好的体验😞 您的反馈我们非常重视，已为您优先转接专员处理，请稍候。",
@@ -84,3 +84,25 @@ SAFETY_REPLIES = {
 SAFETY_REPLY_DEFAULT = (
     "请先确保自身安全，紧急情况请立即拨打110/120/119。我们已经为您优先转接安全专员。"
 )
+# What fits better than the category's reply, by the screen's topic (bot/safety/lexicon).
+SAFETY_TOPIC_REPLIES = {
+    # Violence at home: the danger is inside, and the address is what they must not learn.
+    "domestic": "请先保护好自己：尽量到能锁门的房间或离开到安全的地方，有危险请立即拨打110报警。我们已经为您优先转接安全专员；您的地址和订单信息不会告诉任何来打听的人，专员会私下帮您修改收货地址和配送信息，请不要离开聊天。",
+    "stalking": "请尽量待在人多、安全的地方，不要独自回家或给陌生人开门，感到危险请立即拨打110报警。我们已经为您优先转接安全专员；您的地址不会告诉任何来打听的人，专员会私下帮您修改收货地址和配送信息，请不要离开聊天。",
+    # The advice not to induce vomiting is for what was swallowed, and only for that.
+    "swallowed": "请立即拨打120急救电话；如果误吞的是电池、磁铁或清洁用品，请不要催吐、不要喂食，带上商品包装尽快送医。我们已经为您优先转接专员。",
+    "allergy": "如有呼吸困难、喉咙或脸肿，请立即拨打120急救电话；请立即停止使用或食用这件商品，用清水冲洗接触过的部位。我们已经为您优先转接专员。",
+}
+
+
+def safety_reply(verdict: object) -> str:
+    """The first reply to a flagged message: its topic's, else its category's, else the default.
+
+    Args:
+        verdict: The screen's verdict (``bot.safety.SafetyVerdict``). One
+            without a ``topic`` gets its category's reply.
+    """
+    topic = getattr(verdict, "topic", None)
+    if topic in SAFETY_TOPIC_REPLIES:
+        return SAFETY_TOPIC_REPLIES[topic]
+    return SAFETY_REPLIES.get(getattr(verdict, "category", None) or "", SAFETY_REPLY_DEFAULT)

@@ -202,7 +202,7 @@ class HelpDesk:
         if flagged is not None and await self._flagged_for(flagged.id, verdict.category):
             await self._record_flag(flagged.id, data, text)
             return False
-        reply = copy.SAFETY_REPLIES.get(verdict.category or "", copy.SAFETY_REPLY_DEFAULT)
+        reply = copy.safety_reply(verdict)
         await self._conversations.post(conversation_id, "system", {"text": reply})
         if verdict.level == URGENT:
             reason, priority, team = "emergency", URGENT, "safety"

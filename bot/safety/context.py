@@ -2,7 +2,8 @@
 
 Each check looks at the clause of the hit (text between ``|`` marks), or at
 the whole message for :data:`RESOLVED`. Danger going on now (救命, 正在,
-还在...) overrides the checks.
+还在...) overrides the checks. A request to the shop in the clause (能不能把
+地址改了, 能帮我吗) is no question about the danger: it cancels nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.safety.lexicon import terms as words
 from bot.safety.lexicon.schema import FICTION, FRAME, MEDIA, QUESTION, RESOLVED
-from bot.safety.normalize import CLAUSE
+from bot.safety.normalize import BLANK, CLAUSE
 from bot.safety.rules import Hit
 
 
@@ -32,6 +33,7 @@ class ContextJudge:
 
     def __init__(self) -> None:
         self._question = _any(words.QUESTION_FRAMES)
+        self._request = _any(words.REQUESTS)
         self._hypothetical = _any(words.HYPOTHETICALS)
         self._realis = _any(words.REALIS)
         self._ongoing = _any(words.ONGOING)
@@ -70,9 +72,14 @@ class ContextJudge:
         return bool(self._hypothetical.search(clause.text)) or self._asked(hit, clause)
 
     def _asked(self, hit: Hit, clause: _Clause) -> bool:
-        """A question about something that has not happened (会不会着火)."""
+        """A question about something that has not happened (会不会着火).
+
+        Requests to the shop are blanked first: 「我老公打我能不能把地址改了」 asks
+        the shop for something, not whether he does.
+        """
         happened = "了" in hit.phrase or "了" in clause.after or self._realis.search(clause.text)
-        return bool(self._question.search(clause.text)) and not happened
+        asked = self._question.search(self._request.sub(BLANK, clause.text))
+        return bool(asked) and not happened
 
     def _retold(self, clause: _Clause) -> bool:
         """The news or a story is retold: 新闻说..., or ...的新闻."""

@@ -59,6 +59,7 @@ class CategoryMatcher:
         self.name = lexicon.name
         self.level = lexicon.level
         self.cancelled_by = lexicon.cancelled_by
+        self.topic = lexicon.topic
         self._signal = compile_any(lexicon.phrases, lexicon.patterns, terms)
         self._pairs = [
             (re.compile(expand(first, terms)), re.compile(expand(needed, terms)))

@@ -18,11 +18,15 @@ class SafetyVerdict:
         category: "violence", "self_harm", "fire", "medical",
             "missing_person", "fraud", "complaint" or None.
         matched: The normalised phrases that matched, for the agent and the audit.
+        topic: The kind of danger within the category, where the lexicon
+            tells it ("domestic" or "stalking" violence, "swallowed" or
+            "allergy" for medical), so that the first reply fits; else None.
     """
 
     level: str | None = None
     category: str | None = None
     matched: tuple[str, ...] = ()
+    topic: str | None = None
 
     @property
     def urgent(self) -> bool:

@@ -65,7 +65,8 @@ async def test_danger_told_to_a_general_agent_goes_to_the_safety_agent_who_sees_
         for client in (widget, alice, sofia):
             await client.close()
 
-    assert calm == copy.SAFETY_REPLIES["violence"]  # 「已经为您优先转接安全专员」: and so it is
+    # Violence at home: 「已经为您优先转接安全专员」, and so it is; no 「锁好门」.
+    assert calm == copy.SAFETY_TOPIC_REPLIES["domestic"]
     assert assigned["id"] == held["id"] == moved["ticket"]["id"]
     assert (assigned["team"], assigned["priority"]) == ("safety", "urgent")
     assert assigned["summary"][0] == HOME  # the row shows the danger, not the refund
@@ -77,6 +78,43 @@ async def test_danger_told_to_a_general_agent_goes_to_the_safety_agent_who_sees_
     summary = opened["safety"]["police_summary"]
     assert f"「{HOME}」" in summary
     assert opened["safety"]["courier"] is None and "派送员" not in summary
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("我老公打我 我能不能把收货地址改到我妈家", "domestic"),
+        ("有人跟踪我 能不能别把我的地址给快递", "stalking"),
+        ("宝宝吃了过敏起疹子了 要退货", "allergy"),
+    ],
+)
+async def test_danger_told_with_a_shop_request_goes_to_the_safety_team_whole(
+    tmp_path: Path, screen: SafetyScreen, text: str, topic: str
+) -> None:
+    """QA's three messages: before, the bot answered each with its order form."""
+    async with running_desk(tmp_path, screen=screen.screen) as desk:
+        sofia = await _console(desk, "sofia")  # safety
+        widget, session_id = await desk.shopper()
+        try:
+            await widget.say(text, session_id, **DEMO)
+            first = await widget.next("bot_uttered")
+            assert (first["sender"], first["text"]) == ("system", copy.SAFETY_TOPIC_REPLIES[topic])
+            assigned = (await sofia.next("ticket_assigned"))["ticket"]
+            opened = await sofia.ask("open_ticket", {"ticket_id": assigned["id"]})
+        finally:
+            for client in (widget, sofia):
+                await client.close()
+
+    assert (assigned["team"], assigned["priority"], assigned["reason"]) == (
+        "safety",
+        "urgent",
+        "emergency",
+    )
+    # The person gets the shop request too: the whole message, as written.
+    assert assigned["summary"][0] == text
+    assert opened["safety"]["messages"] == [text]
+    assert f"「{text}」" in opened["safety"]["police_summary"]
+    assert all(body["message"] != text for body in desk.rasa.received)
 
 
 async def test_with_no_safety_agent_online_the_danger_waits_in_the_safety_queue(

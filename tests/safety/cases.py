@@ -21,12 +21,15 @@ class Case:
         category: The category: urgent.yml's urgent one, or fraud.yml's
             "fraud" or "complaint" where its level is "high".
         level: The expected level: "urgent", "high" or None.
+        topic: The expected topic within the category (urgent.yml), where
+            the case names one: the part whose first reply fits.
     """
 
     text: str
     split: str
     category: str | None
     level: str | None
+    topic: str | None = None
 
 
 def load(name: str) -> list[Case]:
@@ -36,5 +39,5 @@ def load(name: str) -> list[Case]:
     for split in SPLITS:
         for item in data[split]:
             level = "urgent" if name == "urgent" else item.get("level")
-            cases.append(Case(item["text"], split, item.get("category"), level))
+            cases.append(Case(item["text"], split, item.get("category"), level, item.get("topic")))
     return cases

@@ -28,6 +28,10 @@ class CategoryLexicon:
         pairs: ``(pattern, needed)``: the first signals the category only
             if the second also occurs somewhere in the message.
         cancelled_by: Context checks that cancel a hit (FRAME, MEDIA...).
+        topic: What kind of danger of the category this part finds
+            ("domestic", "stalking", "swallowed", "allergy"), so that the
+            first reply fits it; None for the rest of the category. Parts of
+            one category are listed together, the specific ones first.
     """
 
     name: str
@@ -36,6 +40,7 @@ class CategoryLexicon:
     patterns: tuple[str, ...] = ()
     pairs: tuple[tuple[str, str], ...] = ()
     cancelled_by: tuple[str, ...] = ()
+    topic: str | None = None
 
 
 @dataclass(frozen=True)

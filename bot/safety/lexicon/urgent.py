@@ -3,11 +3,14 @@
 Phrases and patterns are matched on normalised text (simplified, lowercase,
 no spaces or emoji, clauses separated by ``|``). ``[^|]`` stays within a
 clause. Order matters: the first category with a hit names the verdict.
+Violence and medical are in their own modules, each in parts by topic.
 """
 
 from __future__ import annotations
 
-from bot.safety.lexicon.schema import FICTION, FRAME, MEDIA, QUESTION, RESOLVED, CategoryLexicon
+from bot.safety.lexicon.medical import ALLERGY, MEDICAL, SWALLOWED
+from bot.safety.lexicon.schema import FICTION, FRAME, MEDIA, RESOLVED, CategoryLexicon
+from bot.safety.lexicon.violence import DOMESTIC, STALKING, VIOLENCE
 
 # fmt: off
 # Data tables: rows of words are packed to the line length, not one per line.
@@ -96,82 +99,6 @@ SELF_HARM = CategoryLexicon(
     cancelled_by=(FICTION,),
 )
 
-VIOLENCE = CategoryLexicon(
-    name="violence",
-    level="urgent",
-    phrases=(
-        "跟踪", "尾随", "恐吓", "杀了我", "杀我", "弄死我", "弄死你", "打死我",
-        "要打我", "被人打", "家暴", "强奸", "性侵", "猥亵", "非礼", "摸我", "掐我",
-        "绑架", "被绑", "劫持", "抢劫", "抢了我", "闯进", "闯入", "入室", "撬门",
-        "撬锁", "在撬", "撬开", "被人撬", "踢门", "踹门", "砸门", "拧门把手", "不敢开门",
-        "不敢出门", "不敢回家", "不敢上楼", "不敢下楼", "拿刀", "持刀", "拿着刀",
-        "拿着菜刀", "刀架",
-        "让我小心", "让我好看", "要我好看", "收拾我", "找人收拾", "下一个就是你",
-        "泼油漆", "不让我出去", "不让我走", "一直跟着", "跟着我", "也跟着",
-        "偷拍我", "把我堵", "堵住我", "堵我", "不敢出声", "拦住我", "拦着我", "堵着门", "堵门",
-        "动手动脚", "对我动手", "推了我一把", "把我推", "推倒我", "把我按", "按住我", "抓住我",
-        "拽我", "扇我",
-        "踢我", "揍我", "发酒疯", "耍酒疯", "砸东西", "砸我家", "赖着不走", "蹲守",
-        "stilloutside", "wontgoaway", "grabbedme", "wontletmego", "wontletmeleave",
-        "touchedme", "followedme", "pushedme", "hurtme", "追着我", "追打", "追我", "找我算账",
-        "跟我算账", "上来找我", "耍流氓", "下流话", "性骚扰", "咸猪手", "拉我的手", "拉她的手",
-        "偷窥", "偷听", "侵犯了我", "侵犯我", "被侵犯", "强暴", "翻墙", "被骗进",
-        "门被锁", "refusestogo", "refusingtogo", "wontgo",
-        "wontleave", "wouldntleave", "refusestoleave", "refusedtoleave", "notleaving",
-        "breakinto", "breakingin", "brokeinto", "brokein", "threatened", "threatening",
-        "killme", "killus", "followingme", "stalking", "stalker", "attackedme", "beatme", "rapedme",
-        "bangingonmydoor", "bangingonthedoor",
-    ),
-    patterns=(
-        r"{worker}[^|]{0,12}(?:不肯走|不愿走|不走|不离开|赖着|赖在|反锁|不出去|不肯出去)",
-        r"(?:被|把我)[^|]{0,6}(?:关|锁|困)在(?!门外|外面|外边|家门外)",
-        r"(?:翻|爬|钻|闯)(?:墙)?进[^|]{0,2}(?:我家|家里|院子|屋里|房间)",
-        r"砸(?:我|我的|我家)",
-        r"找人(?:来)?(?:弄|打|收拾|教训|搞)",
-        r"动手(?:推|打|掐|拉|抢|摸)",
-        r"(?:在|又|一直|要|正在)打(?:孩子|我孩子|我女儿|我儿子|我妈|我老婆|我妻子|人)(?!疫苗|针)",
-        r"(?:一直|一路)?(?:在|跟在)(?:我)?后面(?:走|跟)",
-        r"stillin(?:my|the|our)(?:house|home|apartment|flat|room)",
-        r"陌生(?:男人|男的|人|女人)[^|]{0,6}(?:门外|门口|楼下|窗外|家里)",
-        r"钥匙[^|]{0,3}(?:拿走|偷|配)|(?:拿走|偷|配)了?[^|]{0,4}钥匙",
-        r"威胁(?:我|说|要)",
-        r"砍(?:死|我|人|伤)",
-        r"(?<!不)打我(?!电话|手机|的电话|的手机|号|一下电话|微信|视频)",
-        r"打了我(?!电话|手机|的电话|的手机|号|微信|视频)",
-        r"被[^|]{0,5}打(?:了|伤|得|成)(?![^|]{0,2}(?:电话|折|包|卡|款|印))",
-        r"记住[^|]{0,4}(?:密码|门牌|地址)",
-        r"说[^|]{0,4}(?:要|会)(?:杀|弄死|砍|打死|打我|报复|找人)",
-        r"要杀(?:了)?(?:我|你|人|他|她|全家)",
-        r"强行[^|]{0,2}(?:要)?(?:进|闯|开门|拉)",
-        r"不让我(?:回家|关门|出去|走|进门|离开|出门|下车)",
-        r"知道我(?:家)?(?:住|在哪|地址|一个人|几点|门牌)",
-        r"(?:让|叫)我[^|]{0,4}小心",
-        r"把我(?:拉|拖|拽|推)(?:进|到|走|倒)",
-        r"(?:拿|持|举|抄)着?[^|]{0,3}(?:刀|棍|棒|斧|锤|砖|枪|凶器)",
-        r"(?:门口|门外|楼下)[^|]{0,3}(?:砸|蹲着|守着)",
-        r"(?:在|赖在)我家[^|]{0,4}不(?:肯|愿)?走",
-        r"(?:修|装|送|安装|维修)[^|]{1,4}的[^|]{0,12}(?:不肯走|不愿走|不走|不离开|赖着|赖在)",
-        r"(?:门口|楼下|家门|窗外)[^|]{0,6}徘徊",
-        r"hitme(?!up)",
-    ),
-    pairs=(
-        (
-            r"说我(?:长得)?(?:很|好|真)?(?:好看|漂亮|性感|身材好)",
-            r"等我|找我|跟着|不走|怕|要我的?(?:电话|微信|手机)",
-        ),
-        (
-            r"敲[^|]{0,3}门|按[^|]{0,3}门铃|砸门|踢门",
-            r"还在门外|还在门口|不走|不敢|害怕|没买|陌生|半夜|猫眼",
-        ),
-        (
-            r"(?:害怕|好怕|很怕|有点怕|怕死了|吓坏了)[了啊呀]?(?=\||$)|吓得|躲在|躲进|躲着",
-            r"{worker}|骚扰",
-        ),
-        (r"骂我|凶我|吼我|威胁我", r"(?:说|扬言|喊着?)要?(?:上来|上楼|过来|进来|来找我)"),
-    ),
-    cancelled_by=(QUESTION, MEDIA, RESOLVED),
-)
-
 FIRE = CategoryLexicon(
     name="fire",
     level="urgent",
@@ -202,56 +129,6 @@ FIRE = CategoryLexicon(
             r"煤气|燃气|天然气|液化气|气罐|气瓶",
             r"漏气|泄漏|泄露|关不掉|关不上|味道很|一股味",
         ),
-    ),
-    cancelled_by=(FRAME, MEDIA, RESOLVED),
-)
-
-MEDICAL = CategoryLexicon(
-    name="medical",
-    level="urgent",
-    phrases=(
-        "误食", "误吞", "误吃", "误喝", "呼吸困难", "喘不上气", "喘不过气", "不能呼吸",
-        "无法呼吸", "窒息", "嗓子发紧", "喉咙发紧", "喉咙肿", "嗓子肿", "嘴唇发紫",
-        "休克", "昏迷", "晕倒", "晕过去", "昏过去", "叫不醒", "没意识", "失去意识",
-        "不省人事", "抽搐", "口吐白沫", "没有呼吸", "没呼吸", "没心跳", "大出血",
-        "流了很多血", "血止不住", "止不住血", "血一直流", "流血不止", "在流血", "骨折",
-        "中毒", "上吐下泻", "吐血", "烧伤", "大水泡", "触电", "电了一下", "失明",
-        "一直流血", "一直在流血", "血流不止", "流了好多血", "伤口很深", "脸色发青", "脸发青",
-        "嘴唇发青", "脸发紫", "烫伤", "心脏病发作", "心梗", "脑梗", "中风", "哮喘发作",
-        "癫痫发作", "胸口剧痛", "神志不清", "意识不清", "意识模糊", "抢救", "送急诊", "打了120",
-        "叫了120", "叫救护车",
-        "看到小人", "出现幻觉", "有幻觉", "产生幻觉", "摔伤",
-        "swallowed", "cantbreathe", "cannotbreathe", "throatisclosing", "throatclosing",
-        "allergicreaction", "anaphyla", "poisoned", "poisoning", "unconscious",
-        "notbreathing", "bleeding", "choking", "overdose",
-    ),
-    patterns=(
-        r"(?:吞|咽|吃进|吃下|喝了|喝下)[^|]{0,8}{swallowed}",
-        r"吃了[^|]{0,4}{swallowed}",
-        r"误把[^|]{0,8}{swallowed}",
-        r"把[^|]{0,6}{swallowed}(?:给)?(?:喝|吃|吞)了",
-        r"{swallowed}[^|]{0,4}(?:咬破|咬开|放进嘴|塞进嘴|含在嘴)",
-
-
-        r"(?:drank|ate|swallowed)(?:some|a|an|the)?(?:button|coin)?(?:bleach|detergent|poison|pesticide|battery|magnet|pills)",
-        r"{swallowed}[^|]{0,6}(?:吞|咽)(?:了|下|进)",
-        r"{swallowed}[^|]{0,6}(?:吃|喝)(?:下去|进去)",
-        r"{swallowed}当[^|]{0,3}(?:吃|喝)了",
-        r"(?:卡在|卡住|噎住|塞进|塞到)[^|]{0,3}(?:喉咙|嗓子|气管|鼻子|耳朵)",
-        r"烫伤[^|]{0,4}(?:严重|厉害|大面积|起泡|水泡)",
-        r"(?:夹住|卡住)[^|]{0,6}(?:头|脖子|手指|手|脚)",
-        r"(?:一地|满地|满手|满身|全身|全是|好多|很多)[^|]{0,2}血",
-        r"骨头[^|]{0,4}(?:断|裂|碎)|(?:手|腿|胳膊|脚|手臂)[^|]{0,3}断了",
-        r"(?:一直|全身|不停)(?:在)?抽筋",
-        r"(?:套住|蒙住|捂住)[^|]{0,4}(?:头|脸|口鼻|脖子)",
-        r"(?:喉咙|嗓子|气管)[^|]{0,5}(?:堵|肿|卡住|发紧|封住)",
-        r"(?:手指|手|脚|嘴唇|脸|嘴)[^|]{0,3}(?:紫了|发紫|变紫|发黑|青紫)",
-
-        r"{child}[^|]{0,3}(?:误)?(?:喝|吃)了[^|]{0,5}(?:酒|大人的药|爸爸的药|妈妈的药|奶奶的药|爷爷的药)",
-        r"(?:脸|嘴巴|嘴唇|眼睛|喉咙|舌头)[^|]{0,2}肿[^|]{0,6}(?:睁不开|喘|呼吸)",
-        r"眼睛[^|]{0,4}看不见",
-        r"被[^|]{0,6}电(?:了一下|到了|伤了|晕)",
-        r"(?:摔|跌)[^|]{0,6}(?:站不起来|动不了)",
     ),
     cancelled_by=(FRAME, MEDIA, RESOLVED),
 )
@@ -310,4 +187,7 @@ MISSING_PERSON = CategoryLexicon(
     cancelled_by=(FRAME, MEDIA, RESOLVED),
 )
 
-URGENT: tuple[CategoryLexicon, ...] = (SELF_HARM, VIOLENCE, FIRE, MEDICAL, MISSING_PERSON)
+# The parts of one category stay together, the specific ones (with a topic) first.
+URGENT: tuple[CategoryLexicon, ...] = (
+    SELF_HARM, DOMESTIC, STALKING, VIOLENCE, FIRE, SWALLOWED, ALLERGY, MEDICAL, MISSING_PERSON,
+)
