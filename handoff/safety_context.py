@@ -10,6 +10,7 @@ place.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from actions.shop.errors import OrderNotFound
@@ -42,11 +43,20 @@ DELIVERY_LINES = (
 )
 
 _normalise = Normaliser()
+# 「别把我的地址给快递」, 「不要告诉送货的」: the shopper keeps something from the courier.
+_KEPT_FROM_THE_COURIER = re.compile(
+    r"(?:别|不要|不想|不让|不能)[^，。,.!?！？|]{0,12}?(?:给|告诉|透露给|让)"
+    r"(?:快递员|快递小哥|快递|骑手|送货的|派送员|配送员)"
+)
 
 
 def concerns_delivery(messages: list[str]) -> bool:
-    """Whether the shopper's words tie the danger to the courier or the parcel."""
-    folded = [_normalise(text) for text in messages]
+    """Whether the shopper's words tie the danger to the courier or the parcel.
+
+    Asking that the address be kept from the courier (「有人跟踪我 别把我的地址给快递」)
+    does not: the summary named the courier and the parcel as if involved.
+    """
+    folded = [_KEPT_FROM_THE_COURIER.sub("", _normalise(text)) for text in messages]
     return any(word in text for text in folded for word in DELIVERY_WORDS)
 
 

@@ -101,6 +101,9 @@ def test_every_flagged_message_is_quoted_verbatim_and_old_flags_fall_back_to_the
         (["我妈去驿站取件到现在没回来"], True),
         ([FIRE], False),
         ([HOME], False),
+        # Keeping the address from the courier ties nothing to the delivery.
+        (["有人跟踪我 能不能别把我的地址给快递"], False),
+        (["有人跟踪我 快递员把我地址告诉了他"], True),
     ],
 )
 def test_what_concerns_the_delivery(texts: list[str], delivery: bool) -> None:
