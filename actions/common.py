@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC
+from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -43,6 +44,32 @@ def request_text(tracker: Tracker, intent: str) -> str:
             if parsed.get("name") == intent:
                 return str(event.get("text") or "")
     return ""
+
+
+#: The fallback's 「您是不是想问」, whose buttons send an intent without the words.
+DID_YOU_MEAN = "utter_did_you_mean"
+
+
+def suggested_for(events: Sequence[dict[str, Any]]) -> str | None:
+    """The words a tapped 「您是不是想问」 button was suggested for, when ``events`` end
+    with that tap (``/refund_request``): 「590142 纸尿裤退一包」, with the order and
+    the goods the intent alone does not carry. None for any other last message."""
+    said = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    if len(said) < 2:
+        return None
+    tap, before = events[said[-1]], events[said[-2]]
+    text = str(tap.get("text") or "")
+    if not text.startswith("/") or "{" in text:
+        return None
+    asked = [e for e in events[said[-2] : said[-1]] if e.get("event") == "bot"]
+    if not asked or (asked[-1].get("metadata") or {}).get("utter_action") != DID_YOU_MEAN:
+        return None
+    return str(before.get("text") or "") or None
+
+
+def request_words(tracker: Tracker) -> str:
+    """The latest message's words: typed, or those of the suggestion it tapped."""
+    return suggested_for(tracker.events) or latest_text(tracker)
 
 
 def question_text(tracker: Tracker) -> str:

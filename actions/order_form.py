@@ -11,7 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import refund_withdrawal as withdrawal
-from actions.common import UsesShop, latest_intent, latest_text, question_text, shopper_id_of
+from actions.common import (
+    UsesShop,
+    latest_intent,
+    latest_text,
+    question_text,
+    request_words,
+    shopper_id_of,
+)
 from actions.order_choice import chosen_order, named_by_number, orders_with
 from actions.order_offer import (
     IN_PROGRESS_REFUNDS,
@@ -324,7 +331,7 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         """Answers the request gives before they are asked, set before the next question is
         chosen so that it is not asked: 「订单… 收货人改成王丽」, 「开发票，抬头是某某公司」,
         「我要退款 不想要了」."""
-        text = latest_text(tracker)
+        text = request_words(tracker)
         said: list[EventType] = []
         if intent == "change_address":
             contact = contact_said(text)
@@ -480,7 +487,7 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
         so may a reply that asks the same again (「418825能开发票吗」); a lookup
         by the goods in it (「我买的羽绒服还没到」).
         """
-        text = latest_text(tracker)
+        text = request_words(tracker)
         shopper_id = shopper_id_of(tracker)
         if not text or text.startswith("/") or shopper_id is None:
             return None

@@ -15,6 +15,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from actions.common import suggested_for
 from actions.shop.policy import held_counts, match_length
 from actions.shop.service import ShopService
 from actions.shop.views import OrderView, ProductView
@@ -51,7 +52,9 @@ def request_texts(tracker: Tracker) -> list[str]:
     answer (tapped buttons left out; typed, 「确认退款」 reads as a new refund request)."""
     texts: list[str] = []
     began = False
-    for event in reversed(tracker.events):
+    events = tracker.events
+    for at in range(len(events) - 1, -1, -1):
+        event = events[at]
         if event.get("event") == "active_loop" and event.get("name") == FORM:
             began = True
         elif event.get("event") == "user":
@@ -59,6 +62,9 @@ def request_texts(tracker: Tracker) -> list[str]:
             if not text.startswith("/"):
                 texts.append(text)
             if began:
+                # Begun by a 「您是不是想问」 button: its words were said before it.
+                suggested = suggested_for(events[: at + 1])
+                texts += [suggested] if suggested else []
                 break
     return texts[::-1]
 

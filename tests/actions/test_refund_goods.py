@@ -313,3 +313,28 @@ async def test_withdrawing_one_refund_says_the_others_go_on(shop: ShopService) -
     assert withdrawn["response"] == "utter_refund_withdrawn"
     assert others["response"] == "utter_refund_others_go_on"
     assert others["refunds"] == "· 云南小粒咖啡豆 ×1 ¥68.00（审核中）"
+
+
+async def test_a_tapped_suggestion_keeps_the_order_and_goods_it_was_suggested_for(
+    shop: ShopService, domain: dict
+) -> None:
+    # 「590142 纸尿裤退一包」 not understood, then 「申请退款」 tapped: the whole order
+    # (two packs and the nuts, ¥367.90) was offered for the one pack asked about.
+    said = f"{DEMO_PAID_ORDER[-6:]} 纸尿裤退一包"
+    events = [
+        user(said, "nlu_fallback"),
+        {
+            "event": "bot",
+            "text": "您是不是想问：",
+            "metadata": {"utter_action": "utter_did_you_mean"},
+        },
+    ]
+    slots = {"request_kind": "refund_request"}
+    tracker = make_tracker(
+        "/refund_request", "refund_request", slots=slots, events=events, active_loop="order_form"
+    )
+
+    found = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, domain)
+
+    assert slot_values(found, "order_id")[-1] == DEMO_PAID_ORDER
+    assert slot_values(found, "refund_goods")[-1] == ["P3001:1"]
