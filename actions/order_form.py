@@ -500,9 +500,15 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             if by_number is not None:
                 return by_number
         named = await self.shop.match_products(text)
-        if asked.question is None and tracker.get_slot("request_kind") in LOOKUPS:
+        kind = tracker.get_slot("request_kind")
+        if asked.question is None:
             holding = orders_with(recent, named)
-            if len(holding) == 1:
+            # A lookup needs no yes; nor does a request its one order cannot have
+            # (「羽绒服不要了 取消订单」 once shipped): its handler says why and what
+            # can be done, instead of 「是这笔吗」 and a shopper left with a yes.
+            if len(holding) == 1 and (
+                kind in LOOKUPS or holding[0].status not in REQUEST_STATES.get(str(kind), ())
+            ):
                 return holding[0]
         offered = in_shown_order(recent, asked.shown)
         if not offered:

@@ -28,6 +28,7 @@ from actions.order_form import (
 from actions.order_offer import NAMED_QUESTION, offer_for
 from actions.order_request import HANDLERS
 from actions.shop.seed import (
+    DEMO_CANCELLED_ORDER,
     DEMO_COMPLETED_ORDER,
     DEMO_DELIVERED_ORDER,
     DEMO_PAID_ORDER,
@@ -196,8 +197,11 @@ def starting_with_a_kept_order(text: str, kind: str | None, order_id: str, statu
     [
         # The kept order cannot have its address changed: ask which order.
         ("改一下收货地址", "change_address", DEMO_DELIVERED_ORDER, "delivered", None),
-        # The request names goods the kept order does not hold.
-        ("口红也想退", "refund_request", DEMO_SHIPPED_ORDER, "shipped", None),
+        # The request names goods the kept order does not hold; the one order holding
+        # them was cancelled, so it is taken and its handler says why there is no refund.
+        ("口红也想退", "refund_request", DEMO_SHIPPED_ORDER, "shipped", DEMO_CANCELLED_ORDER),
+        # One that can be refunded is proposed for a yes first (「是下面这笔订单吗」).
+        ("耳机也想退", "refund_request", DEMO_SHIPPED_ORDER, "shipped", None),
         # The message picks another recent order by the number its button shows.
         ("590142", None, DEMO_DELIVERED_ORDER, "delivered", DEMO_PAID_ORDER),
         ("耳机那单", None, DEMO_SHIPPED_ORDER, "shipped", DEMO_DELIVERED_ORDER),

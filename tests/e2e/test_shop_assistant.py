@@ -581,6 +581,15 @@ async def test_a_parcel_asked_about_mid_refund_is_looked_up_in_its_own_order(
     assert f"订单 {DEMO_PAID_ORDER} 的退款申请还没有提交" in answer[-1]["text"], text
 
 
+async def test_a_request_the_goods_order_cannot_have_is_refused_with_what_can_be_done(
+    shopper: Shopper,
+) -> None:
+    # 「是下面第一笔订单吗？」 for the shipped coat, then 「那怎么办」 was not understood.
+    [answer] = await shopper.say("羽绒服不要了 取消订单")
+    assert DEMO_SHIPPED_ORDER in answer["text"] and "不能直接取消" in answer["text"], answer
+    assert "申请退款" in [q["title"] for q in answer["quick_replies"]]
+
+
 async def test_why_a_coupon_cannot_be_used_right_after_the_list_gets_the_rules(
     shopper: Shopper,
 ) -> None:
