@@ -245,6 +245,7 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             and kind in ABOUT_A_REFUND
             and not gave_an_order_number(tracker)
             and not await self._refunded_orders(tracker)
+            and await self._typed_pick(tracker) is None  # 「口红那单的钱退了没」: about it
         ):
             # No order to ask for, so no question to answer its policy before.
             policy = policy_asked_with(kind, question_text(tracker))

@@ -119,7 +119,12 @@ async def refund_progress(
     order_id = tracker.get_slot("order_id")
     refunds = await shop.refunds(shopper_id=shopper_id, order_id=order_id)
     if not refunds:
-        dispatcher.utter_message(response="utter_no_refund", order_id=order_id)
+        order = await shop.order(shopper_id=shopper_id, order_id=order_id)
+        # Cancelled before it was paid: nothing was taken, so nothing comes back (it
+        # offered to file a refund of it).
+        unpaid = order.status == "cancelled" and order.paid_at is None
+        response = "utter_no_refund_never_paid" if unpaid else "utter_no_refund"
+        dispatcher.utter_message(response=response, order_id=order_id)
         return []
     others = [r for r in refunds[1:] if r.status in IN_PROGRESS_REFUNDS and r.goods]
     for refund in (refunds[0], *others):

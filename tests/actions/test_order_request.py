@@ -446,3 +446,13 @@ async def test_a_parcel_shown_delivered_but_not_received_goes_to_a_person(
         assert any(e.get("event") == "pause" for e in events)  # the bot waits for the person
     else:
         assert said == ["utter_shipment_progress"] and handoffs == []
+
+
+async def test_a_refund_asked_after_of_an_order_cancelled_unpaid_says_nothing_was_taken(
+    shop: ShopService,
+) -> None:
+    # 「口红那单的钱退了没」 got 「还没有退款申请。需要现在帮您申请吗？」.
+    messages, _ = await handle(shop, "refund_progress", order_id=DEMO_CANCELLED_ORDER)
+    assert responses(messages) == ["utter_no_refund_never_paid"]
+    delivered, _ = await handle(shop, "refund_progress", order_id=DEMO_DELIVERED_ORDER)
+    assert responses(delivered) == ["utter_no_refund"]

@@ -590,6 +590,14 @@ async def test_a_request_the_goods_order_cannot_have_is_refused_with_what_can_be
     assert "申请退款" in [q["title"] for q in answer["quick_replies"]]
 
 
+async def test_money_asked_after_for_an_order_cancelled_unpaid_was_never_taken(
+    shopper: Shopper,
+) -> None:
+    # 「口红那单的钱退了没」 got 「您目前没有退款记录」 or an offer to file a refund.
+    [answer] = await shopper.say("口红那单的钱退了没")
+    assert "付款前取消" in answer["text"], answer["text"]
+
+
 async def test_why_a_coupon_cannot_be_used_right_after_the_list_gets_the_rules(
     shopper: Shopper,
 ) -> None:
