@@ -104,6 +104,8 @@ def create_app(
         settings, sessionmaker, rasa, humans.masker.mask, utc_now, root
     )
     conversations.attach_observer(workbench.record)
+    # After the inbox: 实时监控's 未理解 flag reads the fallbacks it has just noted.
+    conversations.attach_observer(humans.monitor.answered)
     sio.register_namespace(
         ShopperNamespace(
             conversations,

@@ -71,6 +71,16 @@ class Observer(Protocol):
     ) -> None: ...
 
 
+class Watcher(Protocol):
+    """Told about every message stored in a conversation, as shown (the live view listens).
+
+    Called on the message's path, so it must return at once and do any work in
+    the background: nobody waits for a watcher.
+    """
+
+    def __call__(self, conversation_id: str, message: dict[str, Any]) -> None: ...
+
+
 class Deliver(Protocol):
     """Sends one socket.io event to everyone in a conversation's room."""
 
@@ -125,7 +135,8 @@ class ConversationService:
         self._deliver = deliver
         self._handoff: Handoff | None = None
         self._screen: Screen | None = None
-        self._observer: Observer | None = None
+        self._observers: list[Observer] = []
+        self._watchers: list[Watcher] = []
         self._clock = clock
         self._stuck_after = stuck_after
         self._accepting = KeyedSerialRunner()
@@ -143,8 +154,18 @@ class ConversationService:
         self._screen = screen
 
     def attach_observer(self, observer: Observer) -> None:
-        """Tell ``observer`` about each answered message, after the shopper has the reply."""
-        self._observer = observer
+        """Tell ``observer`` about each answered message, after the shopper has the reply.
+
+        Observers are told in the order they were attached.
+        """
+        self._observers.append(observer)
+
+    def attach_watcher(self, watcher: Watcher) -> None:
+        """Tell ``watcher`` about every message stored, whoever sent it, once it is shown.
+
+        Unlike observers, watchers are not awaited (``Watcher``).
+        """
+        self._watchers.append(watcher)
 
     async def history(self, conversation_id: str) -> list[dict[str, Any]]:
         """The conversation so far, as the widget shows it."""
@@ -249,9 +270,7 @@ class ConversationService:
                 s, conversation_id, "shopper", text, payload, now, status=RECEIVED
             )
         # Other tabs of the same session show it too; the sender has it already.
-        await self._deliver(
-            conversation_id, "shopper_uttered", to_protocol(message), skip_sid=skip_sid
-        )
+        await self._show(conversation_id, "shopper_uttered", message, skip_sid)
         return int(message.id)
 
     async def _answer(self, message_id: int) -> None:
@@ -295,10 +314,10 @@ class ConversationService:
             await self._deliver(conversation_id, "bot_typing", {"typing": False, "sender": "bot"})
         batch = parse_replies(answer.messages)
         await self._relay(conversation_id, message_id, shopper_id, batch)
-        if self._observer is not None:
+        for observer in self._observers:
             try:
                 handed_off = batch.handoff is not None
-                await self._observer(conversation_id, message_id, text, handed_off, answer.parse)
+                await observer(conversation_id, message_id, text, handed_off, answer.parse)
             except Exception:  # the inbox must never cost the shopper an answer
                 logger.exception("Could not record message %s for the trainers", message_id)
 
@@ -328,7 +347,7 @@ class ConversationService:
             ]
             await store.set_status(s, message_id, ANSWERED)
         for message in stored:
-            await self._deliver(conversation_id, "bot_uttered", to_protocol(message))
+            await self._show(conversation_id, "bot_uttered", message)
         if batch.handoff is None:
             return
         if self._handoff is None or not await self._handoff.open(
@@ -375,9 +394,7 @@ class ConversationService:
             message = await store.add_message(
                 s, conversation_id, sender, display_text(payload), payload, self._clock()
             )
-        shown = to_protocol(message)
-        await self._deliver(conversation_id, "bot_uttered", shown)
-        return shown
+        return await self._show(conversation_id, "bot_uttered", message)
 
     async def post_image(
         self,
@@ -394,8 +411,19 @@ class ConversationService:
         async with self._sessionmaker.begin() as s:
             await store.add_image(s, image_id, conversation_id, content_type, data, now)
             message = await store.add_message(s, conversation_id, sender, IMAGE_TEXT, payload, now)
+        return await self._show(conversation_id, "bot_uttered", message)
+
+    async def _show(
+        self, conversation_id: str, event: str, message: Message, skip_sid: str | None = None
+    ) -> dict[str, Any]:
+        """Send a stored message to the conversation's room, then tell the watchers."""
         shown = to_protocol(message)
-        await self._deliver(conversation_id, "bot_uttered", shown)
+        await self._deliver(conversation_id, event, shown, skip_sid=skip_sid)
+        for watcher in self._watchers:
+            try:
+                watcher(conversation_id, shown)
+            except Exception:  # the live view must never cost the shopper a message
+                logger.exception("Could not show message %s to the watchers", shown["message_id"])
         return shown
 
     async def redeliver(self) -> int:

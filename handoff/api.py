@@ -18,6 +18,7 @@ from handoff.canned import CannedBook
 from handoff.desk import ALL_AGENTS, AgentBus
 from handoff.errors import AuthError, HandoffError, InvalidInput, NotAllowed, NotFound
 from handoff.models import utc_now
+from handoff.monitor import LiveMonitor
 from handoff.queue import HandoffQueue
 from handoff.report import ServiceReport, period_of
 from handoff.views import AgentView
@@ -63,6 +64,7 @@ def api_routes(
     conversations: ConversationService,
     reports: ServiceReport,
     canned: CannedBook,
+    monitor: LiveMonitor,
     to_agents: AgentBus,
     mask: Callable[[str], str] = str,
     clock: Callable[[], datetime] = utc_now,
@@ -217,6 +219,20 @@ def api_routes(
         period = period_of(query.get("since"), query.get("until"), clock())
         return JSONResponse(await reports.build(period))
 
+    async def live(request: Request) -> Response:
+        """
+        summary: The conversations going on now (实时监控; supervisors only)
+        description: >-
+          Those the shopper wrote in within the window (window_minutes) and
+          those with a queued or assigned ticket, the newest activity first, as
+          the /agent namespace's monitor_start gives them (docs/agents.md).
+        responses:
+          200: {description: "{window_minutes, now, conversations: [row]}"}
+          403: {description: the user is not a supervisor}
+        """
+        await supervisor(request, "watch the live conversations")
+        return JSONResponse(await monitor.snapshot())
+
     async def canned_changed() -> list[dict[str, Any]]:
         listing = [reply.to_dict() for reply in await canned.listing()]
         await to_agents("canned_updated", {"canned": listing}, ALL_AGENTS)
@@ -283,6 +299,7 @@ def api_routes(
         Route("/api/tickets", guarded(tickets), methods=["GET"]),
         Route("/api/tickets/{ticket_id:int}", guarded(ticket), methods=["GET"]),
         Route("/api/report", guarded(report), methods=["GET"]),
+        Route("/api/monitor", guarded(live), methods=["GET"]),
         Route("/api/canned", guarded(canned_list), methods=["GET"]),
         Route("/api/canned", guarded(canned_add), methods=["POST"]),
         Route("/api/canned/{reply_id:int}", guarded(canned_change), methods=["PUT"]),

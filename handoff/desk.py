@@ -56,6 +56,8 @@ UNHAPPY = 2
 QUEUE_MESSAGE = "queue_message"
 #: Characters of a waiting message the queue row keeps (it shows fewer).
 WAITING_PREVIEW_CHARS = 60
+#: The shopper's last messages a ticket taken over from the bot keeps as its summary.
+TAKE_OVER_SUMMARY = 5
 #: Seconds between checks for chats held by agents no gateway has a console of.
 HOLDERS_INTERVAL = 10.0
 AgentBus = Callable[[str, Any, str], Awaitable[None]]
@@ -370,6 +372,24 @@ class HelpDesk:
         ticket = await self._queue.claim(ticket_id, agent.id)
         await self._joined(ticket)
         await self._queue_changed()
+        return ticket
+
+    async def take_over(self, supervisor: AgentView, conversation_id: str) -> TicketView:
+        """A supervisor steps into a conversation (实时监控 介入); the bot falls silent.
+
+        From then on it is a claim like any other: the supervisor gets
+        ``ticket_assigned`` and the shopper 「… 已接入」.
+        """
+        history = await self._conversations.history(conversation_id)
+        said = [str(m.get("text") or "") for m in history if m.get("sender") == "shopper"]
+        ticket, taken = await self._queue.take_over(
+            conversation_id, supervisor.id, said[-TAKE_OVER_SUMMARY:]
+        )
+        if taken:
+            # As the bot's own handoff does: Rasa's tracker records, no longer answers.
+            await self._record(conversation_id, [{"event": "pause"}])
+            await self._joined(ticket)
+            await self._queue_changed()
         return ticket
 
     async def agent_message(self, agent: AgentView, ticket_id: int, text: str) -> dict[str, Any]:

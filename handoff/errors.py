@@ -3,7 +3,7 @@
 Every error carries a short machine ``code`` for the console's error acks::
 
     HandoffError
-    ├── NotFound: TicketNotFound, AgentNotFound
+    ├── NotFound: TicketNotFound, AgentNotFound, ConversationNotFound
     ├── Conflict: TicketAlreadyClaimed, TicketClosed, AgentAtCapacity,
     │             UsernameTaken, ConcurrentUpdate
     ├── NotAllowed: NotTicketHolder, TeamNotAllowed
@@ -66,6 +66,12 @@ class AgentNotFound(NotFound):
     """No active agent with that id or username."""
 
     code = "agent_not_found"
+
+
+class ConversationNotFound(NotFound):
+    """No conversation with that id (a shopper never wrote, or it was erased)."""
+
+    code = "conversation_not_found"
 
 
 class TicketAlreadyClaimed(Conflict):

@@ -13,8 +13,10 @@ from bot.ratelimit import RateLimiter
 from handoff.auth import Authenticator
 from handoff.canned import CannedBook
 from handoff.desk import ALL_AGENTS, SUPERVISORS, HelpDesk, agent_room
-from handoff.errors import AuthError, HandoffError, InvalidInput
+from handoff.errors import AuthError, HandoffError, InvalidInput, NotAllowed
+from handoff.live_push import MONITOR, monitor_room
 from handoff.models import utc_now
+from handoff.monitor import LiveMonitor
 from handoff.presence import AWAY, ONLINE
 from handoff.promises import PromiseBook, promised_reply
 from handoff.transfer_notes import require_transfer_note
@@ -31,6 +33,8 @@ from handoff.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 MAX_AGENT_MESSAGE_CHARS = 2000
+#: Rows one ``monitor_rows`` may ask for.
+MAX_MONITOR_ROWS = 100
 Ack = dict[str, Any]
 
 
@@ -39,6 +43,25 @@ def _ticket_id(data: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise InvalidInput("ticket_id", "ticket_id must be a positive integer")
     return value
+
+
+def _conversation_id(data: Any) -> str:
+    value = data.get("conversation_id") if isinstance(data, dict) else None
+    if not isinstance(value, str) or not 1 <= len(value) <= 64:
+        raise InvalidInput("conversation_id", "conversation_id must have 1-64 characters")
+    return value
+
+
+def _conversation_ids(data: Any) -> list[str]:
+    values = data.get("conversation_ids") if isinstance(data, dict) else None
+    if (
+        not isinstance(values, list)
+        or not 1 <= len(values) <= MAX_MONITOR_ROWS
+        or not all(isinstance(v, str) and 1 <= len(v) <= 64 for v in values)
+    ):
+        message = f"conversation_ids must list 1-{MAX_MONITOR_ROWS} ids of 1-64 characters"
+        raise InvalidInput("conversation_ids", message)
+    return values
 
 
 def _field(data: Any, name: str) -> Any:
@@ -60,6 +83,7 @@ class AgentNamespace(socketio.AsyncNamespace):
         auth: checks the token a console connects with.
         promises: the promise book.
         canned: the team's quick replies, sent with ``hello``.
+        monitor: the supervisors' live view (实时监控).
         limiter: events allowed per connection (20 per 10 s by default).
     """
 
@@ -70,11 +94,13 @@ class AgentNamespace(socketio.AsyncNamespace):
         auth: Authenticator,
         promises: PromiseBook,
         canned: CannedBook,
+        monitor: LiveMonitor,
         limiter: RateLimiter | None = None,
         namespace: str = "/agent",
     ) -> None:
         super().__init__(namespace)
         self._desk = desk
+        self._monitor = monitor
         self._promises = promises
         self._canned = canned
         self._workspace = workspace
@@ -242,4 +268,62 @@ class AgentNamespace(socketio.AsyncNamespace):
     async def on_hand_back(self, sid: str, data: Any) -> Ack:
         """Give the conversation back to the bot."""
         ticket = await self._desk.hand_back(await self._agent(sid), _ticket_id(data))
+        return {"ok": True, "ticket": ticket.to_dict()}
+
+    # 实时监控 (supervisors): the list, one conversation's transcript, 介入
+
+    async def _supervisor(self, sid: str) -> AgentView:
+        agent = await self._agent(sid)
+        if agent.role != SUPERVISOR:
+            raise NotAllowed("only supervisors watch the live conversations")
+        return agent
+
+    async def on_monitor_start(self, sid: str, data: Any = None) -> Ack:
+        """实时监控 opened: the live conversations; what changes is named in ``monitor_touched``."""
+        await self._supervisor(sid)
+        await self.enter_room(sid, MONITOR)  # before reading: no change falls in between
+        return {"ok": True, **await self._monitor.snapshot()}
+
+    async def on_monitor_rows(self, sid: str, data: Any) -> Ack:
+        """The rows of the conversations ``monitor_touched`` named (none for one erased)."""
+        await self._supervisor(sid)
+        return {"ok": True, "conversations": await self._monitor.rows(_conversation_ids(data))}
+
+    async def on_monitor_stop(self, sid: str, data: Any = None) -> Ack:
+        """实时监控 closed: nothing more is pushed to this console."""
+        await self.leave_room(sid, MONITOR)
+        await self._follow(sid, None)
+        return {"ok": True}
+
+    async def on_monitor_open(self, sid: str, data: Any) -> Ack:
+        """A conversation's transcript, read-only; new messages follow as ``monitor_message``."""
+        supervisor = await self._supervisor(sid)
+        conversation_id = _conversation_id(data)
+        await self._follow(sid, conversation_id)  # before reading, as above
+        try:
+            opened = await self._monitor.open(supervisor, conversation_id)
+        except HandoffError:
+            await self._follow(sid, None)
+            raise
+        return {"ok": True, **opened}
+
+    async def on_monitor_close(self, sid: str, data: Any = None) -> Ack:
+        """The transcript was closed."""
+        await self._follow(sid, None)
+        return {"ok": True}
+
+    async def _follow(self, sid: str, conversation_id: str | None) -> None:
+        """Follow at most one conversation's transcript per console."""
+        session = await self.get_session(sid)
+        following = session.get("following")
+        if following is not None and following != conversation_id:
+            await self.leave_room(sid, monitor_room(following))
+        if conversation_id is not None:
+            await self.enter_room(sid, monitor_room(conversation_id))
+        await self.save_session(sid, {**session, "following": conversation_id})
+
+    async def on_take_over(self, sid: str, data: Any) -> Ack:
+        """介入: the conversation becomes a ticket this supervisor holds; the bot falls silent."""
+        supervisor = await self._supervisor(sid)
+        ticket = await self._desk.take_over(supervisor, _conversation_id(data))
         return {"ok": True, "ticket": ticket.to_dict()}

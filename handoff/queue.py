@@ -96,6 +96,19 @@ class HandoffQueue:
         """
         return await self._change(changes.claim, ticket_id, agent_id)
 
+    async def take_over(
+        self, conversation_id: str, agent_id: int, summary: list[str]
+    ) -> tuple[TicketView, bool]:
+        """A supervisor steps into a conversation: it becomes their ticket at once.
+
+        Returns:
+            The ticket, and False if the supervisor held it already (nothing changed).
+
+        Raises:
+            AgentNotFound, NotAllowed, ConversationNotFound, TicketAlreadyClaimed.
+        """
+        return await self._change(changes.take_over, conversation_id, agent_id, summary)
+
     async def assign_waiting(self, online_agent_ids: Collection[int]) -> list[TicketView]:
         """Auto-assign queued tickets to the least-loaded online agents.
 

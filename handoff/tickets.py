@@ -13,12 +13,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.models import Conversation
 from handoff import rules, store
 from handoff.errors import (
     AgentAtCapacity,
     ConcurrentUpdate,
+    ConversationNotFound,
     InvalidRating,
     InvalidTransfer,
+    NotAllowed,
     ResolutionNoteRequired,
     TicketAlreadyClaimed,
     TicketNotFound,
@@ -37,6 +40,7 @@ from handoff.vocab import (
     REASONS,
     RESOLUTION_CODES,
     SUPERVISOR,
+    TAKEN_OVER,
     WITHDRAWN,
     require_choice,
     require_summary,
@@ -135,6 +139,52 @@ async def claim(s: AsyncSession, now: datetime, ticket_id: int, agent_id: int) -
         raise ConcurrentUpdate(f"ticket {ticket_id} moved meanwhile")
     await store.add_event(s, ticket_id, "claimed", now, actor_id=agent_id)
     return await store.ticket_view(s, ticket_id)
+
+
+async def take_over(
+    s: AsyncSession, now: datetime, conversation_id: str, agent_id: int, summary: list[str]
+) -> tuple[TicketView, bool]:
+    """Make a conversation the bot has a ticket the supervisor ``agent_id`` holds at once.
+
+    Nobody waits in a queue, so the ticket opens assigned: ``taken_over`` then
+    ``claimed`` (the report counts it as any claim). A conversation already
+    waiting is claimed instead; one the supervisor holds is returned as it is
+    (and False: nothing changed).
+
+    Raises:
+        AgentNotFound, NotAllowed (not a supervisor), ConversationNotFound,
+        TicketAlreadyClaimed: someone else holds the conversation's ticket.
+    """
+    agent = rules.require_active(await store.get_agent(s, agent_id))
+    if agent.role != SUPERVISOR:
+        raise NotAllowed("only supervisors step into a conversation")
+    existing = await store.open_ticket_of(s, conversation_id)
+    if existing is not None and existing.status == QUEUED:
+        return await claim(s, now, existing.id, agent_id), True
+    if existing is not None:
+        if existing.agent_id != agent_id:
+            raise TicketAlreadyClaimed(f"ticket {existing.id} is taken")
+        return await store.ticket_view(s, existing.id), False
+    conversation = await s.get(Conversation, conversation_id)
+    if conversation is None:
+        raise ConversationNotFound(f"conversation {conversation_id} does not exist")
+    fields = {"reason": TAKEN_OVER, "priority": "normal", "team": "general"}
+    ticket = Ticket(
+        conversation_id=conversation_id,
+        shopper_id=conversation.shopper_id,
+        status=ASSIGNED,
+        priority_rank=PRIORITY_RANKS["normal"],
+        summary=require_summary(summary),
+        agent_id=agent_id,
+        created_at=now,
+        queued_at=now,
+        claimed_at=now,
+        **fields,
+    )
+    await store.add_ticket(s, ticket)  # a ticket opened meanwhile: the queue tries again
+    await store.add_event(s, ticket.id, TAKEN_OVER, now, actor_id=agent_id, data=fields)
+    await store.add_event(s, ticket.id, "claimed", now, actor_id=agent_id)
+    return await store.ticket_view(s, ticket.id), True
 
 
 async def assign_waiting(

@@ -24,7 +24,9 @@ REASONS = (
     "emergency",
     "bot_unavailable",
     "parcel_missing",
+    "taken_over",  # a supervisor stepped into a conversation the bot had (实时监控 介入)
 )
+TAKEN_OVER = "taken_over"
 RESOLUTION_CODES = ("resolved", "handed_back", "no_response", "duplicate", "other", "withdrawn")
 HANDED_BACK = "handed_back"
 #: The shopper no longer wanted a person while still waiting (「不用人工了」).
@@ -46,6 +48,7 @@ EVENT_KINDS = (
     "escalated",
     "withdrawn",
     "waiting_message",
+    "taken_over",
 )
 MAX_NOTE_CHARS = 2000
 MAX_SUMMARY_ITEMS = 20

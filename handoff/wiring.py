@@ -33,6 +33,7 @@ from handoff.auth import Authenticator
 from handoff.canned import CannedBook
 from handoff.desk import HelpDesk
 from handoff.escalation import Escalation
+from handoff.monitor import LiveMonitor
 from handoff.namespace import AgentNamespace
 from handoff.presence import Board
 from handoff.promises import PromiseBook
@@ -50,6 +51,7 @@ CONSOLE_ASSETS = {
     "canned.js": "text/javascript",
     "history.js": "text/javascript",
     "drafts.js": "text/javascript",
+    "monitor.js": "text/javascript",
     "console.css": "text/css",
 }
 
@@ -73,6 +75,8 @@ class HumanSide:
     watchman: Watchman
     masker: PrivacyMasker
     auth: Authenticator
+    #: 实时监控; the gateway also tells it of answers, after the trainer inbox.
+    monitor: LiveMonitor
     escalation: Escalation | None = None
     clocks: asyncio.Task[None] | None = None
     holders: asyncio.Task[None] | None = None
@@ -85,7 +89,8 @@ class HumanSide:
         self.holders = asyncio.create_task(self.desk.watch_holders_forever())
 
     async def close(self) -> None:
-        """Stop timers and close the shop connection pool."""
+        """Stop timers and the live view's pushes, and close the shop connection pool."""
+        await self.monitor.close()
         for task in (self.clocks, self.holders):
             if task is not None:
                 task.cancel()
@@ -138,7 +143,9 @@ def build_human_side(
     audit = AuditLog(sessionmaker)
     workspace = Workspace(queue, conversations, rasa, shop, replies, audit, mask)
     canned = CannedBook(sessionmaker)
-    sio.register_namespace(AgentNamespace(desk, workspace, auth, promises, canned))
+    monitor = LiveMonitor(sessionmaker, conversations, to_agents, audit, mask)
+    conversations.attach_watcher(monitor.shown)
+    sio.register_namespace(AgentNamespace(desk, workspace, auth, promises, canned, monitor))
     watchman = Watchman(
         queue,
         promises,
@@ -148,8 +155,10 @@ def build_human_side(
         fraud_claim_deadline=timedelta(seconds=fraud_claim_seconds),
     )
     reports = ServiceReport(sessionmaker)
-    routes = api_routes(auth, queue, conversations, reports, canned, to_agents, mask) + [
+    routes = api_routes(auth, queue, conversations, reports, canned, monitor, to_agents, mask) + [
         Route("/console", _console_page),
         Route("/console/static/{name}", asset_files(CONSOLE_DIR, CONSOLE_ASSETS)),
     ]
-    return HumanSide(desk, routes, shop_engine, watchman, masker, auth, escalation)
+    return HumanSide(
+        desk, routes, shop_engine, watchman, masker, auth, monitor, escalation=escalation
+    )

@@ -53,6 +53,7 @@
     emergency: "人身安全紧急",
     bot_unavailable: "系统故障",
     parcel_missing: "显示签收未收到",
+    taken_over: "主管介入",
   };
   const TEAMS = { general: "通用", after_sales: "售后", security: "账号安全", safety: "安全专组" };
   /** 「售后组」, but 「安全专组」 as it is (not 「安全专组组」). */
@@ -129,6 +130,8 @@
     resolution_note_required: "紧急工单需填写处理说明",
     promise_not_found: "该承诺不存在或已处理",
     transfer_note_too_long: `转接备注最多 ${MAX_TRANSFER_NOTE} 字，请精简后再转接`,
+    not_allowed: "仅主管可以使用该功能",
+    conversation_not_found: "会话不存在或已被删除",
   };
 
   // ---------------------------------------------------------------- helpers
@@ -448,6 +451,7 @@
   let login = null; // the login card: {show(message), hide()}, made in init()
   let cannedEditor = null; // the supervisors' quick-reply editor, made in init()
   let history = null; // 历史会话, made in init()
+  let monitor = null; // 实时监控 (supervisors), made in init()
   const drafts = global.KefuDrafts.mount({ owner: () => (state.agent ? state.agent.id : null) });
 
   function showLogin(message) {
@@ -538,6 +542,7 @@
     if (els.reportDialog.open) els.reportDialog.close();
     if (els.cannedDialog.open) els.cannedDialog.close();
     if (els.historyDialog.open) els.historyDialog.close();
+    if (els.monitorDialog.open) els.monitorDialog.close();
     renderAlerts();
     stopFlash();
   }
@@ -652,6 +657,8 @@
     on("promise_followup", (d) => isObject(d) && isObject(d.promise) && onPromiseFollowup(d));
     on("ticket_escalated", (d) => isObject(d) && isObject(d.ticket) && onTicketEscalated(d));
     on("unhappy_rating", (d) => isObject(d) && isObject(d.ticket) && onUnhappyRating(d.ticket, d.score));
+    on("monitor_touched", (d) => monitor.touched(d));
+    on("monitor_message", (d) => monitor.message(d));
     on("console_error", (d) => {
       // every console_error also fails an ack, which shows the toast; just log it
       console.warn("[kefu console] console_error", d);
@@ -769,6 +776,7 @@
     renderPromises();
     syncDeadlineAlerts();
     updateTitle();
+    monitor.reconnected(); // a new connection watches nothing until asked again
   }
 
   function onTicketAssigned(ticket) {
@@ -779,8 +787,8 @@
     state.mine.set(k, ticket);
     state.queue = state.queue.filter((t) => key(t.id) !== k);
     renderQueue();
-    if (state.claiming.has(k)) {
-      // our own claim: its ack opens the ticket
+    if (state.claiming.has(k) || monitor.takingOver(ticket.conversation_id)) {
+      // our own claim or 介入: its ack opens the ticket
     } else if (!state.openId) {
       openTicket(k);
     } else if (k === state.openId) {
@@ -897,6 +905,7 @@
     els.meRole.textContent = parts.filter(Boolean).join(" · ");
     els.meRole.title = els.meRole.textContent;
     els.reportOpen.hidden = a.role !== "supervisor";
+    els.monitorOpen.hidden = a.role !== "supervisor";
     els.cannedManage.hidden = a.role !== "supervisor";
     renderPresence();
   }
@@ -1158,6 +1167,16 @@
       renderQueue();
     }
     renderAlerts();
+  }
+
+  /** 介入 from 实时监控 succeeded: the chat is mine now, opened with its full context. */
+  function onTakenOver(ticket) {
+    const k = key(ticket.id);
+    state.mine.set(k, ticket);
+    state.queue = state.queue.filter((q) => key(q.id) !== k);
+    removeAlert(`deadline:${k}`);
+    renderQueue();
+    openTicket(k);
   }
 
   // ---------------------------------------------------------------- conversation
@@ -1456,14 +1475,15 @@
     return li;
   }
 
-  function senderLabel(m) {
-    if (m.sender === "shopper") return state.names.get(state.openId) || "顾客";
+  /** `shopper` names the shopper of a transcript other than the open chat's (历史会话, 实时监控). */
+  function senderLabel(m, shopper) {
+    if (m.sender === "shopper") return shopper || state.names.get(state.openId) || "顾客";
     if (m.sender === "bot") return "机器人";
     if (m.sender === "agent") return `客服·${asText(m.agent_name) || "客服"}`;
     return "系统";
   }
 
-  function renderMessage(m) {
+  function renderMessage(m, { shopper = "" } = {}) {
     const sender = SENDERS.includes(m.sender) ? m.sender : "bot";
     const own = sender === "agent" && isOwnMessage(m);
     const li = h("li", {
@@ -1479,7 +1499,7 @@
     }
     li.appendChild(
       h("div", { class: "msg-meta" }, [
-        h("span", { class: "msg-who", text: senderLabel(m) }),
+        h("span", { class: "msg-who", text: senderLabel(m, shopper) }),
         at ? h("time", { class: "msg-time", datetime: at.toISOString(), text: fmtTime(at) }) : null,
       ])
     );
@@ -3154,6 +3174,8 @@
       cannedDialog: $("canned-dialog"),
       historyOpen: $("history-open"),
       historyDialog: $("history-dialog"),
+      monitorOpen: $("monitor-open"),
+      monitorDialog: $("monitor-dialog"),
       meAvatar: $("me-avatar"),
       meName: $("me-name"),
       meRole: $("me-role"),
@@ -3262,10 +3284,23 @@
     history = global.KefuHistory.mount({
       api,
       renderMessage,
+      shopperName,
       labels: { reasons: REASONS, teams: TEAMS, resolutions: RESOLUTIONS, statuses: STATUSES },
       me: () => state.agent,
     });
     els.historyOpen.addEventListener("click", () => history.open());
+    monitor = global.KefuMonitor.mount({
+      emit,
+      renderMessage,
+      labels: { reasons: REASONS, teams: TEAMS },
+      me: () => state.agent,
+      onTakenOver,
+      onOpenMine: (t) => {
+        els.monitorDialog.close();
+        if (isObject(t) && state.mine.has(key(t.id))) openTicket(key(t.id));
+      },
+    });
+    els.monitorOpen.addEventListener("click", () => monitor.open());
     const report = global.KefuReport.mount({
       api,
       labels: { reasons: REASONS, teams: TEAMS, resolutions: RESOLUTIONS },

@@ -10,10 +10,11 @@
   const PAGE = 50;
 
   /**
-   * Wire the dialog. `api(path)` is the console's API client, `renderMessage(m)` its
-   * transcript renderer, `labels` its display names, `me()` the logged-in agent.
+   * Wire the dialog. `api(path)` is the console's API client, `renderMessage(m, {shopper})`
+   * its transcript renderer, `shopperName(ticket)` the name its lists give a ticket's shopper,
+   * `labels` its display names, `me()` the logged-in agent.
    */
-  function mount({ api, renderMessage, labels, me }) {
+  function mount({ api, renderMessage, shopperName, labels, me }) {
     const dialog = $("history-dialog");
     const list = $("history-list");
     const more = $("history-more");
@@ -83,6 +84,7 @@
       detail.replaceChildren(h("p", { class: "muted small", text: "加载中…" }));
       try {
         const { ticket, transcript } = await api(`/api/tickets/${ticketId}`);
+        const shopper = shopperName(ticket); // not the chat open in the centre's
         const facts = [
           `#${ticket.id} · ${label(labels.teams, ticket.team)} · ${label(labels.reasons, ticket.reason)}`,
           ticket.agent_name ? `客服：${ticket.agent_name}` : "未接入",
@@ -94,7 +96,7 @@
             h("div", { text: facts.join(" · ") }),
             ticket.resolution_note ? h("div", { class: "muted small", text: `备注：${ticket.resolution_note}` }) : null,
           ]),
-          h("ol", { class: "transcript history-transcript", "data-testid": "history-transcript" }, transcript.map(renderMessage))
+          h("ol", { class: "transcript history-transcript", "data-testid": "history-transcript" }, transcript.map((m) => renderMessage(m, { shopper })))
         );
       } catch (err) {
         detail.replaceChildren(h("p", { class: "dialog-error", text: `加载失败：${asText(err && err.message)}` }));
