@@ -78,7 +78,7 @@ def test_the_new_model_reads_the_labelled_texts_and_names_what_the_split_cannot_
     assert result["metrics"]["untested_intents"] == [NEW_INTENT]
     assert NEW_INTENT not in {row["intent"] for row in result["metrics"]["per_intent"]}
     readings = result["labelled"]
-    assert [r["predicted"] for r in readings] == [NEW_INTENT, "order_status"]
+    assert [r["predicted"] for r in readings] == [NEW_INTENT, "logistics_track"]
     assert not any(r["fell_back"] for r in readings)
     assert all(0.5 < r["confidence"] <= 1 for r in readings)
 
