@@ -33,6 +33,8 @@ ALL = "all"
 #: The one state a refund can be withdrawn in: once approved the money is on its way.
 WITHDRAWABLE = "pending_review"
 _ALL_WORDS = re.compile("(?<!不)(?:全部|都|所有|全撤)")
+# 「T恤那个不撤了」 keeps it: the goods named are not a choice to withdraw.
+_KEEP_WORDS = re.compile("不撤|别撤|不要撤|不用撤|先不")
 _KEEP = {"title": "不撤销了", "payload": "/deny"}
 # 「好的」, 「撤销吧」 (a withdrawal), 「取消吧」 (read as cancelling the order): yes.
 _YES = frozenset({"affirm", "cancel_refund", "cancel_order"})
@@ -93,6 +95,8 @@ async def chosen_withdrawal(
         return str(picked) if str(picked) in ids or (picked == ALL and refunds) else None
     # The refunds' own buttons, numbered as the question lists them (not 「全部撤销」).
     offered = [p for _, p in shown if '"refund_id"' in p and p != choice_payload(ALL)]
+    if _KEEP_WORDS.search(text):
+        return False
     if not text.startswith("/"):
         named = await named_refunds(shop, refunds, text)
         if len(named) != 1:

@@ -160,6 +160,8 @@ async def test_a_request_naming_the_goods_asks_about_their_refund_only(
         ("全部撤销", "cancel_refund", None, ALL),
         ("两个都撤销吧", "cancel_refund", None, ALL),
         ("不撤销了", "deny", None, False),
+        ("T恤那个先不撤了", "deny", None, False),  # naming goods to keep is no choice of them
+        ("羽绒服的别撤", "cancel_refund", None, False),
         ("算了不撤了", "deny", None, False),
         ("/deny", "deny", None, False),
         ("/affirm", "affirm", ALL, ALL),
