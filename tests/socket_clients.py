@@ -39,8 +39,14 @@ class WidgetClient:
 
     async def connect(self, url: str, transport: str = "websocket") -> None:
         """Open the connection (websocket unless told otherwise)."""
+        # python-socketio waits 1 s for the namespace by default; a loaded 2-core
+        # machine running the whole suite took longer now and then.
         await self.sio.connect(
-            url, transports=[transport], namespaces=[self.namespace], auth=self.auth
+            url,
+            transports=[transport],
+            namespaces=[self.namespace],
+            auth=self.auth,
+            wait_timeout=10,
         )
 
     async def next(self, name: str, timeout: float = 10.0) -> Any:
