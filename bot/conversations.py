@@ -19,13 +19,17 @@ from bot.images import (
     new_image_id,
 )
 from bot.models import ANSWERED, HANDED_OFF, PENDING, RECEIVED, Message
+from bot.other_request import asks_a_choice, offer, other_request
 from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.repetition import HUMAN_PAYLOAD, is_repeat, previous_answer, with_person_offered
 from bot.replies import ReplyBatch, display_text, parse_replies
 from bot.serial import KeyedSerialRunner
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+# Enough of a conversation's newest messages to hold the bot's last answer.
+RECENT_FOR_REPEATS = 12
 Screen = Callable[[str], Any]
 
 
@@ -87,6 +91,10 @@ class Deliver(Protocol):
     async def __call__(
         self, conversation_id: str, event: str, payload: Any, skip_sid: str | None = None
     ) -> None: ...
+
+
+def _intent_name(parse: dict[str, Any] | None) -> str | None:
+    return ((parse or {}).get("intent") or {}).get("name")
 
 
 def utc_now() -> datetime:
@@ -312,14 +320,49 @@ class ConversationService:
             return
         finally:
             await self._deliver(conversation_id, "bot_typing", {"typing": False, "sender": "bot"})
-        batch = parse_replies(answer.messages)
+        replies = parse_replies(answer.messages)
+        batch = await self._offer_a_person_if_repeated(
+            conversation_id, message_id, replies, answer.parse
+        )
         await self._relay(conversation_id, message_id, shopper_id, batch)
+        if batch is replies:  # nothing offered yet: maybe the message's other request
+            await self._offer_the_other_request(conversation_id, text, batch, answer.parse)
         for observer in self._observers:
             try:
                 handed_off = batch.handoff is not None
                 await observer(conversation_id, message_id, text, handed_off, answer.parse)
             except Exception:  # the inbox must never cost the shopper an answer
                 logger.exception("Could not record message %s for the trainers", message_id)
+
+    async def _offer_a_person_if_repeated(
+        self,
+        conversation_id: str,
+        message_id: int,
+        batch: ReplyBatch,
+        parse: dict[str, Any] | None,
+    ) -> ReplyBatch:
+        if batch.handoff is not None:
+            return batch
+        async with self._sessionmaker() as s:
+            recent = await store.history(s, conversation_id, limit=RECENT_FOR_REPEATS)
+        previous = previous_answer(recent, message_id)
+        if not is_repeat(batch.messages, previous, _intent_name(parse)):
+            return batch
+        return ReplyBatch(with_person_offered(batch.messages, copy.repeated_answer_offer()), None)
+
+    async def _offer_the_other_request(
+        self, conversation_id: str, text: str, batch: ReplyBatch, parse: dict[str, Any] | None
+    ) -> None:
+        # After the answer, which must not wait for it; never when the answer asks to pick.
+        if batch.handoff is not None or asks_a_choice(batch.messages, HUMAN_PAYLOAD):
+            return
+        try:
+            part = await other_request(text, _intent_name(parse), self._rasa.parse)
+        except RasaUnavailable as exc:  # an extra: the shopper has the answer already
+            logger.warning("Could not look for another request in %s: %s", conversation_id, exc)
+            return
+        if part is not None:
+            await self.post(conversation_id, "bot", offer(part))
 
     async def _answer_picture(
         self,
@@ -333,7 +376,7 @@ class ConversationService:
         if self._handoff is not None and await self._handoff.route(conversation_id, shown, text):
             await self._set_status(message_id, HANDED_OFF)
             return
-        reply = {"text": copy.PICTURE_TO_BOT, "quick_replies": copy.picture_buttons()}
+        reply = {"text": copy.PICTURE_TO_BOT, "quick_replies": copy.person_button()}
         await self._relay(conversation_id, message_id, shopper_id, ReplyBatch([reply], None))
 
     async def _relay(

@@ -16,6 +16,14 @@ PICTURE_TO_BOT = (
 )
 
 
-def picture_buttons() -> list[dict[str, str]]:
-    """The quick reply under ``PICTURE_TO_BOT``: the bot's own 「转人工」."""
+def person_button() -> list[dict[str, str]]:
+    """The bot's own 「转人工」 as a quick reply, under the gateway's own words."""
     return [{"content_type": "text", "title": "转人工", "payload": "/request_human"}]
+
+
+REPEATED_ANSWER = "这个回答好像没能解决您的问题。需要的话我帮您转人工客服，或者换个说法告诉我。"
+
+
+def repeated_answer_offer() -> dict[str, object]:
+    """Shown under an answer the bot just gave again: the stuck shopper's way to a person."""
+    return {"text": REPEATED_ANSWER, "quick_replies": person_button()}

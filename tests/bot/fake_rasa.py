@@ -16,6 +16,8 @@ class FakeRasa:
         self.received: list[dict[str, Any]] = []
         self.recorded: dict[str, list[dict[str, Any]]] = {}
         self.forgotten: list[str] = []  # conversations whose events were replaced by none
+        self.intent = "greet"  # what the kefu channel's parse says every message is
+        self.parse_fails = False  # /model/parse answers HTTP 500
 
     def reply_for(self, text: str) -> list[dict[str, Any]]:
         """Echo the text, with two buttons when asked for 「菜单」."""
@@ -44,7 +46,7 @@ class FakeRasa:
         if request.url.path == "/webhooks/kefu/webhook":
             body = json.loads(request.content)
             self.received.append(body)
-            parse = {"intent": {"name": "greet", "confidence": 0.95}, "intent_ranking": []}
+            parse = {"intent": {"name": self.intent, "confidence": 0.95}, "intent_ranking": []}
             return httpx.Response(
                 200, json={"messages": self.reply_for(body["message"]), "parse": parse}
             )
@@ -54,6 +56,8 @@ class FakeRasa:
                 self.forgotten.append(sender)
             self.recorded.setdefault(sender, []).extend(json.loads(request.content))
             return httpx.Response(200, json={})
+        if request.url.path == "/model/parse" and self.parse_fails:
+            return httpx.Response(500, json={"message": "parse failed"})
         if request.url.path == "/model/parse":
             text = json.loads(request.content)["text"]
             intent = "refund_request" if "退" in text else "greet"

@@ -266,3 +266,71 @@ async def test_demo_identity_is_signed(gateway: str) -> None:
     async with httpx.AsyncClient(base_url=gateway) as http:
         identity = (await http.get("/api/demo/identity")).json()
     assert identity == {"shopper_id": "demo", "signature": sign(SECRET, "demo")}
+
+
+async def test_the_same_answer_twice_in_a_row_offers_a_person(
+    gateway: str, client: WidgetClient, rasa: FakeRasa
+) -> None:
+    rasa.intent = "urge_delivery"
+    session_id, _ = await client.start_session()
+    await client.say("怎么还没发货", session_id)
+    first = await client.next("bot_uttered")
+    await client.say("怎么还没发货", session_id)
+    again = await client.next("bot_uttered")
+    offer = await client.next("bot_uttered")
+    assert first["text"] == again["text"] == "收到：怎么还没发货"
+    assert "转人工" in offer["text"] and offer["sender"] == "bot"
+    assert offer["quick_replies"][0]["payload"] == "/request_human"
+    # Kept with the conversation: a reload shows the offer too.
+    _, history = await reconnect(gateway, session_id)
+    assert [m["text"] for m in history][-2:] == [again["text"], offer["text"]]
+    # The offer is not made again under the third same answer.
+    await client.say("怎么还没发货", session_id)
+    assert (await client.next("bot_uttered"))["text"] == "收到：怎么还没发货"
+    with pytest.raises(asyncio.TimeoutError):  # an offer would follow its answer at once
+        await client.next("bot_uttered", timeout=0.5)
+
+
+async def test_small_talk_said_twice_offers_no_person(client: WidgetClient, rasa: FakeRasa) -> None:
+    session_id, _ = await client.start_session()  # the fake reads every message as greet
+    for _ in range(2):
+        await client.say("你好", session_id)
+        assert (await client.next("bot_uttered"))["text"] == "收到：你好"
+    with pytest.raises(asyncio.TimeoutError):  # an offer would follow its answer at once
+        await client.next("bot_uttered", timeout=0.5)
+
+
+async def test_a_second_request_in_the_message_is_offered_after_the_answer(
+    client: WidgetClient, rasa: FakeRasa
+) -> None:
+    rasa.intent = "logistics_track"  # what the whole message reads as
+    session_id, _ = await client.start_session()
+    await client.say("查下物流 顺便帮我退款吧", session_id)
+    answer = await client.next("bot_uttered")
+    offer = await client.next("bot_uttered")
+    assert answer["text"] == "收到：查下物流 顺便帮我退款吧"
+    assert "「帮我退款吧」" in offer["text"] and offer["sender"] == "bot"
+    [button] = offer["quick_replies"]
+    assert (button["title"], button["payload"]) == ("帮我退款吧", "帮我退款吧")
+    # One request, or a second the answer was about, is offered nothing.
+    rasa.intent = "refund_request"
+    await client.say("查下物流 顺便帮我退款吧", session_id)
+    await client.next("bot_uttered")
+    await client.say("帮我退款吧", session_id)
+    await client.next("bot_uttered")
+    with pytest.raises(asyncio.TimeoutError):
+        await client.next("bot_uttered", timeout=0.5)
+
+
+async def test_the_answer_stands_when_the_second_request_cannot_be_read(
+    client: WidgetClient, rasa: FakeRasa
+) -> None:
+    rasa.intent, rasa.parse_fails = "logistics_track", True
+    session_id, _ = await client.start_session()
+    await client.say("查下物流 顺便帮我退款吧", session_id)
+    assert (await client.next("bot_uttered"))["text"] == "收到：查下物流 顺便帮我退款吧"
+    with pytest.raises(asyncio.TimeoutError):  # no offer, and no error either
+        await client.next("bot_uttered", timeout=0.5)
+    assert not [event for event, _ in client.seen if event == "kefu_error"]
+    await client.say("你好", session_id)  # the conversation goes on
+    assert (await client.next("bot_uttered"))["text"] == "收到：你好"

@@ -45,9 +45,14 @@ class Shopper:
         self.session_id = session_id
         self.identity = identity
 
-    async def say(self, text: str, replies: int = 1) -> list[dict[str, Any]]:
-        """Send a message and collect the next ``replies`` bot messages."""
-        extra = {"customData": self.identity} if self.identity else {}
+    async def say(
+        self, text: str, replies: int = 1, title: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Send a message (a tapped button's payload with its ``title``) and collect the
+        next ``replies`` bot messages."""
+        extra: dict[str, Any] = {"customData": self.identity} if self.identity else {}
+        if title is not None:
+            extra["title"] = title
         ack = await self.client.say(text, self.session_id, **extra)
         assert ack["ok"] is True
         return [await self.client.next("bot_uttered", timeout=30) for _ in range(replies)]
@@ -760,6 +765,36 @@ async def test_pre_sale_question_gets_the_shops_policy(
 ) -> None:
     [answer] = await shopper.say(question)
     assert answer_has in answer["text"]
+
+
+async def test_the_same_answer_again_offers_a_person(shopper: Shopper) -> None:
+    # Asked again, the same words came back with no way on to a person.
+    [answer] = await shopper.say("可以货到付款吗")
+    [again, offer] = await shopper.say("到底能不能货到付款", replies=2)
+    assert again["text"] == answer["text"] and "暂不支持货到付款" in again["text"]
+    assert "转人工" in offer["text"], offer["text"]
+    assert [q["payload"] for q in offer["quick_replies"]] == ["/request_human"]
+    # A new question is answered alone.
+    [other] = await shopper.say("羽绒服包邮吗")
+    assert "满99元包邮" in other["text"]
+    with pytest.raises(asyncio.TimeoutError):
+        await shopper.client.next("bot_uttered", timeout=1)
+
+
+async def test_a_second_request_in_one_message_is_one_tap_away(
+    stack: Stack, other_shopper: Shopper
+) -> None:
+    # 「…到哪了 顺便开个发票」 was answered about one of the two only.
+    order_id = "2611241800774411"
+    await _new_order(stack, order_id)
+    [title, offer] = await other_shopper.say(f"{order_id}到哪了 顺便开个发票", replies=2)
+    assert "发票抬头" in title["text"], title["text"]
+    assert f"「{order_id}到哪了」" in offer["text"], offer["text"]
+    [button] = offer["quick_replies"]
+    [done] = await other_shopper.say("个人")
+    assert (await _invoice(stack, order_id)).title == "个人", done["text"]
+    [parcel] = await other_shopper.say(button["payload"], title=button["title"])
+    assert "签收" in parcel["text"], parcel["text"]
 
 
 async def test_an_unsure_question_offers_what_it_may_mean(shopper: Shopper, stack: Stack) -> None:

@@ -1,0 +1,83 @@
+"""Find a second request in a shopper's message, which the bot's answer left out.
+
+Shoppers ask two things at once: 「查下羽绒服到哪了 顺便开个发票 个人的」. Rasa
+reads one intent a message and answers that one. The gateway splits the
+message where a second request may start (顺便, 另外, 「，还有」, a question
+mark), asks the model what each part asks, and offers the part that asks for
+something else as a button, so the second request is one tap away, in the
+shopper's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+# Requests the bot acts on; small talk, answers to its questions and
+# requests for a person are never offered (the last goes to people at once).
+ACTIONABLE = frozenset(
+    {
+        "order_status", "logistics_track", "urge_delivery", "change_address", "cancel_order",
+        "refund_request", "refund_progress", "cancel_refund", "return_goods", "exchange_goods",
+        "invoice", "coupon", "payment_issue", "price_protect", "product_consult", "membership",
+        "account_security",
+    }
+)  # fmt: skip
+CONFIDENT = 0.7
+MAX_PARTS = 4
+TITLE_CHARS = 20
+
+# Words that start another request wherever they stand, and words that do so
+# only after a pause (「羽绒服还有货吗」 is one question).
+_ANYWHERE = "顺便|顺带|顺道|另外|以及"
+_AFTER_A_PAUSE = "还有就是|还有|然后|并且|而且|同时|再帮我|再帮忙|再|还|也"
+_SPLIT = re.compile(
+    rf"(?:{_ANYWHERE})|[\s,，;；]+(?:{_AFTER_A_PAUSE})|(?<=[?？。!！])[\s,，]*(?:{_AFTER_A_PAUSE})?"
+)
+_EDGES = re.compile(r"^[\s,，;；。!！?？~、]+|[\s,，;；~、]+$")
+_NOT_WORDS = re.compile(r"[\d\sA-Za-z,，;；。!！?？~、.#]")
+
+Parse = Callable[[str], Awaitable[dict[str, Any]]]
+
+
+def parts(text: str) -> list[str]:
+    """The parts of ``text`` that may each be a request, in order (one when it has no seam)."""
+    pieces = [_EDGES.sub("", piece) for piece in _SPLIT.split(text)]
+    # A part needs words of its own: 「订单590142」 alone asks nothing.
+    return [piece for piece in pieces if len(_NOT_WORDS.sub("", piece)) >= 3][:MAX_PARTS]
+
+
+def _intent(parse: dict[str, Any]) -> tuple[str | None, float]:
+    intent = parse.get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+async def other_request(text: str, answered_intent: str | None, parse: Parse) -> str | None:
+    """The part of ``text`` that confidently asks for something other than ``answered_intent``."""
+    found = parts(text)
+    if len(found) < 2:
+        return None
+    for part in found:
+        intent, confidence = _intent(await parse(part))
+        if intent in ACTIONABLE and intent != answered_intent and confidence >= CONFIDENT:
+            return part
+    return None
+
+
+def asks_a_choice(messages: Sequence[dict[str, Any]], person_payload: str) -> bool:
+    """True when the answer's buttons ask the shopper to pick (beyond 「转人工」)."""
+    return any(
+        isinstance(reply, dict) and reply.get("payload") != person_payload
+        for message in messages
+        for reply in message.get("quick_replies") or ()
+    )
+
+
+def offer(part: str) -> dict[str, Any]:
+    """A message offering ``part`` as a button that sends it."""
+    title = part if len(part) <= TITLE_CHARS else part[: TITLE_CHARS - 1] + "…"
+    return {
+        "text": f"您还提到「{part}」，需要的话点下面接着办。",
+        "quick_replies": [{"content_type": "text", "title": title, "payload": part}],
+    }

@@ -1,0 +1,71 @@
+"""Finding the second request of a message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.other_request import asks_a_choice, offer, other_request, parts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("查下羽绒服到哪了 顺便开个发票 个人的", ["查下羽绒服到哪了", "开个发票 个人的"]),
+        ("订单590142到哪了，还有发票怎么开", ["订单590142到哪了", "发票怎么开"]),
+        ("到哪了？发票怎么开", ["到哪了？", "发票怎么开"]),
+        ("这单取消了吧 再帮我开个发票", ["这单取消了吧", "开个发票"]),
+        # One request each: no seam, or a part that asks nothing on its own.
+        ("羽绒服还有货吗", ["羽绒服还有货吗"]),
+        ("订单590142，到哪了", ["订单590142，到哪了"]),
+        ("我要退货，然后退款", ["我要退货"]),
+    ],
+)
+def test_parts_split_where_another_request_may_start(text: str, expected: list[str]) -> None:
+    assert parts(text) == expected
+
+
+def _model(intents: dict[str, tuple[str, float]]) -> Any:
+    async def parse(text: str) -> dict[str, Any]:
+        name, confidence = intents.get(text, ("out_of_scope", 0.9))
+        return {"intent": {"name": name, "confidence": confidence}}
+
+    return parse
+
+
+async def test_the_part_asking_for_something_else_is_found() -> None:
+    model = _model({"查下物流": ("logistics_track", 0.95), "开个发票": ("invoice", 0.9)})
+    assert await other_request("查下物流 顺便开个发票", "logistics_track", model) == "开个发票"
+    # The answered request is no other; nor is a part the model is unsure of.
+    assert await other_request("查下物流 顺便开个发票", "invoice", model) == "查下物流"
+    unsure = _model({"开个发票": ("invoice", 0.5)})
+    assert await other_request("查下物流 顺便开个发票", "logistics_track", unsure) is None
+    # Small talk and requests for a person are not offered.
+    chat = _model({"谢谢你": ("thanks", 0.99), "找人工": ("request_human", 0.99)})
+    assert await other_request("查下物流 顺便谢谢你 另外找人工", "logistics_track", chat) is None
+
+
+async def test_a_message_of_one_part_is_not_parsed_again() -> None:
+    async def parse(text: str) -> dict[str, Any]:
+        raise AssertionError("parsed")
+
+    assert await other_request("羽绒服到哪了", "logistics_track", parse) is None
+
+
+def test_the_offer_sends_the_shoppers_own_words() -> None:
+    shown = offer("开个发票 个人的")
+    assert "「开个发票 个人的」" in shown["text"]
+    assert shown["quick_replies"] == [
+        {"content_type": "text", "title": "开个发票 个人的", "payload": "开个发票 个人的"}
+    ]
+    long = offer("帮我把订单里的羽绒服换成大一号的顺便把地址也改成公司的地址吧")
+    assert long["quick_replies"][0]["title"].endswith("…")
+    assert len(long["quick_replies"][0]["title"]) == 20
+
+
+def test_choices_other_than_a_person_ask_to_pick() -> None:
+    person = {"title": "转人工", "payload": "/request_human"}
+    assert not asks_a_choice([{"text": "好的", "quick_replies": [person]}], "/request_human")
+    pick = {"title": "订单1", "payload": "/inform"}
+    assert asks_a_choice([{"text": "哪一笔", "quick_replies": [pick, person]}], "/request_human")
