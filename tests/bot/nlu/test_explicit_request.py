@@ -8,6 +8,7 @@ import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -84,6 +85,29 @@ def test_the_request_goes_first_and_the_question_stays_in_the_ranking(
     assert message.get(INTENT) == {"name": "request_human", "confidence": 1.0}
     assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["request_human", "return_goods"]
     assert message.as_dict_nlu()["intent"]["name"] == "request_human"  # in Rasa's output
+
+
+def test_a_question_as_sure_as_the_request_does_not_make_it_ambiguous(
+    storage: LocalModelStorage,
+) -> None:
+    # 「退货运费谁出？我要找人工」 fell back to 「您是不是想问」: 1.0 beside 0.995.
+    message = parsed("退货运费谁出？我要找人工", ("return_goods", 0.995), ("request_human", 0.004))
+    trained(storage, "return_goods", "request_human").process([message])
+    fallback = FallbackClassifier.create(
+        {**FallbackClassifier.get_default_config(), "threshold": 0.5, "ambiguity_threshold": 0.1},
+        storage,
+        Resource("fallback"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+
+    fallback.process([message])
+
+    assert message.get(INTENT)["name"] == "request_human"
+    # The question stays for the agent's suggested replies.
+    assert [(r["name"], r["confidence"]) for r in message.get(INTENT_RANKING_KEY)][:2] == [
+        ("request_human", 1.0),
+        ("return_goods", pytest.approx(0.4975)),
+    ]
 
 
 @pytest.mark.parametrize(
