@@ -16,6 +16,19 @@ MESSAGE_LEFT_URGENT = (
     "已收到，专员一上线会最先看到。如果有危险，请立即拨打110（急救120、火警119）。"
 )
 MESSAGE_WAITING = "已收到，客服接入后会先看到您的消息，请稍候。"
+# Answers to a waiting shopper's 「多久能回复我」「有人吗」 (handoff/waiting.py): where they stand.
+WAIT_NEXT = (
+    "客服正在忙，您是下一位，预计还要等约 {minutes} 分钟。您的消息都已保存，客服接入后会先看到。"
+)
+WAIT_AHEAD = "客服正在忙，您前面还有 {ahead} 位顾客，预计还要等约 {minutes} 分钟。您的消息都已保存，客服接入后会先看到。"
+WAIT_NOBODY = "客服暂时都不在线，您的消息都已保存，客服一上线就会第一时间回复您。"
+WAIT_NOBODY_ON_DUTY = "客服暂时都不在线，您的消息都已保存，客服一上线就会第一时间回复您（人工客服在线时间：{hours}）。"
+WAIT_OFF_DUTY = "人工客服的在线时间是{hours}，现在不在服务时间。您的消息都已保存，{opening} 客服上线后会第一时间回复您。"
+# Before the answer to 「今天之内必须给我答复」: the demand itself reaches the agent.
+DEADLINE_NOTED = "您的要求已经记下，客服接入后会第一时间看到。"
+# The way out of a long wait; the button's words are among desk.NO_PERSON's.
+STOP_WAITING = "不等了"
+WAY_OUT = "如果不想等了，点「不等了」，智能客服小蜜继续为您服务。"
 AGENT_JOINED = "人工客服「{name}」已接入，正在为您服务。"
 AGENT_LEFT = "客服暂时离开了，正在为您重新排队，您的聊天记录都在，不用重复描述。"
 TRANSFERRED = "正在为您转接到更合适的客服，请稍候。"

@@ -26,13 +26,14 @@ from handoff.replies import suggest
 from handoff.store import WAITING_MESSAGE
 from handoff.views import AgentView, TicketView
 from handoff.vocab import AGENT, CLOSED, PRIORITY_RANKS, REASONS, SUPERVISOR, TEAMS
+from handoff.waiting import LEFT, Standing, WaitingReplies, kind_of
 
 logger = logging.getLogger(__name__)
 
 ALL_AGENTS = "agents"
 SUPERVISORS = "supervisors"
 CSAT = re.compile(r"^/csat\{\"score\":\s*([1-5])\}$")
-MESSAGE_LEFT = "message_left"  # the ticket event of the waiting shopper's acknowledgement
+MESSAGE_LEFT = "message_left"  # the ticket event of each answer to a waiting shopper
 # A waiting shopper who no longer wants a person (「不用人工了」, 「取消排队」).
 NO_PERSON = re.compile(
     r"^(?:好的?|那|算了|哦|嗯)?[，,\s]*(?:不用|不需要|不要|不找|取消)(?:转)?人工(?:了|客服)?"
@@ -105,6 +106,8 @@ class HelpDesk:
         replies: intent → suggested agent reply, sent along with each shopper message.
         mask: hides phone, ID and card numbers and addresses from whoever does not hold a ticket.
         board: agents connected to every gateway process (default: this one only).
+        promises: the promise timers, which follow their tickets.
+        waiting: answers a waiting shopper (default: without the service hours).
     """
 
     def __init__(
@@ -119,6 +122,7 @@ class HelpDesk:
         mask: Callable[[str], str] = str,
         board: Board | None = None,
         promises: PromiseBook | None = None,
+        waiting: WaitingReplies | None = None,
     ) -> None:
         self._queue = queue
         self._conversations = conversations
@@ -130,6 +134,7 @@ class HelpDesk:
         self._mask = mask
         # Agents' promise lists follow their tickets (``promises_updated``).
         self._promises = promises
+        self._waiting = waiting or WaitingReplies()
 
     # The shopper side (called by ConversationService)
 
@@ -270,7 +275,7 @@ class HelpDesk:
             ticket = taken
         if ticket.agent_id is None:
             if acknowledge:
-                await self._acknowledge_waiting(ticket)
+                await self._answer_waiting(ticket, message)
             return True
         payload = {
             "ticket_id": ticket.id,
@@ -312,17 +317,23 @@ class HelpDesk:
         await self._conversations.post(ticket.conversation_id, "bot", {"text": copy.WITHDRAWN})
         return None
 
-    async def _acknowledge_waiting(self, ticket: TicketView) -> None:
-        """Tell a waiting shopper, once per ticket, that what they wrote is kept."""
-        events = await self._queue.recent_events(ticket.id)
-        if any(event["kind"] == MESSAGE_LEFT for event in events):
+    async def _answer_waiting(self, ticket: TicketView, message: dict[str, Any]) -> None:
+        """Answer a waiting shopper: a question about the wait always, anything else now and then.
+
+        Each answer is a ``message_left`` event: of many quick messages, on
+        however many gateways, one is acknowledged (``record_once``).
+        """
+        text = "" if "attachment" in message else str(message.get("text") or "")
+        kind = kind_of(text)
+        if kind != LEFT:
+            await self._queue.record_event(ticket.id, MESSAGE_LEFT, {"kind": kind})
+        elif not await self._queue.record_once(
+            ticket.id, MESSAGE_LEFT, {"kind": kind}, self._waiting.quiet_since()
+        ):
             return
-        await self._queue.record_event(ticket.id, MESSAGE_LEFT, {})
-        if await self._online_for(ticket.team) > 0:
-            text = copy.MESSAGE_WAITING
-        else:
-            text = copy.MESSAGE_LEFT_URGENT if ticket.priority == URGENT else copy.MESSAGE_LEFT
-        await self._conversations.post(ticket.conversation_id, "system", {"text": text})
+        standing = Standing(**await self._place(ticket), urgent=ticket.priority == URGENT)
+        reply = self._waiting.reply(kind, standing)
+        await self._conversations.post(ticket.conversation_id, "system", reply)
 
     async def shopper_typing(self, conversation_id: str, typing: bool) -> None:
         """Show the agent that the shopper is typing."""

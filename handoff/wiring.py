@@ -41,6 +41,7 @@ from handoff.queue import HandoffQueue
 from handoff.replies import agent_replies
 from handoff.report import ServiceReport
 from handoff.users import UserDirectory
+from handoff.waiting import ServiceHours, WaitingReplies
 from handoff.watch import Watchman
 from handoff.workspace import Workspace
 
@@ -134,8 +135,20 @@ def build_human_side(
     masker = PrivacyMasker()
     mask = masker.mask
     promises = PromiseBook(sessionmaker)
+    # The hours a waiting shopper is told are the ones the bot tells (domain.yml).
+    waiting = WaitingReplies(ServiceHours.from_domain(domain))
     desk = HelpDesk(
-        queue, conversations, rasa, to_agents, to_shopper, grace, replies, mask, board, promises
+        queue,
+        conversations,
+        rasa,
+        to_agents,
+        to_shopper,
+        grace,
+        replies,
+        mask,
+        board,
+        promises,
+        waiting,
     )
     conversations.attach_handoff(desk, screen or SafetyScreen().screen)
     shop_engine = make_engine(shop_database_url)
