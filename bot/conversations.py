@@ -20,16 +20,17 @@ from bot.images import (
 )
 from bot.models import ANSWERED, HANDED_OFF, PENDING, RECEIVED, Message
 from bot.other_request import asks_a_choice, offer, other_request
-from bot.rasa_client import RasaClient, RasaUnavailable
-from bot.repetition import HUMAN_PAYLOAD, is_repeat, previous_answer, with_person_offered
+from bot.rasa_client import RasaAnswer, RasaClient, RasaUnavailable
+from bot.repetition import HUMAN_PAYLOAD, offer_a_person_if_repeated
 from bot.replies import ReplyBatch, display_text, parse_replies
 from bot.serial import KeyedSerialRunner
+from bot.typed_yes import is_bare_yes, offered_button
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 # Enough of a conversation's newest messages to hold the bot's last answer.
-RECENT_FOR_REPEATS = 12
+RECENT_MESSAGES = 12
 Screen = Callable[[str], Any]
 
 
@@ -305,24 +306,14 @@ class ConversationService:
         if self._handoff is not None and await self._handoff.route(conversation_id, shown, text):
             await self._set_status(message_id, HANDED_OFF)
             return
-        await self._deliver(conversation_id, "bot_typing", {"typing": True, "sender": "bot"})
-        try:
-            metadata: dict[str, Any] = {"shopper_id": shopper_id}
-            if shown.get("text") != text:  # a tapped button: its title is what the shopper saw
-                metadata["title"] = shown.get("text")
-            answer = await self._rasa.send(conversation_id, text, metadata)
-            if not answer.messages:
-                # Rasa answers every message; silence means a custom action failed.
-                raise RasaUnavailable("Rasa sent no reply")
-        except RasaUnavailable as exc:
-            logger.warning("Rasa could not answer message %s: %s", message_id, exc)
-            await self._bot_unavailable(conversation_id, message_id, shopper_id, text)
+        async with self._sessionmaker() as s:
+            recent = await store.history(s, conversation_id, limit=RECENT_MESSAGES)
+        answer = await self._ask_rasa(conversation_id, message_id, shopper_id, shown, text, recent)
+        if answer is None:
             return
-        finally:
-            await self._deliver(conversation_id, "bot_typing", {"typing": False, "sender": "bot"})
         replies = parse_replies(answer.messages)
-        batch = await self._offer_a_person_if_repeated(
-            conversation_id, message_id, replies, answer.parse
+        batch = offer_a_person_if_repeated(
+            replies, recent, message_id, _intent_name(answer.parse), copy.repeated_answer_offer()
         )
         await self._relay(conversation_id, message_id, shopper_id, batch)
         if batch is replies:  # nothing offered yet: maybe the message's other request
@@ -334,21 +325,36 @@ class ConversationService:
             except Exception:  # the inbox must never cost the shopper an answer
                 logger.exception("Could not record message %s for the trainers", message_id)
 
-    async def _offer_a_person_if_repeated(
+    async def _ask_rasa(
         self,
         conversation_id: str,
         message_id: int,
-        batch: ReplyBatch,
-        parse: dict[str, Any] | None,
-    ) -> ReplyBatch:
-        if batch.handoff is not None:
-            return batch
-        async with self._sessionmaker() as s:
-            recent = await store.history(s, conversation_id, limit=RECENT_FOR_REPEATS)
-        previous = previous_answer(recent, message_id)
-        if not is_repeat(batch.messages, previous, _intent_name(parse)):
-            return batch
-        return ReplyBatch(with_person_offered(batch.messages, copy.repeated_answer_offer()), None)
+        shopper_id: str | None,
+        shown: dict[str, Any],
+        text: str,
+        recent: list[Message],
+    ) -> RasaAnswer | None:
+        """Rasa's answer, or None when it could not give one (the shopper was told)."""
+        metadata: dict[str, Any] = {"shopper_id": shopper_id}
+        sent = text
+        if shown.get("text") != text:  # a tapped button: its title is what the shopper saw
+            metadata["title"] = shown.get("text")
+        button = offered_button(recent, message_id) if is_bare_yes(text) else None
+        if button is not None:  # 「好的」 to 「需要继续申请吗？ [继续退款] [不用了]」
+            sent, metadata["title"] = str(button["payload"]), str(button.get("title") or "")
+        await self._deliver(conversation_id, "bot_typing", {"typing": True, "sender": "bot"})
+        try:
+            answer = await self._rasa.send(conversation_id, sent, metadata)
+            if not answer.messages:
+                # Rasa answers every message; silence means a custom action failed.
+                raise RasaUnavailable("Rasa sent no reply")
+        except RasaUnavailable as exc:
+            logger.warning("Rasa could not answer message %s: %s", message_id, exc)
+            await self._bot_unavailable(conversation_id, message_id, shopper_id, text)
+            return None
+        finally:
+            await self._deliver(conversation_id, "bot_typing", {"typing": False, "sender": "bot"})
+        return answer
 
     async def _offer_the_other_request(
         self, conversation_id: str, text: str, batch: ReplyBatch, parse: dict[str, Any] | None

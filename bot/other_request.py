@@ -75,9 +75,15 @@ def asks_a_choice(messages: Sequence[dict[str, Any]], person_payload: str) -> bo
 
 
 def offer(part: str) -> dict[str, Any]:
-    """A message offering ``part`` as a button that sends it."""
+    """A message offering ``part`` as a button that sends it, beside 「不用了」.
+
+    A typed 「好的」 taps it (``bot/typed_yes.py``).
+    """
     title = part if len(part) <= TITLE_CHARS else part[: TITLE_CHARS - 1] + "…"
     return {
         "text": f"您还提到「{part}」，需要的话点下面接着办。",
-        "quick_replies": [{"content_type": "text", "title": title, "payload": part}],
+        "quick_replies": [
+            {"content_type": "text", "title": title, "payload": part},
+            {"content_type": "text", "title": "不用了", "payload": "/deny"},
+        ],
     }

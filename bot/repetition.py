@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.models import Message
-from bot.replies import display_text
+from bot.replies import ReplyBatch, display_text
 
 HUMAN_PAYLOAD = "/request_human"
 
@@ -77,3 +77,21 @@ def with_person_offered(
     if not buttons:
         return [*messages, offer]
     return [*before, {**last, "quick_replies": [*buttons, *offer["quick_replies"]]}]
+
+
+def offer_a_person_if_repeated(
+    batch: ReplyBatch,
+    recent: Sequence[Message],
+    message_id: int,
+    intent: str | None,
+    offer: dict[str, Any],
+) -> ReplyBatch:
+    """``batch`` with ``offer`` when it repeats the answer to the message before ``message_id``.
+
+    The same ``batch`` object when nothing was added; a handoff needs no offer.
+    """
+    if batch.handoff is not None:
+        return batch
+    if not is_repeat(batch.messages, previous_answer(recent, message_id), intent):
+        return batch
+    return ReplyBatch(with_person_offered(batch.messages, offer), None)

@@ -29,6 +29,16 @@ class FakeRasa:
                 "summary": [text],
             }
             return [{"text": "正在为您转接人工客服"}, {"custom": {"handoff": handoff}}]
+        if text == "退款提醒":
+            return [
+                {
+                    "text": "刚才的退款申请还没有提交，需要继续申请吗？",
+                    "buttons": [
+                        {"title": "继续退款", "payload": "订单1申请退款"},
+                        {"title": "不用了", "payload": "/deny"},
+                    ],
+                }
+            ]
         if text == "菜单":
             return [
                 {"text": "请选择", "buttons": [{"title": "查订单", "payload": "/order_status"}]}

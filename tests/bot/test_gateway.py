@@ -310,8 +310,9 @@ async def test_a_second_request_in_the_message_is_offered_after_the_answer(
     offer = await client.next("bot_uttered")
     assert answer["text"] == "收到：查下物流 顺便帮我退款吧"
     assert "「帮我退款吧」" in offer["text"] and offer["sender"] == "bot"
-    [button] = offer["quick_replies"]
+    button, decline = offer["quick_replies"]
     assert (button["title"], button["payload"]) == ("帮我退款吧", "帮我退款吧")
+    assert decline["payload"] == "/deny"
     # One request, or a second the answer was about, is offered nothing.
     rasa.intent = "refund_request"
     await client.say("查下物流 顺便帮我退款吧", session_id)
@@ -334,3 +335,23 @@ async def test_the_answer_stands_when_the_second_request_cannot_be_read(
     assert not [event for event, _ in client.seen if event == "kefu_error"]
     await client.say("你好", session_id)  # the conversation goes on
     assert (await client.next("bot_uttered"))["text"] == "收到：你好"
+
+
+async def test_a_yes_typed_to_an_offer_goes_to_rasa_as_its_button(
+    gateway: str, client: WidgetClient, rasa: FakeRasa
+) -> None:
+    session_id, _ = await client.start_session()
+    await client.say("退款提醒", session_id)
+    await client.next("bot_uttered")
+    await client.say("好的", session_id)
+    answer = await client.next("bot_uttered")
+    sent = rasa.received[-1]
+    assert (sent["message"], sent["metadata"]["title"]) == ("订单1申请退款", "继续退款")
+    assert answer["text"] == "收到：订单1申请退款"
+    # What the shopper typed is what the conversation shows.
+    _, history = await reconnect(gateway, session_id)
+    assert [m["text"] for m in history if m["sender"] == "shopper"] == ["退款提醒", "好的"]
+    # Said again, a yes is a yes.
+    await client.say("好的", session_id)
+    await client.next("bot_uttered")
+    assert rasa.received[-1]["message"] == "好的"

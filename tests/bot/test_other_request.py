@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 
+from bot.models import Message
 from bot.other_request import asks_a_choice, offer, other_request, parts
+from bot.typed_yes import offered_button
 
 
 @pytest.mark.parametrize(
@@ -57,8 +59,12 @@ def test_the_offer_sends_the_shoppers_own_words() -> None:
     shown = offer("开个发票 个人的")
     assert "「开个发票 个人的」" in shown["text"]
     assert shown["quick_replies"] == [
-        {"content_type": "text", "title": "开个发票 个人的", "payload": "开个发票 个人的"}
+        {"content_type": "text", "title": "开个发票 个人的", "payload": "开个发票 个人的"},
+        {"content_type": "text", "title": "不用了", "payload": "/deny"},
     ]
+    # A typed yes taps it.
+    recent = [Message(id=1, sender="bot", text=shown["text"], payload=shown)]
+    assert offered_button(recent, 2)["payload"] == "开个发票 个人的"
     long = offer("帮我把订单里的羽绒服换成大一号的顺便把地址也改成公司的地址吧")
     assert long["quick_replies"][0]["title"].endswith("…")
     assert len(long["quick_replies"][0]["title"]) == 20
