@@ -16,9 +16,10 @@ from actions.shop.format import STATUS_LABELS
 from actions.shop.views import OrderView, ProductView
 from actions.text import half_width
 
-# Words around a reference that add nothing to it: 「就是耳机那单吧」.
+# Words around a reference that add nothing to it: 「就是耳机那单吧」, 「哦不对，是羽绒服那单」
+# (not 「不是」: 「不是羽绒服那单」 picks no coat).
 _FILLER = re.compile(
-    r"[\s,.!?;:~、。，！？；：～…]|就是|那个|这个|那一?[单笔件]|这一?[单笔件]|订单|的|是|吧|啊|呀|呢|哦|噢|嗯|哈|要|我|那|这|个"
+    r"[\s,.!?;:~、。，！？；：～…]|不对|搞错了|错了|应该是|其实是|就是|那个|这个|那一?[单笔件]|这一?[单笔件]|订单|的|是|吧|啊|呀|呢|哦|噢|嗯|哈|要|我|那|这|个"
 )
 _SHORT_NUMBER = re.compile(r"\d{4,}")
 # A short order number standing alone in a request: not part of a phone

@@ -19,6 +19,7 @@ from actions.common import (
     request_words,
     shopper_id_of,
 )
+from actions.invoice_title import PERSONAL, TitleAnswer, title_in_answer, title_in_request
 from actions.order_choice import chosen_order, named_by_number, orders_with
 from actions.order_offer import (
     IN_PROGRESS_REFUNDS,
@@ -41,6 +42,7 @@ from actions.refund_goods import (
 from actions.responses import button_answer, button_named_in
 from actions.shop.errors import OrderNotFound
 from actions.shop.policy import left_to_refund, past_refund_window
+from actions.shop.validation import is_company_title
 from actions.shop.views import OrderView, RefundView
 from actions.text import find_order_id, half_width, names_a_province, split_contact, split_tax_id
 
@@ -61,7 +63,6 @@ ABOUT_A_REFUND = {"refund_progress": NO_REFUNDS, "cancel_refund": NOTHING_TO_WIT
 # Questions that change nothing: the one order holding the goods they name is
 # answered about at once (「我买的羽绒服还没到」), not proposed for a yes first.
 LOOKUPS = frozenset({"order_status", "logistics_track"})
-PERSONAL = "个人"  # the invoice title of a shopper who is not a company
 # Asked again, not rejected, when the reply is details instead of the answer.
 ASKED_AGAIN = ("order_id", "tax_id")
 # Slots answered in free text, where 「算了」 means stop rather than an answer.
@@ -93,7 +94,6 @@ _ORDER_WORDS = re.compile(
     r"|(?:收货)?地址(?:改|换)(?:一下|成|为|到)?"
 )
 # 「抬头是…」, 「抬头写…」, 「抬头：…」 up to the end of the clause.
-_TITLE_SAID = re.compile(r"抬头(?:是|为|写|开|填|:|：)+\s*([^，。！？,!?]+)")
 # What words choosing a refund to withdraw read as, besides inform, affirm and deny.
 _ABOUT_WITHDRAWING = frozenset({"cancel_refund", "cancel_order", "refund_request", "return_goods"})
 # What the confirmation buttons send.
@@ -261,6 +261,11 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
                 cleared = [SlotSet(requested, None)]
                 tracker.add_slots(cleared)
                 given += cleared
+        if requested not in (None, "order_id") and intent == kind and not tapped:
+            # 「专票能开吗」 at the title question restates the request: its policy answers it.
+            policy = policy_asked_with(kind, question_text(tracker), order_known=True)
+            if policy is not None:
+                dispatcher.utter_message(response=policy.response)
         paused = paused_refund(tracker)  # of the order asked about so far
         if (
             requested not in (None, "order_id")
@@ -344,8 +349,9 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
                 found = await self._new_contact(contact, order_id, dispatcher, tracker)
                 said = [SlotSet("new_address", found["new_address"])]
         elif intent == "invoice":
-            title = title_said(text)
-            said = [SlotSet("invoice_title", title)] if title else []
+            given = title_in_request(text)
+            said = [SlotSet("invoice_title", given.title)] if given.title else []
+            said += [SlotSet("tax_id", given.tax_id)] if given.title and given.tax_id else []
         elif intent == "refund_request":
             named = button_named_in(domain, "utter_ask_refund_reason", text) or reason_said(text)
             said = [SlotSet("refund_reason", named)] if named else []
@@ -756,12 +762,33 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
     async def validate_invoice_title(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Split 「公司全称 税号」; a company title without one is kept and its tax id asked."""
-        title, tax_id = split_tax_id(str(value or ""))
-        tax_id = tax_id or tracker.get_slot("tax_id")
-        if not title:  # a tax id alone is kept; the form asks for the title again
-            return {"invoice_title": None, "tax_id": tax_id}
-        return {"invoice_title": title, "tax_id": tax_id}
+        """Take 「个人」, a name or a unit's name (with its tax id, or asked next); not 「嗯」.
+
+        Words that give no title are not filed as one: the title is asked
+        again, after what they asked (「专票能开吗」), or for the order they name
+        (「哦不对，是羽绒服那单」).
+        """
+        if not value or str(value).startswith("/"):
+            return {"invoice_title": None}  # cleared, or another order's button (``run``)
+        answer = title_in_answer(str(value or ""))
+        tax_id = answer.tax_id or tracker.get_slot("tax_id")
+        if answer.title is not None:
+            return {"invoice_title": answer.title, "tax_id": tax_id}
+        if answer.tax_id is None:  # a tax id alone is kept; the title is asked again
+            return await self._no_title(answer, dispatcher, tracker)
+        return {"invoice_title": None, "tax_id": tax_id}
+
+    async def _no_title(
+        self, answer: TitleAnswer, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        picked = await self._typed_pick(tracker)
+        if picked is not None and picked.id != tracker.get_slot("order_id"):
+            return {"order_id": picked.id, "invoice_title": None}
+        if answer.asks_special_invoice:
+            dispatcher.utter_message(response="utter_policy_invoice_kinds")
+        else:
+            dispatcher.utter_message(response="utter_invoice_title_unclear")
+        return {"invoice_title": None}
 
 
 def answers_in_words(tracker: Tracker) -> bool:
@@ -827,14 +854,3 @@ def contact_said(text: str) -> str | None:
     if looks_like_address(contact.address) or contact.phone or contact.receiver:
         return rest.strip()
     return None
-
-
-def title_said(text: str) -> str | None:
-    """The invoice title a request gives (「抬头是某某公司」, 「抬头：个人」), or None."""
-    match = _TITLE_SAID.search(text)
-    return match.group(1).strip(_PUNCTUATION) or None if match else None
-
-
-def is_company_title(title: str) -> bool:
-    """Whether an invoice title names an organisation (which needs a tax id)."""
-    return any(word in title for word in ("公司", "有限", "集团", "厂", "店", "中心", "事务所"))

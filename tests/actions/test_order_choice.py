@@ -61,6 +61,8 @@ async def test_the_demo_shopper_is_offered_these_orders_newest_first(shop: ShopS
         ("羽绒服那个", DEMO_SHIPPED_ORDER),
         ("就是空气炸锅那单吧", DEMO_PENDING_ORDER),
         ("尿不湿的", DEMO_PAID_ORDER),
+        # a correction (it was filed as an invoice title)
+        ("哦不对，是羽绒服那单", DEMO_SHIPPED_ORDER),
     ],
 )
 async def test_a_reply_that_only_points_at_an_order_picks_it(
@@ -80,6 +82,7 @@ async def test_a_reply_that_only_points_at_an_order_picks_it(
         "123456",  # no such tail
         "0142 和 8825",  # two numbers
         "我要退款",
+        "不是羽绒服那单",  # names the one it is not
         "",
     ],
 )

@@ -23,7 +23,6 @@ from actions.order_form import (
     request_of,
     slot_values,
     slots_for,
-    title_said,
 )
 from actions.order_offer import NAMED_QUESTION, offer_for
 from actions.order_request import HANDLERS
@@ -527,6 +526,58 @@ async def test_an_invoice_title_is_split_from_its_tax_id_and_kept_without_one(
     assert dispatcher.messages == []
 
 
+async def test_words_that_give_no_title_are_not_filed_and_the_title_is_asked_again(
+    shop: ShopService,
+) -> None:
+    # 「嗯」 and 「等下我问问我们财务」 became real invoices with those titles.
+    form = ValidateOrderForm(shop)
+    tracker = make_tracker("嗯", "affirm", slots={"requested_slot": "invoice_title"})
+    for words, said in [("嗯", "utter_invoice_title_unclear"),
+                        ("等下我问问我们财务抬头写啥", "utter_invoice_title_unclear"),
+                        ("专票能开吗", "utter_policy_invoice_kinds")]:  # fmt: skip
+        dispatcher = CollectingDispatcher()
+        found = await form.validate_invoice_title(words, dispatcher, tracker, DOMAIN)
+        assert found == {"invoice_title": None}
+        assert [m["response"] for m in dispatcher.messages] == [said]
+
+
+async def test_another_order_named_at_the_title_question_is_taken_and_no_title_filed(
+    shop: ShopService,
+) -> None:
+    # 「哦不对，是羽绒服那单」 was filed as the paid order's invoice title.
+    slots = {"requested_slot": "invoice_title", "request_kind": "invoice",
+             "order_id": DEMO_PAID_ORDER}  # fmt: skip
+    tracker = make_tracker("哦不对，是羽绒服那单", "inform", slots=slots, active_loop="order_form")
+    dispatcher = CollectingDispatcher()
+
+    found = await ValidateOrderForm(shop).validate_invoice_title(
+        "哦不对，是羽绒服那单", dispatcher, tracker, DOMAIN
+    )
+
+    assert found == {"order_id": DEMO_SHIPPED_ORDER, "invoice_title": None}
+    assert dispatcher.messages == []  # the title question comes again, for that order
+
+
+async def test_a_policy_question_at_the_title_question_is_answered_first(
+    shop: ShopService,
+) -> None:
+    # 「专票能开吗」 reads as the invoice request again: the title was asked, nothing more.
+    slots = {"requested_slot": "invoice_title", "request_kind": "invoice",
+             "order_id": DEMO_DELIVERED_ORDER}  # fmt: skip
+    tracker = make_tracker("专票能开吗", "invoice", slots=slots, active_loop="order_form")
+    dispatcher = CollectingDispatcher()
+
+    await ValidateOrderForm(shop).run(dispatcher, tracker, DOMAIN)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_policy_invoice_kinds"]
+
+
+def test_a_studio_or_a_shop_is_a_unit_that_needs_a_tax_id() -> None:
+    # 「杭州小鹿设计工作室」 was filed without one, and the service refused it.
+    for unit in ("杭州小鹿设计工作室", "赵记商行", "北京市第一中学学校"):
+        assert slots_for("invoice", "completed", None, unit)[-1] == "tax_id"
+
+
 def test_a_company_title_needs_a_tax_id_too() -> None:
     asked = slots_for("invoice", "completed", None, COMPANY)
     assert asked == ["order_id", "invoice_title", "tax_id"]
@@ -865,23 +916,6 @@ async def test_another_orders_button_is_no_answer_in_words(
 
     assert slot_values(events, requested)[-1:] == [None]
     assert payload not in slot_values(events, requested)
-
-
-@pytest.mark.parametrize(
-    ("text", "title"),
-    [
-        ("我要开发票，抬头是上海小林科技有限公司", "上海小林科技有限公司"),
-        ("开票 抬头：个人", "个人"),
-        (
-            "发票抬头写杭州某某科技有限公司 91330100MA2B3C4D5E",
-            "杭州某某科技有限公司 91330100MA2B3C4D5E",
-        ),
-        ("我要开发票", None),
-        ("发票抬头怎么写", None),
-    ],
-)
-def test_a_title_given_with_the_invoice_request_is_read(text: str, title: str | None) -> None:
-    assert title_said(text) == title
 
 
 async def test_a_title_given_with_the_request_is_not_asked_again(

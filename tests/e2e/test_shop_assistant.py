@@ -784,17 +784,72 @@ async def test_the_same_answer_again_offers_a_person(shopper: Shopper) -> None:
 async def test_a_second_request_in_one_message_is_one_tap_away(
     stack: Stack, other_shopper: Shopper
 ) -> None:
-    # 「…到哪了 顺便开个发票」 was answered about one of the two only.
+    # 「…到哪了 顺便开个发票 个人的」 was answered about the invoice only, and its title
+    # asked for though given.
     order_id = "2611241800774411"
     await _new_order(stack, order_id)
-    [title, offer] = await other_shopper.say(f"{order_id}到哪了 顺便开个发票", replies=2)
-    assert "发票抬头" in title["text"], title["text"]
+    [done, offer] = await other_shopper.say(f"{order_id}到哪了 顺便开个发票 个人的", replies=2)
+    assert "已为订单" in done["text"] and (await _invoice(stack, order_id)).title == "个人"
     assert f"「{order_id}到哪了」" in offer["text"], offer["text"]
-    [button] = offer["quick_replies"]
-    [done] = await other_shopper.say("个人")
-    assert (await _invoice(stack, order_id)).title == "个人", done["text"]
-    [parcel] = await other_shopper.say(button["payload"], title=button["title"])
+    # 「好的」 typed taps it.
+    [parcel] = await other_shopper.say("好的")
     assert "签收" in parcel["text"], parcel["text"]
+
+
+async def test_a_yes_typed_to_the_set_aside_refund_goes_on_with_it(
+    stack: Stack, other_shopper: Shopper
+) -> None:
+    # 「好的」 to 「刚才…的退款申请还没有提交，需要继续申请吗？」 was small talk, and the
+    # shopper was left thinking the refund was filed.
+    order_id = "2611241800778811"
+    await _new_order(stack, order_id, status="paid")
+    await other_shopper.say(f"{order_id} 只退T恤")
+    [confirm] = await other_shopper.say("不想要了")
+    assert "纯棉圆领T恤 ×1" in confirm["text"], confirm["text"]
+    [_, offer] = await other_shopper.say(f"订单{order_id}发货了吗", replies=2)
+    assert "退款申请还没有提交" in offer["text"], offer["text"]
+    [again] = await other_shopper.say("好的")
+    assert again["text"] == confirm["text"]
+    await other_shopper.say("确认")
+    _, refunds = await _order(stack, order_id)
+    assert [(r.amount_fen, r.status) for r in refunds] == [(7900, "pending_review")]
+
+
+async def test_an_invoice_title_is_a_title_and_nothing_else(
+    stack: Stack, other_shopper: Shopper
+) -> None:
+    # The QA round: 「嗯」 and 「等下我问问财务」 were filed as titles, a studio was
+    # refused after the form had finished, and a title with its tax id was asked again.
+    personal, studio, company = "2611241800775511", "2611241800776611", "2611241800777711"
+    for order_id in (personal, studio, company):
+        await _new_order(stack, order_id)
+    [ask] = await other_shopper.say(f"订单{personal}开发票")
+    assert "发票抬头" in ask["text"], ask["text"]
+    [unclear, again] = await other_shopper.say("嗯", replies=2)
+    assert "不是发票抬头" in unclear["text"] and "发票抬头" in again["text"], unclear["text"]
+    # The same words again: a person is offered too.
+    [*same, offer] = await other_shopper.say("等下我问问我们财务抬头写啥", replies=3)
+    assert [m["text"] for m in same] == [unclear["text"], again["text"]]
+    assert "转人工" in offer["text"]
+    assert await _invoice(stack, personal) is None
+    [special, again] = await other_shopper.say("专票能开吗", replies=2)
+    assert "增值税专用发票" in special["text"] and "发票抬头" in again["text"]
+    [done] = await other_shopper.say("个人的")
+    assert "抬头：个人" in done["text"], done["text"]
+    assert (await _invoice(stack, personal)).title == "个人"
+
+    await other_shopper.say(f"订单{studio}开发票")
+    [ask_tax] = await other_shopper.say("杭州小鹿设计工作室")
+    assert "还需要税号" in ask_tax["text"], ask_tax["text"]
+    [done] = await other_shopper.say("91330106MA2H3XYZ1K")
+    assert "杭州小鹿设计工作室" in done["text"], done["text"]
+    assert (await _invoice(stack, studio)).tax_id == "91330106MA2H3XYZ1K"
+
+    [done] = await other_shopper.say(
+        f"{company}那单开发票，抬头是北京字节跳动科技有限公司，税号91110108MA01G0FB09"
+    )
+    assert "北京字节跳动科技有限公司" in done["text"], done["text"]
+    assert (await _invoice(stack, company)).tax_id == "91110108MA01G0FB09"
 
 
 async def test_an_unsure_question_offers_what_it_may_mean(shopper: Shopper, stack: Stack) -> None:
