@@ -21,7 +21,7 @@ from bot.images import (
 from bot.models import ANSWERED, HANDED_OFF, PENDING, RECEIVED, Message
 from bot.other_request import asks_a_choice, offer, other_request
 from bot.rasa_client import RasaAnswer, RasaClient, RasaUnavailable
-from bot.repetition import HUMAN_PAYLOAD, offer_a_person_if_repeated
+from bot.repetition import HUMAN_PAYLOAD, LastAnswers, offer_a_person_if_repeated
 from bot.replies import ReplyBatch, display_text, parse_replies
 from bot.serial import KeyedSerialRunner
 from bot.typed_yes import is_bare_yes, offered_button
@@ -29,7 +29,7 @@ from bot.typed_yes import is_bare_yes, offered_button
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-# Enough of a conversation's newest messages to hold the bot's last answer.
+# Enough of a conversation's newest messages to hold the bot's last message.
 RECENT_MESSAGES = 12
 Screen = Callable[[str], Any]
 
@@ -151,6 +151,7 @@ class ConversationService:
         self._accepting = KeyedSerialRunner()
         self._answering = KeyedSerialRunner()
         self._in_flight: set[int] = set()
+        self._last_answers = LastAnswers()
 
     def attach_handoff(self, handoff: Handoff, screen: Screen | None = None) -> None:
         """Let people take conversations over, and screen messages for danger first.
@@ -299,22 +300,22 @@ class ConversationService:
             verdict = self._screen(text)
             if verdict.level is not None:
                 # Never the bot's, even if a person already closed the ticket meanwhile.
+                self._last_answers.forget(conversation_id)
                 fresh = await self._handoff.flag(conversation_id, shopper_id, text, verdict)
                 await self._handoff.route(conversation_id, shown, text, acknowledge=not fresh)
                 await self._set_status(message_id, HANDED_OFF)
                 return
         if self._handoff is not None and await self._handoff.route(conversation_id, shown, text):
+            self._last_answers.forget(conversation_id)
             await self._set_status(message_id, HANDED_OFF)
             return
-        async with self._sessionmaker() as s:
-            recent = await store.history(s, conversation_id, limit=RECENT_MESSAGES)
-        answer = await self._ask_rasa(conversation_id, message_id, shopper_id, shown, text, recent)
+        answer = await self._ask_rasa(conversation_id, message_id, shopper_id, shown, text)
         if answer is None:
             return
         replies = parse_replies(answer.messages)
-        batch = offer_a_person_if_repeated(
-            replies, recent, message_id, _intent_name(answer.parse), copy.repeated_answer_offer()
-        )
+        previous = self._last_answers.get(conversation_id)
+        intent = _intent_name(answer.parse)
+        batch = offer_a_person_if_repeated(replies, previous, intent, copy.repeated_answer_offer())
         await self._relay(conversation_id, message_id, shopper_id, batch)
         if batch is replies:  # nothing offered yet: maybe the message's other request
             await self._offer_the_other_request(conversation_id, text, batch, answer.parse)
@@ -332,14 +333,15 @@ class ConversationService:
         shopper_id: str | None,
         shown: dict[str, Any],
         text: str,
-        recent: list[Message],
     ) -> RasaAnswer | None:
         """Rasa's answer, or None when it could not give one (the shopper was told)."""
         metadata: dict[str, Any] = {"shopper_id": shopper_id}
         sent = text
         if shown.get("text") != text:  # a tapped button: its title is what the shopper saw
             metadata["title"] = shown.get("text")
-        button = offered_button(recent, message_id) if is_bare_yes(text) else None
+        button = (
+            await self._offered_button(conversation_id, message_id) if is_bare_yes(text) else None
+        )
         if button is not None:  # 「好的」 to 「需要继续申请吗？ [继续退款] [不用了]」
             sent, metadata["title"] = str(button["payload"]), str(button.get("title") or "")
         await self._deliver(conversation_id, "bot_typing", {"typing": True, "sender": "bot"})
@@ -355,6 +357,11 @@ class ConversationService:
         finally:
             await self._deliver(conversation_id, "bot_typing", {"typing": False, "sender": "bot"})
         return answer
+
+    async def _offered_button(self, conversation_id: str, message_id: int) -> dict[str, Any] | None:
+        async with self._sessionmaker() as s:
+            recent = await store.history(s, conversation_id, limit=RECENT_MESSAGES)
+        return offered_button(recent, message_id)
 
     async def _offer_the_other_request(
         self, conversation_id: str, text: str, batch: ReplyBatch, parse: dict[str, Any] | None
@@ -398,7 +405,9 @@ class ConversationService:
         for message in stored:
             await self._show(conversation_id, "bot_uttered", message)
         if batch.handoff is None:
+            self._last_answers.remember(conversation_id, [str(m.text) for m in stored])
             return
+        self._last_answers.forget(conversation_id)
         if self._handoff is None or not await self._handoff.open(
             conversation_id, shopper_id, batch.handoff
         ):
@@ -443,6 +452,10 @@ class ConversationService:
             message = await store.add_message(
                 s, conversation_id, sender, display_text(payload), payload, self._clock()
             )
+        if sender == "bot":  # said under the bot's answer: part of it
+            self._last_answers.add(conversation_id, str(message.text))
+        else:
+            self._last_answers.forget(conversation_id)
         return await self._show(conversation_id, "bot_uttered", message)
 
     async def post_image(

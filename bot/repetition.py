@@ -9,10 +9,10 @@ under it, as a person would: 「这个问题好像没帮您解决」.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from bot.models import Message
 from bot.replies import ReplyBatch, display_text
 
 HUMAN_PAYLOAD = "/request_human"
@@ -23,21 +23,41 @@ HUMAN_PAYLOAD = "/request_human"
 NOT_STUCK = frozenset({"greet", "goodbye", "thanks", "bot_challenge", "inform", "affirm", "deny"})
 
 
-def previous_answer(recent: Sequence[Message], message_id: int) -> list[str]:
-    """The texts of what the bot answered to the shopper message before ``message_id``.
+class LastAnswers:
+    """What the bot last answered in each conversation this process answers.
 
-    ``recent`` is the conversation's newest messages, oldest first. Empty when
-    that answer is not among them, or was no bot's (an agent or the system).
+    Kept in memory, not read back per message: one query more a message cost
+    the gateway a seventh of its answer rate (``bench/throughput.py``). A
+    conversation is answered by the gateway its shopper is connected to, and a
+    person taking it over passes through there too (``forget``); after a
+    restart or a move the first repeat simply goes unnoticed.
+
+    Args:
+        size: conversations kept; the least recently answered go first.
     """
-    before = [m for m in recent if int(m.id) < message_id]
-    answer: list[str] = []
-    for message in reversed(before):
-        if message.sender == "shopper":
-            return answer
-        if message.sender != "bot":
-            return []
-        answer.insert(0, str(message.text))
-    return []  # the shopper message it answered is older than ``recent``
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._size = size
+        self._answers: OrderedDict[str, list[str]] = OrderedDict()
+
+    def get(self, conversation_id: str) -> list[str]:
+        """The texts of the bot's last answer, or none."""
+        return list(self._answers.get(conversation_id, ()))
+
+    def remember(self, conversation_id: str, texts: list[str]) -> None:
+        """Keep ``texts`` as the conversation's last answer."""
+        self._answers[conversation_id] = list(texts)
+        self._answers.move_to_end(conversation_id)
+        while len(self._answers) > self._size:
+            self._answers.popitem(last=False)
+
+    def add(self, conversation_id: str, text: str) -> None:
+        """Add ``text`` to the conversation's last answer (said under it later)."""
+        self.remember(conversation_id, [*self.get(conversation_id), text])
+
+    def forget(self, conversation_id: str) -> None:
+        """Someone else spoke (a person, the system): the bot's answer is no longer the last."""
+        self._answers.pop(conversation_id, None)
 
 
 def offers_a_person(messages: Sequence[dict[str, Any]]) -> bool:
@@ -80,18 +100,14 @@ def with_person_offered(
 
 
 def offer_a_person_if_repeated(
-    batch: ReplyBatch,
-    recent: Sequence[Message],
-    message_id: int,
-    intent: str | None,
-    offer: dict[str, Any],
+    batch: ReplyBatch, previous: Sequence[str], intent: str | None, offer: dict[str, Any]
 ) -> ReplyBatch:
-    """``batch`` with ``offer`` when it repeats the answer to the message before ``message_id``.
+    """``batch`` with ``offer`` when it says again the ``previous`` answer.
 
     The same ``batch`` object when nothing was added; a handoff needs no offer.
     """
     if batch.handoff is not None:
         return batch
-    if not is_repeat(batch.messages, previous_answer(recent, message_id), intent):
+    if not is_repeat(batch.messages, previous, intent):
         return batch
     return ReplyBatch(with_person_offered(batch.messages, offer), None)

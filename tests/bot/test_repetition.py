@@ -2,47 +2,30 @@
 
 from __future__ import annotations
 
-from bot.models import Message
-from bot.repetition import is_repeat, offers_a_person, previous_answer, with_person_offered
+from bot.repetition import LastAnswers, is_repeat, offers_a_person, with_person_offered
 
 
-def _messages(*rows: tuple[str, str]) -> list[Message]:
-    return [
-        Message(id=number, sender=sender, text=text)
-        for number, (sender, text) in enumerate(rows, start=1)
-    ]
+def test_the_last_answer_of_each_conversation_is_kept() -> None:
+    answers = LastAnswers()
+    answers.remember("a", ["已为您催促仓库", "预计今天发出"])
+    answers.remember("b", ["在的"])
+    assert answers.get("a") == ["已为您催促仓库", "预计今天发出"]
+    answers.remember("a", ["好的"])
+    assert answers.get("a") == ["好的"] and answers.get("b") == ["在的"]
+    answers.add("a", "还有别的问题吗")  # said under it later
+    assert answers.get("a") == ["好的", "还有别的问题吗"]
+    # A person taking over, or the safety screen, makes it no longer the last.
+    answers.forget("a")
+    assert answers.get("a") == [] and answers.get("unknown") == []
 
 
-def test_previous_answer_is_the_bots_reply_to_the_message_before() -> None:
-    recent = _messages(
-        ("shopper", "怎么还没发货"),
-        ("bot", "已为您催促仓库"),
-        ("bot", "预计今天发出"),
-        ("shopper", "怎么还没发货"),  # id 4: being answered now
-    )
-    assert previous_answer(recent, 4) == ["已为您催促仓库", "预计今天发出"]
-
-
-def test_messages_sent_after_the_one_being_answered_do_not_count() -> None:
-    recent = _messages(
-        ("shopper", "在吗"),
-        ("bot", "在的"),
-        ("shopper", "查订单"),  # id 3: being answered now
-        ("shopper", "快点"),
-    )
-    assert previous_answer(recent, 3) == ["在的"]
-
-
-def test_no_previous_answer_when_a_person_or_the_system_spoke_last() -> None:
-    recent = _messages(("shopper", "在吗"), ("agent", "您好，我是小王"), ("shopper", "在吗"))
-    assert previous_answer(recent, 3) == []
-    assert previous_answer(_messages(("shopper", "在吗")), 1) == []
-
-
-def test_no_previous_answer_when_its_start_is_older_than_what_was_read() -> None:
-    # The shopper message before is not among those read: the answer may be cut.
-    recent = _messages(("bot", "第二段"), ("shopper", "然后呢"))
-    assert previous_answer(recent, 2) == []
+def test_only_the_most_recently_answered_conversations_are_kept() -> None:
+    answers = LastAnswers(size=2)
+    answers.remember("a", ["1"])
+    answers.remember("b", ["2"])
+    answers.remember("a", ["3"])  # answered again: kept before b
+    answers.remember("c", ["4"])
+    assert (answers.get("a"), answers.get("b"), answers.get("c")) == (["3"], [], ["4"])
 
 
 def test_the_same_words_again_are_a_repeat() -> None:
