@@ -50,6 +50,9 @@ ABORTED = "aborted"
 LOGIN_REQUIRED = "login_required"
 NO_REFUNDS = "no_refunds"  # 「我的退款呢」 from a shopper who has none: no order to ask for
 NOTHING_TO_WITHDRAW = "nothing_to_withdraw"  # 「取消退款」 with no refund in progress
+# 「啥时候发货」 right after a product answer asks before buying: no order to urge.
+PRE_SALE_SHIPPING = "pre_sale_shipping"
+PRODUCT_ANSWER = "action_product_consult"
 # Intents that ask for something about one order: each fills the form.
 REQUEST_KINDS = frozenset(
     {
@@ -121,7 +124,7 @@ def slots_for(
     invoice_title: str | None = None,
 ) -> list[str]:
     """The slots a request needs, given what is known of its order and invoice."""
-    if kind in (ABORTED, LOGIN_REQUIRED, NO_REFUNDS, NOTHING_TO_WITHDRAW):
+    if kind in (ABORTED, LOGIN_REQUIRED, NO_REFUNDS, NOTHING_TO_WITHDRAW, PRE_SALE_SHIPPING):
         return []
     if kind == "logistics_track" and tracking_no:
         return []
@@ -165,6 +168,17 @@ def slot_after(tracker: Tracker, events: list[EventType], slot: str) -> Any:
 def slot_values(events: list[EventType], slot: str) -> list[Any]:
     """The values ``events`` set ``slot`` to, ``None`` included."""
     return [e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == slot]
+
+
+def answered_a_product_question(events: list[dict[str, Any]]) -> bool:
+    """Whether the bot's turn before the latest message answered a product question."""
+    latest_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    for event in reversed(events[:latest_user]):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name") == PRODUCT_ANSWER
+    return False
 
 
 def gave_an_order_number(tracker: Tracker) -> bool:
@@ -252,6 +266,16 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             if policy is not None:
                 dispatcher.utter_message(response=policy.response)
             return [SlotSet("request_kind", ABOUT_A_REFUND[kind]), SlotSet("requested_slot", None)]
+        if (
+            requested is None
+            and kind == "urge_delivery"
+            and answered_a_product_question(tracker.events)
+            and not gave_an_order_number(tracker)
+            and await self._typed_pick(tracker) is None
+        ):
+            # 「羽绒服有货吗」 … 「啥时候发货」: it registered a 催发货 for an order of
+            # the shopper's that 「那T恤呢」 then picked.
+            return [SlotSet("request_kind", PRE_SALE_SHIPPING), SlotSet("requested_slot", None)]
         if requested is None:
             given = await self._said_with_the_request(dispatcher, tracker, domain, intent)
         if requested in FREE_TEXT_SLOTS - {"order_id"} and latest_text(tracker).startswith("/"):

@@ -24,6 +24,7 @@ from actions.order_form import (
     LOGIN_REQUIRED,
     NO_REFUNDS,
     NOTHING_TO_WITHDRAW,
+    PRE_SALE_SHIPPING,
     request_of,
 )
 from actions.refund_goods import PAUSED_REFUND, resume_words
@@ -86,6 +87,10 @@ class ActionHandleOrderRequest(UsesShop, Action):
             dispatcher.utter_message(response="utter_no_refunds")
         elif kind == NOTHING_TO_WITHDRAW:
             dispatcher.utter_message(response="utter_no_refunds_to_withdraw")
+        elif kind == PRE_SALE_SHIPPING:
+            # Before buying; a shopper who has bought asks on with one tap.
+            urge = {"title": "已下单，帮我催发货", "payload": "/urge_delivery"}
+            dispatcher.utter_message(response="utter_policy_ship_from", buttons=[urge])
         else:
             try:
                 events = await HANDLERS.get(kind, orders.order_status)(

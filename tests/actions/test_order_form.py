@@ -16,8 +16,10 @@ from actions.order_form import (
     LOGIN_REQUIRED,
     NO_REFUNDS,
     NOTHING_TO_WITHDRAW,
+    PRE_SALE_SHIPPING,
     REQUEST_KINDS,
     ValidateOrderForm,
+    answered_a_product_question,
     contact_said,
     looks_like_address,
     request_of,
@@ -1049,3 +1051,26 @@ async def test_a_request_made_mid_refund_about_other_goods_takes_their_order(
     # The refund set aside is of its own order, to be offered again.
     [paused] = slot_values(events, "paused_refund")
     assert (paused["order_id"], paused["reason"]) == (DEMO_PAID_ORDER, "不想要了")
+
+
+def test_a_product_answer_is_told_from_the_bots_other_turns() -> None:
+    def turn(*names: str) -> list[dict[str, Any]]:
+        actions = [{"event": "action", "name": name} for name in names]
+        return [{"event": "user"}, *actions, {"event": "action", "name": "action_listen"}]
+
+    latest = [{"event": "user", "text": "啥时候发货"}]
+    assert answered_a_product_question(turn("action_product_consult") + latest)
+    assert not answered_a_product_question(turn("action_handle_order_request") + latest)
+    # The product answer two turns back does not count.
+    earlier = turn("action_product_consult") + turn("utter_greet")
+    assert not answered_a_product_question(earlier + latest)
+    assert not answered_a_product_question(latest)
+
+
+async def test_when_it_ships_after_a_product_answer_needs_no_order(shop: ShopService) -> None:
+    tracker = make_tracker("啥时候发货", "urge_delivery", slots={"request_kind": "urge_delivery"})
+    tracker.events[:0] = [{"event": "action", "name": "action_product_consult"}]
+
+    events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
+
+    assert SlotSet("request_kind", PRE_SALE_SHIPPING) in events
