@@ -8,7 +8,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import request_text
+from actions.common import latest_intent, question_text, request_text
+from actions.policy import RETURN_QUESTIONS, RETURN_WINDOW_START, Topic, topic_of
 from actions.refund_goods import goods_named, goods_text, refund_words
 from actions.shop.errors import InvalidOrderState
 from actions.shop.format import REFUND_STATUS_LABELS, STATUS_LABELS, local_time, yuan
@@ -18,6 +19,61 @@ from actions.shop.store import ACTIVE_REFUND_STATUSES
 from actions.shop.views import OrderView
 
 RETURN_WINDOW = timedelta(days=7)  # 七天无理由退货
+# Answers that say who pays the return postage: platinum members pay none.
+POSTAGE_ANSWERS = frozenset({"utter_policy_returns", "utter_policy_return_pickup"})
+CASES = ("eligible", "in_transit", "not_shipped", "cancelled", "expired")
+# What the bot says of an order's return, and of returns in general.
+ORDER_ANSWERS = frozenset(
+    {f"utter_return_{case}" for case in CASES}
+    | {"utter_return_not_shipped_some", "utter_return_refunded", "utter_return_window_of_order"}
+)
+RETURN_ANSWERS = (
+    ORDER_ANSWERS
+    | {topic.response for topic in RETURN_QUESTIONS}
+    | {"utter_return_postage_free_platinum"}
+)
+
+
+def about_a_return(tracker: Tracker) -> bool:
+    """Whether the conversation is on a return: one asked for, or the bot's last answer."""
+    if tracker.get_slot("request_kind") == "return_goods":
+        return True
+    said = [e for e in tracker.events if e.get("event") == "bot"]
+    last = (said[-1].get("metadata") or {}).get("utter_action") if said else None
+    return last in RETURN_ANSWERS
+
+
+async def answer_return_question(
+    topic: Topic,
+    shop: ShopService,
+    shopper_id: str | None,
+    dispatcher: CollectingDispatcher,
+    order: OrderView | None = None,
+) -> None:
+    """A return's policy question (「退货地址是啥」), with the order's dates and the tier."""
+    if topic is RETURN_WINDOW_START and order is not None and order.delivered_at is not None:
+        dispatcher.utter_message(
+            response="utter_return_window_of_order",
+            order_id=order.id,
+            delivered=local_time(order.delivered_at),
+            deadline=local_time(order.delivered_at + RETURN_WINDOW),
+        )
+    else:
+        dispatcher.utter_message(response=topic.response)
+    if topic.response in POSTAGE_ANSWERS and shopper_id is not None:
+        shopper = await shop.shopper(shopper_id)
+        if shopper is not None and shopper.tier == "platinum":
+            dispatcher.utter_message(response="utter_return_postage_free_platinum")
+
+
+def _answered_before(tracker: Tracker, order_id: str) -> bool:
+    """Whether this order's return answer was already given (so it is not looped)."""
+    for event in tracker.events:
+        action = (event.get("metadata") or {}).get("utter_action")
+        if event.get("event") == "bot" and action in ORDER_ANSWERS:
+            if order_id in str(event.get("text") or ""):
+                return True
+    return False
 
 
 def after_sales_case(order: OrderView, now: datetime) -> str:
@@ -39,6 +95,13 @@ async def _after_sales(
     dispatcher: CollectingDispatcher,
 ) -> list[EventType]:
     order = await shop.order(shopper_id=shopper_id, order_id=tracker.get_slot("order_id"))
+    asking = kind == "return" and latest_intent(tracker) == "return_goods"
+    asked = topic_of(question_text(tracker), RETURN_QUESTIONS) if asking else None
+    if asked is not None:
+        # 「退货地址是啥」 with the order known: the question, and the order's answer once.
+        await answer_return_question(asked, shop, shopper_id, dispatcher, order)
+        if _answered_before(tracker, order.id):
+            return []
     refunds = await shop.refunds(shopper_id=shopper_id, order_id=order.id)
     active = [r for r in refunds if r.status in ACTIVE_REFUND_STATUSES]
     if active and refunded_in_full(active, order):

@@ -44,12 +44,32 @@ PRE_SALE = (
     Topic("utter_policy_gift", ("赠品", "送什么", "有礼品", "送东西")),
     SHIP_TIME,
 )
-# Asked of a return before naming the order (「支持七天无理由吗」).
+# Asked of a return before or with its order; the first topic with a word in the
+# question wins: 「7天无理由从哪天开始算」 asks when the days start, not whether.
+RETURN_WINDOW_START = Topic(
+    "utter_policy_return_window",
+    ("从哪天", "哪天开始", "哪天算", "开始算", "起算", "算起", "从什么时候", "什么时候开始",
+     "从签收", "从收货", "从下单", "从付款", "截止到", "到哪天", "最晚哪天"),
+)  # fmt: skip
+RETURN_ADDRESS = Topic(
+    "utter_policy_return_address",
+    ("退货地址", "退回地址", "寄回地址", "寄回的地址", "退货的地址", "寄到哪", "寄回哪", "寄去哪",
+     "寄哪", "发到哪", "退回哪"),
+)  # fmt: skip
+RETURN_PICKUP = Topic("utter_policy_return_pickup", ("上门", "取件", "揽收", "来取", "来拿"))
+# 「运费谁出」 read as a return: who pays the postage back is in the policy.
+RETURN_POSTAGE = Topic(
+    "utter_policy_returns",
+    ("运费谁", "谁出运费", "谁付运费", "运费由谁", "运费买家", "运费要我", "运费是我", "运费我出",
+     "运费我付", "邮费谁", "邮费要我", "快递费谁", "快递费要我", "退货运费", "退回运费", "运费险",
+     "要钱吗", "收费吗", "收钱吗", "免费吗", "要我出", "我出吗"),
+)  # fmt: skip
 RETURN_POLICY = Topic(
     "utter_policy_returns",
-    ("无理由", "运费险", "退货运费", "退回运费", "拆封", "退货政策", "退换政策", "退货规则",
-     # 「运费谁出」 read as a return: who pays the postage back is in the policy.
-     "运费谁", "谁出运费", "谁付运费", "运费由谁", "运费买家", "运费要我", "运费是我"),
+    ("无理由", "拆封", "退货政策", "退换政策", "退货规则"),
+)
+RETURN_QUESTIONS = (
+    RETURN_WINDOW_START, RETURN_ADDRESS, RETURN_PICKUP, RETURN_POSTAGE, RETURN_POLICY,
 )  # fmt: skip
 # Asked of an invoice before naming the order (「可以开专票吗」): the shop issues
 # electronic ordinary invoices; special VAT invoices go through a person.
@@ -103,7 +123,26 @@ POINTS_RULES = Topic(
     "utter_membership_points",
     ("积分怎么", "积分能", "积分可以", "积分有什么用", "积分有啥用", "积分干嘛", "积分抵",
      "积分兑换", "兑换积分", "积分换", "积分清零", "积分过期", "积分会过期", "赚积分", "攒积分",
-     "积分怎么来", "用积分"),
+     "积分怎么来", "用积分",
+     # 「积分呢 也能一起用」 after the coupons: whether points go with a coupon.
+     "一起用", "同时用", "叠加", "抵扣", "抵现", "抵钱", "当钱"),
+)  # fmt: skip
+# A coupon asked for on an order already placed (「590142下单忘了用券了，能退我30块吗」).
+COUPON_AFTER_THE_ORDER = (
+    "忘了用", "忘记用", "忘用", "没用券", "没有用券", "没用优惠券", "没有用优惠券", "补用",
+    "补券", "补一张", "补上券", "退我", "返我", "退差价", "补差价", "退回差价",
+)  # fmt: skip
+# Why a coupon the shopper names took nothing off (「满300减30那张我买了367怎么没减」).
+COUPON_NOT_TAKEN = (
+    "没减", "没扣", "没抵", "没用上", "没生效", "不减", "没优惠", "没便宜", "用不上", "用不了",
+    "不能用", "没有减", "没有抵",
+)  # fmt: skip
+# 「那怎么办」 right after an answer: what can be done about what was just asked.
+WHAT_NOW = ("怎么办", "咋办", "咋整", "怎么弄", "怎么处理", "然后呢", "那怎么", "那咋")
+# Haggling (「能便宜点吗」): prices are fixed; the ways the shopper can save are told.
+BARGAINING = (
+    "便宜", "优惠点", "优惠一点", "优惠些", "打折", "打个折", "折扣", "砍价", "还价", "讲价",
+    "议价", "少点", "少一点", "让点", "抹零",
 )  # fmt: skip
 # 「哪些券快过期了」 asks for the list, not the rules.
 ASKS_FOR_THE_LIST = ("快过期", "要过期", "即将过期", "哪些", "有没有", "有什么", "几张", "多少张")
@@ -145,24 +184,29 @@ REFUND_EXTRAS = Topic(
 )
 # A request's policy question (「支持七天无理由吗」, 「可以开专票吗」, 「下单后多久发货」)
 # is answered before the request's own questions.
-POLICY_FIRST: dict[str | None, Topic] = {
-    "return_goods": RETURN_POLICY,
-    "invoice": INVOICE_KINDS,
-    "urge_delivery": SHIP_TIME,
-    "price_protect": PRICE_PROTECT_RULES,
-    "refund_request": REFUND_EXTRAS,
-    "refund_progress": REFUND_EXTRAS,
+POLICY_FIRST: dict[str | None, tuple[Topic, ...]] = {
+    "return_goods": RETURN_QUESTIONS,
+    "invoice": (INVOICE_KINDS,),
+    "urge_delivery": (SHIP_TIME,),
+    "price_protect": (PRICE_PROTECT_RULES,),
+    "refund_request": (REFUND_EXTRAS,),
+    "refund_progress": (REFUND_EXTRAS,),
 }
 # Answered only while no order is known: an order's own answer names its carrier.
 POLICY_BEFORE_AN_ORDER: dict[str | None, Topic] = {"logistics_track": CARRIER}
+# Answered by the request itself once its order is known: a return's answer has the
+# order's dates and the shopper's tier (actions/after_sales.py).
+ANSWERED_WITH_THE_ORDER = frozenset({"return_goods"})
 
 
 def policy_asked_with(kind: str | None, text: str, order_known: bool = False) -> Topic | None:
     """The policy topic a request of ``kind`` also asks about in ``text``, if any."""
-    topics = [POLICY_FIRST.get(kind)]
-    if not order_known:
-        topics.append(POLICY_BEFORE_AN_ORDER.get(kind))
-    return topic_of(text, [t for t in topics if t is not None])
+    topics: list[Topic] = []
+    if not (order_known and kind in ANSWERED_WITH_THE_ORDER):
+        topics += POLICY_FIRST.get(kind, ())
+    if not order_known and kind in POLICY_BEFORE_AN_ORDER:
+        topics.append(POLICY_BEFORE_AN_ORDER[kind])
+    return topic_of(text, topics)
 
 
 def _normal(text: str) -> str:
@@ -193,6 +237,11 @@ def asks_when_people_work(text: str) -> bool:
 def asks_coupon_rules(text: str) -> bool:
     """Whether ``text`` asks how coupons work rather than which ones the shopper has."""
     return _asks(text, COUPON_RULES, unless=ASKS_FOR_THE_LIST)
+
+
+def mentions(text: str, words: Sequence[str]) -> bool:
+    """Whether ``text`` (any script, width or case) holds one of ``words``."""
+    return _mentions(_normal(text), words)
 
 
 def asks_account_help(text: str) -> bool:

@@ -12,9 +12,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import UsesShop, latest_intent, question_text
+from actions.after_sales import about_a_return, answer_return_question
+from actions.common import UsesShop, latest_intent, question_text, shopper_id_of
 from actions.fallback import FALLBACK_INTENT, ActionHandleFallback
-from actions.policy import PRE_SALE, topic_of
+from actions.policy import PRE_SALE, RETURN_QUESTIONS, topic_of
 from actions.product_aspects import (
     COLOURS,
     MATERIAL,
@@ -64,6 +65,11 @@ class ActionProductConsult(UsesShop, Action):
             return await self._follow_up(dispatcher, tracker, domain, named)
         # 「口红是正品吗」 then 「有豆沙色吗」: the follow-up is about the lipstick.
         remembered = [SlotSet(PRODUCT_SLOT, named[0].name)] if named else []
+        returning = topic_of(text, RETURN_QUESTIONS) if about_a_return(tracker) else None
+        if returning is not None:  # 「运费要我出吗」 on a return: the postage back, not to
+            shopper_id = shopper_id_of(tracker)
+            await answer_return_question(returning, self.shop, shopper_id, dispatcher)
+            return remembered
         topic = topic_of(text, PRE_SALE)
         if topic is not None:  # 「羽绒服包邮吗」 asks about shipping, not the coat
             dispatcher.utter_message(response=topic.response)

@@ -277,6 +277,13 @@ class ShopService:
             coupons = await store.usable_coupons(s, shopper_id, now)
             return [coupon_view(coupon, now) for coupon in coupons]
 
+    async def coupons(self, shopper_id: str) -> list[CouponView]:
+        """Return all the shopper's coupons, used and expired ones too (「满100减10怎么不见了」)."""
+        now = self._clock()
+        async with self._sessionmaker.begin() as s:
+            coupons = await store.shopper_coupons(s, shopper_id)
+            return [coupon_view(coupon, now) for coupon in coupons]
+
     async def invoice(self, shopper_id: str, order_id: str) -> InvoiceView | None:
         """Return the order's invoice, or None when none was requested.
 

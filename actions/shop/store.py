@@ -143,6 +143,16 @@ async def usable_coupons(s: AsyncSession, shopper_id: str, now: datetime) -> lis
     return list((await s.execute(stmt)).scalars())
 
 
+async def shopper_coupons(s: AsyncSession, shopper_id: str) -> list[Coupon]:
+    """Return all the shopper's coupons, used and expired ones too, latest expiry first."""
+    stmt = (
+        select(Coupon)
+        .where(Coupon.shopper_id == shopper_id)
+        .order_by(Coupon.expires_at.desc(), Coupon.id)
+    )
+    return list((await s.execute(stmt)).scalars())
+
+
 async def invoice_for_order(s: AsyncSession, order_id: str) -> Invoice | None:
     """Return the order's invoice, or None."""
     stmt = select(Invoice).where(Invoice.order_id == order_id)

@@ -117,6 +117,7 @@ class CouponView:
     starts_at: datetime
     expires_at: datetime
     expiring_soon: bool
+    used_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,7 @@ def coupon_view(coupon: Coupon, now: datetime) -> CouponView:
         starts_at=coupon.starts_at,
         expires_at=coupon.expires_at,
         expiring_soon=coupon.expires_at - now <= EXPIRING_SOON,
+        used_at=coupon.used_at,
     )
 
 
