@@ -170,6 +170,14 @@ def slot_values(events: list[EventType], slot: str) -> list[Any]:
     return [e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == slot]
 
 
+_ABOUT_THE_MONEY = re.compile(r"多少|几块|金额|退到哪|到哪里|退哪|原路|到账|多久|几天|什么时候")
+
+
+def asks_about_the_money(text: str) -> bool:
+    """Whether ``text`` asks how much comes back, where to or when (「退多少钱啊」)."""
+    return bool(_ABOUT_THE_MONEY.search(text))
+
+
 def answered_a_product_question(events: list[dict[str, Any]]) -> bool:
     """Whether the bot's turn before the latest message answered a product question."""
     latest_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
@@ -290,6 +298,15 @@ class ValidateOrderForm(UsesShop, FormValidationAction):
             policy = policy_asked_with(kind, question_text(tracker), order_known=True)
             if policy is not None:
                 dispatcher.utter_message(response=policy.response)
+        if requested == "refund_confirmed" and intent == "refund_progress" and not tapped:
+            if asks_about_the_money(latest_text(tracker)):
+                # 「退多少钱啊」 at the confirmation is about this refund: it set the refund
+                # aside to look up refunds there are none of. Answered, confirmed again.
+                dispatcher.utter_message(response="utter_refund_money_route")
+                kept = [SlotSet("request_kind", "refund_request")]
+                tracker.add_slots(kept)
+                given += kept
+                intent = "inform"
         paused = paused_refund(tracker)  # of the order asked about so far
         if (
             requested not in (None, "order_id")

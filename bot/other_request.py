@@ -31,7 +31,8 @@ TITLE_CHARS = 20
 # Words that start another request wherever they stand, and words that do so
 # only after a pause (「羽绒服还有货吗」 is one question).
 _ANYWHERE = "顺便|顺带|顺道|另外|以及"
-_AFTER_A_PAUSE = "还有就是|还有|然后|并且|而且|同时|再帮我|再帮忙|再|还|也"
+# Not a bare 也 or 还: 「积分呢 也能一起用？」 is one question.
+_AFTER_A_PAUSE = "还有就是|还有|然后|并且|而且|同时|再帮我|再帮忙|还想|还要"
 _SPLIT = re.compile(
     rf"(?:{_ANYWHERE})|[\s,，;；]+(?:{_AFTER_A_PAUSE})|(?<=[?？。!！])[\s,，]*(?:{_AFTER_A_PAUSE})?"
 )

@@ -1074,3 +1074,20 @@ async def test_when_it_ships_after_a_product_answer_needs_no_order(shop: ShopSer
     events = await ValidateOrderForm(shop).run(CollectingDispatcher(), tracker, DOMAIN)
 
     assert SlotSet("request_kind", PRE_SALE_SHIPPING) in events
+
+
+async def test_how_much_comes_back_at_the_confirmation_keeps_the_refund(
+    shop: ShopService,
+) -> None:
+    # 「退多少钱啊」 set the refund aside for a lookup of refunds (there were none).
+    slots = {"requested_slot": "refund_confirmed", "request_kind": "refund_progress",
+             "order_id": DEMO_PAID_ORDER, "order_status": "paid",
+             "refund_reason": "不想要了"}  # fmt: skip
+    tracker = make_tracker("退多少钱啊", "refund_progress", slots=slots, active_loop="order_form")
+    dispatcher = CollectingDispatcher()
+
+    events = await ValidateOrderForm(shop).run(dispatcher, tracker, DOMAIN)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_refund_money_route"]
+    assert SlotSet("request_kind", "refund_request") in events
+    assert slot_values(events, "requested_slot")[-1:] == ["refund_confirmed"]

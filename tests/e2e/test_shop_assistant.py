@@ -751,6 +751,20 @@ async def test_a_size_question_gets_yes_or_no_about_that_size(shopper: Shopper) 
     assert "轻薄羽绒服没有XXXL" in bare["text"], bare["text"]
 
 
+async def test_when_it_ships_after_a_product_answer_is_asked_before_buying(
+    shopper: Shopper,
+) -> None:
+    # 「啥时候发货」 after 「羽绒服有货吗」 asked which order, and 「那T恤呢」 then picked the
+    # shipped order and registered a 催派送 nobody asked for (the QA round).
+    await shopper.say("羽绒服有L码吗", replies=2)
+    [answer] = await shopper.say("啥时候发货")
+    assert "48小时内发出" in answer["text"], answer["text"]
+    assert [q["payload"] for q in answer["quick_replies"]] == ["/urge_delivery"]
+    # Asked with an order, it is about that order as before.
+    [urged] = await shopper.say(f"订单{DEMO_PAID_ORDER[-6:]}啥时候发货")
+    assert "48小时内发出" not in urged["text"], urged["text"]
+
+
 async def test_a_colour_the_lipstick_comes_in_is_answered_from_its_shades(shopper: Shopper) -> None:
     [shade, _] = await shopper.say("口红有红色的吗", replies=2)
     assert "正红" in shade["text"] and "枫叶红" in shade["text"], shade["text"]
@@ -810,6 +824,22 @@ async def test_a_yes_typed_to_the_set_aside_refund_goes_on_with_it(
     assert "退款申请还没有提交" in offer["text"], offer["text"]
     [again] = await other_shopper.say("好的")
     assert again["text"] == confirm["text"]
+    await other_shopper.say("确认")
+    _, refunds = await _order(stack, order_id)
+    assert [(r.amount_fen, r.status) for r in refunds] == [(7900, "pending_review")]
+
+
+async def test_how_much_comes_back_at_the_confirmation_is_answered_and_asked_again(
+    stack: Stack, other_shopper: Shopper
+) -> None:
+    # 「退多少钱啊」 set the refund aside and answered 「还没有退款申请」 (the QA round).
+    order_id = "2611241800779911"
+    await _new_order(stack, order_id, status="paid")
+    await other_shopper.say(f"{order_id} 只退T恤")
+    [confirm] = await other_shopper.say("不想要了")
+    [money, again] = await other_shopper.say("退多少钱啊", replies=2)
+    assert "原路退回" in money["text"], money["text"]
+    assert again["text"] == confirm["text"], again["text"]
     await other_shopper.say("确认")
     _, refunds = await _order(stack, order_id)
     assert [(r.amount_fen, r.status) for r in refunds] == [(7900, "pending_review")]
@@ -1151,3 +1181,86 @@ async def test_a_corrected_reason_at_the_refund_confirmation_is_confirmed_again(
     assert "原因：质量问题" in again["text"], again["text"]
     [kept] = await other_shopper.say("先不退了")
     assert "没有为订单" in kept["text"]
+
+
+@pytest.fixture
+async def platinum_shopper(stack: Stack) -> AsyncIterator[Shopper]:
+    """The platinum demo shopper (u1003), who has no coupons."""
+    client = WidgetClient()
+    await client.connect(stack.gateway_url)
+    session_id, _ = await client.start_session()
+    yield Shopper(client, session_id, {"shopper_id": "u1003", "signature": sign(SECRET, "u1003")})
+    await client.close()
+
+
+async def test_a_coupon_that_is_gone_is_told_when_it_expired(shopper: Shopper) -> None:
+    # It only listed the usable coupons again.
+    expired, listed = await shopper.say("我那张满100减10怎么不见了", replies=2)
+    assert "满100减10" in expired["text"] and "过期" in expired["text"], expired["text"]
+    assert "无法恢复" in expired["text"]
+    assert "可用的优惠券" in listed["text"] and "满100减10：" not in listed["text"]
+
+
+async def test_a_coupon_that_took_nothing_off_is_checked_against_the_order(
+    shopper: Shopper,
+) -> None:
+    # 「我买了367」: the paid order (¥367.90) qualified for 满300减30, which is unused.
+    rules, verdict = await shopper.say("满300减30那张我买了367怎么没减", replies=2)
+    assert "不含运费" in rules["text"] and "限用一张" in rules["text"], rules["text"]
+    assert DEMO_PAID_ORDER in verdict["text"] and "¥367.90" in verdict["text"], verdict["text"]
+    assert [q["payload"] for q in verdict["quick_replies"]] == ["/request_human"]
+    assert "退差价" not in verdict["text"] and "补偿" not in verdict["text"]
+
+
+async def test_a_coupon_forgotten_at_checkout_offers_to_cancel_and_order_again(
+    shopper: Shopper,
+) -> None:
+    # It listed the coupons, then 「那怎么办」 was not understood.
+    [answer] = await shopper.say("590142下单忘了用券了，能退我30块吗")
+    assert "不能再补用" in answer["text"] and DEMO_PAID_ORDER in answer["text"], answer["text"]
+    assert [q["title"] for q in answer["quick_replies"]] == ["取消订单"]
+    [again] = await shopper.say("那怎么办")
+    assert "取消订单" in again["text"] and "没太理解" not in again["text"], again["text"]
+    [confirm] = await shopper.say("/cancel_order", title="取消订单")  # not confirmed
+    assert DEMO_PAID_ORDER in confirm["text"] and "确认" in confirm["text"], confirm["text"]
+
+
+async def test_haggling_is_told_prices_are_fixed_and_how_to_save(
+    platinum_shopper: Shopper,
+) -> None:
+    # 「您暂时没有可用的优惠券」 was the whole answer.
+    [answer] = await platinum_shopper.say("能便宜点吗")
+    assert "不议价" in answer["text"], answer["text"]
+    assert "15800 积分" in answer["text"] and "¥158.00" in answer["text"], answer["text"]
+    assert "白金权益" in answer["text"] and "价保" in answer["text"]
+
+
+async def test_whether_points_go_with_the_coupons_gets_the_points_rule(shopper: Shopper) -> None:
+    # It told the tier's benefits.
+    await shopper.say("我有哪些优惠券")
+    _, rules = await shopper.say("积分呢 也能一起用？", replies=2)
+    assert "可以和优惠券一起用" in rules["text"], rules["text"]
+
+
+async def test_a_returns_own_questions_are_answered_not_the_eligibility_again(
+    shopper: Shopper,
+) -> None:
+    # Each got 「订单…支持7天无理由退货…」 again; the postage got 「全店满99元包邮」.
+    await shopper.say(f"我要退货 {DEMO_DELIVERED_ORDER[-6:]}")
+    [window] = await shopper.say("7天无理由从哪天开始算")
+    assert "签收的次日" in window["text"] and DEMO_DELIVERED_ORDER in window["text"]
+    [address] = await shopper.say("退货地址是啥")
+    assert "审核通过后" in address["text"], address["text"]
+    [pickup] = await shopper.say("上门取件要钱吗")
+    assert "预约上门取件" in pickup["text"] and "运费险" in pickup["text"], pickup["text"]
+    [postage] = await shopper.say("运费要我出吗")
+    assert "由买家承担" in postage["text"] and "包邮" not in postage["text"], postage["text"]
+
+
+async def test_a_platinum_member_is_told_their_return_postage_is_free(
+    platinum_shopper: Shopper,
+) -> None:
+    await platinum_shopper.say("我要退货")
+    policy, free, _ = await platinum_shopper.say("运费要我出吗", replies=3)
+    assert "退货运费" in policy["text"] and "包邮" not in policy["text"], policy["text"]
+    assert "白金会员" in free["text"] and "免费退货运费" in free["text"], free["text"]
