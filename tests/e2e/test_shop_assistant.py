@@ -810,23 +810,34 @@ async def test_a_second_request_in_one_message_is_one_tap_away(
     assert "签收" in parcel["text"], parcel["text"]
 
 
+async def _tshirt_refund_to_confirm(stack: Stack, shopper: Shopper, order_id: str) -> dict:
+    """A new paid order of the coat and the T-shirt, its T-shirt's refund asked for: the
+    confirmation (¥79.00)."""
+    await _new_order(stack, order_id, status="paid")
+    await shopper.say(f"{order_id} 只退T恤")
+    [confirm] = await shopper.say("不想要了")
+    assert "纯棉圆领T恤 ×1" in confirm["text"] and "¥79.00" in confirm["text"], confirm["text"]
+    return confirm
+
+
+async def _confirmed_tshirt_refund(stack: Stack, shopper: Shopper, order_id: str) -> None:
+    await shopper.say("确认")
+    _, refunds = await _order(stack, order_id)
+    assert [(r.amount_fen, r.status) for r in refunds] == [(7900, "pending_review")]
+
+
 async def test_a_yes_typed_to_the_set_aside_refund_goes_on_with_it(
     stack: Stack, other_shopper: Shopper
 ) -> None:
     # 「好的」 to 「刚才…的退款申请还没有提交，需要继续申请吗？」 was small talk, and the
     # shopper was left thinking the refund was filed.
     order_id = "2611241800778811"
-    await _new_order(stack, order_id, status="paid")
-    await other_shopper.say(f"{order_id} 只退T恤")
-    [confirm] = await other_shopper.say("不想要了")
-    assert "纯棉圆领T恤 ×1" in confirm["text"], confirm["text"]
+    confirm = await _tshirt_refund_to_confirm(stack, other_shopper, order_id)
     [_, offer] = await other_shopper.say(f"订单{order_id}发货了吗", replies=2)
     assert "退款申请还没有提交" in offer["text"], offer["text"]
     [again] = await other_shopper.say("好的")
     assert again["text"] == confirm["text"]
-    await other_shopper.say("确认")
-    _, refunds = await _order(stack, order_id)
-    assert [(r.amount_fen, r.status) for r in refunds] == [(7900, "pending_review")]
+    await _confirmed_tshirt_refund(stack, other_shopper, order_id)
 
 
 async def test_how_much_comes_back_at_the_confirmation_is_answered_and_asked_again(
@@ -834,15 +845,11 @@ async def test_how_much_comes_back_at_the_confirmation_is_answered_and_asked_aga
 ) -> None:
     # 「退多少钱啊」 set the refund aside and answered 「还没有退款申请」 (the QA round).
     order_id = "2611241800779911"
-    await _new_order(stack, order_id, status="paid")
-    await other_shopper.say(f"{order_id} 只退T恤")
-    [confirm] = await other_shopper.say("不想要了")
+    confirm = await _tshirt_refund_to_confirm(stack, other_shopper, order_id)
     [money, again] = await other_shopper.say("退多少钱啊", replies=2)
     assert "原路退回" in money["text"], money["text"]
     assert again["text"] == confirm["text"], again["text"]
-    await other_shopper.say("确认")
-    _, refunds = await _order(stack, order_id)
-    assert [(r.amount_fen, r.status) for r in refunds] == [(7900, "pending_review")]
+    await _confirmed_tshirt_refund(stack, other_shopper, order_id)
 
 
 async def test_an_invoice_title_is_a_title_and_nothing_else(
