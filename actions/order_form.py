@@ -886,10 +886,17 @@ def declined_the_proposed_order(tracker: Tracker) -> bool:
     return corrects(latest_text(tracker))
 
 
+# What is not the address in a change request: the short order number it starts with
+# (「590142的地址改成…」) and a further request after it (「…，另外帮我催一下」).
+_SHORT_ORDER_FIRST = re.compile(r"^\s*\d{4,8}\s*(?:的|那单|这单)?")
+_ANOTHER_REQUEST = re.compile(r"[，,;；。\s]*(?:另外|顺便|顺带|顺道|还有|然后|再帮我|再帮忙).*$")
+
+
 def contact_said(text: str) -> str | None:
     """The new address, receiver or phone a change request gives, without its order number."""
     order_id = find_order_id(text)
-    rest = half_width(text).replace(order_id, " ") if order_id else text
+    rest = half_width(text).replace(order_id, " ") if order_id else half_width(text)
+    rest = _ANOTHER_REQUEST.sub("", _SHORT_ORDER_FIRST.sub(" ", rest))
     rest = _ORDER_WORDS.sub(" ", rest)
     contact = split_contact(rest)
     if looks_like_address(contact.address) or contact.phone or contact.receiver:

@@ -21,7 +21,7 @@ from bot.images import (
 from bot.models import ANSWERED, HANDED_OFF, PENDING, RECEIVED, Message
 from bot.other_request import asks_a_choice, offer, other_request
 from bot.rasa_client import RasaAnswer, RasaClient, RasaUnavailable
-from bot.repetition import HUMAN_PAYLOAD, LastAnswers, offer_a_person_if_repeated
+from bot.repetition import HUMAN_PAYLOAD, Answer, LastAnswers, offer_a_person_if_repeated
 from bot.replies import ReplyBatch, display_text, parse_replies
 from bot.serial import KeyedSerialRunner
 from bot.typed_yes import is_bare_yes, offered_button
@@ -317,6 +317,9 @@ class ConversationService:
         intent = _intent_name(answer.parse)
         batch = offer_a_person_if_repeated(replies, previous, intent, copy.repeated_answer_offer())
         await self._relay(conversation_id, message_id, shopper_id, batch)
+        if batch.handoff is None:  # without the offer: the next repeat is offered one too
+            said = tuple(display_text(message) for message in replies.messages)
+            self._last_answers.remember(conversation_id, Answer(said, intent))
         if batch is replies:  # nothing offered yet: maybe the message's other request
             await self._offer_the_other_request(conversation_id, text, batch, answer.parse)
         for observer in self._observers:
@@ -389,6 +392,7 @@ class ConversationService:
         if self._handoff is not None and await self._handoff.route(conversation_id, shown, text):
             await self._set_status(message_id, HANDED_OFF)
             return
+        self._last_answers.forget(conversation_id)
         reply = {"text": copy.PICTURE_TO_BOT, "quick_replies": copy.person_button()}
         await self._relay(conversation_id, message_id, shopper_id, ReplyBatch([reply], None))
 
@@ -405,7 +409,6 @@ class ConversationService:
         for message in stored:
             await self._show(conversation_id, "bot_uttered", message)
         if batch.handoff is None:
-            self._last_answers.remember(conversation_id, [str(m.text) for m in stored])
             return
         self._last_answers.forget(conversation_id)
         if self._handoff is None or not await self._handoff.open(

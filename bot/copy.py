@@ -25,5 +25,9 @@ REPEATED_ANSWER = "这个回答好像没能解决您的问题。需要的话我�
 
 
 def repeated_answer_offer() -> dict[str, object]:
-    """Shown under an answer the bot just gave again: the stuck shopper's way to a person."""
-    return {"text": REPEATED_ANSWER, "quick_replies": person_button()}
+    """Shown under an answer the bot just gave again: the stuck shopper's way to a person.
+
+    With 「不用了」 beside it, a typed 「好的」 takes it (``bot/typed_yes.py``).
+    """
+    decline = {"content_type": "text", "title": "不用了", "payload": "/deny"}
+    return {"text": REPEATED_ANSWER, "quick_replies": [*person_button(), decline]}

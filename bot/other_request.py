@@ -76,15 +76,13 @@ def asks_a_choice(messages: Sequence[dict[str, Any]], person_payload: str) -> bo
 
 
 def offer(part: str) -> dict[str, Any]:
-    """A message offering ``part`` as a button that sends it, beside 「不用了」.
+    """A message offering ``part`` as a button that sends it.
 
-    A typed 「好的」 taps it (``bot/typed_yes.py``).
+    One button and no 「不用了」: a 「好的」 that acknowledges the answer must not
+    take it (``bot/typed_yes.py``), as it took 「怎么还没发货」 and registered an urge.
     """
     title = part if len(part) <= TITLE_CHARS else part[: TITLE_CHARS - 1] + "…"
     return {
         "text": f"您还提到「{part}」，需要的话点下面接着办。",
-        "quick_replies": [
-            {"content_type": "text", "title": title, "payload": part},
-            {"content_type": "text", "title": "不用了", "payload": "/deny"},
-        ],
+        "quick_replies": [{"content_type": "text", "title": title, "payload": part}],
     }

@@ -19,7 +19,8 @@ DECLINE = "/deny"
 _YES = re.compile(
     r"^(?:好+|好的|好吧|好啊|行|可以|要|要的|需要|是|是的|对|对的|嗯+|恩+|继续|继续吧|"
     r"确定|确认|麻烦了|麻烦你了|ok|okay|yes)"
-    r"[啊呀吧哦呢的了嘛～~!！。.,，\s]*$",
+    # No 了: 「对了」 is "by the way", 「好了」 and 「行了」 often "enough".
+    r"[啊呀吧哦呢的嘛～~!！。.,，\s]*$",
     re.IGNORECASE,
 )
 

@@ -995,6 +995,10 @@ async def test_a_reason_for_the_proposed_order_confirms_it_for_the_refund(
         ("2611241900017700 手机号写错了 改成13912345678", "手机号写错了 改成13912345678"),
         ("改地址 浙江省杭州市西湖区文三路100号 2611241900017700", "浙江省杭州市西湖区文三路100号"),
         ("订单2611241900017700要改地址", None),
+        # The short order number and a further request are no part of the address:
+        # both were saved in it (the QA round).
+        ("590142的地址改成北京市海淀区中关村大街1号，另外帮我催一下", "北京市海淀区中关村大街1号"),
+        ("地址改成杭州市西湖区文三路100号 顺便问下什么时候发货", "杭州市西湖区文三路100号"),
     ],
 )
 def test_a_change_given_with_the_address_request_is_read(text: str, said: str | None) -> None:

@@ -21,7 +21,17 @@ def test_a_bare_yes(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["好的谢谢 还有个问题", "不要", "好评", "继续等吧 不退了", "可以开发票吗"]
+    "text",
+    [
+        "好的谢谢 还有个问题",
+        "不要",
+        "好评",
+        "继续等吧 不退了",
+        "可以开发票吗",
+        "对了",
+        "好了",
+        "行了",
+    ],
 )
 def test_more_than_a_yes(text: str) -> None:
     assert not is_bare_yes(text)
