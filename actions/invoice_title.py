@@ -31,6 +31,10 @@ _NO_TITLE = re.compile(
     r"不对|错了|不是|搞错|"
     r"^(?:嗯+|恩+|对+|好+|好的|是的?|可以|行|ok|OK|没问题)[啊呀哦吧的了!！。.~]*$"
 )
+# 「开个人发票」, 「抬头是个人」, 「开发票 个人的，另外…」.
+_PERSONAL_IN_REQUEST = re.compile(
+    r"个人的?(?:发票|抬头)|抬头[是为写:：\s]*个人|(?:^|[\s,，])个人的?(?=$|[\s,，。;；])"
+)
 _SPECIAL = re.compile(r"专票|专用发票|增值税专")
 _TRIM = " \t,.!?~，。！？～…;；:：\"'「」“”"
 
@@ -65,7 +69,7 @@ def title_in_answer(text: str) -> TitleAnswer:
 def title_in_request(text: str) -> TitleAnswer:
     """The title a request gives with it (「…开发票，抬头是某某公司，税号…」, 「开个人发票」)."""
     normal = simplified(half_width(text))
-    if re.search(r"个人的?(?:发票|抬头)|抬头[是为写:：\s]*个人|(?:^|[\s,，])个人的?$", normal):
+    if _PERSONAL_IN_REQUEST.search(normal):
         return TitleAnswer(PERSONAL)
     said = re.search(r"抬头(?:是|为|写|开|填|用|:|：|\s)*(.+)$", normal)
     if said is None:

@@ -19,7 +19,7 @@ from bot.images import (
     new_image_id,
 )
 from bot.models import ANSWERED, HANDED_OFF, PENDING, RECEIVED, Message
-from bot.other_request import asks_a_choice, offer, other_request
+from bot.other_request import HeldRequests, asks_a_choice, offer, other_request
 from bot.rasa_client import RasaAnswer, RasaClient, RasaUnavailable
 from bot.repetition import HUMAN_PAYLOAD, Answer, LastAnswers, offer_a_person_if_repeated
 from bot.replies import ReplyBatch, display_text, parse_replies
@@ -152,6 +152,7 @@ class ConversationService:
         self._answering = KeyedSerialRunner()
         self._in_flight: set[int] = set()
         self._last_answers = LastAnswers()
+        self._held_requests = HeldRequests()
 
     def attach_handoff(self, handoff: Handoff, screen: Screen | None = None) -> None:
         """Let people take conversations over, and screen messages for danger first.
@@ -369,16 +370,24 @@ class ConversationService:
     async def _offer_the_other_request(
         self, conversation_id: str, text: str, batch: ReplyBatch, parse: dict[str, Any] | None
     ) -> None:
-        # After the answer, which must not wait for it; never when the answer asks to pick.
-        if batch.handoff is not None or asks_a_choice(batch.messages, HUMAN_PAYLOAD):
+        # After the answer, which must not wait for it; held while the answer asks to pick.
+        if batch.handoff is not None:
+            self._held_requests.take(conversation_id)
             return
+        intent = _intent_name(parse)
         try:
-            part = await other_request(text, _intent_name(parse), self._rasa.parse)
+            found = await other_request(text, intent, self._rasa.parse)
         except RasaUnavailable as exc:  # an extra: the shopper has the answer already
             logger.warning("Could not look for another request in %s: %s", conversation_id, exc)
+            found = None
+        if asks_a_choice(batch.messages, HUMAN_PAYLOAD):
+            if found is not None:
+                self._held_requests.hold(conversation_id, found)
             return
-        if part is not None:
-            await self.post(conversation_id, "bot", offer(part))
+        # A held request the shopper has asked for since is not offered.
+        found = found or self._held_requests.take(conversation_id, asked_since=intent)
+        if found is not None:
+            await self.post(conversation_id, "bot", offer(found.words))
 
     async def _answer_picture(
         self,

@@ -11,7 +11,9 @@ shopper's own words.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 # Requests the bot acts on; small talk, answers to its questions and
@@ -54,7 +56,17 @@ def _intent(parse: dict[str, Any]) -> tuple[str | None, float]:
     return intent.get("name"), float(intent.get("confidence") or 0.0)
 
 
-async def other_request(text: str, answered_intent: str | None, parse: Parse) -> str | None:
+@dataclass(frozen=True)
+class OtherRequest:
+    """A part of a message asking for something the answer left out, and what it asks."""
+
+    words: str
+    intent: str
+
+
+async def other_request(
+    text: str, answered_intent: str | None, parse: Parse
+) -> OtherRequest | None:
     """The part of ``text`` that confidently asks for something other than ``answered_intent``."""
     found = parts(text)
     if len(found) < 2:
@@ -62,7 +74,7 @@ async def other_request(text: str, answered_intent: str | None, parse: Parse) ->
     for part in found:
         intent, confidence = _intent(await parse(part))
         if intent in ACTIONABLE and intent != answered_intent and confidence >= CONFIDENT:
-            return part
+            return OtherRequest(part, str(intent))
     return None
 
 
@@ -86,3 +98,33 @@ def offer(part: str) -> dict[str, Any]:
         "text": f"您还提到「{part}」，需要的话点下面接着办。",
         "quick_replies": [{"content_type": "text", "title": title, "payload": part}],
     }
+
+
+class HeldRequests:
+    """Second requests held while the bot's answer asks the shopper to pick.
+
+    rasa-webchat shows only the newest message's buttons, so an offer under a
+    list of orders would hide the list. The request is held and offered under
+    the first answer that asks nothing (「查下纸尿裤到哪了，另外把空气炸锅那单取消了」:
+    the order list for the parcel, then the cancellation). In memory, like the
+    bot's last answers, and bounded.
+
+    Args:
+        size: conversations kept; the least recently held go first.
+    """
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._size = size
+        self._held: OrderedDict[str, OtherRequest] = OrderedDict()
+
+    def hold(self, conversation_id: str, request: OtherRequest) -> None:
+        """Keep ``request`` to offer later."""
+        self._held[conversation_id] = request
+        self._held.move_to_end(conversation_id)
+        while len(self._held) > self._size:
+            self._held.popitem(last=False)
+
+    def take(self, conversation_id: str, asked_since: str | None = None) -> OtherRequest | None:
+        """The held request, which is no longer held; none if ``asked_since`` is its intent."""
+        held = self._held.pop(conversation_id, None)
+        return None if held is None or held.intent == asked_since else held

@@ -51,6 +51,7 @@ def test_a_question_about_special_invoices_is_told_apart() -> None:
         ("开票 抬头：个人", "个人", None),
         ("590142开个人发票", "个人", None),
         ("开个发票 个人的", "个人", None),
+        ("开发票 个人的，另外查下物流", "个人", None),
         ("263307开票，抬头写我名字林晓", "林晓", None),
         # The tax id after a comma, or no 「是」: both were lost.
         (f"263307那单开发票，抬头是北京字节跳动科技有限公司，税号{TAX_ID}",

@@ -39,7 +39,7 @@ class FakeRasa:
                     ],
                 }
             ]
-        if text == "菜单":
+        if text.startswith("菜单"):
             return [
                 {"text": "请选择", "buttons": [{"title": "查订单", "payload": "/order_status"}]}
             ]

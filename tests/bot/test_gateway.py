@@ -358,3 +358,20 @@ async def test_a_yes_typed_to_an_offer_goes_to_rasa_as_its_button(
     await client.say("好的", session_id)
     await client.next("bot_uttered")
     assert rasa.received[-1]["message"] == "好的"
+
+
+async def test_a_second_request_waits_while_the_answer_asks_to_pick(
+    client: WidgetClient, rasa: FakeRasa
+) -> None:
+    # Offered under the list, it hid the list's buttons in rasa-webchat; not offered
+    # at all, it was lost (the QA re-check).
+    rasa.intent = "order_status"
+    session_id, _ = await client.start_session()
+    await client.say("菜单看一下，另外帮我退款吧", session_id)
+    assert (await client.next("bot_uttered"))["quick_replies"]  # the list to pick from
+    with pytest.raises(asyncio.TimeoutError):
+        await client.next("bot_uttered", timeout=0.5)
+    await client.say("/order_status", session_id, title="查订单")  # picked: asks nothing more
+    assert (await client.next("bot_uttered"))["text"] == "收到：/order_status"
+    offer = await client.next("bot_uttered")
+    assert "「帮我退款吧」" in offer["text"]

@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 
 from bot.models import Message
-from bot.other_request import asks_a_choice, offer, other_request, parts
+from bot.other_request import (
+    HeldRequests,
+    OtherRequest,
+    asks_a_choice,
+    offer,
+    other_request,
+    parts,
+)
 from bot.typed_yes import offered_button
 
 
@@ -40,9 +47,11 @@ def _model(intents: dict[str, tuple[str, float]]) -> Any:
 
 async def test_the_part_asking_for_something_else_is_found() -> None:
     model = _model({"查下物流": ("logistics_track", 0.95), "开个发票": ("invoice", 0.9)})
-    assert await other_request("查下物流 顺便开个发票", "logistics_track", model) == "开个发票"
+    found = await other_request("查下物流 顺便开个发票", "logistics_track", model)
+    assert found == OtherRequest("开个发票", "invoice")
     # The answered request is no other; nor is a part the model is unsure of.
-    assert await other_request("查下物流 顺便开个发票", "invoice", model) == "查下物流"
+    found = await other_request("查下物流 顺便开个发票", "invoice", model)
+    assert found == OtherRequest("查下物流", "logistics_track")
     unsure = _model({"开个发票": ("invoice", 0.5)})
     assert await other_request("查下物流 顺便开个发票", "logistics_track", unsure) is None
     # Small talk and requests for a person are not offered.
@@ -76,3 +85,16 @@ def test_choices_other_than_a_person_ask_to_pick() -> None:
     assert not asks_a_choice([{"text": "好的", "quick_replies": [person]}], "/request_human")
     pick = {"title": "订单1", "payload": "/inform"}
     assert asks_a_choice([{"text": "哪一笔", "quick_replies": [pick, person]}], "/request_human")
+
+
+def test_a_held_request_is_taken_once_unless_asked_for_since() -> None:
+    held = HeldRequests(size=2)
+    cancel = OtherRequest("把空气炸锅那单取消了", "cancel_order")
+    held.hold("a", cancel)
+    assert held.take("a", asked_since="logistics_track") == cancel
+    assert held.take("a") is None
+    held.hold("a", cancel)
+    assert held.take("a", asked_since="cancel_order") is None  # the shopper asked it already
+    for conversation in "abc":
+        held.hold(conversation, cancel)
+    assert held.take("a") is None and held.take("c") == cancel  # only the newest two kept

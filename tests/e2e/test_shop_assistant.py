@@ -868,6 +868,20 @@ async def test_a_new_address_given_with_another_request_is_saved_alone(
     assert order.address == "北京市海淀区中关村大街1号"
 
 
+async def test_a_second_request_is_offered_once_the_order_is_picked(
+    stack: Stack, other_shopper: Shopper
+) -> None:
+    # Under the list of orders it was dropped (the QA re-check).
+    order_id = "2611241800771234"
+    await _new_order(stack, order_id)
+    [pick] = await other_shopper.say("开发票 个人的，另外查下物流")
+    payloads = [q["payload"] for q in pick["quick_replies"]]
+    button = next(p for p in payloads if order_id in p)
+    [done, offer] = await other_shopper.say(button, replies=2, title=order_id[-6:])
+    assert (await _invoice(stack, order_id)).title == "个人", done["text"]
+    assert "「查下物流」" in offer["text"], offer["text"]
+
+
 async def test_an_invoice_title_is_a_title_and_nothing_else(
     stack: Stack, other_shopper: Shopper
 ) -> None:
