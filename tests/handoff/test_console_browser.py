@@ -22,12 +22,11 @@ from actions.shop.db import make_engine, make_sessionmaker
 from actions.shop.seed import DEMO_SHIPPED_ORDER
 from actions.shop.service import ShopService
 from bot.app import create_app
-from bot.settings import Settings
 from handoff.users import UserDirectory
 from tests.bot.fake_rasa import FakeRasa
 from tests.browsers import chromium
 from tests.e2e.test_console_presence_transfer import _seed_shop
-from tests.handoff.test_live_handoff import PASSWORD, SECRET
+from tests.handoff.test_live_handoff import PASSWORD, sqlite_settings
 from tests.handoff.test_presence_live import _add_mei
 from tests.handoff.test_safety_flow import fake_screen
 from tests.images import png
@@ -65,14 +64,7 @@ def gateway(tmp_path: Path) -> Iterator[str]:
     """The gateway's base URL; fraud tickets must be claimed within a second."""
 
     async def app() -> Any:
-        settings = Settings(
-            database_url=f"sqlite:///{tmp_path}/kefu.db",
-            shop_database_url=f"sqlite:///{tmp_path}/shop.db",
-            identity_secret=SECRET,
-            agent_grace=30,
-            fraud_claim_seconds=1,
-            var_dir=tmp_path,
-        )
+        settings = sqlite_settings(tmp_path, agent_grace=30, fraud_claim_seconds=1)
         await _add_mei(settings.database_url)
         await _add_bob(settings.database_url)
         await _seed_shop(settings.shop_database_url)

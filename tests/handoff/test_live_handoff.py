@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -53,6 +54,17 @@ class Desk:
         return widget, session_id
 
 
+def sqlite_settings(tmp_path: Path, **extra: Any) -> Settings:
+    """A gateway's settings with its databases in SQLite files under ``tmp_path``."""
+    return Settings(
+        database_url=f"sqlite:///{tmp_path}/kefu.db",
+        shop_database_url=f"sqlite:///{tmp_path}/shop.db",
+        identity_secret=SECRET,
+        var_dir=tmp_path,
+        **extra,
+    )
+
+
 async def _add_users(database_url: str) -> None:
     engine = make_engine(database_url)
     async with engine.begin() as connection:
@@ -71,13 +83,7 @@ async def _add_users(database_url: str) -> None:
 
 @pytest.fixture
 async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/kefu.db",
-        shop_database_url=f"sqlite:///{tmp_path}/shop.db",
-        identity_secret=SECRET,
-        agent_grace=0.5,
-        var_dir=tmp_path,
-    )
+    settings = sqlite_settings(tmp_path, agent_grace=0.5)
     await _add_users(settings.database_url)
     rasa = FakeRasa()
     async with serving(create_app(settings, rasa_transport=rasa.transport())) as url:

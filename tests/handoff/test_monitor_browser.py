@@ -23,13 +23,12 @@ from bot import store as gateway_store
 from bot.app import create_app
 from bot.conversations import utc_now
 from bot.models import ANSWERED
-from bot.settings import Settings
 from handoff.models import Agent
 from handoff.queue import HandoffQueue
 from tests.browsers import chromium
 from tests.e2e.test_console_presence_transfer import _seed_shop
 from tests.handoff.test_console_browser import WAIT, _console, _shopper_opens, _shopper_says
-from tests.handoff.test_live_handoff import SECRET
+from tests.handoff.test_live_handoff import sqlite_settings
 from tests.handoff.test_monitor_live import GIBBERISH, FallbackRasa
 from tests.handoff.test_presence_live import _add_mei
 from tests.servers import serving_in_thread
@@ -74,13 +73,7 @@ def gateway(tmp_path: Path) -> Iterator[str]:
     """The gateway's base URL: 小美 (agent) and 主管 (supervisor) can log in."""
 
     async def app() -> Any:
-        settings = Settings(
-            database_url=f"sqlite:///{tmp_path}/kefu.db",
-            shop_database_url=f"sqlite:///{tmp_path}/shop.db",
-            identity_secret=SECRET,
-            agent_grace=30,
-            var_dir=tmp_path,
-        )
+        settings = sqlite_settings(tmp_path, agent_grace=30)
         await _add_mei(settings.database_url)
         await _lisi_was_helped_yesterday(settings.database_url)
         await _seed_shop(settings.shop_database_url)  # the widget's shopper is the demo one

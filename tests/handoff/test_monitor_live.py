@@ -21,7 +21,14 @@ import pytest
 from bot.app import create_app
 from bot.settings import Settings
 from tests.bot.fake_rasa import FakeRasa
-from tests.handoff.test_live_handoff import SECRET, Desk, _add_users, _next_from, _next_system
+from tests.handoff.test_live_handoff import (
+    SECRET,
+    Desk,
+    _add_users,
+    _next_from,
+    _next_system,
+    sqlite_settings,
+)
 from tests.postgres import fresh_database, server_url
 from tests.servers import free_port, serving
 from tests.socket_clients import AgentClient
@@ -91,13 +98,7 @@ async def _console(url: str, token: str) -> Console:
 
 @pytest.fixture
 async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/kefu.db",
-        shop_database_url=f"sqlite:///{tmp_path}/shop.db",
-        identity_secret=SECRET,
-        agent_grace=30,
-        var_dir=tmp_path,
-    )
+    settings = sqlite_settings(tmp_path, agent_grace=30)
     await _add_users(settings.database_url)
     rasa = FallbackRasa()
     async with serving(create_app(settings, rasa_transport=rasa.transport())) as url:
@@ -209,12 +210,7 @@ async def test_take_over_mutes_the_bot_and_the_shopper_is_told_a_person_joined(
 
 
 async def test_the_list_is_there_again_after_a_restart(tmp_path: Path) -> None:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/kefu.db",
-        shop_database_url=f"sqlite:///{tmp_path}/shop.db",
-        identity_secret=SECRET,
-        var_dir=tmp_path,
-    )
+    settings = sqlite_settings(tmp_path)
     await _add_users(settings.database_url)
     port = free_port()
     rasa = FallbackRasa()
@@ -236,12 +232,7 @@ async def test_the_list_is_there_again_after_a_restart(tmp_path: Path) -> None:
 
 
 async def test_a_gateway_stopping_leaves_no_push_of_the_live_view_behind(tmp_path: Path) -> None:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/kefu.db",
-        shop_database_url=f"sqlite:///{tmp_path}/shop.db",
-        identity_secret=SECRET,
-        var_dir=tmp_path,
-    )
+    settings = sqlite_settings(tmp_path)
     await _add_users(settings.database_url)
     rasa = FallbackRasa()
     async with serving(create_app(settings, rasa_transport=rasa.transport())) as url:

@@ -23,7 +23,7 @@ from bot.schema import create_gateway_schema
 from bot.settings import Settings
 from handoff.users import UserDirectory
 from tests.bot.fake_rasa import FakeRasa
-from tests.handoff.test_live_handoff import PASSWORD, SECRET, Desk
+from tests.handoff.test_live_handoff import PASSWORD, SECRET, Desk, sqlite_settings
 from tests.postgres import fresh_database, server_url
 from tests.servers import serving
 from tests.socket_clients import AgentClient
@@ -55,13 +55,7 @@ async def _add_mei(database_url: str) -> None:
 
 @pytest.fixture
 async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/kefu.db",
-        shop_database_url=f"sqlite:///{tmp_path}/shop.db",
-        identity_secret=SECRET,
-        agent_grace=30,
-        var_dir=tmp_path,
-    )
+    settings = sqlite_settings(tmp_path, agent_grace=30)
     await _add_mei(settings.database_url)
     rasa = FakeRasa()
     app = create_app(settings, rasa_transport=rasa.transport(), screen=fake_screen)
