@@ -21,7 +21,7 @@ from bot.images import (
 from bot.models import ANSWERED, HANDED_OFF, PENDING, RECEIVED, Message
 from bot.other_request import HeldRequests, asks_a_choice, offer, other_request
 from bot.rasa_client import RasaAnswer, RasaClient, RasaUnavailable
-from bot.repetition import HUMAN_PAYLOAD, Answer, LastAnswers, offer_a_person_if_repeated
+from bot.repetition import Answer, LastAnswers, offer_a_person_if_repeated
 from bot.replies import ReplyBatch, display_text, parse_replies
 from bot.serial import KeyedSerialRunner
 from bot.typed_yes import is_bare_yes, offered_button
@@ -380,7 +380,7 @@ class ConversationService:
         except RasaUnavailable as exc:  # an extra: the shopper has the answer already
             logger.warning("Could not look for another request in %s: %s", conversation_id, exc)
             found = None
-        if asks_a_choice(batch.messages, HUMAN_PAYLOAD):
+        if asks_a_choice(batch.messages):
             if found is not None:
                 self._held_requests.hold(conversation_id, found)
             return

@@ -1,5 +1,7 @@
 """What the gateway itself says to shoppers, when the bot cannot."""
 
+from bot.replies import DECLINE_PAYLOAD, PERSON_PAYLOAD
+
 RASA_UNAVAILABLE = (
     "非常抱歉，智能客服暂时开小差了😥 您的消息已经保存，系统恢复后会第一时间回复您，"
     "无需重复发送。"
@@ -18,7 +20,7 @@ PICTURE_TO_BOT = (
 
 def person_button() -> list[dict[str, str]]:
     """The bot's own 「转人工」 as a quick reply, under the gateway's own words."""
-    return [{"content_type": "text", "title": "转人工", "payload": "/request_human"}]
+    return [{"content_type": "text", "title": "转人工", "payload": PERSON_PAYLOAD}]
 
 
 REPEATED_ANSWER = "这个回答好像没能解决您的问题。需要的话我帮您转人工客服，或者换个说法告诉我。"
@@ -29,5 +31,5 @@ def repeated_answer_offer() -> dict[str, object]:
 
     With 「不用了」 beside it, a typed 「好的」 takes it (``bot/typed_yes.py``).
     """
-    decline = {"content_type": "text", "title": "不用了", "payload": "/deny"}
+    decline = {"content_type": "text", "title": "不用了", "payload": DECLINE_PAYLOAD}
     return {"text": REPEATED_ANSWER, "quick_replies": [*person_button(), decline]}

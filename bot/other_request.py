@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.replies import PERSON_PAYLOAD, button_payloads
+
 # Requests the bot acts on; small talk, answers to its questions and
 # requests for a person are never offered (the last goes to people at once).
 ACTIONABLE = frozenset(
@@ -78,13 +80,9 @@ async def other_request(
     return None
 
 
-def asks_a_choice(messages: Sequence[dict[str, Any]], person_payload: str) -> bool:
+def asks_a_choice(messages: Sequence[dict[str, Any]]) -> bool:
     """True when the answer's buttons ask the shopper to pick (beyond 「转人工」)."""
-    return any(
-        isinstance(reply, dict) and reply.get("payload") != person_payload
-        for message in messages
-        for reply in message.get("quick_replies") or ()
-    )
+    return any(payload != PERSON_PAYLOAD for payload in button_payloads(messages))
 
 
 def offer(part: str) -> dict[str, Any]:

@@ -19,9 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.replies import ReplyBatch, display_text
-
-HUMAN_PAYLOAD = "/request_human"
+from bot.replies import PERSON_PAYLOAD, ReplyBatch, button_payloads, display_text
 
 # Saying hello or thanks twice is no sign of being stuck; nor is the bot's
 # question asked again once an answer changed what it is about.
@@ -77,12 +75,7 @@ class LastAnswers:
 
 def offers_a_person(messages: Sequence[dict[str, Any]]) -> bool:
     """True when a message already carries the 「转人工」 button."""
-    return any(
-        reply.get("payload") == HUMAN_PAYLOAD
-        for message in messages
-        for reply in message.get("quick_replies") or ()
-        if isinstance(reply, dict)
-    )
+    return PERSON_PAYLOAD in button_payloads(messages)
 
 
 def asks_something(messages: Sequence[dict[str, Any]]) -> bool:

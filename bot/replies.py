@@ -7,10 +7,15 @@ community rasa-webchat widget renders them unchanged. A reply whose
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.images import IMAGE_TEXT
+
+# The payloads of the bot's own buttons: a person, and 「不用了」.
+PERSON_PAYLOAD = "/request_human"
+DECLINE_PAYLOAD = "/deny"
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,16 @@ def parse_replies(replies: list[dict[str, Any]]) -> ReplyBatch:
             reply = {key: value for key, value in reply.items() if key != "custom"}
         messages.extend(_from_rest(reply))
     return ReplyBatch(messages=messages, handoff=handoff)
+
+
+def button_payloads(messages: Sequence[dict[str, Any]]) -> list[str]:
+    """The payloads of the quick replies under ``messages``, in order."""
+    return [
+        str(reply.get("payload") or "")
+        for message in messages
+        for reply in message.get("quick_replies") or ()
+        if isinstance(reply, dict)
+    ]
 
 
 def display_text(message: dict[str, Any]) -> str:

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.models import Message
+from bot.replies import DECLINE_PAYLOAD, button_payloads
 
-DECLINE = "/deny"
 _YES = re.compile(
     r"^(?:好+|好的|好吧|好啊|行|可以|要|要的|需要|是|是的|对|对的|嗯+|恩+|继续|继续吧|"
     r"确定|确认|麻烦了|麻烦你了|ok|okay|yes)"
@@ -39,10 +39,10 @@ def offered_button(recent: Sequence[Message], message_id: int) -> dict[str, Any]
     before = [m for m in recent if int(m.id) < message_id]
     if not before or before[-1].sender != "bot":
         return None
-    buttons = [
-        b for b in (before[-1].payload or {}).get("quick_replies") or () if isinstance(b, dict)
-    ]
-    payloads = [str(b.get("payload") or "") for b in buttons]
-    if len(buttons) != 2 or payloads[1] != DECLINE or payloads[0] in ("", DECLINE, "/affirm"):
+    offer = before[-1].payload or {}
+    payloads = button_payloads([offer])
+    if len(payloads) != 2 or payloads[1] != DECLINE_PAYLOAD:
         return None
-    return buttons[0]
+    if payloads[0] in ("", DECLINE_PAYLOAD, "/affirm"):
+        return None
+    return next(b for b in offer["quick_replies"] if isinstance(b, dict))
