@@ -58,9 +58,11 @@ def title_in_answer(text: str) -> TitleAnswer:
     title = _LABEL.sub("", title).strip(_TRIM)
     if not title:
         return TitleAnswer(None, tax_id, special)  # a tax id alone: the title is asked again
-    if is_company_title(title) and not _asks_or_hesitates(title):
+    if _asks_or_hesitates(title):
+        return TitleAnswer(None, tax_id, special)
+    if is_company_title(title):
         return TitleAnswer(title, tax_id)
-    if _asks_or_hesitates(title) or special:
+    if special:
         return TitleAnswer(None, tax_id, special)
     name = _person_named(title)
     return TitleAnswer(name, tax_id) if name else TitleAnswer(None, tax_id)
